@@ -1,0 +1,45 @@
+"""Apply and inspect Piccolo migrations (the only way the schema changes)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+from piccolo.apps.migrations.commands.base import BaseMigrationManager
+from piccolo.apps.migrations.commands.forwards import run_forwards
+from piccolo.apps.migrations.tables import Migration
+
+from efa_registry import db  # noqa: F401  (sets PICCOLO_CONF)
+from efa_registry.errors import DatabaseNotReady
+
+APP = "efa_registry"
+
+
+async def migrate() -> list[str]:
+    """Apply every pending migration; returns the ids applied."""
+    before = set(await applied())
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        response = await run_forwards(app_name=APP, migration_id="all", fake=False)
+    if not response.success:
+        raise DatabaseNotReady(f"migration failed: {response.message}\n{out.getvalue()}")
+    return sorted(set(await applied()) - before)
+
+
+async def applied() -> list[str]:
+    if not await Migration.table_exists():
+        return []
+    return await Migration.get_migrations_which_ran(app_name=APP)
+
+
+def available() -> list[str]:
+    manager = BaseMigrationManager()
+    from piccolo.conf.apps import Finder
+
+    config = Finder().get_app_config(APP)
+    return sorted(manager.get_migration_ids(manager.get_migration_modules(config.migrations_folder_path)))
+
+
+async def pending() -> list[str]:
+    done = set(await applied())
+    return [m for m in available() if m not in done]

@@ -1,0 +1,76 @@
+"""Settings: one frozen Struct, read once from ``EFA_*`` environment variables.
+
+Every field is documented with its variable and default; ``efa-registry settings`` prints them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Annotated, Literal, get_args, get_type_hints
+
+import msgspec
+import platformdirs
+from msgspec import Meta
+
+
+def _default_data_dir() -> str:
+    return platformdirs.user_data_dir("efa-registry", appauthor=False)
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Runtime configuration of the registry (API, worker and CLI alike)."""
+
+    database_url: Annotated[
+        str | None,
+        Meta(description="EFA_DATABASE_URL — PostgreSQL DSN. Unset: start the embedded "
+             "PostgreSQL (pgserver) in EFA_DATA_DIR."),
+    ] = None
+    data_dir: Annotated[
+        str,
+        Meta(description="EFA_DATA_DIR — where the embedded PostgreSQL keeps its data. "
+             "Default: the per-user data dir (e.g. ~/.local/share/efa-registry)."),
+    ] = msgspec.field(default_factory=_default_data_dir)
+    host: Annotated[str, Meta(description="EFA_HOST — address `serve` binds to. Default 127.0.0.1.")] = "127.0.0.1"
+    port: Annotated[int, Meta(ge=1, le=65535, description="EFA_PORT — port `serve` listens on. Default 8000.")] = 8000
+    log_format: Annotated[
+        Literal["console", "json"],
+        Meta(description="EFA_LOG_FORMAT — `console` (development, coloured) or `json` (production). Default console."),
+    ] = "console"
+    log_level: Annotated[
+        Literal["debug", "info", "warning", "error"],
+        Meta(description="EFA_LOG_LEVEL — lowest level logged. Default info."),
+    ] = "info"
+    pool_min_size: Annotated[int, Meta(ge=1, description="EFA_POOL_MIN_SIZE — database connections kept open. Default 2.")] = 2
+    pool_max_size: Annotated[int, Meta(ge=1, description="EFA_POOL_MAX_SIZE — most database connections per process. Default 10.")] = 10
+    page_size_max: Annotated[int, Meta(ge=1, le=1000, description="EFA_PAGE_SIZE_MAX — upper bound of `limit` on collections. Default 200.")] = 200
+    webhook_allow_private: Annotated[
+        bool,
+        Meta(description="EFA_WEBHOOK_ALLOW_PRIVATE — allow webhook targets in loopback/private ranges "
+             "(SSRF guard off). Default false; only for tests and closed networks."),
+    ] = False
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Read ``EFA_<FIELD>`` variables; ``overrides`` win over the environment."""
+        environ = os.environ if environ is None else environ
+        raw: dict[str, object] = {}
+        for name in cls.__struct_fields__:
+            value = environ.get(f"EFA_{name.upper()}")
+            if value not in (None, ""):
+                raw[name] = value
+        raw.update({k: v for k, v in overrides.items() if v is not None})
+        try:
+            return msgspec.convert(raw, cls, strict=False)
+        except msgspec.ValidationError as exc:
+            raise SystemExit(f"invalid configuration: {exc} (see `efa-registry settings`)") from exc
+
+    @classmethod
+    def describe(cls) -> list[tuple[str, str]]:
+        """(variable, description) for every field, for `efa-registry settings`."""
+        hints = get_type_hints(cls, include_extras=True)
+        rows = []
+        for name in cls.__struct_fields__:
+            metas = [m for m in get_args(hints[name])[1:] if isinstance(m, Meta)]
+            rows.append((f"EFA_{name.upper()}", metas[0].description if metas else ""))
+        return rows

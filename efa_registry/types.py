@@ -1,0 +1,47 @@
+"""Constrained scalars of the domain, shared by core commands and wire schemas."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from msgspec import Meta
+
+Ars = Annotated[str, Meta(pattern=r"^[0-9]{2}([0-9]|[0-9]{2}|[0-9]{3}|[0-9]{7}|[0-9]{10})?$",
+                          description="Amtlicher Regionalschlüssel: 2 (Land), 3 (Regierungsbezirk), "
+                          "4 (Region), 5 (Kreis), 9 (Gemeindeverband) or 12 (Gemeinde) digits",
+                          examples=["05112", "051120000000"])]
+Ags = Annotated[str, Meta(pattern=r"^[0-9]{8}$", description="Amtlicher Gemeindeschlüssel (8 digits)",
+                          examples=["05112000"])]
+LandCode = Annotated[str, Meta(pattern=r"^(0[1-9]|1[0-6])$", description="Land key (2 digits, 01–16)",
+                               examples=["05"])]
+OzgId = Annotated[str, Meta(pattern=r"^[0-9]{1,6}$", description="OZG-ID (numeric string)",
+                            examples=["10000"])]
+LeikaKey = Annotated[str, Meta(pattern=r"^[0-9]{14}$", description="LeiKa key (14 digits)",
+                               examples=["99012001000000"])]
+Slug = Annotated[str, Meta(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=2, max_length=80,
+                           description="URL-safe lower-case name", examples=["wohngeld-digital"])]
+HttpsUrl = Annotated[str, Meta(pattern=r"^https://[^\s/$.?#][^\s]*$", max_length=2000,
+                               description="An https URL", examples=["https://example.org/docs"])]
+
+AreaLevel = Literal["land", "regierungsbezirk", "region", "kreis", "gemeindeverband", "gemeinde",
+                    "gemeindefreies_gebiet"]
+AREA_LEVELS: tuple[str, ...] = AreaLevel.__args__  # type: ignore[attr-defined]
+
+ExecutionLevel = Literal["bund", "land", "kreis", "gemeinde"]
+OrganisationKind = Literal["bund", "land", "kommune", "it_dienstleister", "verbund", "other"]
+SolutionStatus = Literal["planned", "in_development", "pilot", "available", "retired"]
+ReifegradModel = Literal["1.1", "2.0"]
+ReuseRoute = Literal["fit_store", "marktplatz", "verwaltungsabkommen", "open_source"]
+RolloutLevel = Literal["gemeinde", "kreis", "land"]
+InterfaceKind = Literal["fit_connect", "xoev", "rest", "soap", "osci_xta", "file", "other"]
+InterfaceStatus = Literal["planned", "active", "deprecated", "retired"]
+AdoptionStatus = Literal["interested", "agreed", "onboarding", "live", "paused", "withdrawn"]
+Role = Literal["curator", "provider", "adopter", "integrator"]
+EntityType = Literal["area", "ozg_leistung", "organisation", "solution", "interface", "adoption",
+                     "token", "webhook"]
+DeliveryStatus = Literal["pending", "succeeded", "failed", "abandoned"]
+
+
+def values(literal: object) -> tuple[str, ...]:
+    """The allowed values of a ``Literal`` alias, e.g. for a CHECK constraint."""
+    return literal.__args__  # type: ignore[attr-defined]
