@@ -54,6 +54,9 @@ class Area(Table, tablename="area"):
     population = Integer(null=True, default=None)
     area_ha = Integer(null=True, default=None)
     gebietsstand = Date(null=True, default=None)
+    # False once a newer GV100AD edition no longer lists the area (merged away): kept, because
+    # adoptions may refer to it, but no longer counted.
+    current = Boolean(default=True)
     updated_at = Timestamptz(default=TimestamptzNow())
 
     area_level_check = Check(_one_of("level", t.AreaLevel))

@@ -1,0 +1,68 @@
+"""Areas and Länder: read-only reference data from the Destatis GV100AD."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Request, get
+from litestar.params import PathParameter, QueryParameter
+
+from api.areas.schemas import Area, Land
+from api.params import After, Limit, bounded_limit, next_link
+from api.schemas import Page
+from efa_registry.areas import service
+from efa_registry.areas.model import AreaFilter
+from efa_registry.types import AreaLevel, LandCode
+
+LandKey = Annotated[str, PathParameter(pattern=r"^((0[1-9]|1[0-6])|DE-[A-Za-z]{2})$",
+                                   description="Land key (`05`) or ISO 3166-2 code (`DE-NW`)")]
+
+
+class LandController(Controller):
+    path = "/v1/lands"
+    tags = ["Areas"]
+
+    @get("/", operation_id="listLands", summary="List the 16 Länder with their counts")
+    async def list_lands(self) -> list[Land]:
+        """Every Land with its number of Gemeinden (gemeindefreie Gebiete excluded), Kreise
+        (kreisfreie Städte included) and population, as of the imported Gebietsstand."""
+        return [Land.of(s) for s in await service.list_lands()]
+
+    @get("/{code:str}", operation_id="getLand", summary="One Land with its counts")
+    async def get_land(self, code: LandKey) -> Land:
+        """A Land by its 2-digit key or ISO 3166-2 code."""
+        return Land.of(await service.get_land(await service.land_key(code)))
+
+
+class AreaController(Controller):
+    path = "/v1/areas"
+    tags = ["Areas"]
+
+    @get("/", operation_id="listAreas", summary="List areas (Gebiete)")
+    async def list_areas(
+        self,
+        request: Request,
+        level: Annotated[AreaLevel | None, QueryParameter(description="Area level")] = None,
+        land: Annotated[LandCode | None, QueryParameter(description="Land key (2 digits)")] = None,
+        parent: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{2,12}$", description="ARS of the parent area")] = None,
+        q: Annotated[str | None, QueryParameter(min_length=2, max_length=100, description="Part of the name")] = None,
+        limit: Limit = 50,
+        after: After = None,
+    ) -> Page[Area]:
+        """Areas ordered by ARS, filtered by level, Land, parent or a part of the name; paged
+        with a cursor (`next`)."""
+        page = await service.list_areas(
+            AreaFilter(level=level, land=land, parent=parent, q=q),
+            limit=bounded_limit(request, limit), after=after,
+        )
+        return Page(items=[Area.of(a) for a in page.items], next=next_link(request, page.next_cursor),
+                    limit=limit)
+
+    @get("/{ars:str}", operation_id="getArea", summary="One area by ARS or AGS")
+    async def get_area(
+        self,
+        ars: Annotated[str, PathParameter(pattern=r"^([0-9]{2,5}|[0-9]{8,9}|[0-9]{12})$",
+                                      description="ARS (2–12 digits) or 8-digit AGS")],
+    ) -> Area:
+        """An area by its Amtlicher Regionalschlüssel, or a Gemeinde by its 8-digit AGS."""
+        return Area.of(await service.get_area(ars))

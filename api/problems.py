@@ -1,0 +1,124 @@
+"""Every error leaves as RFC 9457 ``application/problem+json``; domain errors map in one table."""
+
+from __future__ import annotations
+
+import re
+
+import structlog
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from api.schemas import Problem
+from efa_registry import errors
+
+log = structlog.get_logger(__name__)
+
+PROBLEM_BASE = "https://efa-registry.de/problems/"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+# Domain error → (HTTP status, stable problem type, title). Most specific class first.
+DOMAIN_PROBLEMS: list[tuple[type[errors.DomainError], int, str, str]] = [
+    (errors.NotFound, 404, "not-found", "Not found"),
+    (errors.AlreadyExists, 409, "already-exists", "Already exists"),
+    (errors.InvalidReference, 422, "invalid-reference", "Unknown reference"),
+    (errors.InvalidInput, 422, "invalid-input", "Invalid input"),
+    (errors.InvalidTransition, 409, "invalid-transition", "Transition not allowed"),
+    (errors.Unauthenticated, 401, "unauthenticated", "Authentication required"),
+    (errors.Forbidden, 403, "forbidden", "Forbidden"),
+    (errors.PreconditionRequired, 428, "precondition-required", "If-Match required"),
+    (errors.VersionConflict, 412, "version-conflict", "Version conflict"),
+    (errors.Conflict, 409, "conflict", "Conflict"),
+    (errors.ImportFailed, 422, "import-failed", "Import failed"),
+    (errors.DatabaseNotReady, 503, "not-ready", "Service not ready"),
+]
+
+# Errors raised by Litestar itself, by status.
+HTTP_PROBLEMS: dict[int, tuple[str, str]] = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthenticated", "Authentication required"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    406: ("not-acceptable", "Not acceptable"),
+    413: ("payload-too-large", "Payload too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+    429: ("too-many-requests", "Too many requests"),
+}
+
+
+def problem_response(request: Request, problem: Problem, headers: dict[str, str] | None = None) -> Response:
+    problem.instance = problem.instance or request.url.path
+    problem.request_id = request.scope.get("state", {}).get("request_id")
+    return Response(problem, status_code=problem.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def domain_error_handler(request: Request, exc: errors.DomainError) -> Response:
+    for cls, status, kind, title in DOMAIN_PROBLEMS:
+        if isinstance(exc, cls):
+            break
+    else:  # pragma: no cover - every DomainError subclass is in the table
+        status, kind, title = 400, "domain-error", "Request failed"
+    problem = Problem(type=PROBLEM_BASE + kind, title=title, status=status, detail=exc.detail,
+                      field=exc.field)
+    if isinstance(exc, errors.InvalidTransition):
+        problem.allowed = exc.allowed
+    if isinstance(exc, errors.ImportFailed):
+        problem.errors = [{"line": n, "message": m} for n, m in exc.errors]
+    headers = {"WWW-Authenticate": 'Bearer realm="efa-registry"'} if status == 401 else None
+    return problem_response(request, problem, headers)
+
+
+_FIELD_IN_MESSAGE = re.compile(r"(?:unknown field|missing required field|at) `\$?\.?([^`]*)`")
+
+
+def validation_error_handler(request: Request, exc: ValidationException) -> Response:
+    """Litestar's parameter/body validation: 400 naming the parameter or field."""
+    items = exc.extra if isinstance(exc.extra, list) else []
+    details = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        key = item.get("key") or _field_from_message(item.get("message", ""))
+        details.append({"field": key, "source": item.get("source", "body"), "message": item.get("message")})
+    first = details[0] if details else {}
+    detail = first.get("message") or exc.detail
+    if first.get("field"):
+        detail = f"{first['field']}: {detail}"
+    problem = Problem(type=PROBLEM_BASE + "invalid-request", title="Invalid request", status=400,
+                      detail=detail, field=first.get("field"), errors=details or None)
+    return problem_response(request, problem)
+
+
+def _field_from_message(message: str) -> str | None:
+    match = _FIELD_IN_MESSAGE.search(message)
+    if not match:
+        return None
+    return re.sub(r"\[\d+\]", "", match.group(1)).split(".")[-1] or None
+
+
+def http_error_handler(request: Request, exc: HTTPException) -> Response:
+    kind, title = HTTP_PROBLEMS.get(exc.status_code, ("http-error", "HTTP error"))
+    headers = dict(exc.headers or {})
+    if isinstance(exc, NotAuthorizedException):
+        headers.setdefault("WWW-Authenticate", 'Bearer realm="efa-registry"')
+    problem = Problem(type=PROBLEM_BASE + kind, title=title, status=exc.status_code, detail=exc.detail)
+    return problem_response(request, problem, headers or None)
+
+
+def internal_error_handler(request: Request, exc: Exception) -> Response:
+    log.exception("request.failed", error=type(exc).__name__)
+    problem = Problem(type=PROBLEM_BASE + "internal-error", title="Internal error",
+                      status=HTTP_500_INTERNAL_SERVER_ERROR,
+                      detail="An unexpected error occurred; quote the request id when reporting it.")
+    return problem_response(request, problem)
+
+
+EXCEPTION_HANDLERS = {
+    errors.DomainError: domain_error_handler,
+    ValidationException: validation_error_handler,
+    HTTPException: http_error_handler,
+    Exception: internal_error_handler,
+}
+
+__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_MEDIA_TYPE", "MediaType"]

@@ -1,0 +1,48 @@
+"""Read use cases over areas."""
+
+from __future__ import annotations
+
+from efa_registry import db
+from efa_registry.areas import repository
+from efa_registry.areas.model import Area, AreaFilter, LandSummary
+from efa_registry.errors import NotFound
+from efa_registry.paging import Page
+
+
+async def get_area(key: str) -> Area:
+    async with db.connection() as conn:
+        area = await repository.get(conn, key)
+    if area is None:
+        raise NotFound(f"no area with ARS/AGS {key}", field="ars")
+    return area
+
+
+async def list_areas(flt: AreaFilter, *, limit: int, after: str | None) -> Page[Area]:
+    async with db.connection() as conn:
+        return await repository.list_areas(conn, flt, limit=limit, after=after)
+
+
+async def list_lands() -> list[LandSummary]:
+    async with db.connection() as conn:
+        return await repository.land_summaries(conn)
+
+
+async def get_land(code: str) -> LandSummary:
+    async with db.connection() as conn:
+        found = await repository.land_summaries(conn, code)
+    if not found:
+        raise NotFound(f"no Land with key {code}", field="code")
+    return found[0]
+
+
+async def land_key(code: str) -> str:
+    """``05`` or ``DE-NW`` (any case) → ``05``."""
+    if code.isdigit():
+        return code
+    async with db.connection() as conn:
+        key = await conn.fetchval(
+            "SELECT ars FROM area WHERE level = 'land' AND iso_code = $1", code.upper()
+        )
+    if key is None:
+        raise NotFound(f"no Land with code {code}", field="code")
+    return key

@@ -1,0 +1,1 @@
+"""The event log: audit trail, entity history and change feed."""

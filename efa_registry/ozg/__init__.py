@@ -1,0 +1,1 @@
+"""The OZG catalogue: Themenfelder, Lagen, OZG-Leistungen and their LeiKa entries."""

@@ -1,0 +1,91 @@
+"""Queries over the OZG catalogue."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from efa_registry.ozg.model import LeikaEntry, OzgFilter, OzgLeistung, Themenfeld
+from efa_registry.paging import Page, decode_cursor, encode_cursor
+
+LEISTUNG_SELECT = """
+SELECT o.ozg_id, o.name, o.themenfeld, t.name AS themenfeld_name, o.execution_level,
+       coalesce((SELECT array_agg(l.name ORDER BY l.name) FROM ozg_leistung_lage ol
+                 JOIN lage l ON l.key = ol.lage WHERE ol.ozg_leistung = o.ozg_id), '{}') AS lagen,
+       coalesce((SELECT array_agg(e.leika_key ORDER BY e.leika_key) FROM leika_entry e
+                 WHERE e.ozg_leistung = o.ozg_id), '{}') AS leika_keys
+       {rank}
+FROM ozg_leistung o JOIN themenfeld t ON t.key = o.themenfeld
+"""
+
+
+def _leistung(row: asyncpg.Record) -> OzgLeistung:
+    data = dict(row)
+    data.pop("rank", None)
+    return OzgLeistung(**data)
+
+
+async def themenfelder(conn: asyncpg.Connection) -> list[Themenfeld]:
+    rows = await conn.fetch(
+        "SELECT t.key, t.name, t.position, count(o.ozg_id) AS ozg_leistungen FROM themenfeld t"
+        " LEFT JOIN ozg_leistung o ON o.themenfeld = t.key GROUP BY t.key ORDER BY t.position"
+    )
+    return [Themenfeld(**dict(r)) for r in rows]
+
+
+async def get(conn: asyncpg.Connection, ozg_id: str) -> OzgLeistung | None:
+    row = await conn.fetchrow(LEISTUNG_SELECT.format(rank="") + " WHERE o.ozg_id = $1", ozg_id)
+    return _leistung(row) if row else None
+
+
+async def leika_entries(conn: asyncpg.Connection, ozg_id: str) -> list[LeikaEntry]:
+    rows = await conn.fetch(
+        "SELECT leika_key, name, leika_type, legal_basis, sdg_relevant, ozg_leistung AS ozg_id"
+        " FROM leika_entry WHERE ozg_leistung = $1 ORDER BY leika_key", ozg_id)
+    return [LeikaEntry(**dict(r)) for r in rows]
+
+
+async def list_leistungen(
+    conn: asyncpg.Connection, flt: OzgFilter, *, limit: int, after: str | None
+) -> Page[OzgLeistung]:
+    """Ranked by relevance when ``q`` is given, else by OZG-ID (numerically)."""
+    where, args = [], []
+
+    def arg(value: object) -> str:
+        args.append(value)
+        return f"${len(args)}"
+
+    if flt.themenfeld:
+        where.append(f"o.themenfeld = {arg(flt.themenfeld)}")
+    if flt.lage:
+        where.append(f"EXISTS (SELECT 1 FROM ozg_leistung_lage ol WHERE ol.ozg_leistung = o.ozg_id"
+                     f" AND ol.lage = {arg(flt.lage)})")
+    if flt.leika_key:
+        where.append(f"EXISTS (SELECT 1 FROM leika_entry e WHERE e.ozg_leistung = o.ozg_id"
+                     f" AND e.leika_key = {arg(flt.leika_key)})")
+    if flt.q:
+        query = f"websearch_to_tsquery('german', {arg(flt.q)})"
+        where.append(f"o.search_vector @@ {query}")
+        rank = f", ts_rank(o.search_vector, {query}) AS rank"
+        key = decode_cursor(after, arity=2)
+        if key:
+            r, i = arg(key[0]), arg(int(key[1]))
+            where.append(f"(ts_rank(o.search_vector, {query}) < {r}::real OR "
+                         f"(ts_rank(o.search_vector, {query}) = {r}::real AND o.ozg_id::int > {i}))")
+        order = "rank DESC, o.ozg_id::int"
+    else:
+        rank = ""
+        key = decode_cursor(after, arity=1)
+        if key:
+            where.append(f"o.ozg_id::int > {arg(int(key[0]))}")
+        order = "o.ozg_id::int"
+    sql = LEISTUNG_SELECT.format(rank=rank)
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += f" ORDER BY {order} LIMIT {arg(limit + 1)}"
+    rows = await conn.fetch(sql, *args)
+    items = [_leistung(r) for r in rows[:limit]]
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = encode_cursor([last["rank"], last["ozg_id"]] if flt.q else [last["ozg_id"]])
+    return Page(items=items, next_cursor=next_cursor)

@@ -1,0 +1,27 @@
+"""Read use cases over the OZG catalogue."""
+
+from __future__ import annotations
+
+from efa_registry import db
+from efa_registry.errors import NotFound
+from efa_registry.ozg import repository
+from efa_registry.ozg.model import LeikaEntry, OzgFilter, OzgLeistung, Themenfeld
+from efa_registry.paging import Page
+
+
+async def list_themenfelder() -> list[Themenfeld]:
+    async with db.connection() as conn:
+        return await repository.themenfelder(conn)
+
+
+async def list_leistungen(flt: OzgFilter, *, limit: int, after: str | None) -> Page[OzgLeistung]:
+    async with db.connection() as conn:
+        return await repository.list_leistungen(conn, flt, limit=limit, after=after)
+
+
+async def get_leistung(ozg_id: str) -> tuple[OzgLeistung, list[LeikaEntry]]:
+    async with db.connection() as conn:
+        leistung = await repository.get(conn, ozg_id)
+        if leistung is None:
+            raise NotFound(f"no OZG-Leistung with OZG-ID {ozg_id}", field="ozgId")
+        return leistung, await repository.leika_entries(conn, ozg_id)
