@@ -7,12 +7,10 @@ from pathlib import Path
 import structlog
 from litestar import Litestar
 from litestar.datastructures import State
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import Contact, License, Server, Tag
 from litestar.static_files import create_static_files_router
 
 from api.middleware import etag_middleware, request_context_middleware
+from api.openapi import document_problems, openapi_config
 from api.params import reject_unknown_query_parameters
 from api.problems import EXCEPTION_HANDLERS
 from api.routes import ROUTES
@@ -23,39 +21,6 @@ from efa_registry.settings import Settings
 log = structlog.get_logger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
-
-TAGS = [
-    Tag(name="Areas", description="Länder, Kreise and Gemeinden from the Destatis GV100AD "
-        "(© Statistisches Bundesamt (Destatis), Gemeindeverzeichnis-Informationssystem GV-ISys)."),
-    Tag(name="OZG catalogue", description="Themenfelder, OZG-Leistungen and their LeiKa entries."),
-    Tag(name="Operations", description="Liveness and readiness."),
-]
-
-
-def openapi_config() -> OpenAPIConfig:
-    swagger = SwaggerRenderPlugin(
-        js_url="/static/swagger-ui/swagger-ui-bundle.js",
-        css_url="/static/swagger-ui/swagger-ui.css",
-        standalone_preset_js_url="/static/swagger-ui/swagger-ui-standalone-preset.js",
-        path="/",
-        favicon='<link rel="icon" type="image/png" href="/static/swagger-ui/favicon-32x32.png">',
-    )
-    return OpenAPIConfig(
-        title="EfA reuse registry",
-        version=__version__,
-        description=(
-            "Catalogue of the OZG online services built once (Einer für Alle) and offered for "
-            "reuse, the authorities that reuse them, and the rollout per Bundesland. Errors are "
-            "RFC 9457 problem+json; collections are cursor-paginated; GETs carry strong ETags."
-        ),
-        contact=Contact(name="OZG coordination office"),
-        license=License(name="EUPL-1.2", identifier="EUPL-1.2"),
-        servers=[Server(url="/")],
-        tags=TAGS,
-        path="/schema",
-        render_plugins=[swagger],
-        use_handler_docstrings=True,
-    )
 
 
 def create_app(settings: Settings, *, dsn: str | None = None) -> Litestar:
@@ -77,7 +42,7 @@ def create_app(settings: Settings, *, dsn: str | None = None) -> Litestar:
         if dsn is not None:
             await db.close()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR],
@@ -93,3 +58,5 @@ def create_app(settings: Settings, *, dsn: str | None = None) -> Litestar:
         logging_config=None,
         debug=False,
     )
+    document_problems(app)
+    return app

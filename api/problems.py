@@ -9,6 +9,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from api.params import wire_names
 from api.schemas import Problem
 from efa_registry import errors
 
@@ -21,6 +22,7 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 DOMAIN_PROBLEMS: list[tuple[type[errors.DomainError], int, str, str]] = [
     (errors.NotFound, 404, "not-found", "Not found"),
     (errors.AlreadyExists, 409, "already-exists", "Already exists"),
+    (errors.InvalidParameter, 400, "invalid-parameter", "Invalid query parameter"),
     (errors.InvalidReference, 422, "invalid-reference", "Unknown reference"),
     (errors.InvalidInput, 422, "invalid-input", "Invalid input"),
     (errors.InvalidTransition, 409, "invalid-transition", "Transition not allowed"),
@@ -54,11 +56,10 @@ def problem_response(request: Request, problem: Problem, headers: dict[str, str]
 
 
 def domain_error_handler(request: Request, exc: errors.DomainError) -> Response:
-    for cls, status, kind, title in DOMAIN_PROBLEMS:
-        if isinstance(exc, cls):
-            break
-    else:  # pragma: no cover - every DomainError subclass is in the table
-        status, kind, title = 400, "domain-error", "Request failed"
+    status, kind, title = next(
+        ((s, k, t) for cls, s, k, t in DOMAIN_PROBLEMS if isinstance(exc, cls)),
+        (400, "domain-error", "Request failed"),
+    )
     problem = Problem(type=PROBLEM_BASE + kind, title=title, status=status, detail=exc.detail,
                       field=exc.field)
     if isinstance(exc, errors.InvalidTransition):
@@ -80,6 +81,7 @@ def validation_error_handler(request: Request, exc: ValidationException) -> Resp
         if not isinstance(item, dict):
             continue
         key = item.get("key") or _field_from_message(item.get("message", ""))
+        key = _wire_name(request, key)
         details.append({"field": key, "source": item.get("source", "body"), "message": item.get("message")})
     first = details[0] if details else {}
     detail = first.get("message") or exc.detail
@@ -88,6 +90,15 @@ def validation_error_handler(request: Request, exc: ValidationException) -> Resp
     problem = Problem(type=PROBLEM_BASE + "invalid-request", title="Invalid request", status=400,
                       detail=detail, field=first.get("field"), errors=details or None)
     return problem_response(request, problem)
+
+
+def _wire_name(request: Request, key: str | None) -> str | None:
+    """Litestar reports the Python parameter name; the client knows the wire name."""
+    try:
+        names = wire_names(request.route_handler)
+    except Exception:  # no route matched: nothing to translate
+        return key
+    return names.get(key, (key,))[0] if key else key
 
 
 def _field_from_message(message: str) -> str | None:

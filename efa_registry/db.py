@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import warnings
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from efa_registry.settings import Settings
 
 os.environ.setdefault("PICCOLO_CONF", "efa_registry.piccolo_conf")
 
-from efa_registry.piccolo_conf import DB  # noqa: E402  (PICCOLO_CONF must be set first)
+from efa_registry.piccolo_conf import DB
 
 log = structlog.get_logger(__name__)
 
@@ -33,11 +34,14 @@ class EmbeddedPostgres:
         self._server: Any = None
 
     def start(self) -> str:
-        import pgserver  # imported lazily: production with EFA_DATABASE_URL never needs it
-
         self.pgdata.parent.mkdir(parents=True, exist_ok=True)
         log.info("db.embedded.starting", pgdata=str(self.pgdata))
-        self._server = pgserver.get_server(self.pgdata, cleanup_mode="stop")
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset (containers); pgserver copes.
+            warnings.simplefilter("ignore")
+            import pgserver  # lazily: production with EFA_DATABASE_URL never needs it
+
+            self._server = pgserver.get_server(self.pgdata, cleanup_mode="stop")
         exists = self._server.psql(
             f"SELECT 1 FROM pg_database WHERE datname = '{self.database}';"
         )

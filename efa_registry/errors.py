@@ -26,6 +26,10 @@ class InvalidInput(DomainError):
     """A value is malformed or violates a rule across fields (``field`` names it)."""
 
 
+class InvalidParameter(InvalidInput):
+    """A query parameter is unknown or malformed (``field`` names it)."""
+
+
 class InvalidReference(InvalidInput):
     """A value points at an entity that does not exist (an unknown OZG-ID, ARS …)."""
 

@@ -8,7 +8,7 @@ from typing import Any, Generic, TypeVar
 
 import msgspec
 
-from efa_registry.errors import InvalidInput
+from efa_registry.errors import InvalidParameter
 
 T = TypeVar("T")
 
@@ -24,9 +24,9 @@ def decode_cursor(cursor: str | None, *, arity: int, field: str = "after") -> li
     try:
         key = msgspec.json.decode(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, msgspec.DecodeError, ValueError) as exc:
-        raise InvalidInput("malformed cursor", field=field) from exc
+        raise InvalidParameter("malformed cursor", field=field) from exc
     if not isinstance(key, list) or len(key) != arity:
-        raise InvalidInput("cursor does not belong to this listing", field=field)
+        raise InvalidParameter("cursor does not belong to this listing", field=field)
     return key
 
 

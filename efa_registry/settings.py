@@ -41,9 +41,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         Literal["debug", "info", "warning", "error"],
         Meta(description="EFA_LOG_LEVEL — lowest level logged. Default info."),
     ] = "info"
-    pool_min_size: Annotated[int, Meta(ge=1, description="EFA_POOL_MIN_SIZE — database connections kept open. Default 2.")] = 2
-    pool_max_size: Annotated[int, Meta(ge=1, description="EFA_POOL_MAX_SIZE — most database connections per process. Default 10.")] = 10
-    page_size_max: Annotated[int, Meta(ge=1, le=1000, description="EFA_PAGE_SIZE_MAX — upper bound of `limit` on collections. Default 200.")] = 200
+    pool_min_size: Annotated[
+        int, Meta(ge=1, description="EFA_POOL_MIN_SIZE — database connections kept open. Default 2.")
+    ] = 2
+    pool_max_size: Annotated[
+        int, Meta(ge=1, description="EFA_POOL_MAX_SIZE — most database connections per process. Default 10.")
+    ] = 10
+    page_size_max: Annotated[
+        int, Meta(ge=1, le=1000, description="EFA_PAGE_SIZE_MAX — upper bound of `limit` on collections. Default 200.")
+    ] = 200
     webhook_allow_private: Annotated[
         bool,
         Meta(description="EFA_WEBHOOK_ALLOW_PRIVATE — allow webhook targets in loopback/private ranges "

@@ -6,17 +6,23 @@ from typing import Annotated, Literal
 
 from msgspec import Meta
 
-Ars = Annotated[str, Meta(pattern=r"^[0-9]{2}([0-9]|[0-9]{2}|[0-9]{3}|[0-9]{7}|[0-9]{10})?$",
+ARS_PATTERN = r"^[0-9]{2}([0-9]|[0-9]{2}|[0-9]{3}|[0-9]{7}|[0-9]{10})?$"
+AGS_PATTERN = r"^[0-9]{8}$"
+LAND_PATTERN = r"^(0[1-9]|1[0-6])$"
+OZG_ID_PATTERN = r"^[0-9]{1,6}$"
+LEIKA_KEY_PATTERN = r"^[0-9]{14}$"
+
+Ars = Annotated[str, Meta(pattern=ARS_PATTERN,
                           description="Amtlicher Regionalschlüssel: 2 (Land), 3 (Regierungsbezirk), "
                           "4 (Region), 5 (Kreis), 9 (Gemeindeverband) or 12 (Gemeinde) digits",
                           examples=["05112", "051120000000"])]
-Ags = Annotated[str, Meta(pattern=r"^[0-9]{8}$", description="Amtlicher Gemeindeschlüssel (8 digits)",
+Ags = Annotated[str, Meta(pattern=AGS_PATTERN, description="Amtlicher Gemeindeschlüssel (8 digits)",
                           examples=["05112000"])]
-LandCode = Annotated[str, Meta(pattern=r"^(0[1-9]|1[0-6])$", description="Land key (2 digits, 01–16)",
+LandCode = Annotated[str, Meta(pattern=LAND_PATTERN, description="Land key (2 digits, 01–16)",
                                examples=["05"])]
-OzgId = Annotated[str, Meta(pattern=r"^[0-9]{1,6}$", description="OZG-ID (numeric string)",
+OzgId = Annotated[str, Meta(pattern=OZG_ID_PATTERN, description="OZG-ID (numeric string)",
                             examples=["10000"])]
-LeikaKey = Annotated[str, Meta(pattern=r"^[0-9]{14}$", description="LeiKa key (14 digits)",
+LeikaKey = Annotated[str, Meta(pattern=LEIKA_KEY_PATTERN, description="LeiKa key (14 digits)",
                                examples=["99012001000000"])]
 Slug = Annotated[str, Meta(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=2, max_length=80,
                            description="URL-safe lower-case name", examples=["wohngeld-digital"])]

@@ -78,17 +78,17 @@ async def clean_db(database: str) -> AsyncIterator[str]:
     yield database
 
 
-@pytest.fixture
-async def app(settings: Settings, clean_db: str):
+@pytest.fixture(scope="session")
+def app(settings: Settings, database: str):
     from api.app import create_app
 
-    application = create_app(settings)
-    async with application.lifespan():
-        yield application
+    # No lifespan here: the session fixture owns the pool, and anyio's lifespan task group cannot
+    # be entered and left from different pytest-asyncio tasks.
+    return create_app(settings)
 
 
 @pytest.fixture
-async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+async def client(app, clean_db: str) -> AsyncIterator[httpx.AsyncClient]:
     """HTTP through the real app on the test's own event loop (not Litestar's TestClient)."""
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://registry.test") as c:

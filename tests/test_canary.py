@@ -19,7 +19,7 @@ async def test_handler_runs_on_the_test_event_loop(settings, clean_db):
 
     app = create_app(settings)
     app.register(canary)
-    async with app.lifespan(), httpx.AsyncClient(
+    async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://registry.test"
     ) as client:
         response = await client.get("/canary")

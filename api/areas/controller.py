@@ -12,7 +12,7 @@ from api.params import After, Limit, bounded_limit, next_link
 from api.schemas import Page
 from efa_registry.areas import service
 from efa_registry.areas.model import AreaFilter
-from efa_registry.types import AreaLevel, LandCode
+from efa_registry.types import LAND_PATTERN, AreaLevel
 
 LandKey = Annotated[str, PathParameter(pattern=r"^((0[1-9]|1[0-6])|DE-[A-Za-z]{2})$",
                                    description="Land key (`05`) or ISO 3166-2 code (`DE-NW`)")]
@@ -43,9 +43,9 @@ class AreaController(Controller):
         self,
         request: Request,
         level: Annotated[AreaLevel | None, QueryParameter(description="Area level")] = None,
-        land: Annotated[LandCode | None, QueryParameter(description="Land key (2 digits)")] = None,
-        parent: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{2,12}$", description="ARS of the parent area")] = None,
-        q: Annotated[str | None, QueryParameter(min_length=2, max_length=100, description="Part of the name")] = None,
+        land: Annotated[str | None, QueryParameter(pattern=LAND_PATTERN, description="Land key (2 digits)")] = None,
+        parent: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{2,12}$", description="Parent ARS")] = None,
+        q: Annotated[str | None, QueryParameter(min_length=2, max_length=100, description="Name part")] = None,
         limit: Limit = 50,
         after: After = None,
     ) -> Page[Area]:

@@ -12,7 +12,7 @@ from api.params import After, Limit, bounded_limit, next_link
 from api.schemas import Page
 from efa_registry.ozg import service
 from efa_registry.ozg.model import OzgFilter
-from efa_registry.types import LeikaKey, OzgId
+from efa_registry.types import LEIKA_KEY_PATTERN, OZG_ID_PATTERN
 
 
 class ThemenfeldController(Controller):
@@ -35,9 +35,10 @@ class OzgLeistungController(Controller):
         request: Request,
         themenfeld: Annotated[str | None, QueryParameter(description="Themenfeld key, e.g. `familie-kind`")] = None,
         lage: Annotated[str | None, QueryParameter(description="Lage key, e.g. `geburt`")] = None,
-        leika_key: Annotated[LeikaKey | None, QueryParameter(name="leikaKey", description="14-digit LeiKa key")] = None,
-        q: Annotated[str | None, QueryParameter(min_length=2, max_length=200,
-                                           description="German full-text search (stemmed: `Anträge` finds `Antrag`)")] = None,
+        leika_key: Annotated[str | None, QueryParameter(
+            name="leikaKey", pattern=LEIKA_KEY_PATTERN, description="14-digit LeiKa key")] = None,
+        q: Annotated[str | None, QueryParameter(
+            min_length=2, max_length=200, description="German full-text search (`Anträge` finds `Antrag`)")] = None,
         limit: Limit = 50,
         after: After = None,
     ) -> Page[OzgLeistung]:
@@ -52,7 +53,7 @@ class OzgLeistungController(Controller):
 
     @get("/{ozgId:str}", operation_id="getOzgLeistung", summary="One OZG-Leistung with its LeiKa entries")
     async def get_leistung(
-        self, ozg_id: Annotated[OzgId, PathParameter(name="ozgId", description="OZG-ID, e.g. `10000`")]
+        self, ozg_id: Annotated[str, PathParameter(name="ozgId", pattern=OZG_ID_PATTERN, description="OZG-ID, e.g. `10000`")]
     ) -> OzgLeistungDetail:
         """An OZG-Leistung by its OZG-ID, with the LeiKa entries mapped to it."""
         leistung, entries = await service.get_leistung(ozg_id)

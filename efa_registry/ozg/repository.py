@@ -10,9 +10,9 @@ from efa_registry.paging import Page, decode_cursor, encode_cursor
 LEISTUNG_SELECT = """
 SELECT o.ozg_id, o.name, o.themenfeld, t.name AS themenfeld_name, o.execution_level,
        coalesce((SELECT array_agg(l.name ORDER BY l.name) FROM ozg_leistung_lage ol
-                 JOIN lage l ON l.key = ol.lage WHERE ol.ozg_leistung = o.ozg_id), '{}') AS lagen,
+                 JOIN lage l ON l.key = ol.lage WHERE ol.ozg_leistung = o.ozg_id), ARRAY[]::text[]) AS lagen,
        coalesce((SELECT array_agg(e.leika_key ORDER BY e.leika_key) FROM leika_entry e
-                 WHERE e.ozg_leistung = o.ozg_id), '{}') AS leika_keys
+                 WHERE e.ozg_leistung = o.ozg_id), ARRAY[]::text[]) AS leika_keys
        {rank}
 FROM ozg_leistung o JOIN themenfeld t ON t.key = o.themenfeld
 """

@@ -1,0 +1,359 @@
+"""Importer of the Destatis GV100AD (Gemeindeverzeichnis): fixed-width records → area rows.
+
+Record layout as in the Datensatzbeschreibung GV100AD (220 characters, 1-based positions):
+1-2 Satzart, 3-10 Gebietsstand, 11-18 Regionalschlüssel (Land 11-12, Regierungsbezirk 13,
+Kreis 14-15, Gemeinde 16-18; a Region uses only 14), 19-22 Gemeindeverband, 23-72 name,
+73-122 Sitz der Verwaltung, 123-124 Textkennzeichen, and on Satzart 60 also 129-139 Fläche
+in ha and 140-150 Bevölkerung. The ARS orders the same parts as Land, RB, Kreis,
+Gemeindeverband, Gemeinde; the AGS leaves out the Gemeindeverband.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import datetime as dt
+import functools
+import os
+import re
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import asyncpg
+import msgspec
+import structlog
+
+from efa_registry import db
+from efa_registry.access.model import Actor
+from efa_registry.errors import ImportFailed
+from efa_registry.events import recorder
+from efa_registry.importing import ImportSummary, Progress, no_progress
+from efa_registry.types import AREA_LEVELS, AreaLevel
+
+log = structlog.get_logger(__name__)
+
+SATZART_LEVELS: dict[str, AreaLevel] = {
+    "10": "land", "20": "regierungsbezirk", "30": "region",
+    "40": "kreis", "50": "gemeindeverband", "60": "gemeinde",
+}
+# Textkennzeichen 65 (inhabited) and 66 (uninhabited): an AGS but no municipal administration.
+GEMEINDEFREI = frozenset({"65", "66"})
+# Satzart 60 must reach the end of Bevölkerung; the rest only needs a name.
+MIN_LENGTH = {"60": 150}
+MIN_LENGTH_OTHER = 23
+RECORD_LENGTH = 220
+LAND_KEY = re.compile(r"^(0[1-9]|1[0-6])$")
+DIGITS = re.compile(r"^[0-9]+$")
+
+
+class AreaRow(msgspec.Struct, frozen=True, kw_only=True):
+    """One area as the GV100AD states it; field order is the staging table's column order."""
+
+    ars: str
+    ags: str | None
+    name: str
+    level: AreaLevel
+    textkennzeichen: str | None
+    parent: str | None
+    land: str
+    seat: str | None
+    population: int | None
+    area_ha: int | None
+    gebietsstand: dt.date
+
+
+class Gv100ad(msgspec.Struct, frozen=True, kw_only=True):
+    """A parsed edition: its Gebietsstand and every area with parent and figures resolved."""
+
+    gebietsstand: dt.date
+    rows: list[AreaRow]
+
+
+class _Parsed(msgspec.Struct, frozen=True):
+    line: int
+    row: AreaRow
+    parents: tuple[str, ...]  # candidate parent keys, nearest first
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else ISO-8859-1, the encodings editions ship in."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("iso-8859-1")
+
+
+def _lines(text: str) -> list[str]:
+    # split("\n"), not splitlines(): ISO-8859-1 byte 0x85 decodes to NEL, which splitlines()
+    # would treat as a line break inside a name.
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    while lines and not lines[-1].strip(" \x1a"):
+        lines.pop()
+    return lines
+
+
+def _keys(satzart: str, rec: str) -> tuple[str, str | None, tuple[str, ...]]:
+    """(ARS, AGS, candidate parents nearest first).
+
+    The nearest listed ancestor is the parent: Kreise of Länder without Regierungsbezirke hang
+    under the Land, and the few Gemeindeverbände outside any Kreis (coastal waters, the
+    German-Luxembourg condominium: Kreis key 000) hang under their Land.
+    """
+    land, rb, kreis, gem, vb = rec[10:12], rec[12:13], rec[13:15], rec[15:18], rec[18:22]
+    if satzart == "10":
+        return land, None, ()
+    if satzart == "20":
+        return land + rb, None, (land,)
+    if satzart == "30":
+        return land + rb + rec[13], None, (land + rb, land)
+    if satzart == "40":
+        return land + rb + kreis, None, (land + rb, land)
+    if satzart == "50":
+        return land + rb + kreis + vb, None, (land + rb + kreis, land + rb, land)
+    ars = land + rb + kreis + vb + gem
+    return ars, land + rb + kreis + gem, (ars[:9], ars[:5], ars[:3], ars[:2])
+
+
+def _number(rec: str, start: int, end: int, what: str) -> int:
+    raw = rec[start:end].strip()
+    if not DIGITS.match(raw):
+        raise ValueError(f"{what} is not a number: {raw!r}")
+    return int(raw)
+
+
+@functools.lru_cache(maxsize=8)
+def _gebietsstand(raw: str) -> dt.date:
+    # Cached: every record of an edition carries the same date, and strptime is slow.
+    try:
+        if len(raw) == 8 and DIGITS.match(raw):
+            return dt.date(int(raw[:4]), int(raw[4:6]), int(raw[6:8]))
+    except ValueError:
+        pass
+    raise ValueError(f"malformed Gebietsstand {raw!r}")
+
+
+def _parse_record(rec: str, line: int) -> _Parsed:
+    """One record; ValueError names what is wrong with it."""
+    satzart = rec[:2]
+    if satzart not in SATZART_LEVELS:
+        raise ValueError(f"unknown Satzart {satzart!r}")
+    needed = MIN_LENGTH.get(satzart, MIN_LENGTH_OTHER)
+    if len(rec) < needed:
+        raise ValueError(f"record too short: {len(rec)} characters, Satzart {satzart} needs {needed}")
+    rec = rec.ljust(RECORD_LENGTH)
+    ars, ags, parents = _keys(satzart, rec)
+    if not DIGITS.match(ars) or not LAND_KEY.match(ars[:2]):
+        raise ValueError(f"malformed Regionalschlüssel {rec[10:22]!r}")
+    gebietsstand = _gebietsstand(rec[2:10])
+    name, seat, kennzeichen = rec[22:72].strip(), rec[72:122].strip(), rec[122:124].strip()
+    if not name:
+        raise ValueError("name is blank")
+    if kennzeichen and not DIGITS.match(kennzeichen):
+        raise ValueError(f"malformed Textkennzeichen {kennzeichen!r}")
+    level = SATZART_LEVELS[satzart]
+    population = area_ha = None
+    if satzart == "60":
+        area_ha = _number(rec, 128, 139, "Fläche in ha")
+        population = _number(rec, 139, 150, "Bevölkerung")
+        level = "gemeindefreies_gebiet" if kennzeichen in GEMEINDEFREI else level
+    row = AreaRow(
+        ars=ars, ags=ags, name=name, level=level, textkennzeichen=kennzeichen or None,
+        parent=None, land=ars[:2], seat=seat if satzart != "60" and seat else None,
+        population=population, area_ha=area_ha, gebietsstand=gebietsstand,
+    )
+    return _Parsed(line, row, parents)
+
+
+def _duplicates(parsed: list[_Parsed]) -> list[tuple[int, str]]:
+    errors: list[tuple[int, str]] = []
+    for field in ("ars", "ags"):
+        first: dict[str, int] = {}
+        for p in parsed:
+            key = getattr(p.row, field)
+            if key is None:
+                continue
+            if key in first:
+                errors.append((p.line, f"{field.upper()} {key} already on line {first[key]}"))
+            else:
+                first[key] = p.line
+    return errors
+
+
+def _totals(rows: list[AreaRow]) -> tuple[dict[str, int], dict[str, int]]:
+    """Population and area of every ARS prefix (Land, RB, Kreis, Gemeindeverband), summed over
+    the Satzart-60 records: only they carry figures, gemeindefreie Gebiete included."""
+    population: dict[str, int] = defaultdict(int)
+    area: dict[str, int] = defaultdict(int)
+    for row in rows:
+        if row.population is None or row.area_ha is None:
+            continue
+        for prefix in (row.ars[:2], row.ars[:3], row.ars[:5], row.ars[:9]):
+            population[prefix] += row.population
+            area[prefix] += row.area_ha
+    return population, area
+
+
+def _resolve(parsed: list[_Parsed]) -> tuple[list[AreaRow], list[tuple[int, str]]]:
+    """Attach each row to its nearest listed ancestor and give the upper levels their sums."""
+    listed = {p.row.ars for p in parsed}
+    population, area = _totals([p.row for p in parsed])
+    rows, errors = [], []
+    for p in parsed:
+        parent = next((key for key in p.parents if key in listed), None)
+        if p.parents and parent is None:
+            errors.append((p.line, f"no parent area {' or '.join(p.parents)} in the file"))
+            continue
+        changes: dict[str, object] = {"parent": parent}
+        if p.row.population is None and p.row.level != "region":
+            # A Region (BW only) is no ARS prefix of its Gemeinden, so it gets no sum.
+            changes |= {"population": population[p.row.ars], "area_ha": area[p.row.ars]}
+        rows.append(msgspec.structs.replace(p.row, **changes))
+    return rows, errors
+
+
+def parse_gv100ad(data: bytes) -> Gv100ad:
+    """Parse a whole GV100AD file; every malformed line is reported in one ImportFailed."""
+    parsed: list[_Parsed] = []
+    errors: list[tuple[int, str]] = []
+    for number, rec in enumerate(_lines(decode(data)), start=1):
+        try:
+            parsed.append(_parse_record(rec, number))
+        except ValueError as exc:
+            errors.append((number, str(exc)))
+    if not parsed and not errors:
+        raise ImportFailed("GV100AD: the file holds no records", errors=[])
+    errors += _duplicates(parsed)
+    if not errors:
+        rows, errors = _resolve(parsed)
+    if errors:
+        errors.sort()
+        raise ImportFailed(f"GV100AD: {len(errors)} malformed records", errors=errors)
+    return Gv100ad(gebietsstand=max(r.gebietsstand for r in rows), rows=rows)
+
+
+# --------------------------------------------------------------------------- writing
+
+COLUMNS = list(AreaRow.__struct_fields__)
+COMPARED = [c for c in COLUMNS if c != "ars"]
+
+STAGING_SQL = """
+CREATE TEMP TABLE gv100ad_staging (
+    ars varchar(12) PRIMARY KEY, ags varchar(8), name varchar(200), level varchar(24),
+    textkennzeichen varchar(2), parent varchar(12), land varchar(2), seat varchar(200),
+    population integer, area_ha integer, gebietsstand date
+) ON COMMIT DROP
+"""
+
+# AGS is a function of the ARS, so an AGS moves only when a Gemeinde changes its
+# Gemeindeverband (new ARS): the old row, kept for its references, gives the AGS up.
+RELEASE_AGS_SQL = """
+UPDATE area a SET ags = NULL, updated_at = now()
+FROM gv100ad_staging s WHERE s.ags = a.ags AND s.ars <> a.ars
+"""
+
+# Rows are never deleted: adoptions and organisations refer to them.
+RETIRE_SQL = """
+WITH retired AS (
+    UPDATE area a SET current = false, updated_at = now()
+    WHERE a.current AND NOT EXISTS (SELECT FROM gv100ad_staging s WHERE s.ars = a.ars)
+    RETURNING 1
+)
+SELECT count(*) FROM retired
+"""
+
+# One statement, so the self-referencing FK is checked once all parents are in; the WHERE
+# leaves unchanged rows (and their updated_at) alone; xmax = 0 marks freshly inserted rows.
+UPSERT_SQL = f"""
+WITH written AS (
+    INSERT INTO area AS a ({", ".join(COLUMNS)}, current, updated_at)
+    SELECT {", ".join(COLUMNS)}, true, now() FROM gv100ad_staging
+    ON CONFLICT (ars) DO UPDATE SET
+        {", ".join(f"{c} = excluded.{c}" for c in COMPARED)}, current = true, updated_at = now()
+    WHERE ({", ".join(f"a.{c}" for c in COMPARED)}, a.current)
+        IS DISTINCT FROM ({", ".join(f"excluded.{c}" for c in COMPARED)}, true)
+    RETURNING xmax = 0 AS created
+)
+SELECT count(*) FILTER (WHERE created) AS created, count(*) FILTER (WHERE NOT created) AS updated
+FROM written
+"""
+
+# Two imports at once would race on the same rows; the second waits for the first.
+LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext('efa_registry.gv100ad'))"
+
+
+async def _write(conn: asyncpg.Connection, rows: list[AreaRow], progress: Progress) -> dict[str, int]:
+    await conn.execute(LOCK_SQL)
+    await conn.execute(STAGING_SQL)
+    records = [msgspec.structs.astuple(row) for row in rows]
+    await conn.copy_records_to_table("gv100ad_staging", records=records, columns=COLUMNS)
+    await conn.execute("ANALYZE gv100ad_staging")
+    progress(2, 3)
+    await conn.execute(RELEASE_AGS_SQL)
+    retired = await conn.fetchval(RETIRE_SQL)
+    written = await conn.fetchrow(UPSERT_SQL)
+    return {"created": written["created"], "updated": written["updated"], "retired": retired}
+
+
+async def _read(source: str | os.PathLike[str] | bytes) -> tuple[bytes, str]:
+    if isinstance(source, bytes):
+        return source, "gv100ad"
+    path = Path(source)
+    return await asyncio.to_thread(path.read_bytes), f"gv100ad {path.name}"
+
+
+def _summary(label: str, edition: Gv100ad, written: dict[str, int], started: float) -> ImportSummary:
+    per_level = Counter(row.level for row in edition.rows)
+    counts = {level: per_level.get(level, 0) for level in AREA_LEVELS}
+    counts["no_longer_listed"] = written["retired"]
+    created, updated = written["created"], written["updated"]
+    return ImportSummary(
+        source=label, counts=counts, created=created, updated=updated,
+        unchanged=len(edition.rows) - created - updated,
+        edition=edition.gebietsstand.isoformat(), seconds=time.perf_counter() - started,
+    )
+
+
+async def import_gv100ad(
+    source: str | os.PathLike[str] | bytes,
+    *,
+    actor: Actor | None = None,
+    progress: Progress = no_progress,
+) -> ImportSummary:
+    """Load a GV100AD edition (a path or the file's bytes): all or nothing, idempotent.
+
+    Areas the edition no longer lists are kept with ``current = false``. One ``area``
+    event records the import when it changed anything. ``progress`` is called with
+    (1, 3) parsed, (2, 3) staged, (3, 3) written.
+    """
+    started = time.perf_counter()
+    data, label = await _read(source)
+    edition = parse_gv100ad(data)
+    progress(1, 3)
+    async with db.transaction() as conn:
+        written = await _write(conn, edition.rows, progress)
+        summary = _summary(label, edition, written, started)
+        if summary.created or summary.updated or written["retired"]:
+            await recorder.record(
+                conn, actor=actor or Actor.system("import:gv100ad"), entity_type="area",
+                entity_id=f"gv100ad:{summary.edition}", action="imported",
+                snapshot=_snapshot(summary),
+            )
+    progress(3, 3)
+    summary.seconds = time.perf_counter() - started
+    log.info("gv100ad.imported", edition=summary.edition, created=summary.created,
+             updated=summary.updated, unchanged=summary.unchanged,
+             no_longer_listed=written["retired"], seconds=round(summary.seconds, 3))
+    return summary
+
+
+def _snapshot(summary: ImportSummary) -> dict[str, object]:
+    return {
+        "edition": summary.edition, "counts": summary.counts, "created": summary.created,
+        "updated": summary.updated, "unchanged": summary.unchanged,
+    }

@@ -1,0 +1,1 @@
+"""Reference facts and demo content loaded by ``efa-registry seed`` (package data)."""

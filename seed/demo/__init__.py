@@ -1,0 +1,1 @@
+"""Demo content for ``efa-registry seed --demo`` (see README.md: demo data, not authoritative)."""
