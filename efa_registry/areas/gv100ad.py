@@ -292,7 +292,6 @@ async def _write(conn: asyncpg.Connection, rows: list[AreaRow], progress: Progre
     await conn.execute(STAGING_SQL)
     records = [msgspec.structs.astuple(row) for row in rows]
     await conn.copy_records_to_table("gv100ad_staging", records=records, columns=COLUMNS)
-    await conn.execute("ANALYZE gv100ad_staging")
     progress(2, 3)
     await conn.execute(RELEASE_AGS_SQL)
     retired = await conn.fetchval(RETIRE_SQL)
@@ -307,7 +306,7 @@ async def _read(source: str | os.PathLike[str] | bytes) -> tuple[bytes, str]:
     return await asyncio.to_thread(path.read_bytes), f"gv100ad {path.name}"
 
 
-def _summary(label: str, edition: Gv100ad, written: dict[str, int], started: float) -> ImportSummary:
+def _summary(label: str, edition: Gv100ad, written: dict[str, int]) -> ImportSummary:
     per_level = Counter(row.level for row in edition.rows)
     counts = {level: per_level.get(level, 0) for level in AREA_LEVELS}
     counts["no_longer_listed"] = written["retired"]
@@ -315,7 +314,7 @@ def _summary(label: str, edition: Gv100ad, written: dict[str, int], started: flo
     return ImportSummary(
         source=label, counts=counts, created=created, updated=updated,
         unchanged=len(edition.rows) - created - updated,
-        edition=edition.gebietsstand.isoformat(), seconds=time.perf_counter() - started,
+        edition=edition.gebietsstand.isoformat(),
     )
 
 
@@ -337,7 +336,7 @@ async def import_gv100ad(
     progress(1, 3)
     async with db.transaction() as conn:
         written = await _write(conn, edition.rows, progress)
-        summary = _summary(label, edition, written, started)
+        summary = _summary(label, edition, written)
         if summary.created or summary.updated or written["retired"]:
             await recorder.record(
                 conn, actor=actor or Actor.system("import:gv100ad"), entity_type="area",
