@@ -9,6 +9,7 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.static_files import create_static_files_router
 
+from api.auth import DEPENDENCIES
 from api.middleware import etag_middleware, request_context_middleware
 from api.openapi import document_problems, openapi_config
 from api.params import reject_unknown_query_parameters
@@ -49,6 +50,7 @@ def create_app(settings: Settings, *, dsn: str | None = None) -> Litestar:
                                        include_in_schema=False),
         ],
         middleware=[request_context_middleware, etag_middleware],
+        dependencies=DEPENDENCIES,
         before_request=reject_unknown_query_parameters,
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi_config(),

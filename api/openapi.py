@@ -24,6 +24,8 @@ TAGS = [
     Tag(name="Areas", description="Länder, Kreise and Gemeinden from the Destatis GV100AD "
         "(© Statistisches Bundesamt (Destatis), Gemeindeverzeichnis-Informationssystem GV-ISys)."),
     Tag(name="OZG catalogue", description="Themenfelder, OZG-Leistungen and their LeiKa entries."),
+    Tag(name="Catalogue", description="Organisations, EfA solutions and their interfaces: discover and curate."),
+    Tag(name="Access", description="Bearer tokens by role: curator, provider, adopter, integrator."),
     Tag(name="Operations", description="Liveness and readiness."),
 ]
 

@@ -80,7 +80,9 @@ def validation_error_handler(request: Request, exc: ValidationException) -> Resp
     for item in items:
         if not isinstance(item, dict):
             continue
-        key = item.get("key") or _field_from_message(item.get("message", ""))
+        key = item.get("key")
+        if key in (None, "data") or item.get("source") == "body":  # body errors: the field is in the message
+            key = _field_from_message(item.get("message", "")) or key
         key = _wire_name(request, key)
         details.append({"field": key, "source": item.get("source", "body"), "message": item.get("message")})
     first = details[0] if details else {}

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from api.areas.controller import AreaController, LandController
 from api.health.controller import HealthController
+from api.organisations.controller import OrganisationController
 from api.ozg.controller import OzgLeistungController, ThemenfeldController
+from api.solutions.controller import InterfaceController, SolutionController
+from api.tokens.controller import TokenController
 
 ROUTES = [
     HealthController,
@@ -12,4 +15,8 @@ ROUTES = [
     AreaController,
     ThemenfeldController,
     OzgLeistungController,
+    OrganisationController,
+    SolutionController,
+    InterfaceController,
+    TokenController,
 ]

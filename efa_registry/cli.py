@@ -114,12 +114,61 @@ def _importer(kind: str) -> Callable[..., Awaitable[ImportSummary]]:
             "leika": catalogue_import.import_leika}[kind]
 
 
+def cmd_token(settings: Settings, args: argparse.Namespace) -> None:
+    import datetime as dt
+    import uuid
+
+    from efa_registry.access import tokens
+    from efa_registry.access.model import Actor
+
+    async def work() -> None:
+        await migrate.migrate()
+        if args.token_command == "create":
+            expires = dt.datetime.combine(args.expires, dt.time.max, dt.UTC) if args.expires else None
+            organisation = await _organisation_id(args.organisation) if args.organisation else None
+            record, secret = await tokens.create_token(
+                tokens.NewToken(role=args.role, name=args.name, organisation_id=organisation, ars=tuple(args.ars),
+                                expires_at=expires), actor=Actor.cli())
+            print(f"token {record.id} ({record.role}, {record.name})")
+            print(f"secret (shown once, store it now): {secret}")
+        elif args.token_command == "list":
+            for t in await tokens.list_tokens():
+                print(f"{t.id}  {t.role:<10} {t.state(_now()):<8} {t.prefix}…  {t.name}  "
+                      f"org={t.organisation_id or '-'} ars={','.join(t.ars) or '-'} expires={t.expires_at or '-'}")
+        else:
+            t = await tokens.revoke_token(uuid.UUID(args.id), actor=Actor.cli())
+            print(f"revoked {t.id} ({t.name})")
+
+    run_in_database(settings, work)
+
+
+def _now():
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC)
+
+
+async def _organisation_id(key: str):
+    from efa_registry.organisations.service import get_organisation
+
+    return (await get_organisation(key)).id
+
+
 def cmd_settings(settings: Settings, args: argparse.Namespace) -> None:
     for variable, description in Settings.describe():
         print(f"{variable}\n    {description.split(' — ', 1)[-1]}")
 
 
 IMPORT_KINDS = ["gv100ad", "ozg-leistungen", "leika"]
+
+
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
 
 
 def parser() -> argparse.ArgumentParser:
@@ -137,6 +186,18 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("kind", choices=IMPORT_KINDS)
     imp.add_argument("file")
     imp.set_defaults(func=cmd_import)
+    token = sub.add_parser("token", help="mint, list and revoke API tokens")
+    token_sub = token.add_subparsers(dest="token_command", required=True)
+    create = token_sub.add_parser("create", help="mint a token; prints the secret once")
+    create.add_argument("--role", required=True, choices=["curator", "provider", "adopter", "integrator"])
+    create.add_argument("--name", required=True, help="who holds it, e.g. 'OZG-Koordinierung NRW'")
+    create.add_argument("--organisation", help="organisation UUID or slug (provider tokens)")
+    create.add_argument("--ars", nargs="*", default=[], help="ARS the token acts for (adopter tokens)")
+    create.add_argument("--expires", type=_date, help="last valid day, YYYY-MM-DD")
+    token_sub.add_parser("list", help="list tokens (never their secrets)")
+    revoke = token_sub.add_parser("revoke", help="revoke a token")
+    revoke.add_argument("id")
+    token.set_defaults(func=cmd_token)
     sub.add_parser("settings", help="list the EFA_* settings").set_defaults(func=cmd_settings)
     return p
 

@@ -24,6 +24,11 @@ class Actor(msgspec.Struct, frozen=True, kw_only=True):
     ars: tuple[str, ...] = ()
     request_id: str | None = None
 
+    @property
+    def key(self) -> str:
+        """A short stable identity (the token id, else the label), e.g. to scope idempotency keys."""
+        return str(self.token_id) if self.token_id else self.label[:64]
+
     @classmethod
     def cli(cls) -> Actor:
         try:

@@ -47,3 +47,35 @@ async def reference_data(clean_db):
         await conn.execute("INSERT INTO ozg_leistung_lage (ozg_leistung, lage) VALUES ('10000', 'geburt')")
         await conn.executemany(
             "INSERT INTO leika_entry (leika_key, name, leika_type, ozg_leistung) VALUES ($1, $2, $3, $4)", LEIKA)
+
+
+class Tokens(dict):
+    """role name → Authorization header."""
+
+    def auth(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self[who]}"}
+
+
+@pytest.fixture
+async def catalogue(reference_data):
+    """Two provider organisations and a token for every role (provider tokens bound to their org)."""
+    from efa_registry.access import tokens
+    from efa_registry.access.model import Actor
+    from efa_registry.organisations.model import OrganisationCreate
+    from efa_registry.organisations.service import create_organisation
+
+    system = Actor.system("test-setup")
+    nrw = await create_organisation(OrganisationCreate(kind="land", name="Land Nordrhein-Westfalen", slug="land-nrw",
+                                                       area="05", contact_email="ozg@nrw.example"), actor=system)
+    saar = await create_organisation(OrganisationCreate(kind="land", name="Saarland", slug="saarland", area="10"),
+                                     actor=system)
+    issued = Tokens()
+    for who, cmd in {
+        "curator": tokens.NewToken(role="curator", name="Koordinierungsstelle"),
+        "provider_nrw": tokens.NewToken(role="provider", name="NRW", organisation_id=nrw.id),
+        "provider_saar": tokens.NewToken(role="provider", name="Saarland", organisation_id=saar.id),
+        "adopter": tokens.NewToken(role="adopter", name="Stadt Duisburg", ars=("05112",)),
+        "integrator": tokens.NewToken(role="integrator", name="Landesportal"),
+    }.items():
+        issued[who] = (await tokens.create_token(cmd, actor=system))[1]
+    return {"tokens": issued, "nrw": nrw, "saar": saar}

@@ -1,0 +1,40 @@
+"""Idempotency keys for creating POSTs: a repeated key returns what the first request created.
+
+The key is claimed inside the create's own transaction. A concurrent duplicate blocks on the
+unique index until the first commits, then finds the recorded result — so two identical requests
+racing each other still create one entity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+import asyncpg
+import msgspec
+
+from efa_registry.errors import InvalidInput
+
+
+def fingerprint(*parts: object) -> str:
+    return hashlib.sha256(msgspec.json.encode(parts)).hexdigest()
+
+
+async def claim(conn: asyncpg.Connection, *, scope: str, key: str, request_hash: str) -> int | uuid.UUID:
+    """Claim ``key``: returns the claim id (int) to complete later, or the entity id (UUID) that
+    an earlier request with this key created."""
+    claim_id = await conn.fetchval(
+        "INSERT INTO idempotency_key (scope, key, request_hash) VALUES ($1, $2, $3)"
+        " ON CONFLICT (scope, key) DO NOTHING RETURNING id", scope, key, request_hash)
+    if claim_id is not None:
+        return claim_id
+    row = await conn.fetchrow("SELECT request_hash, response FROM idempotency_key WHERE scope = $1 AND key = $2",
+                              scope, key)
+    if row["request_hash"] != request_hash:
+        raise InvalidInput("this Idempotency-Key was used for a different request", field="Idempotency-Key")
+    return uuid.UUID(msgspec.json.decode(row["response"])["id"])
+
+
+async def complete(conn: asyncpg.Connection, claim_id: int, *, entity_id: uuid.UUID, status_code: int = 201) -> None:
+    await conn.execute("UPDATE idempotency_key SET status_code = $2, response = $3::jsonb WHERE id = $1",
+                       claim_id, status_code, msgspec.json.encode({"id": str(entity_id)}).decode())

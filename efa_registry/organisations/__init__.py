@@ -1,0 +1,1 @@
+"""Organisations: ministries, Länder, Kommunen, IT service providers, alliances."""

@@ -1,0 +1,62 @@
+"""Organisation records and commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+from efa_registry.commands import Command
+from efa_registry.types import Ars, HttpsUrl, OrganisationKind, Slug
+
+Name = Annotated[str, Meta(min_length=2, max_length=300)]
+Email = Annotated[str, Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320)]
+Phone = Annotated[str, Meta(pattern=r"^[0-9 +()/-]{3,60}$")]
+PersonName = Annotated[str, Meta(min_length=2, max_length=200)]
+
+
+class Organisation(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    slug: str
+    kind: OrganisationKind
+    name: str
+    area: str | None
+    area_name: str | None
+    land: str | None
+    website: str | None
+    contact_name: str | None
+    contact_email: str | None
+    contact_phone: str | None
+    is_demo: bool
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class OrganisationCreate(Command):
+    kind: OrganisationKind
+    name: Name
+    slug: Slug | None = None
+    area: Ars | None = None
+    website: HttpsUrl | None = None
+    contact_name: PersonName | None = None
+    contact_email: Email | None = None
+    contact_phone: Phone | None = None
+
+
+class OrganisationPatch(Command):
+    kind: OrganisationKind | UnsetType = UNSET
+    name: Name | UnsetType = UNSET
+    slug: Slug | UnsetType = UNSET
+    area: Ars | UnsetType | None = UNSET
+    website: HttpsUrl | UnsetType | None = UNSET
+    contact_name: PersonName | UnsetType | None = UNSET
+    contact_email: Email | UnsetType | None = UNSET
+    contact_phone: Phone | UnsetType | None = UNSET
+
+
+REQUIRED = ("kind", "name", "slug")
+CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")

@@ -1,0 +1,1 @@
+"""Solutions (EfA online services) and their interfaces: the catalogue."""

@@ -1,0 +1,169 @@
+"""Solution and interface records and commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+from efa_registry.commands import Command
+from efa_registry.organisations.model import Email, PersonName
+from efa_registry.types import (
+    HttpsUrl,
+    InterfaceKind,
+    InterfaceStatus,
+    OzgId,
+    ReifegradModel,
+    ReuseRoute,
+    RolloutLevel,
+    Slug,
+    SolutionStatus,
+)
+
+Name = Annotated[str, Meta(min_length=2, max_length=300)]
+Summary = Annotated[str, Meta(max_length=1000)]
+LongText = Annotated[str, Meta(max_length=20000)]
+Tag = Annotated[str, Meta(min_length=1, max_length=60)]
+Reifegrad = Annotated[int, Meta(ge=0, le=7)]
+OrgKey = Annotated[str, Meta(min_length=2, max_length=80, description="Organisation UUID or slug")]
+ShortText = Annotated[str, Meta(max_length=200)]
+
+
+class OrganisationRef(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    slug: str
+    name: str
+    land: str | None
+
+
+class OzgRef(msgspec.Struct, frozen=True, kw_only=True):
+    ozg_id: str
+    name: str
+    themenfeld: str
+
+
+class Interface(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    solution_id: uuid.UUID
+    kind: InterfaceKind
+    name: str | None
+    standard: str | None
+    standard_version: str | None
+    spec_url: str | None
+    authentication: str | None
+    status: InterfaceStatus
+    sunset_on: dt.date | None
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class Solution(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    slug: str
+    name: str
+    summary: str | None
+    description: str | None
+    provider: OrganisationRef
+    operator: OrganisationRef | None
+    ozg_leistungen: list[OzgRef]
+    status: SolutionStatus
+    efa_compliant: bool | None
+    reifegrad_model: ReifegradModel | None
+    reifegrad: int | None
+    reuse_route: ReuseRoute | None
+    rollout_level: RolloutLevel
+    licence: str | None
+    source_repository: str | None
+    documentation_url: str | None
+    costs_note: str | None
+    tags: list[str]
+    contact_name: str | None
+    contact_email: str | None
+    is_demo: bool
+    interfaces: list[Interface]
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @property
+    def themenfelder(self) -> list[str]:
+        return sorted({o.themenfeld for o in self.ozg_leistungen})
+
+
+class SolutionCreate(Command):
+    name: Name
+    provider: OrgKey
+    slug: Slug | None = None
+    summary: Summary | None = None
+    description: LongText | None = None
+    operator: OrgKey | None = None
+    ozg_ids: list[OzgId] = msgspec.field(default_factory=list)
+    status: SolutionStatus = "planned"
+    efa_compliant: bool | None = None
+    reifegrad_model: ReifegradModel | None = None
+    reifegrad: Reifegrad | None = None
+    reuse_route: ReuseRoute | None = None
+    rollout_level: RolloutLevel = "gemeinde"
+    licence: Annotated[str, Meta(max_length=100)] | None = None
+    source_repository: HttpsUrl | None = None
+    documentation_url: HttpsUrl | None = None
+    costs_note: LongText | None = None
+    tags: list[Tag] = msgspec.field(default_factory=list)
+    contact_name: PersonName | None = None
+    contact_email: Email | None = None
+
+
+class SolutionPatch(Command):
+    name: Name | UnsetType = UNSET
+    provider: OrgKey | UnsetType = UNSET
+    slug: Slug | UnsetType = UNSET
+    summary: Summary | UnsetType | None = UNSET
+    description: LongText | UnsetType | None = UNSET
+    operator: OrgKey | UnsetType | None = UNSET
+    ozg_ids: list[OzgId] | UnsetType = UNSET
+    status: SolutionStatus | UnsetType = UNSET
+    efa_compliant: bool | UnsetType | None = UNSET
+    reifegrad_model: ReifegradModel | UnsetType | None = UNSET
+    reifegrad: Reifegrad | UnsetType | None = UNSET
+    reuse_route: ReuseRoute | UnsetType | None = UNSET
+    rollout_level: RolloutLevel | UnsetType = UNSET
+    licence: Annotated[str, Meta(max_length=100)] | UnsetType | None = UNSET
+    source_repository: HttpsUrl | UnsetType | None = UNSET
+    documentation_url: HttpsUrl | UnsetType | None = UNSET
+    costs_note: LongText | UnsetType | None = UNSET
+    tags: list[Tag] | UnsetType = UNSET
+    contact_name: PersonName | UnsetType | None = UNSET
+    contact_email: Email | UnsetType | None = UNSET
+
+
+SOLUTION_REQUIRED = ("name", "provider", "slug", "status", "rollout_level", "ozg_ids", "tags")
+
+
+class InterfaceCreate(Command):
+    kind: InterfaceKind
+    name: Name | None = None
+    standard: Annotated[str, Meta(min_length=1, max_length=120)] | None = None
+    standard_version: Annotated[str, Meta(min_length=1, max_length=40)] | None = None
+    spec_url: HttpsUrl | None = None
+    authentication: ShortText | None = None
+    status: InterfaceStatus = "active"
+    sunset_on: dt.date | None = None
+
+
+class InterfacePatch(Command):
+    kind: InterfaceKind | UnsetType = UNSET
+    name: Name | UnsetType | None = UNSET
+    standard: Annotated[str, Meta(min_length=1, max_length=120)] | UnsetType | None = UNSET
+    standard_version: Annotated[str, Meta(min_length=1, max_length=40)] | UnsetType | None = UNSET
+    spec_url: HttpsUrl | UnsetType | None = UNSET
+    authentication: ShortText | UnsetType | None = UNSET
+    status: InterfaceStatus | UnsetType = UNSET
+    sunset_on: dt.date | UnsetType | None = UNSET
+
+
+INTERFACE_REQUIRED = ("kind", "status")
+CONTACT_FIELDS = ("contact_name", "contact_email")

@@ -1,0 +1,109 @@
+"""SQL of the solution aggregate (solution, its OZG links and interfaces)."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+
+import asyncpg
+
+from efa_registry.organisations.repository import key_condition
+from efa_registry.solutions.model import Interface, OrganisationRef, OzgRef, Solution
+
+SOLUTION_SELECT = """
+SELECT s.id, s.slug, s.name, s.summary, s.description, s.status, s.efa_compliant, s.reifegrad_model,
+       s.reifegrad, s.reuse_route, s.rollout_level, s.licence, s.source_repository, s.documentation_url,
+       s.costs_note, s.tags, s.contact_name, s.contact_email, s.is_demo, s.version, s.created_at,
+       s.updated_at,
+       p.id AS p_id, p.slug AS p_slug, p.name AS p_name, pa.land AS p_land,
+       op.id AS o_id, op.slug AS o_slug, op.name AS o_name, oa.land AS o_land
+FROM solution s
+JOIN organisation p ON p.id = s.provider LEFT JOIN area pa ON pa.ars = p.area
+LEFT JOIN organisation op ON op.id = s.operator LEFT JOIN area oa ON oa.ars = op.area
+"""
+
+INTERFACE_COLUMNS = ("id, solution AS solution_id, kind, name, standard, standard_version, spec_url, authentication,"
+                     " status, sunset_on, version, created_at, updated_at")
+
+
+async def resolve_id(conn: asyncpg.Connection, key: str | uuid.UUID, *, lock: bool = False) -> uuid.UUID | None:
+    condition, value = key_condition(key, alias="s")
+    return await conn.fetchval(f"SELECT s.id FROM solution s WHERE {condition}" + (" FOR UPDATE" if lock else ""),
+                               value)
+
+
+async def load(conn: asyncpg.Connection, ids: Sequence[uuid.UUID]) -> list[Solution]:
+    """Full solutions, in the order of ``ids``."""
+    if not ids:
+        return []
+    rows = await conn.fetch(SOLUTION_SELECT + " WHERE s.id = ANY($1::uuid[])", list(ids))
+    ozg = defaultdict(list)
+    for r in await conn.fetch(
+        "SELECT so.solution, o.ozg_id, o.name, o.themenfeld FROM solution_ozg_leistung so"
+        " JOIN ozg_leistung o ON o.ozg_id = so.ozg_leistung WHERE so.solution = ANY($1::uuid[])"
+        " ORDER BY o.ozg_id::int", list(ids)):
+        ozg[r["solution"]].append(OzgRef(ozg_id=r["ozg_id"], name=r["name"], themenfeld=r["themenfeld"]))
+    interfaces = defaultdict(list)
+    for r in await conn.fetch(
+        f"SELECT {INTERFACE_COLUMNS} FROM interface WHERE solution = ANY($1::uuid[]) ORDER BY created_at, id",
+        list(ids)):
+        interfaces[r["solution_id"]].append(Interface(**dict(r)))
+    by_id = {r["id"]: _solution(r, ozg[r["id"]], interfaces[r["id"]]) for r in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _solution(row: asyncpg.Record, ozg: list[OzgRef], interfaces: list[Interface]) -> Solution:
+    data = {k: v for k, v in dict(row).items() if not k.startswith(("p_", "o_"))}
+    provider = OrganisationRef(id=row["p_id"], slug=row["p_slug"], name=row["p_name"], land=row["p_land"])
+    operator = (OrganisationRef(id=row["o_id"], slug=row["o_slug"], name=row["o_name"], land=row["o_land"])
+                if row["o_id"] else None)
+    return Solution(**data, provider=provider, operator=operator, ozg_leistungen=ozg, interfaces=interfaces)
+
+
+async def organisation_id(conn: asyncpg.Connection, key: str) -> uuid.UUID | None:
+    condition, value = key_condition(key, alias="o")
+    return await conn.fetchval(f"SELECT o.id FROM organisation o WHERE {condition}", value)
+
+
+async def missing_ozg_ids(conn: asyncpg.Connection, ozg_ids: Sequence[str]) -> list[str]:
+    known = {r[0] for r in await conn.fetch("SELECT ozg_id FROM ozg_leistung WHERE ozg_id = ANY($1::text[])",
+                                             list(ozg_ids))}
+    return sorted(set(ozg_ids) - known)
+
+
+async def set_ozg_leistungen(conn: asyncpg.Connection, solution_id: uuid.UUID, ozg_ids: Sequence[str]) -> None:
+    await conn.execute("DELETE FROM solution_ozg_leistung WHERE solution = $1", solution_id)
+    await conn.executemany("INSERT INTO solution_ozg_leistung (solution, ozg_leistung) VALUES ($1, $2)",
+                           [(solution_id, o) for o in dict.fromkeys(ozg_ids)])
+
+
+REFRESH_SEARCH = """
+UPDATE solution s SET search_vector =
+    setweight(to_tsvector('german', s.name), 'A')
+ || setweight(to_tsvector('german', coalesce(s.summary, '') || ' ' || array_to_string(s.tags, ' ')), 'B')
+ || setweight(to_tsvector('german', coalesce((SELECT string_agg(o.name, ' ') FROM solution_ozg_leistung so
+              JOIN ozg_leistung o ON o.ozg_id = so.ozg_leistung WHERE so.solution = s.id), '')), 'B')
+ || setweight(to_tsvector('german', coalesce((SELECT string_agg(concat_ws(' ', i.standard, i.name,
+              replace(i.kind, '_', '-')), ' ') FROM interface i WHERE i.solution = s.id
+              AND i.status <> 'retired'), '')), 'B')
+ || setweight(to_tsvector('german', coalesce(s.description, '')), 'C')
+WHERE s.id = $1
+"""
+
+
+async def refresh_search_document(conn: asyncpg.Connection, solution_id: uuid.UUID) -> None:
+    """The search document spans OZG names and interface standards, so it is rebuilt on every write."""
+    await conn.execute(REFRESH_SEARCH, solution_id)
+
+
+async def get_interface(conn: asyncpg.Connection, interface_id: uuid.UUID, *, lock: bool = False) -> Interface | None:
+    row = await conn.fetchrow(f"SELECT {INTERFACE_COLUMNS} FROM interface WHERE id = $1"
+                              + (" FOR UPDATE" if lock else ""), interface_id)
+    return Interface(**dict(row)) if row else None
+
+
+async def history(conn: asyncpg.Connection, solution_id: uuid.UUID) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT seq, occurred_at, actor, request_id, action, version, snapshot FROM event"
+        " WHERE entity_type = 'solution' AND entity_id = $1 ORDER BY seq", str(solution_id))

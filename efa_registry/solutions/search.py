@@ -1,0 +1,157 @@
+"""Catalogue discovery: filters, German full-text ranking, keyset pages and facet counts.
+
+Facet counts apply every active filter except the facet's own, so a UI can show how many hits
+each value of that facet would give.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Literal
+
+import asyncpg
+import msgspec
+
+from efa_registry.paging import decode_cursor, encode_cursor
+from efa_registry.sql import Params
+from efa_registry.types import InterfaceKind, ReuseRoute, SolutionStatus
+
+Sort = Literal["relevance", "name", "updated"]
+Facet = Literal["themenfeld", "status", "providerLand", "interfaceStandard", "reuseRoute", "interfaceKind"]
+FACETS: tuple[str, ...] = Facet.__args__  # type: ignore[attr-defined]
+
+
+class SolutionQuery(msgspec.Struct, frozen=True, kw_only=True):
+    q: str | None = None
+    themenfeld: list[str] = msgspec.field(default_factory=list)
+    ozg_id: str | None = None
+    leika_key: str | None = None
+    provider: str | None = None
+    provider_land: list[str] = msgspec.field(default_factory=list)
+    status: list[SolutionStatus] = msgspec.field(default_factory=list)
+    efa_compliant: bool | None = None
+    min_reifegrad: int | None = None
+    interface_standard: list[str] = msgspec.field(default_factory=list)
+    interface_kind: list[InterfaceKind] = msgspec.field(default_factory=list)
+    reuse_route: list[ReuseRoute] = msgspec.field(default_factory=list)
+    updated_since: dt.datetime | None = None
+    sort: Sort | None = None
+    facets: list[Facet] = msgspec.field(default_factory=list)
+
+    @property
+    def effective_sort(self) -> Sort:
+        return self.sort or ("relevance" if self.q else "name")
+
+
+class FacetCount(msgspec.Struct, frozen=True):
+    value: str
+    count: int
+
+
+class SearchResult(msgspec.Struct, frozen=True, kw_only=True):
+    ids: list[uuid.UUID]
+    next_cursor: str | None
+    facets: dict[str, list[FacetCount]]
+
+
+FROM = "FROM solution s JOIN organisation p ON p.id = s.provider LEFT JOIN area pa ON pa.ars = p.area"
+LIVE_INTERFACE = "i.solution = s.id AND i.status <> 'retired'"
+
+
+def conditions(query: SolutionQuery, p: Params, *, without: str | None = None) -> list[str]:
+    """WHERE conditions for every active filter, leaving out facet ``without``."""
+    c: list[str] = []
+    if query.q:
+        c.append(f"s.search_vector @@ websearch_to_tsquery('german', {p.add(query.q)})")
+    if query.themenfeld and without != "themenfeld":
+        c.append("EXISTS (SELECT 1 FROM solution_ozg_leistung so JOIN ozg_leistung o ON o.ozg_id = so.ozg_leistung"
+                 f" WHERE so.solution = s.id AND o.themenfeld = ANY({p.add(query.themenfeld)}::text[]))")
+    if query.ozg_id:
+        c.append(f"EXISTS (SELECT 1 FROM solution_ozg_leistung so WHERE so.solution = s.id"
+                 f" AND so.ozg_leistung = {p.add(query.ozg_id)})")
+    if query.leika_key:
+        c.append("EXISTS (SELECT 1 FROM solution_ozg_leistung so JOIN leika_entry e ON e.ozg_leistung = so.ozg_leistung"
+                 f" WHERE so.solution = s.id AND e.leika_key = {p.add(query.leika_key)})")
+    if query.provider:
+        c.append(_provider_condition(query.provider, p))
+    if query.provider_land and without != "providerLand":
+        c.append(f"pa.land = ANY({p.add(query.provider_land)}::text[])")
+    if without != "status":
+        c.append(f"s.status = ANY({p.add(query.status)}::text[])" if query.status else "s.status <> 'retired'")
+    if query.efa_compliant is not None:
+        c.append(f"s.efa_compliant = {p.add(query.efa_compliant)}")
+    if query.min_reifegrad is not None:
+        c.append(f"s.reifegrad >= {p.add(query.min_reifegrad)}")
+    if query.interface_standard and without != "interfaceStandard":
+        c.append(f"EXISTS (SELECT 1 FROM interface i WHERE {LIVE_INTERFACE}"
+                 f" AND lower(i.standard) = ANY({p.add([v.lower() for v in query.interface_standard])}::text[]))")
+    if query.interface_kind and without != "interfaceKind":
+        c.append(f"EXISTS (SELECT 1 FROM interface i WHERE {LIVE_INTERFACE}"
+                 f" AND i.kind = ANY({p.add(query.interface_kind)}::text[]))")
+    if query.reuse_route and without != "reuseRoute":
+        c.append(f"s.reuse_route = ANY({p.add(query.reuse_route)}::text[])")
+    if query.updated_since:
+        c.append(f"s.updated_at >= {p.add(query.updated_since)}")
+    return c
+
+
+def _provider_condition(provider: str, p: Params) -> str:
+    try:
+        return f"p.id = {p.add(uuid.UUID(provider))}"
+    except ValueError:
+        return f"p.slug = {p.add(provider)}"
+
+
+def _order(query: SolutionQuery, p: Params, after: str | None) -> tuple[str, str, list[str]]:
+    """(select expression of the sort key, ORDER BY, keyset condition)."""
+    sort = query.effective_sort
+    key = decode_cursor(after, arity=2)
+    if sort == "relevance" and query.q:
+        expr = f"ts_rank(s.search_vector, websearch_to_tsquery('german', {p.add(query.q)}))"
+        keyset = [f"({expr} < {p.add(key[0])}::real OR ({expr} = {p.add(key[0])}::real"
+                  f" AND s.id > {p.add(uuid.UUID(key[1]))}))"] if key else []
+        return expr, f"{expr} DESC, s.id", keyset
+    if sort == "updated":
+        keyset = [f"(s.updated_at, s.id) < ({p.add(dt.datetime.fromisoformat(key[0]))}, {p.add(uuid.UUID(key[1]))})"
+                  ] if key else []
+        return "s.updated_at", "s.updated_at DESC, s.id DESC", keyset
+    keyset = [f"(lower(s.name), s.id) > ({p.add(key[0])}, {p.add(uuid.UUID(key[1]))})"] if key else []
+    return "lower(s.name)", "lower(s.name), s.id", keyset
+
+
+async def search(conn: asyncpg.Connection, query: SolutionQuery, *, limit: int, after: str | None) -> SearchResult:
+    p = Params()
+    where = conditions(query, p)
+    sort_expr, order, keyset = _order(query, p, after)
+    sql = (f"SELECT s.id, {sort_expr} AS sort_key {FROM} WHERE " + " AND ".join([*where, *keyset] or ["true"])
+           + f" ORDER BY {order} LIMIT {p.add(limit + 1)}")
+    rows = await conn.fetch(sql, *p.values)
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        sort_key = last["sort_key"].isoformat() if isinstance(last["sort_key"], dt.datetime) else last["sort_key"]
+        next_cursor = encode_cursor([sort_key, str(last["id"])])
+    facets = {f: await facet_counts(conn, query, f) for f in dict.fromkeys(query.facets)}
+    return SearchResult(ids=[r["id"] for r in rows[:limit]], next_cursor=next_cursor, facets=facets)
+
+
+FACET_SQL = {
+    "themenfeld": ("o.themenfeld", "JOIN solution_ozg_leistung so ON so.solution = s.id"
+                   " JOIN ozg_leistung o ON o.ozg_id = so.ozg_leistung"),
+    "status": ("s.status", ""),
+    "providerLand": ("pa.land", ""),
+    "reuseRoute": ("s.reuse_route", ""),
+    "interfaceStandard": ("i.standard", f"JOIN interface i ON {LIVE_INTERFACE}"),
+    "interfaceKind": ("i.kind", f"JOIN interface i ON {LIVE_INTERFACE}"),
+}
+
+
+async def facet_counts(conn: asyncpg.Connection, query: SolutionQuery, facet: str) -> list[FacetCount]:
+    column, join = FACET_SQL[facet]
+    p = Params()
+    where = [*conditions(query, p, without=facet), f"{column} IS NOT NULL"]
+    rows = await conn.fetch(
+        f"SELECT {column} AS value, count(DISTINCT s.id) AS n {FROM} {join} WHERE {' AND '.join(where)}"
+        " GROUP BY 1 ORDER BY 2 DESC, 1", *p.values)
+    return [FacetCount(r["value"], r["n"]) for r in rows]

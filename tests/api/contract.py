@@ -1,0 +1,41 @@
+"""Reusable HTTP contract checks for a writable resource: 404, 401/403, unknown field → 400,
+stale If-Match → 412, missing If-Match → 428, ETag → 304, every error as problem+json."""
+
+from __future__ import annotations
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(response, status: int, field: str | None = None) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body = response.json()
+    assert body["status"] == status and body["type"].startswith("https://efa-registry.de/problems/")
+    if field is not None:
+        assert body.get("field") == field, body
+    return body
+
+
+async def check_resource_contract(client, *, url: str, missing_url: str, patch_body: dict, auth: dict,
+                                  forbidden_auth: dict) -> None:
+    """``url`` points at an existing entity that ``auth`` may change and ``forbidden_auth`` may not."""
+    assert_problem(await client.get(missing_url), 404)
+    current = await client.get(url, headers=auth)
+    assert current.status_code == 200
+    etag = current.headers["etag"]
+    assert (await client.get(url, headers={**auth, "If-None-Match": etag})).status_code == 304
+
+    assert_problem(await client.patch(url, json=patch_body), 401)
+    assert_problem(await client.patch(url, json=patch_body, headers={**forbidden_auth, "If-Match": etag}), 403)
+    assert_problem(await client.patch(url, json=patch_body, headers=auth), 428, "If-Match")
+    assert_problem(await client.patch(url, json={"noSuchField": 1}, headers={**auth, "If-Match": etag}), 400,
+                   "noSuchField")
+    stale = etag.replace('"v', '"v9')
+    assert_problem(await client.patch(url, json=patch_body, headers={**auth, "If-Match": stale}), 412)
+    unchanged = await client.get(url, headers=auth)
+    assert unchanged.json() == current.json(), "refused writes must change nothing"
+
+    changed = await client.patch(url, json=patch_body, headers={**auth, "If-Match": etag})
+    assert changed.status_code == 200, changed.text
+    assert changed.headers["etag"] != etag
+    assert_problem(await client.patch(url, json=patch_body, headers={**auth, "If-Match": etag}), 412)

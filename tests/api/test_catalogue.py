@@ -1,0 +1,195 @@
+"""HTTP contracts of the catalogue: organisations, solutions, interfaces, history, search."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.api.contract import assert_problem, check_resource_contract
+
+SOLUTION = {
+    "name": "Wohngeld digital",
+    "provider": "land-nrw",
+    "summary": "Antrag auf Wohngeld online stellen",
+    "description": "Der Onlinedienst nimmt Anträge auf Wohngeld entgegen und übermittelt sie per FIT-Connect.",
+    "ozgIds": ["10000"],
+    "status": "available",
+    "efaCompliant": True,
+    "reifegradModel": "2.0",
+    "reifegrad": 4,
+    "reuseRoute": "fit_store",
+    "sourceRepository": "https://gitlab.opencode.de/example/wohngeld",
+    "tags": ["Sozialleistung"],
+    "contactEmail": "wohngeld@nrw.example",
+}
+
+
+async def create(client, tokens, who="curator", body=None, **headers):
+    response = await client.post("/v1/solutions", json=body or SOLUTION, headers={**tokens.auth(who), **headers})
+    assert response.status_code in (200, 201), response.text
+    return response
+
+
+async def test_curator_creates_a_solution_with_embedded_references(client, catalogue):
+    tokens = catalogue["tokens"]
+    response = await create(client, tokens)
+    assert response.status_code == 201 and response.headers["etag"] == '"v1-auth"'
+    body = response.json()
+    assert body["slug"] == "wohngeld-digital" and body["version"] == 1
+    assert body["provider"] == {"id": str(catalogue["nrw"].id), "slug": "land-nrw",
+                                "name": "Land Nordrhein-Westfalen", "land": "05"}
+    assert body["ozgLeistungen"] == [{"ozgId": "10000", "name": "Elterngeld", "themenfeld": "familie-kind"}]
+    assert body["themenfelder"] == ["familie-kind"] and body["contact"] == {"email": "wohngeld@nrw.example"}
+    public = (await client.get("/v1/solutions/wohngeld-digital")).json()
+    assert "contact" not in public, "contact details are for authenticated callers only"
+    assert (await client.get(f"/v1/solutions/{body['id']}")).json() == public
+
+
+async def test_solution_contract(client, catalogue):
+    tokens = catalogue["tokens"]
+    await create(client, tokens)
+    await check_resource_contract(
+        client, url="/v1/solutions/wohngeld-digital", missing_url="/v1/solutions/gibt-es-nicht",
+        patch_body={"summary": "Neu"}, auth=tokens.auth("provider_nrw"),
+        forbidden_auth=tokens.auth("provider_saar"))
+
+
+async def test_organisation_contract(client, catalogue):
+    tokens = catalogue["tokens"]
+    await check_resource_contract(
+        client, url="/v1/organisations/land-nrw", missing_url="/v1/organisations/nirgendwo",
+        patch_body={"website": "https://www.land.nrw"}, auth=tokens.auth("curator"),
+        forbidden_auth=tokens.auth("provider_saar"))
+    public = (await client.get("/v1/organisations/land-nrw")).json()
+    assert "contact" not in public and public["website"] == "https://www.land.nrw"
+    private = (await client.get("/v1/organisations/land-nrw", headers=tokens.auth("adopter"))).json()
+    assert private["contact"]["email"] == "ozg@nrw.example"
+
+
+async def test_merge_patch_null_removes_absent_keeps(client, catalogue):
+    tokens = catalogue["tokens"]
+    created = (await create(client, tokens)).json()
+    response = await client.patch("/v1/solutions/wohngeld-digital", json={"summary": None, "tags": ["a", "b"]},
+                                  headers={**tokens.auth("curator"), "If-Match": '"v1"'})
+    body = response.json()
+    assert body["summary"] is None and body["tags"] == ["a", "b"] and body["version"] == 2
+    assert body["description"] == created["description"] and body["reifegrad"] == 4
+    assert_problem(await client.patch("/v1/solutions/wohngeld-digital", json={"name": None},
+                                      headers={**tokens.auth("curator"), "If-Match": '"v2"'}), 400, "name")
+
+
+@pytest.mark.parametrize(("patch", "status", "field"), [
+    ({"reifegrad": 6, "reifegradModel": "1.1"}, 422, "reifegrad"),
+    ({"reifegradModel": None}, 422, "reifegradModel"),
+    ({"reifegrad": 9}, 400, "reifegrad"),
+    ({"ozgIds": ["99999"]}, 422, "ozgIds"),
+    ({"provider": "niemand"}, 422, "provider"),
+    ({"sourceRepository": "http://insecure.example"}, 400, "sourceRepository"),
+    ({"status": "fertig"}, 400, "status"),
+    ({"slug": "Nicht OK"}, 400, "slug"),
+])
+async def test_invalid_values_are_refused_and_change_nothing(client, catalogue, patch, status, field):
+    tokens = catalogue["tokens"]
+    before = (await create(client, tokens)).json()
+    response = await client.patch("/v1/solutions/wohngeld-digital", json=patch,
+                                  headers={**tokens.auth("curator"), "If-Match": '"v1"'})
+    assert_problem(response, status, field)
+    after = (await client.get("/v1/solutions/wohngeld-digital", headers=tokens.auth("curator"))).json()
+    assert after == before
+
+
+async def test_create_validation_names_the_field(client, catalogue):
+    tokens = catalogue["tokens"]
+    assert_problem(await client.post("/v1/solutions", json={"provider": "land-nrw"}, headers=tokens.auth("curator")),
+                   400, "name")
+    assert_problem(await client.post("/v1/solutions", json={**SOLUTION, "bogus": 1}, headers=tokens.auth("curator")),
+                   400, "bogus")
+    assert_problem(await client.post("/v1/solutions", content=b"{not json", headers=tokens.auth("curator")), 400)
+    assert (await client.get("/v1/solutions")).json()["items"] == []
+
+
+async def test_duplicate_slug_is_409(client, catalogue):
+    tokens = catalogue["tokens"]
+    await create(client, tokens)
+    assert_problem(await client.post("/v1/solutions", json=SOLUTION, headers=tokens.auth("curator")), 409, "slug")
+
+
+async def test_idempotent_post_under_concurrent_identical_requests(client, catalogue):
+    tokens = catalogue["tokens"]
+    headers = {**tokens.auth("curator"), "Idempotency-Key": "abc-123"}
+    first, second = await asyncio.gather(
+        client.post("/v1/solutions", json=SOLUTION, headers=headers),
+        client.post("/v1/solutions", json=SOLUTION, headers=headers))
+    assert sorted([first.status_code, second.status_code]) == [200, 201]
+    assert first.json()["id"] == second.json()["id"]
+    assert len((await client.get("/v1/solutions")).json()["items"]) == 1
+    replay = await client.post("/v1/solutions", json=SOLUTION, headers=headers)
+    assert replay.status_code == 200 and replay.json()["id"] == first.json()["id"]
+    other = await client.post("/v1/solutions", json={**SOLUTION, "name": "Anders"}, headers=headers)
+    assert_problem(other, 422, "Idempotency-Key")
+
+
+async def test_retire_keeps_it_readable_but_out_of_default_search(client, catalogue):
+    tokens = catalogue["tokens"]
+    await create(client, tokens)
+    retired = await client.delete("/v1/solutions/wohngeld-digital",
+                                  headers={**tokens.auth("provider_nrw"), "If-Match": '"v1"'})
+    assert retired.status_code == 200 and retired.json()["status"] == "retired"
+    assert (await client.get("/v1/solutions/wohngeld-digital")).json()["status"] == "retired"
+    assert (await client.get("/v1/solutions")).json()["items"] == []
+    assert len((await client.get("/v1/solutions?status=retired")).json()["items"]) == 1
+
+
+async def test_history_lists_each_change_with_its_author(client, catalogue):
+    tokens = catalogue["tokens"]
+    await create(client, tokens)
+    await client.patch("/v1/solutions/wohngeld-digital", json={"reifegrad": 5},
+                       headers={**tokens.auth("provider_nrw"), "If-Match": '"v1"', "X-Request-ID": "edit-1"})
+    history = (await client.get("/v1/solutions/wohngeld-digital/history")).json()
+    assert [(h["version"], h["action"]) for h in history] == [(1, "created"), (2, "updated")]
+    assert history[0]["actor"].endswith("(Koordinierungsstelle)")
+    assert history[1]["actor"].endswith("(NRW)") and history[1]["requestId"] == "edit-1"
+    assert history[1]["changes"] == {"reifegrad": {"from": 4, "to": 5}}
+
+
+async def test_interfaces(client, catalogue):
+    tokens = catalogue["tokens"]
+    await create(client, tokens)
+    url = "/v1/solutions/wohngeld-digital/interfaces"
+    body = {"kind": "xoev", "standard": "XBau", "standardVersion": "2.3", "specUrl": "https://www.xrepository.de/x"}
+    created = await client.post(url, json=body, headers=tokens.auth("provider_nrw"))
+    assert created.status_code == 201, created.text
+    interface = created.json()
+    assert_problem(await client.post(url, json=body, headers=tokens.auth("provider_saar")), 403)
+    assert_problem(await client.post(url, json={**body, "status": "deprecated"}, headers=tokens.auth("curator")),
+                   422, "sunsetOn")
+    await check_resource_contract(
+        client, url=f"/v1/interfaces/{interface['id']}",
+        missing_url="/v1/interfaces/00000000-0000-0000-0000-000000000000",
+        patch_body={"standardVersion": "2.4"}, auth=tokens.auth("provider_nrw"),
+        forbidden_auth=tokens.auth("provider_saar"))
+    listed = (await client.get(url)).json()
+    assert [(i["standard"], i["standardVersion"]) for i in listed] == [("XBau", "2.4")]
+    solution = (await client.get("/v1/solutions/wohngeld-digital")).json()
+    assert solution["interfaces"][0]["id"] == interface["id"]
+
+
+async def test_tokens_expired_revoked_unknown_get_401(client, catalogue):
+    tokens = catalogue["tokens"]
+    minted = await client.post("/v1/tokens", json={"role": "integrator", "name": "Dashboard"},
+                               headers=tokens.auth("curator"))
+    assert minted.status_code == 201 and minted.json()["token"].startswith("efa_")
+    secret, token_id = minted.json()["token"], minted.json()["id"]
+    assert (await client.get("/v1/solutions", headers={"Authorization": f"Bearer {secret}"})).status_code == 200
+    assert (await client.delete(f"/v1/tokens/{token_id}", headers=tokens.auth("curator"))).status_code == 200
+    assert_problem(await client.get("/v1/solutions", headers={"Authorization": f"Bearer {secret}"}), 401)
+    assert_problem(await client.get("/v1/solutions", headers={"Authorization": "Bearer efa_nope"}), 401)
+    assert_problem(await client.get("/v1/solutions", headers={"Authorization": "Basic abc"}), 401)
+    expired = await client.post("/v1/tokens", json={"role": "integrator", "name": "Alt",
+                                                   "expiresAt": "2020-01-01T00:00:00Z"}, headers=tokens.auth("curator"))
+    assert_problem(await client.get("/v1/solutions", headers={"Authorization": f"Bearer {expired.json()['token']}"}),
+                   401)
+    listed = (await client.get("/v1/tokens", headers=tokens.auth("curator"))).json()
+    assert all("token" not in t for t in listed) and len(listed) == 7
+    assert_problem(await client.get("/v1/tokens", headers=tokens.auth("integrator")), 403)
