@@ -6,7 +6,7 @@ Authorisation itself is decided in the core (efa_registry.access.policy); this o
 from __future__ import annotations
 
 from litestar import Request
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 
 from efa_registry.access import tokens
 from efa_registry.access.model import Actor
@@ -24,3 +24,6 @@ async def provide_actor(request: Request) -> Actor | None:
 
 
 DEPENDENCIES = {"actor": Provide(provide_actor)}
+
+# The caller of a handler: ``actor: Caller`` (None for anonymous requests).
+Caller = NamedDependency[Actor | None]

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get, patch, post
-from litestar.params import PathParameter, QueryParameter
+from litestar.params import JSONBody, PathParameter, QueryParameter
 
+from api.auth import Caller
 from api.concurrency import IfMatch, entity_etag, expected_version
 from api.organisations.schemas import Organisation
 from api.params import After, Limit, bounded_limit, next_link
 from api.schemas import Page
-from efa_registry.access.model import Actor
 from efa_registry.organisations import service
 from efa_registry.organisations.model import OrganisationCreate, OrganisationPatch
 from efa_registry.types import LAND_PATTERN, OrganisationKind
@@ -19,7 +19,7 @@ from efa_registry.types import LAND_PATTERN, OrganisationKind
 OrgKey = Annotated[str, PathParameter(description="Organisation UUID or slug", max_length=80)]
 
 
-def _response(org, actor: Actor | None, status_code: int = 200) -> Response[Organisation]:
+def _response(org, actor: Caller, status_code: int = 200) -> Response[Organisation]:
     authenticated = actor is not None
     return Response(Organisation.of(org, with_contact=authenticated), status_code=status_code,
                     headers={"ETag": entity_etag(org.version, authenticated=authenticated)})
@@ -33,7 +33,7 @@ class OrganisationController(Controller):
     async def list_organisations(
         self,
         request: Request,
-        actor: Actor | None,
+        actor: Caller,
         kind: Annotated[OrganisationKind | None, QueryParameter(description="Kind of organisation")] = None,
         land: Annotated[str | None, QueryParameter(pattern=LAND_PATTERN, description="Land key")] = None,
         q: Annotated[str | None, QueryParameter(min_length=2, max_length=100, description="Name part")] = None,
@@ -47,18 +47,18 @@ class OrganisationController(Controller):
         return Page(items=items, next=next_link(request, page.next_cursor), limit=limit)
 
     @get("/{key:str}", operation_id="getOrganisation", summary="One organisation")
-    async def get_organisation(self, key: OrgKey, actor: Actor | None) -> Response[Organisation]:
+    async def get_organisation(self, key: OrgKey, actor: Caller) -> Response[Organisation]:
         """An organisation by UUID or slug; contact details only for authenticated callers."""
         return _response(await service.get_organisation(key), actor)
 
     @post("/", operation_id="createOrganisation", summary="Create an organisation (curator)")
-    async def create_organisation(self, data: OrganisationCreate, actor: Actor | None) -> Response[Organisation]:
+    async def create_organisation(self, data: JSONBody[OrganisationCreate], actor: Caller) -> Response[Organisation]:
         """Create an organisation. Only the coordination office (curator) may."""
         return _response(await service.create_organisation(data, actor=actor), actor, 201)
 
     @patch("/{key:str}", operation_id="updateOrganisation", summary="Change an organisation (merge patch)")
     async def update_organisation(
-        self, key: OrgKey, data: OrganisationPatch, actor: Actor | None, if_match: IfMatch = None
+        self, key: OrgKey, data: JSONBody[OrganisationPatch], actor: Caller, if_match: IfMatch = None
     ) -> Response[Organisation]:
         """JSON Merge Patch (null removes a field, absent keeps it); needs `If-Match`. Curators may change
         any organisation, a provider token only its own."""

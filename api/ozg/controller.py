@@ -53,7 +53,7 @@ class OzgLeistungController(Controller):
 
     @get("/{ozgId:str}", operation_id="getOzgLeistung", summary="One OZG-Leistung with its LeiKa entries")
     async def get_leistung(
-        self, ozg_id: Annotated[str, PathParameter(name="ozgId", pattern=OZG_ID_PATTERN, description="OZG-ID, e.g. `10000`")]
+        self, ozg_id: Annotated[str, PathParameter(name="ozgId", pattern=OZG_ID_PATTERN, description="e.g. `10000`")]
     ) -> OzgLeistungDetail:
         """An OZG-Leistung by its OZG-ID, with the LeiKa entries mapped to it."""
         leistung, entries = await service.get_leistung(ozg_id)

@@ -7,12 +7,12 @@ import uuid
 from typing import Annotated
 
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.params import PathParameter, QueryParameter
+from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 
+from api.auth import Caller
 from api.concurrency import IdempotencyKey, IfMatch, entity_etag, expected_version
 from api.params import After, Limit, bounded_limit, next_link
 from api.solutions.schemas import FacetValue, HistoryEntry, Interface, Solution, SolutionPage
-from efa_registry.access.model import Actor
 from efa_registry.errors import InvalidParameter
 from efa_registry.solutions import service
 from efa_registry.solutions.model import InterfaceCreate, InterfacePatch, SolutionCreate, SolutionPatch
@@ -32,7 +32,7 @@ def _values(raw: list[str] | None, name: str, allowed: tuple[str, ...] | None = 
     return values
 
 
-def _solution_response(solution, actor: Actor | None, status_code: int = 200) -> Response[Solution]:
+def _solution_response(solution, actor: Caller, status_code: int = 200) -> Response[Solution]:
     authenticated = actor is not None
     return Response(Solution.of(solution, with_contact=authenticated), status_code=status_code,
                     headers={"ETag": entity_etag(solution.version, authenticated=authenticated)})
@@ -50,7 +50,7 @@ class SolutionController(Controller):
     async def search_solutions(
         self,
         request: Request,
-        actor: Actor | None,
+        actor: Caller,
         q: Annotated[str | None, QueryParameter(min_length=2, max_length=200, description=(
             "German full-text search over names, summaries, descriptions, OZG-Leistung names and interface "
             "standards (`Bauanträge` finds `Bauantrag`)"))] = None,
@@ -93,13 +93,13 @@ class SolutionController(Controller):
         )
 
     @get("/{key:str}", operation_id="getSolution", summary="One solution")
-    async def get_solution(self, key: SolutionKey, actor: Actor | None) -> Response[Solution]:
+    async def get_solution(self, key: SolutionKey, actor: Caller) -> Response[Solution]:
         """A solution by UUID or slug, with its OZG-Leistungen, provider, operator and interfaces."""
         return _solution_response(await service.get_solution(key), actor)
 
     @post("/", operation_id="createSolution", summary="Create a solution (curator, provider)")
     async def create_solution(
-        self, data: SolutionCreate, actor: Actor | None, idempotency_key: IdempotencyKey = None
+        self, data: JSONBody[SolutionCreate], actor: Caller, idempotency_key: IdempotencyKey = None
     ) -> Response[Solution]:
         """Create a solution. A provider token may create solutions of its own organisation only.
         With `Idempotency-Key`, a repeated request returns the first result (200) and creates nothing."""
@@ -108,7 +108,7 @@ class SolutionController(Controller):
 
     @patch("/{key:str}", operation_id="updateSolution", summary="Change a solution (merge patch)")
     async def update_solution(
-        self, key: SolutionKey, data: SolutionPatch, actor: Actor | None, if_match: IfMatch = None
+        self, key: SolutionKey, data: JSONBody[SolutionPatch], actor: Caller, if_match: IfMatch = None
     ) -> Response[Solution]:
         """JSON Merge Patch: `null` removes a field, an absent field is kept, lists are replaced.
         Requires `If-Match` (428 without, 412 when another change came first)."""
@@ -116,7 +116,7 @@ class SolutionController(Controller):
         return _solution_response(solution, actor)
 
     @delete("/{key:str}", operation_id="retireSolution", summary="Retire a solution", status_code=200)
-    async def retire_solution(self, key: SolutionKey, actor: Actor | None, if_match: IfMatch = None) -> Response[Solution]:
+    async def retire_solution(self, key: SolutionKey, actor: Caller, if_match: IfMatch = None) -> Response[Solution]:
         """Sets the status to `retired`: the solution stays readable but leaves the default search."""
         solution = await service.retire_solution(key, expected_version=expected_version(if_match), actor=actor)
         return _solution_response(solution, actor)
@@ -134,7 +134,7 @@ class SolutionController(Controller):
 
     @post("/{key:str}/interfaces", operation_id="createInterface", summary="Add an interface (curator, provider)")
     async def create_interface(
-        self, key: SolutionKey, data: InterfaceCreate, actor: Actor | None, idempotency_key: IdempotencyKey = None
+        self, key: SolutionKey, data: JSONBody[InterfaceCreate], actor: Caller, idempotency_key: IdempotencyKey = None
     ) -> Response[Interface]:
         """Add an interface (FIT-Connect, an XÖV standard such as XBau 2.3, REST …) to a solution."""
         interface, created = await service.create_interface(key, data, actor=actor, idempotency_key=idempotency_key)
@@ -146,13 +146,13 @@ class InterfaceController(Controller):
     tags = ["Catalogue"]
 
     @get("/{interface_id:uuid}", operation_id="getInterface", summary="One interface")
-    async def get_interface(self, interface_id: uuid.UUID) -> Response[Interface]:
+    async def get_interface(self, interface_id: FromPath[uuid.UUID]) -> Response[Interface]:
         """An interface by its id."""
         return _interface_response(await service.get_interface(interface_id))
 
     @patch("/{interface_id:uuid}", operation_id="updateInterface", summary="Change an interface (merge patch)")
     async def update_interface(
-        self, interface_id: uuid.UUID, data: InterfacePatch, actor: Actor | None, if_match: IfMatch = None
+        self, interface_id: FromPath[uuid.UUID], data: JSONBody[InterfacePatch], actor: Caller, if_match: IfMatch = None
     ) -> Response[Interface]:
         """JSON Merge Patch with `If-Match`. A deprecated interface needs a `sunsetOn` date."""
         interface = await service.update_interface(interface_id, data, expected_version=expected_version(if_match),
@@ -161,7 +161,7 @@ class InterfaceController(Controller):
 
     @delete("/{interface_id:uuid}", operation_id="retireInterface", summary="Retire an interface", status_code=200)
     async def retire_interface(
-        self, interface_id: uuid.UUID, actor: Actor | None, if_match: IfMatch = None
+        self, interface_id: FromPath[uuid.UUID], actor: Caller, if_match: IfMatch = None
     ) -> Response[Interface]:
         """Sets the interface's status to `retired`; it stays readable."""
         interface = await service.update_interface(interface_id, InterfacePatch(),

@@ -8,11 +8,12 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, delete, get, post
+from litestar.params import FromPath, JSONBody
 from msgspec import Meta
 
+from api.auth import Caller
 from api.schemas import WireOut
 from efa_registry.access import tokens
-from efa_registry.access.model import Actor
 from efa_registry.access.policy import authorize
 from efa_registry.commands import Command
 from efa_registry.types import Ars, Role
@@ -56,13 +57,13 @@ class TokenController(Controller):
     tags = ["Access"]
 
     @get("/", operation_id="listTokens", summary="List tokens (curator)")
-    async def list_tokens(self, actor: Actor | None) -> list[Token]:
+    async def list_tokens(self, actor: Caller) -> list[Token]:
         """All tokens with role, binding and state; never their secrets."""
         authorize(actor, "token.manage")
         return [Token.of(t) for t in await tokens.list_tokens()]
 
     @post("/", operation_id="createToken", summary="Mint a token (curator)")
-    async def create_token(self, data: TokenCreate, actor: Actor | None) -> MintedToken:
+    async def create_token(self, data: JSONBody[TokenCreate], actor: Caller) -> MintedToken:
         """Mint a token. The secret is in the response once; only its hash is stored."""
         authorize(actor, "token.manage")
         record, secret = await tokens.create_token(
@@ -71,7 +72,7 @@ class TokenController(Controller):
         return MintedToken(**msgspec.structs.asdict(Token.of(record)), token=secret)
 
     @delete("/{token_id:uuid}", operation_id="revokeToken", summary="Revoke a token (curator)", status_code=200)
-    async def revoke_token(self, token_id: uuid.UUID, actor: Actor | None) -> Token:
+    async def revoke_token(self, token_id: FromPath[uuid.UUID], actor: Caller) -> Token:
         """Revoke a token; requests with it get 401 from now on."""
         authorize(actor, "token.manage")
         return Token.of(await tokens.revoke_token(token_id, actor=actor))

@@ -250,9 +250,11 @@ async def update_interface(
 async def _after_interface_write(
     conn: asyncpg.Connection, interface_id: uuid.UUID, solution: Solution, actor: Actor, action: str
 ) -> Interface:
-    await repository.refresh_search_document(conn, solution.id)
+    """The solution embeds its interfaces, so an interface change is also a new solution version."""
     interface = await repository.get_interface(conn, interface_id)
     await record(conn, actor=actor, entity_type="interface", entity_id=interface.id, action=action,
                  version=interface.version, snapshot=msgspec.to_builtins(interface), solution_id=solution.id,
                  land=solution.provider.land, themenfelder=solution.themenfelder)
+    await sql.update_versioned(conn, "solution", solution.id, {})
+    await _after_write(conn, solution.id, actor, f"interface_{action}")
     return interface
