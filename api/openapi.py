@@ -25,6 +25,7 @@ TAGS = [
         "(© Statistisches Bundesamt (Destatis), Gemeindeverzeichnis-Informationssystem GV-ISys)."),
     Tag(name="OZG catalogue", description="Themenfelder, OZG-Leistungen and their LeiKa entries."),
     Tag(name="Catalogue", description="Organisations, EfA solutions and their interfaces: discover and curate."),
+    Tag(name="Reuse", description="Adoptions (Nachnutzung): who reuses which solution, at which lifecycle step."),
     Tag(name="Access", description="Bearer tokens by role: curator, provider, adopter, integrator."),
     Tag(name="Operations", description="Liveness and readiness."),
 ]

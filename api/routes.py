@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from api.adoptions.controller import AdoptionController, AreaAdoptionController, SolutionAdoptionController
 from api.areas.controller import AreaController, LandController
 from api.health.controller import HealthController
 from api.organisations.controller import OrganisationController
@@ -19,4 +20,7 @@ ROUTES = [
     SolutionController,
     InterfaceController,
     TokenController,
+    SolutionAdoptionController,
+    AdoptionController,
+    AreaAdoptionController,
 ]

@@ -97,7 +97,10 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
     progress = terminal_progress(args.kind)
 
     async def work() -> ImportSummary:
+        from efa_registry.seeding import seed
+
         await migrate.migrate()
+        await seed()  # reference facts (Länder, Themenfelder) the imports refer to; idempotent
         return await importer(path, progress=progress)
 
     print("\n".join(run_in_database(settings, work).lines()))
@@ -108,6 +111,10 @@ def _importer(kind: str) -> Callable[..., Awaitable[ImportSummary]]:
         from efa_registry.areas.gv100ad import import_gv100ad
 
         return import_gv100ad
+    if kind == "adoptions":
+        from efa_registry.adoptions.csv_import import import_adoptions
+
+        return import_adoptions
     from efa_registry.ozg import catalogue_import
 
     return {"ozg-leistungen": catalogue_import.import_ozg_leistungen,
@@ -159,7 +166,7 @@ def cmd_settings(settings: Settings, args: argparse.Namespace) -> None:
         print(f"{variable}\n    {description.split(' — ', 1)[-1]}")
 
 
-IMPORT_KINDS = ["gv100ad", "ozg-leistungen", "leika"]
+IMPORT_KINDS = ["gv100ad", "ozg-leistungen", "leika", "adoptions"]
 
 
 def _date(text: str):

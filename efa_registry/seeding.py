@@ -1,6 +1,7 @@
 """The seed: reference facts every registry needs (the 16 Länder with their ISO 3166-2 codes,
 the 14 Themenfelder), and on request a small, labelled demo set of real areas and catalogue
-entries. Idempotent: a second run changes nothing and records no event.
+entries (areas, OZG-Leistungen, and through efa_registry.demo organisations, solutions and
+adoptions). Idempotent: a second run changes nothing and records no event.
 
 The files live in the ``seed`` package (package data), see ``seed/demo/README.md``.
 """
@@ -144,7 +145,10 @@ async def seed(*, demo: bool = False, actor: Actor | None = None) -> ImportSumma
     summary = ImportSummary(source="seed with demo" if demo else "seed")
     await _seed_reference(actor, summary)
     if demo:
+        from efa_registry.demo import seed_demo_catalogue
+
         await _seed_demo(actor, summary)
+        await seed_demo_catalogue(SEED_DIR, actor=actor, summary=summary)
     summary.seconds = time.perf_counter() - started
     log.info("seed.loaded", demo=demo, created=summary.created, updated=summary.updated,
              unchanged=summary.unchanged, seconds=round(summary.seconds, 3))

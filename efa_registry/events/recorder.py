@@ -41,3 +41,13 @@ async def record(
         INSERT_EVENT, actor.label, actor.request_id, entity_type, str(entity_id), action, version,
         body, solution_id, land, list(themenfelder),
     )
+
+
+async def record_many(conn: asyncpg.Connection, events: Sequence[dict[str, Any]], *, actor: Actor) -> None:
+    """Append many events in one round trip (bulk loads); same fields as ``record``."""
+    if not conn.is_in_transaction():
+        raise RuntimeError("events must be recorded inside the change's transaction")
+    await conn.executemany(INSERT_EVENT.replace(" RETURNING seq", ""), [
+        (actor.label, actor.request_id, e["entity_type"], str(e["entity_id"]), e["action"], e.get("version"),
+         msgspec.json.encode(e["snapshot"]).decode() if e.get("snapshot") is not None else None,
+         e.get("solution_id"), e.get("land"), list(e.get("themenfelder", ()))) for e in events])

@@ -1,0 +1,1 @@
+"""Adoptions (Nachnutzung): who reuses which solution, and where each reuse stands."""

@@ -1,0 +1,109 @@
+"""SQL of the adoption aggregate."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+
+import asyncpg
+
+from efa_registry.adoptions.model import Adoption, AreaRef, SolutionRef, TransitionRecord
+from efa_registry.paging import Page, decode_cursor, encode_cursor
+from efa_registry.sql import Params
+
+SELECT = """
+SELECT a.id, a.status, a.paused_from, a.planned_live_on, a.live_since, a.note, a.version, a.created_at,
+       a.updated_at, s.id AS s_id, s.slug AS s_slug, s.name AS s_name, s.provider AS s_provider,
+       ar.ars AS a_ars, ar.name AS a_name, ar.level AS a_level, ar.land AS a_land,
+       coalesce((SELECT array_agg(ai.interface ORDER BY ai.interface) FROM adoption_interface ai
+                 WHERE ai.adoption = a.id), ARRAY[]::uuid[]) AS interfaces
+FROM adoption a JOIN solution s ON s.id = a.solution JOIN area ar ON ar.ars = a.area
+"""
+
+
+def _adoption(row: asyncpg.Record, transitions: list[TransitionRecord] | None = None) -> Adoption:
+    return Adoption(
+        id=row["id"], status=row["status"], paused_from=row["paused_from"], planned_live_on=row["planned_live_on"],
+        live_since=row["live_since"], note=row["note"], version=row["version"], created_at=row["created_at"],
+        updated_at=row["updated_at"], interfaces=list(row["interfaces"]),
+        solution=SolutionRef(id=row["s_id"], slug=row["s_slug"], name=row["s_name"], provider_id=row["s_provider"]),
+        area=AreaRef(ars=row["a_ars"], name=row["a_name"], level=row["a_level"], land=row["a_land"]),
+        transitions=transitions or [],
+    )
+
+
+async def get(conn: asyncpg.Connection, adoption_id: uuid.UUID, *, lock: bool = False) -> Adoption | None:
+    if lock:
+        await conn.execute("SELECT 1 FROM adoption WHERE id = $1 FOR UPDATE", adoption_id)
+    row = await conn.fetchrow(SELECT + " WHERE a.id = $1", adoption_id)
+    if row is None:
+        return None
+    transitions = [TransitionRecord(**dict(r)) for r in await conn.fetch(
+        "SELECT from_status, to_status, actor, note, at, version FROM adoption_transition"
+        " WHERE adoption = $1 ORDER BY id", adoption_id)]
+    return _adoption(row, transitions)
+
+
+async def list_adoptions(
+    conn: asyncpg.Connection, *, solution_id: uuid.UUID | None = None, status: Sequence[str] = (),
+    land: str | None = None, limit: int, after: str | None,
+) -> Page[Adoption]:
+    p, where = Params(), []
+    if solution_id:
+        where.append(f"a.solution = {p.add(solution_id)}")
+    if status:
+        where.append(f"a.status = ANY({p.add(list(status))}::text[])")
+    if land:
+        where.append(f"ar.land = {p.add(land)}")
+    key = decode_cursor(after, arity=2)
+    if key:
+        where.append(f"(a.area, a.id) > ({p.add(key[0])}, {p.add(uuid.UUID(key[1]))})")
+    sql = SELECT + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY a.area, a.id LIMIT {p.add(limit + 1)}"
+    rows = await conn.fetch(sql, *p.values)
+    items = [_adoption(r) for r in rows[:limit]]
+    cursor = encode_cursor([items[-1].area.ars, str(items[-1].id)]) if len(rows) > limit else None
+    return Page(items=items, next_cursor=cursor)
+
+
+async def for_area(conn: asyncpg.Connection, ars: str) -> list[tuple[Adoption, str | None]]:
+    """The area's own adoptions, plus live adoptions of every enclosing area (inherited coverage)."""
+    rows = await conn.fetch(
+        SELECT + " WHERE a.area = $1 OR (a.status = 'live' AND a.area <> $1 AND starts_with($1, a.area)"
+        " AND length(a.area) IN (2, 3, 5, 9)) ORDER BY length(a.area) DESC, s.name, a.id", ars)
+    return [(_adoption(r), None if r["a_ars"] == ars else r["a_ars"]) for r in rows]
+
+
+async def add_transition(conn: asyncpg.Connection, adoption_id: uuid.UUID, *, from_status: str | None,
+                         to_status: str, actor: str, request_id: str | None, note: str | None, version: int) -> None:
+    await conn.execute(
+        "INSERT INTO adoption_transition (adoption, from_status, to_status, actor, request_id, note, version)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7)", adoption_id, from_status, to_status, actor, request_id, note, version)
+
+
+async def set_interfaces(conn: asyncpg.Connection, adoption_id: uuid.UUID, solution_id: uuid.UUID,
+                         interfaces: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+    """Replace the connected interfaces; returns those that do not belong to the solution."""
+    known = {r[0] for r in await conn.fetch("SELECT id FROM interface WHERE solution = $1 AND id = ANY($2::uuid[])",
+                                             solution_id, list(interfaces))}
+    foreign = [i for i in interfaces if i not in known]
+    if not foreign:
+        await conn.execute("DELETE FROM adoption_interface WHERE adoption = $1", adoption_id)
+        await conn.executemany("INSERT INTO adoption_interface (adoption, interface) VALUES ($1, $2)",
+                               [(adoption_id, i) for i in dict.fromkeys(interfaces)])
+    return foreign
+
+
+async def states(conn: asyncpg.Connection, solution_id: uuid.UUID, ars: Sequence[str]) -> dict[str, asyncpg.Record]:
+    """Open (non-withdrawn) adoptions of ``solution_id`` by these areas, locked for the bulk change."""
+    rows = await conn.fetch(
+        "SELECT id, area, status, paused_from, live_since, version FROM adoption WHERE solution = $1"
+        " AND area = ANY($2::text[]) AND status <> 'withdrawn' FOR UPDATE", solution_id, list(ars))
+    return {r["area"]: r for r in rows}
+
+
+def group_by_land(ars: Sequence[str]) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for a in ars:
+        groups[a[:2]].append(a)
+    return groups
