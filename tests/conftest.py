@@ -3,6 +3,7 @@ EFA_TEST_DATABASE_URL is set), schema built by the migrations, tables truncated 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -14,6 +15,8 @@ import pytest
 
 from efa_registry import db, migrate
 from efa_registry.settings import Settings
+
+pytest_plugins = ["tests.reference_fixtures"]
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -38,9 +41,23 @@ def database_dsn() -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="efa-test-pg-") as tmp:
         embedded = db.EmbeddedPostgres(tmp, database="efa_test")
         try:
-            yield embedded.start()
+            dsn = embedded.start()
+            # A throw-away test server need not survive a crash: skip the disk flushes.
+            asyncio.run(_no_durability(dsn))
+            yield dsn
         finally:
             embedded.stop()
+
+
+async def _no_durability(dsn: str) -> None:
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("ALTER SYSTEM SET fsync = off")
+        await conn.execute("ALTER SYSTEM SET synchronous_commit = off")
+        await conn.execute("ALTER SYSTEM SET full_page_writes = off")
+        await conn.execute("SELECT pg_reload_conf()")
+    finally:
+        await conn.close()
 
 
 @pytest.fixture(scope="session")
@@ -64,17 +81,25 @@ async def database(settings: Settings, database_dsn: str) -> AsyncIterator[str]:
 
 
 TABLES_SQL = """
-SELECT string_agg(format('%I', tablename), ', ') FROM pg_tables
-WHERE schemaname = 'public' AND tablename <> 'migration'
+SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migration'
 """
 
 
 @pytest.fixture
 async def clean_db(database: str) -> AsyncIterator[str]:
-    """An empty database (schema kept) for each test that asks for it."""
+    """An empty database (schema kept) for each test that asks for it.
+
+    Only tables holding rows are truncated: TRUNCATE costs per table, and most tests touch few.
+    """
     async with db.connection() as conn:
-        tables = await conn.fetchval(TABLES_SQL)
-        await conn.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        tables = [r["tablename"] for r in await conn.fetch(TABLES_SQL)]
+        probe = " UNION ALL ".join(
+            f"(SELECT '{t}' FROM \"{t}\" LIMIT 1)" for t in tables
+        )
+        filled = [r[0] for r in await conn.fetch(probe)]
+        if filled:
+            names = ", ".join(f'"{t}"' for t in filled)
+            await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
     yield database
 
 

@@ -110,12 +110,11 @@ async def bulk_adopt(solution_key: str, cmd, *, actor: Actor) -> BulkResult:
 
     if sum(bool(x) for x in (cmd.ars, cmd.land, cmd.kreis)) != 1:
         raise InvalidInput("name exactly one of ars, land or kreis", field="ars")
-    if actor is not None:
-        check_live_since(cmd.live_since, role=actor.role, today=dt.date.today())
     async with db.transaction() as conn:
         solution_id = await _open_solution(conn, solution_key)
         provider = await conn.fetchval("SELECT provider FROM solution WHERE id = $1", solution_id)
         authorize(actor, "adoption.bulk", organisation_id=provider)
+        check_live_since(cmd.live_since, role=actor.role, today=dt.date.today())
         ars = list(cmd.ars) or await units_in(conn, solution_id, cmd.land or cmd.kreis)
         items = [BulkItem(ars=a, status=cmd.status, live_since=cmd.live_since, planned_live_on=cmd.planned_live_on,
                           note=cmd.note) for a in ars]

@@ -17,6 +17,7 @@ from efa_registry.events.recorder import record
 from efa_registry.paging import Page
 from efa_registry.patching import changes, check_version, diff
 from efa_registry.slugs import slugify
+from efa_registry.rollout import service as rollout
 from efa_registry.solutions import repository, rules, search
 from efa_registry.solutions.model import (
     INTERFACE_REQUIRED,
@@ -125,6 +126,8 @@ async def update_solution(
         await sql.update_versioned(conn, "solution", current.id, values)
         if ozg_ids is not None:
             await repository.set_ozg_leistungen(conn, current.id, ozg_ids)
+        if ozg_ids is not None or {"rollout_level", "status"} & values.keys():
+            await rollout.refresh_solution(conn, current.id)  # eligibility or OZG union changed
         solution = await _after_write(conn, current.id, actor, "updated")
     log.info("solution.updated", solution_id=str(solution.id), version=solution.version, fields=sorted(values))
     return solution
@@ -137,6 +140,7 @@ async def retire_solution(key: str | uuid.UUID, *, expected_version: int | None,
         authorize(actor, "solution.retire", organisation_id=current.provider.id)
         check_version(current.version, expected_version)
         await sql.update_versioned(conn, "solution", current.id, {"status": "retired"})
+        await rollout.refresh_solution(conn, current.id)
         solution = await _after_write(conn, current.id, actor, "retired")
     log.info("solution.retired", solution_id=str(solution.id))
     return solution

@@ -1,0 +1,82 @@
+"""Shared fixtures: small hand-made reference data (real keys, real names) and a catalogue with a token
+per role. Registered for every test directory through ``pytest_plugins`` in tests/conftest.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from efa_registry import db
+
+AREAS = [
+    # ars, ags, name, level, tk, parent, land, iso, population
+    ("05", None, "Nordrhein-Westfalen", "land", None, None, "05", "DE-NW", 18034454),
+    ("051", None, "Reg.-Bez. Düsseldorf", "regierungsbezirk", None, "05", "05", None, 5200000),
+    ("05112", None, "Duisburg, Stadt", "kreis", "41", "051", "05", None, 503707),
+    ("051120000", None, "Duisburg, Stadt", "gemeindeverband", "50", "05112", "05", None, 503707),
+    ("051120000000", "05112000", "Duisburg, Stadt", "gemeinde", "61", "051120000", "05", None, 503707),
+    ("05113", None, "Essen, Stadt", "kreis", "41", "051", "05", None, 586608),
+    ("051130000", None, "Essen, Stadt", "gemeindeverband", "50", "05113", "05", None, 586608),
+    ("051130000000", "05113000", "Essen, Stadt", "gemeinde", "61", "051130000", "05", None, 586608),
+    ("10", None, "Saarland", "land", None, None, "10", "DE-SL", 1012141),
+    ("03", None, "Niedersachsen", "land", None, None, "03", "DE-NI", 8004489),
+    ("03358", None, "Heidekreis", "kreis", "44", "03", "03", None, 140000),
+    ("033580000", None, "Heidekreis", "gemeindeverband", "50", "03358", "03", None, 140000),
+    ("033585000000", "03358500", "Osterheide, gemfr. Bezirk", "gemeindefreies_gebiet", "65",
+     "033580000", "03", None, 700),
+]
+
+THEMENFELDER = [("familie-kind", "Familie & Kind", 6), ("bauen-wohnen", "Bauen & Wohnen", 2)]
+LEISTUNGEN = [
+    ("10000", "Elterngeld", "familie-kind"),
+    ("10001", "Erklärung zur Vaterschafts-/Mutterschaftsanerkennung", "familie-kind"),
+    ("10513", "Abbruchgenehmigung", "bauen-wohnen"),
+    ("10521", "Baugenehmigung", "bauen-wohnen"),
+]
+LEIKA = [("99012001000000", "Abbruchgenehmigung", "4", "10513"),
+         ("99009001001000", "Elterngeld Bewilligung", "2/3", "10000")]
+
+
+@pytest.fixture
+async def reference_data(clean_db):
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO area (ars, ags, name, level, textkennzeichen, parent, land, iso_code, population)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", AREAS)
+        await conn.executemany("INSERT INTO themenfeld (key, name, position) VALUES ($1, $2, $3)", THEMENFELDER)
+        await conn.execute("INSERT INTO lage (key, name, themenfeld) VALUES ('geburt', 'Geburt', 'familie-kind')")
+        await conn.executemany("INSERT INTO ozg_leistung (ozg_id, name, themenfeld) VALUES ($1, $2, $3)", LEISTUNGEN)
+        await conn.execute("INSERT INTO ozg_leistung_lage (ozg_leistung, lage) VALUES ('10000', 'geburt')")
+        await conn.executemany(
+            "INSERT INTO leika_entry (leika_key, name, leika_type, ozg_leistung) VALUES ($1, $2, $3, $4)", LEIKA)
+
+
+class Tokens(dict):
+    """role name → Authorization header."""
+
+    def auth(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self[who]}"}
+
+
+@pytest.fixture
+async def catalogue(reference_data):
+    """Two provider organisations and a token for every role (provider tokens bound to their org)."""
+    from efa_registry.access import tokens
+    from efa_registry.access.model import Actor
+    from efa_registry.organisations.model import OrganisationCreate
+    from efa_registry.organisations.service import create_organisation
+
+    system = Actor.system("test-setup")
+    nrw = await create_organisation(OrganisationCreate(kind="land", name="Land Nordrhein-Westfalen", slug="land-nrw",
+                                                       area="05", contact_email="ozg@nrw.example"), actor=system)
+    saar = await create_organisation(OrganisationCreate(kind="land", name="Saarland", slug="saarland", area="10"),
+                                     actor=system)
+    issued = Tokens()
+    for who, cmd in {
+        "curator": tokens.NewToken(role="curator", name="Koordinierungsstelle"),
+        "provider_nrw": tokens.NewToken(role="provider", name="NRW", organisation_id=nrw.id),
+        "provider_saar": tokens.NewToken(role="provider", name="Saarland", organisation_id=saar.id),
+        "adopter": tokens.NewToken(role="adopter", name="Stadt Duisburg", ars=("05112",)),
+        "integrator": tokens.NewToken(role="integrator", name="Landesportal"),
+    }.items():
+        issued[who] = (await tokens.create_token(cmd, actor=system))[1]
+    return {"tokens": issued, "nrw": nrw, "saar": saar}
