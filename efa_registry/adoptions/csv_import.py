@@ -6,6 +6,7 @@ planned_live_on, note. Dates as YYYY-MM-DD or DD.MM.YYYY.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import io
@@ -14,6 +15,7 @@ import re
 import time
 import uuid
 from collections import defaultdict
+from pathlib import Path
 
 from efa_registry import db
 from efa_registry.access.model import Actor
@@ -69,7 +71,7 @@ def parse(text: str) -> list[tuple[int, str, BulkItem]]:
 async def import_adoptions(path: str | os.PathLike[str] | bytes, *, actor: Actor | None = None,
                            progress: Progress = no_progress) -> ImportSummary:
     started = time.perf_counter()
-    data = path if isinstance(path, bytes) else open(path, "rb").read()  # noqa: SIM115
+    data = path if isinstance(path, bytes) else await asyncio.to_thread(Path(path).read_bytes)
     rows = parse(data.decode("utf-8-sig"))
     actor = actor or Actor.cli()
     by_solution: dict[str, list[tuple[int, BulkItem]]] = defaultdict(list)

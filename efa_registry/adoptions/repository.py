@@ -59,7 +59,8 @@ async def list_adoptions(
     key = decode_cursor(after, arity=2)
     if key:
         where.append(f"(a.area, a.id) > ({p.add(key[0])}, {p.add(uuid.UUID(key[1]))})")
-    sql = SELECT + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY a.area, a.id LIMIT {p.add(limit + 1)}"
+    sql = SELECT + (" WHERE " + " AND ".join(where) if where else "")
+    sql += f" ORDER BY a.area, a.id LIMIT {p.add(limit + 1)}"
     rows = await conn.fetch(sql, *p.values)
     items = [_adoption(r) for r in rows[:limit]]
     cursor = encode_cursor([items[-1].area.ars, str(items[-1].id)]) if len(rows) > limit else None

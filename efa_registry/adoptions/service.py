@@ -65,13 +65,14 @@ async def subscribe(
         await _adopting_area(conn, cmd.ars)
         claim = None
         if idempotency_key:
-            claim = await idempotency.claim(conn, scope=actor.key, key=idempotency_key,
-                                            request_hash=idempotency.fingerprint("adoption.subscribe", solution_id, cmd))
+            fingerprint = idempotency.fingerprint("adoption.subscribe", solution_id, cmd)
+            claim = await idempotency.claim(conn, scope=actor.key, key=idempotency_key, request_hash=fingerprint)
             if isinstance(claim, uuid.UUID):
                 return await repository.get(conn, claim), False
         adoption_id = uuid.uuid4()
         await conn.execute(
-            "INSERT INTO adoption (id, solution, area, status, planned_live_on, note) VALUES ($1, $2, $3, 'interested', $4, $5)",
+            "INSERT INTO adoption (id, solution, area, status, planned_live_on, note)"
+            " VALUES ($1, $2, $3, 'interested', $4, $5)",
             adoption_id, solution_id, cmd.ars, cmd.planned_live_on, cmd.note)
         if cmd.interfaces:
             await _set_interfaces(conn, adoption_id, solution_id, cmd.interfaces)
@@ -84,7 +85,9 @@ async def subscribe(
     return adoption, True
 
 
-async def change(adoption_id: uuid.UUID, patch: AdoptionPatch, *, expected_version: int | None, actor: Actor) -> Adoption:
+async def change(
+    adoption_id: uuid.UUID, patch: AdoptionPatch, *, expected_version: int | None, actor: Actor
+) -> Adoption:
     """A lifecycle step and/or new plans. Illegal steps are refused with the allowed ones listed."""
     async with db.transaction() as conn:
         current = await repository.get(conn, adoption_id, lock=True)

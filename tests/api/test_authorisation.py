@@ -95,7 +95,8 @@ async def test_provider_cannot_hand_its_solution_to_another_provider(client, cat
 
 
 def test_policy_table_covers_every_role_for_every_action():
-    from efa_registry.access.policy import PERMISSIONS, ROLES as POLICY_ROLES
+    from efa_registry.access.policy import PERMISSIONS
+    from efa_registry.access.policy import ROLES as POLICY_ROLES
 
     assert POLICY_ROLES == ("curator", "provider", "adopter", "integrator")
     assert all(len(scopes) == len(POLICY_ROLES) for scopes in PERMISSIONS.values())

@@ -15,7 +15,8 @@ SYSTEM = Actor.system("test-setup")
 
 @pytest.fixture
 async def solutions(reference_data):
-    nrw = await create_organisation(OrganisationCreate(kind="land", name="Land NRW", slug="nrw", area="05"), actor=SYSTEM)
+    nrw = await create_organisation(OrganisationCreate(kind="land", name="Land NRW", slug="nrw", area="05"),
+                                    actor=SYSTEM)
     ni = await create_organisation(OrganisationCreate(kind="land", name="Niedersachsen", slug="ni", area="03"),
                                    actor=SYSTEM)
     specs = [

@@ -1,0 +1,367 @@
+"""The pages for people, server-side: the same figures as the API, German HTML errors, and the
+curation forms' session, CSRF, permission and conflict rules (the browser suite covers the rest)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from api.web import maps, texts
+from api.web.texts import prozent
+from efa_registry import db
+
+HTML = "text/html"
+
+
+@pytest.fixture
+async def pages(app, client):
+    """The client, with the pages wired into the app (the shim is inert once api/app.py does it)."""
+    if app.template_engine is None:
+        from api.web import WEB_CONTROLLERS, template_config
+
+        app.template_engine = template_config().engine_instance
+        for controller in WEB_CONTROLLERS:
+            app.register(controller)
+    return client
+
+
+@pytest.fixture
+async def demo(clean_db):
+    """The demo catalogue and a token per role (the provider is the demo Saarland)."""
+    from efa_registry.access import tokens
+    from efa_registry.access.model import Actor
+    from efa_registry.seeding import seed
+
+    await seed(demo=True)
+    system = Actor.system("test-setup")
+    async with db.connection() as conn:
+        saarland = await conn.fetchval("SELECT id FROM organisation WHERE slug = 'demo-saarland'")
+    issued = {}
+    for who, cmd in {"curator": tokens.NewToken(role="curator", name="Koordinierungsstelle"),
+                     "provider": tokens.NewToken(role="provider", name="Saarland", organisation_id=saarland),
+                     "adopter": tokens.NewToken(role="adopter", name="Duisburg", ars=("05112",))}.items():
+        issued[who] = (await tokens.create_token(cmd, actor=system))[1]
+    return issued
+
+
+def names(html: str) -> list[str]:
+    return re.findall(r'<li class="result" data-slug="[^"]+">\s*<h3><a href="[^"]+">([^<]+)</a>', html)
+
+
+def tiles(html: str) -> dict[str, tuple[str, str]]:
+    """Land key → (colour class, percentage text) of the first tile map on the page."""
+    found = re.findall(r'data-land="(\d\d)" data-class="(\w+)".*?class="tile-value"[^>]*>([^<]*)</text>', html, re.S)
+    return {land: (cls, text) for land, cls, text in found}
+
+
+# --------------------------------------------------------------------------- pure presentation rules
+
+
+@pytest.mark.parametrize(("share", "text", "cls"), [
+    (None, "–", "na"), (0.0, "0\u00a0%", "k0"), (0.0004, "unter 0,1\u00a0%", "k1"), (0.2499, "24,9\u00a0%", "k1"),
+    (0.25, "25,0\u00a0%", "k2"), (0.5, "50,0\u00a0%", "k3"), (0.7499, "74,9\u00a0%", "k3"), (0.75, "75,0\u00a0%", "k4"),
+    (0.99996, "99,9\u00a0%", "k4"), (1.0, "100\u00a0%", "k5"),
+])
+def test_percentages_never_cross_a_colour_class_boundary(share, text, cls):
+    assert prozent(share) == text
+    assert maps.colour_class(share).key == cls
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+@pytest.mark.parametrize("colour", maps.LEGEND, ids=lambda c: c.key)
+def test_tile_text_contrast_is_at_least_4_5_to_1(colour):
+    light, dark = sorted([_luminance(colour.fill), _luminance(colour.text)], reverse=True)
+    assert (light + 0.05) / (dark + 0.05) >= 4.5
+
+
+def test_every_land_has_a_tile_and_no_two_share_a_cell():
+    assert sorted(maps.GRID) == [f"{n:02d}" for n in range(1, 17)]
+    assert len(set(maps.GRID.values())) == 16
+    assert {t.abbr for t in maps.tiles({})} >= {"NW", "BY", "SL", "HB"}
+
+
+def test_chart_runs_to_the_current_month_with_new_and_cumulative_values():
+    import datetime as dt
+
+    chart = maps.go_live_chart([dt.date(2024, 1, 1), dt.date(2024, 2, 1)], [3, 5], today=dt.date(2024, 4, 15))
+    assert [(b.month.month, b.new, b.total) for b in chart.bars] == [(1, 3, 3), (2, 2, 5), (3, 0, 5), (4, 0, 5)]
+    assert maps.go_live_chart([], []) is None
+
+
+# --------------------------------------------------------------------------- public pages
+
+
+async def test_catalogue_lists_what_the_api_finds_with_status_and_reifegrad(pages, demo):
+    page = await pages.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith(HTML)
+    api = (await pages.get("/v1/solutions", params={"limit": 100})).json()
+    assert names(page.text) == [s["name"] for s in api["items"]]
+    assert "13 Lösungen gefunden" in page.text
+    assert "Status: <span class=\"badge badge-available\">verfügbar</span>" in page.text
+    assert "Reifegrad 3 (Modell 1.1, höchste Stufe 4)" in page.text
+
+
+async def test_facet_links_narrow_the_results_like_the_api_filters(pages, demo):
+    page = await pages.get("/", params={"themenfeld": "bauen-wohnen", "status": "available"})
+    api = (await pages.get("/v1/solutions", params={"themenfeld": "bauen-wohnen", "status": "available"})).json()
+    assert names(page.text) == [s["name"] for s in api["items"]]
+    assert "Digitaler Bauantrag (Demo)" in names(page.text) and len(names(page.text)) < 13
+    # The selected value links back to the page without it (unselect), counts are the core's facet counts.
+    link = re.search(r'<a href="([^"]+)" class="facet-link is-selected"\s+data-value="bauen-wohnen"', page.text)
+    assert link and "themenfeld" not in link.group(1).replace("&amp;", "&").split("?", 1)[1]
+    facets = (await pages.get("/v1/solutions", params={"status": "available", "facets": "themenfeld",
+                                                        "themenfeld": "bauen-wohnen"})).json()["facets"]
+    for facet in facets["themenfeld"]:
+        assert re.search(rf'data-value="{facet["value"]}">.*?\({facet["count"]}\)', page.text, re.S)
+
+
+async def test_more_results_follow_the_keyset_cursor(pages, demo, monkeypatch):
+    from api.web import controller
+
+    monkeypatch.setattr(controller, "PAGE_SIZE", 5)
+    seen, url = [], "/"
+    while url:
+        page = await pages.get(url)
+        seen += names(page.text)
+        more = re.search(r'<a class="button-link" href="([^"]+)" rel="next">Weitere Ergebnisse', page.text)
+        url = more.group(1).replace("&amp;", "&") if more else None
+    api = (await pages.get("/v1/solutions", params={"limit": 100})).json()
+    assert seen == [s["name"] for s in api["items"]] and len(seen) == 13
+
+
+async def test_solution_page_shows_rollout_map_and_table_with_the_cores_figures(pages, demo):
+    page = await pages.get("/loesungen/demo-gewerbeanmeldung")
+    assert page.status_code == 200
+    from efa_registry.rollout.service import solution_rollout
+
+    rollout = await solution_rollout("demo-gewerbeanmeldung")
+    found = tiles(page.text)
+    for lf in rollout.lands:
+        share = lf.figures.share_by_count
+        assert found[lf.land.code] == (maps.colour_class(share).key, prozent(share)), lf.land.code
+    assert found["10"] == ("k5", "100\u00a0%")
+    assert 'href="/v1/solutions/demo-gewerbeanmeldung/publiccode.yml"' in page.text
+    assert 'href="/v1/solutions/demo-gewerbeanmeldung"' in page.text
+    assert "Saarbrücken, Landeshauptstadt" in page.text  # an adopter
+
+
+async def test_rollout_page_for_a_solution_an_ozg_leistung_and_a_themenfeld(pages, demo):
+    for params, expected in [({}, "Lösung:"), ({"loesung": "demo-wohngeld-online"}, "Go-lives pro Monat"),
+                             ({"ozg": "10294"}, "OZG-Leistung: "), ({"themenfeld": "familie-kind"}, "Themenfeld: ")]:
+        page = await pages.get("/rollout", params=params)
+        assert page.status_code == 200, params
+        assert expected in page.text
+        assert len(tiles(page.text)) == 16
+    saar = tiles((await pages.get("/rollout", params={"ozg": "10294"})).text)["10"]
+    assert saar == ("k5", "100\u00a0%")
+
+
+async def test_land_and_area_pages_show_use_plans_and_inherited_coverage(pages, demo):
+    land = await pages.get("/laender/10")
+    assert land.status_code == 200 and "Gewerbeanmeldung digital (Demo)" in land.text
+    assert (await pages.get("/laender/DE-SL")).text == land.text
+    area = await pages.get("/gebiete/100410100100")
+    inherited = area.text.split('id="geerbt"', 1)[1]
+    assert "Digitaler Bauantrag (Demo)" in inherited and "geerbt" in inherited
+    assert "Regionalverband Saarbrücken" in inherited
+    own = area.text.split('id="eigene"', 1)[1].split('id="geerbt"', 1)[0]
+    assert "Gewerbeanmeldung digital (Demo)" in own
+
+
+@pytest.mark.parametrize("url", ["/loesungen/gibt-es-nicht", "/laender/99", "/gebiete/999999999999"])
+async def test_missing_things_are_german_html_404_pages(pages, demo, url):
+    page = await pages.get(url)
+    assert page.status_code == 404 and page.headers["content-type"].startswith(HTML)
+    assert "<h1>Nicht gefunden</h1>" in page.text
+    api = await pages.get("/v1/solutions/gibt-es-nicht")
+    assert api.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_bad_query_value_is_a_german_400_page_and_unknown_parameters_are_ignored(pages, demo):
+    assert (await pages.get("/", params={"status": "verschollen"})).status_code == 400
+    assert "Ungültige Anfrage" in (await pages.get("/", params={"status": "verschollen"})).text
+    assert (await pages.get("/", params={"utm_source": "newsletter"})).status_code == 200
+
+
+async def test_pages_load_nothing_from_other_hosts(pages, demo):
+    for url in ["/", "/loesungen/demo-wohngeld-online", "/rollout", "/laender/05", "/kuratierung"]:
+        html = (await pages.get(url)).text
+        assets = re.findall(r'<(?:link|script|img)[^>]+(?:src|href)="([^"]+)"', html)
+        assert assets and all(a.startswith("/") for a in assets), (url, assets)
+        for asset in assets:
+            assert (await pages.get(asset)).status_code == 200, asset
+
+
+# --------------------------------------------------------------------------- curation
+
+
+async def sign_in(client, token: str):
+    form = await client.get("/kuratierung")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+    return await client.post("/kuratierung/anmelden", data={"token": token, "csrf_token": csrf})
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def form_values(html: str) -> dict[str, str]:
+    fields = dict(re.findall(r'<input id="feld-\w+" name="(\w+)" type="[a-z]+" value="([^"]*)"', html))
+    fields |= dict(re.findall(r'<textarea id="feld-\w+" name="(\w+)"[^>]*>([^<]*)</textarea>', html))
+    for name, body in re.findall(r'<select id="feld-\w+" name="(\w+)".*?>(.*?)</select>', html, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', body)
+        fields[name] = chosen.group(1) if chosen else ""
+    fields |= dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
+    return {k: v.replace("&amp;", "&") for k, v in fields.items()}
+
+
+async def test_sign_in_sets_an_httponly_strict_session_cookie_without_the_token(pages, demo):
+    response = await sign_in(pages, demo["curator"])
+    assert response.status_code == 303 and response.headers["location"] == "/kuratierung"
+    cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith("efa_sitzung="))
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and demo["curator"] not in cookie
+    overview = await pages.get("/kuratierung")
+    assert "Alle Lösungen" in overview.text and "Gewerbeanmeldung digital (Demo)" in overview.text
+    assert overview.headers["cache-control"] == "no-store"
+
+
+async def test_sign_in_without_the_forms_csrf_token_is_refused(pages, demo):
+    response = await pages.post("/kuratierung/anmelden", data={"token": demo["curator"], "csrf_token": "x"})
+    assert response.status_code == 403 and "efa_sitzung" not in response.headers.get("set-cookie", "")
+
+
+async def test_an_adopter_gets_no_session_and_no_curation_forms(pages, demo):
+    response = await sign_in(pages, demo["adopter"])
+    assert response.status_code == 403 and "Keine Berechtigung" in response.text
+    assert "Nachnutzer" in response.text and "efa_sitzung" not in response.headers.get("set-cookie", "")
+    form = await pages.get("/kuratierung/loesungen/demo-gewerbeanmeldung")
+    assert form.status_code == 401 and 'name="token"' in form.text  # the sign-in form, not the edit form
+
+
+async def test_curator_edits_a_solution_and_the_api_shows_the_new_version(pages, demo):
+    await sign_in(pages, demo["curator"])
+    form = await pages.get("/kuratierung/loesungen/demo-gewerbeanmeldung")
+    values = form_values(form.text)
+    version = int(values["version"])
+    saved = await pages.post("/kuratierung/loesungen/demo-gewerbeanmeldung",
+                             data={**values, "summary": "Gewerbe online anmelden, ummelden, abmelden."})
+    assert saved.status_code == 303
+    assert saved.headers["location"] == f"/kuratierung/loesungen/demo-gewerbeanmeldung?gespeichert={version + 1}"
+    api = (await pages.get("/v1/solutions/demo-gewerbeanmeldung")).json()
+    assert api["version"] == version + 1 and api["summary"] == "Gewerbe online anmelden, ummelden, abmelden."
+    assert api["reifegrad"] == 3 and api["ozgIds"] == ["10294"]  # untouched fields survive the round trip
+    history = (await pages.get("/v1/solutions/demo-gewerbeanmeldung/history")).json()
+    assert history[-1]["actor"].endswith("(Koordinierungsstelle)")
+
+
+async def test_a_stale_edit_keeps_the_input_and_shows_the_other_value(pages, demo):
+    await sign_in(pages, demo["curator"])
+    values = form_values((await pages.get("/kuratierung/loesungen/demo-gewerbeanmeldung")).text)
+    first = await pages.post("/kuratierung/loesungen/demo-gewerbeanmeldung", data={**values, "summary": "Erste"})
+    assert first.status_code == 303
+    stale = await pages.post("/kuratierung/loesungen/demo-gewerbeanmeldung", data={**values, "summary": "Zweite"})
+    assert stale.status_code == 409
+    assert "Die Lösung wurde inzwischen von jemand anderem geändert" in stale.text
+    after = form_values(stale.text)
+    assert after["summary"] == "Zweite" and int(after["version"]) == int(values["version"]) + 1
+    assert re.search(r"Inzwischen gespeichert:</strong>\s*Erste", stale.text)
+    api = (await pages.get("/v1/solutions/demo-gewerbeanmeldung")).json()
+    assert api["summary"] == "Erste"  # nothing overwritten until the person sends again
+
+
+async def test_invalid_input_names_the_field_in_german_and_keeps_the_input(pages, demo):
+    await sign_in(pages, demo["curator"])
+    values = form_values((await pages.get("/kuratierung/loesungen/demo-gewerbeanmeldung")).text)
+    response = await pages.post("/kuratierung/loesungen/demo-gewerbeanmeldung",
+                                data={**values, "name": "X", "summary": "bleibt"})
+    assert response.status_code == 422
+    assert "mindestens 2 Zeichen" in response.text and 'href="#feld-name"' in response.text
+    assert form_values(response.text)["summary"] == "bleibt"
+
+
+async def test_a_post_without_the_sessions_csrf_token_is_refused(pages, demo):
+    await sign_in(pages, demo["curator"])
+    values = form_values((await pages.get("/kuratierung/loesungen/demo-gewerbeanmeldung")).text)
+    response = await pages.post("/kuratierung/loesungen/demo-gewerbeanmeldung",
+                                data={**values, "csrf_token": "fremd", "summary": "Angriff"})
+    assert response.status_code == 403
+    assert (await pages.get("/v1/solutions/demo-gewerbeanmeldung")).json()["summary"] != "Angriff"
+
+
+async def test_a_provider_may_edit_only_its_own_solutions(pages, demo):
+    await sign_in(pages, demo["provider"])
+    overview = await pages.get("/kuratierung")
+    assert "Gewerbeanmeldung digital (Demo)" in overview.text and "Wohngeld" not in overview.text
+    assert (await pages.get("/kuratierung/loesungen/demo-wohngeld-online")).status_code == 403
+
+
+async def test_revoking_the_token_ends_the_session_at_once(pages, demo):
+    from efa_registry.access import tokens
+    from efa_registry.access.model import Actor
+
+    await sign_in(pages, demo["curator"])
+    assert (await pages.get("/kuratierung")).status_code == 200
+    listed = await tokens.list_tokens()
+    await tokens.revoke_token(next(t.id for t in listed if t.role == "curator"), actor=Actor.system("test"))
+    after = await pages.get("/kuratierung/loesungen/demo-gewerbeanmeldung")
+    assert after.status_code == 401 and 'name="token"' in after.text
+
+
+async def test_sign_out_ends_the_session(pages, demo):
+    await sign_in(pages, demo["curator"])
+    overview = await pages.get("/kuratierung")
+    out = await pages.post("/kuratierung/abmelden", data={"csrf_token": csrf_of(overview.text)})
+    assert out.status_code == 303
+    assert (await pages.get("/kuratierung/loesungen/demo-gewerbeanmeldung")).status_code == 401
+
+
+async def test_create_a_solution_and_an_interface_through_the_forms(pages, demo):
+    await sign_in(pages, demo["provider"])
+    form = await pages.get("/kuratierung/loesungen/neu")
+    values = form_values(form.text)
+    assert values["provider"] == "demo-saarland"  # a provider creates for its own organisation only
+    created = await pages.post("/kuratierung/loesungen/neu", data={**values, "name": "Fischereischein online",
+                                                                  "ozgIds": "10294", "status": "pilot"})
+    assert created.status_code == 303 and "/kuratierung/loesungen/fischereischein-online" in created.headers["location"]
+    again = await pages.post("/kuratierung/loesungen/neu", data={**values, "name": "Fischereischein online",
+                                                                "ozgIds": "10294", "status": "pilot"})
+    assert again.status_code == 303  # the same form sent twice creates one solution
+    new = await pages.get("/kuratierung/loesungen/fischereischein-online/schnittstellen/neu")
+    added = await pages.post("/kuratierung/loesungen/fischereischein-online/schnittstellen/neu",
+                             data={**form_values(new.text), "kind": "xoev", "standard": "XFisch",
+                                   "standardVersion": "1.0"})
+    assert added.status_code == 303
+    api = (await pages.get("/v1/solutions/fischereischein-online")).json()
+    assert api["status"] == "pilot" and [i["standard"] for i in api["interfaces"]] == ["XFisch"]
+
+
+async def test_adoption_buttons_follow_the_lifecycle_and_the_role(pages, demo):
+    await sign_in(pages, demo["curator"])
+    page = await pages.get("/kuratierung/loesungen/demo-wohngeld-online/nachnutzungen")
+    row = re.search(r'<tr data-adoption="([^"]+)">\s*<th scope="row"><a href="/gebiete/059150000000">.*?</tr>',
+                    page.text, re.S)
+    assert row, "Hamm (interested) is listed"
+    buttons = re.findall(r'name="status" value="(\w+)"', row.group(0))
+    assert buttons == ["agreed", "paused", "withdrawn"]
+    version = re.search(r'name="version" value="(\d+)"', row.group(0)).group(1)
+    moved = await pages.post(f"/kuratierung/nachnutzungen/{row.group(1)}",
+                             data={"csrf_token": csrf_of(page.text), "version": version, "status": "agreed"})
+    assert moved.status_code == 303
+    assert (await pages.get(f"/v1/adoptions/{row.group(1)}")).json()["status"] == "agreed"
+    stale = await pages.post(f"/kuratierung/nachnutzungen/{row.group(1)}",
+                             data={"csrf_token": csrf_of(page.text), "version": version, "status": "onboarding"})
+    assert stale.status_code == 409 and "inzwischen von jemand anderem geändert" in stale.text
+
+
+def test_labels_cover_every_status_the_core_knows():
+    from efa_registry.types import AdoptionStatus, InterfaceKind, SolutionStatus, values
+
+    assert set(texts.SOLUTION_STATUS) == set(values(SolutionStatus))
+    assert set(texts.ADOPTION_STATUS) == set(values(AdoptionStatus))
+    assert set(texts.INTERFACE_KIND) == set(values(InterfaceKind))
