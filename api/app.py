@@ -37,9 +37,16 @@ def create_app(settings: Settings, *, dsn: str | None = None) -> Litestar:
                 f"database schema is behind ({len(pending)} pending migrations): run "
                 "`efa-registry migrate` first"
             )
+        if dsn is not None and settings.webhook_worker:
+            from efa_registry.webhooks.delivery import start_worker
+
+            app.state.webhook_worker = start_worker(settings)
         log.info("app.started", version=__version__)
 
     async def on_shutdown(app: Litestar) -> None:
+        worker = app.state.get("webhook_worker")
+        if worker is not None:
+            await worker.stop()  # lets deliveries in flight finish
         if dsn is not None:
             await db.close()
 

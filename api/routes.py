@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from api.adoptions.controller import AdoptionController, AreaAdoptionController, SolutionAdoptionController
 from api.areas.controller import AreaController, LandController
+from api.feed.controller import EventController, HumanFeedController
 from api.health.controller import HealthController
 from api.organisations.controller import OrganisationController
 from api.ozg.controller import OzgLeistungController, ThemenfeldController
 from api.solutions.controller import InterfaceController, SolutionController
 from api.tokens.controller import TokenController
+from api.webhooks.controller import WebhookController
 
 ROUTES = [
     HealthController,
@@ -23,4 +25,7 @@ ROUTES = [
     SolutionAdoptionController,
     AdoptionController,
     AreaAdoptionController,
+    EventController,
+    HumanFeedController,
+    WebhookController,
 ]

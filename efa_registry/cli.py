@@ -161,6 +161,16 @@ async def _organisation_id(key: str):
     return (await get_organisation(key)).id
 
 
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
+    from efa_registry.webhooks.delivery import run_until_signalled
+
+    async def work() -> None:
+        await migrate.migrate()
+        await run_until_signalled(settings)
+
+    run_in_database(settings, work)
+
+
 def cmd_settings(settings: Settings, args: argparse.Namespace) -> None:
     for variable, description in Settings.describe():
         print(f"{variable}\n    {description.split(' — ', 1)[-1]}")
@@ -186,6 +196,8 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--demo", action="store_true", help="load the demo content first")
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("migrate", help="apply pending migrations").set_defaults(func=cmd_migrate)
+    sub.add_parser("worker", help="run the webhook delivery worker on its own (until SIGINT/SIGTERM)"
+                   ).set_defaults(func=cmd_worker)
     seed = sub.add_parser("seed", help="load reference facts (Länder, Themenfelder); idempotent")
     seed.add_argument("--demo", action="store_true", help="also load the demo content")
     seed.set_defaults(func=cmd_seed)

@@ -50,6 +50,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     page_size_max: Annotated[
         int, Meta(ge=1, le=1000, description="EFA_PAGE_SIZE_MAX — upper bound of `limit` on collections. Default 200.")
     ] = 200
+    webhook_worker: Annotated[
+        bool,
+        Meta(description="EFA_WEBHOOK_WORKER — run the webhook delivery worker inside the API process "
+             "(serve, api.asgi). Default true; set false when `efa-registry worker` runs separately."),
+    ] = True
     webhook_allow_private: Annotated[
         bool,
         Meta(description="EFA_WEBHOOK_ALLOW_PRIVATE — allow webhook targets in loopback/private ranges "

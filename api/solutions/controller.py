@@ -122,10 +122,12 @@ class SolutionController(Controller):
         return _solution_response(solution, actor)
 
     @get("/{key:str}/history", operation_id="getSolutionHistory", summary="Versions of a solution")
-    async def history(self, key: SolutionKey) -> list[HistoryEntry]:
-        """Every recorded version with its author, time, request id and the fields that changed."""
+    async def history(self, key: SolutionKey, actor: Caller) -> list[HistoryEntry]:
+        """Every recorded version with its author, time, request id and the fields that changed
+        (changes to contact details only for authenticated callers)."""
         return [HistoryEntry(seq=e.seq, version=e.version, action=e.action, actor=e.actor, request_id=e.request_id,
-                             at=e.at, changes=e.changes) for e in await service.history(key)]
+                             at=e.at, changes=e.changes)
+                for e in await service.history(key, with_contact=actor is not None)]
 
     @get("/{key:str}/interfaces", operation_id="listSolutionInterfaces", summary="Interfaces of a solution")
     async def list_interfaces(self, key: SolutionKey) -> list[Interface]:

@@ -20,6 +20,7 @@ from efa_registry.rollout import service as rollout
 from efa_registry.slugs import slugify
 from efa_registry.solutions import repository, rules, search
 from efa_registry.solutions.model import (
+    CONTACT_FIELDS,
     INTERFACE_REQUIRED,
     SOLUTION_REQUIRED,
     Interface,
@@ -65,7 +66,8 @@ async def search_solutions(
     return Page(items=items, next_cursor=result.next_cursor), result.facets
 
 
-async def history(key: str | uuid.UUID) -> list[HistoryEntry]:
+async def history(key: str | uuid.UUID, *, with_contact: bool = False) -> list[HistoryEntry]:
+    """Versions with the fields that changed; people's contact fields only for authenticated callers."""
     async with db.connection() as conn:
         solution_id = await repository.resolve_id(conn, key)
         if solution_id is None:
@@ -74,6 +76,8 @@ async def history(key: str | uuid.UUID) -> list[HistoryEntry]:
     entries, previous = [], None
     for row in rows:
         snapshot = msgspec.json.decode(row["snapshot"]) if row["snapshot"] else {}
+        if not with_contact:
+            snapshot = {k: v for k, v in snapshot.items() if k not in CONTACT_FIELDS}
         entries.append(HistoryEntry(seq=row["seq"], version=row["version"], action=row["action"], actor=row["actor"],
                                     request_id=row["request_id"], at=row["occurred_at"],
                                     changes=diff(previous, snapshot)))

@@ -151,6 +151,9 @@ async def test_history_lists_each_change_with_its_author(client, catalogue):
     assert history[0]["actor"].endswith("(Koordinierungsstelle)")
     assert history[1]["actor"].endswith("(NRW)") and history[1]["requestId"] == "edit-1"
     assert history[1]["changes"] == {"reifegrad": {"from": 4, "to": 5}}
+    assert "contact_email" not in history[0]["changes"]  # anonymous readers see no contact details
+    private = (await client.get("/v1/solutions/wohngeld-digital/history", headers=tokens.auth("adopter"))).json()
+    assert private[0]["changes"]["contact_email"]["to"] == "wohngeld@nrw.example"
 
 
 async def test_interfaces(client, catalogue):

@@ -1,0 +1,100 @@
+"""Events as the feed hands them out, the feed's filters and audiences, and German one-line
+descriptions of an event for the human-readable feeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, Literal
+
+import msgspec
+
+from efa_registry.access.model import Actor
+
+# Who reads: the public gets no operational events (tokens, webhooks) and no contact details;
+# authenticated callers get contacts; "internal" (curators, exports, backups) gets the whole log.
+Audience = Literal["public", "authenticated", "internal"]
+PRIVATE_ENTITY_TYPES = ("token", "webhook")
+CONTACT_KEYS = ("contact_name", "contact_email", "contact_phone")
+
+
+def audience_of(actor: Actor | None) -> Audience:
+    if actor is None or actor.role is None:
+        return "public"
+    return "internal" if actor.role == "curator" else "authenticated"
+
+
+class FeedFilters(msgspec.Struct, frozen=True, kw_only=True):
+    """Narrow the feed; every given filter must hold (empty ``entity_types``: all types)."""
+
+    entity_types: tuple[str, ...] = ()
+    solution_id: uuid.UUID | None = None
+    land: str | None = None
+    themenfeld: str | None = None
+
+
+class Event(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+    """One event of the log. ``cursor`` continues the feed right after this event.
+
+    ``snapshot`` is the stored JSON passed through undecoded (``msgspec.Raw``): the feed hands
+    out a million of them, and decoding only to encode again would dominate its cost.
+    """
+
+    seq: int
+    cursor: str
+    occurred_at: dt.datetime
+    actor: str
+    request_id: str | None
+    entity_type: str
+    entity_id: str
+    action: str
+    version: int | None
+    solution_id: uuid.UUID | None
+    land: str | None
+    themenfelder: list[str]
+    snapshot: msgspec.Raw | None
+
+    @property
+    def type(self) -> str:
+        """The webhook event type, ``<entityType>.<action>``, e.g. ``solution.updated``."""
+        return f"{self.entity_type}.{self.action}"
+
+    def snapshot_data(self) -> Any:
+        return msgspec.json.decode(self.snapshot) if self.snapshot else None
+
+
+NOUNS = {"solution": "Lösung", "interface": "Schnittstelle", "adoption": "Nachnutzung",
+         "organisation": "Organisation", "area": "Gebiete", "ozg_leistung": "OZG-Katalog", "token": "Token",
+         "webhook": "Webhook"}
+VERBS = {"created": "angelegt", "updated": "geändert", "retired": "eingestellt", "subscribed": "angemeldet",
+         "agree": "vereinbart", "start_onboarding": "im Onboarding", "go_live": "live gegangen",
+         "pause": "pausiert", "resume": "fortgesetzt", "withdraw": "zurückgezogen", "imported": "importiert",
+         "seeded": "eingespielt", "revoked": "widerrufen", "deleted": "gelöscht", "disabled": "deaktiviert",
+         "interface_created": "um eine Schnittstelle ergänzt", "interface_updated": "Schnittstelle geändert",
+         "interface_retired": "Schnittstelle eingestellt"}
+
+
+def describe(event: Event) -> str:
+    """A German one-liner, e.g. ``Lösung „Wohngeld digital“ geändert (Version 3)``."""
+    noun = NOUNS.get(event.entity_type, event.entity_type)
+    if event.action.startswith("bulk_"):
+        verb = f"per Sammelmeldung auf „{event.action.removeprefix('bulk_')}“ gesetzt"
+    else:
+        verb = VERBS.get(event.action, event.action.replace("_", " "))
+    name = _name(event.entity_type, event.snapshot_data())
+    subject = f"{noun} „{name}“" if name else f"{noun} {event.entity_id}"
+    version = f" (Version {event.version})" if event.version else ""
+    return f"{subject} {verb}{version}"
+
+
+def _name(entity_type: str, snapshot: Any) -> str | None:
+    if not isinstance(snapshot, dict):
+        return None
+    if entity_type == "adoption" and isinstance(snapshot.get("solution"), dict):
+        area = snapshot.get("area") or {}
+        return f"{snapshot['solution'].get('name')}“ in „{area.get('name', '?')}"
+    if entity_type == "interface":
+        label = " ".join(str(p) for p in (snapshot.get("standard"), snapshot.get("standard_version")) if p)
+        return label or snapshot.get("name") or snapshot.get("kind")
+    name = snapshot.get("name") or snapshot.get("url")
+    return str(name) if name else None

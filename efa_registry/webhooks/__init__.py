@@ -1,0 +1,1 @@
+"""Webhooks: subscriptions (service), the SSRF guard (ssrf) and the delivery worker (delivery)."""

@@ -1,0 +1,222 @@
+"""Webhook use cases: register, list, read, change, delete, and the delivery log.
+
+Integrators and curators manage webhooks (policy action ``webhook.manage``); an integrator sees
+and changes only the subscriptions its own token created. The signing secret is returned once,
+at creation, and appears in no later response, event or log line.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import secrets
+import uuid
+from typing import Any
+
+import asyncpg
+import msgspec
+import structlog
+
+from efa_registry import db, idempotency, sql
+from efa_registry.access.model import Actor
+from efa_registry.access.policy import authorize
+from efa_registry.errors import InvalidInput, InvalidParameter, NotFound
+from efa_registry.events.feed import current_cursor
+from efa_registry.events.model import audience_of
+from efa_registry.events.recorder import record
+from efa_registry.paging import Page, decode_cursor, encode_cursor
+from efa_registry.patching import changes, check_version
+from efa_registry.webhooks import ssrf
+from efa_registry.webhooks.model import Delivery, Webhook, WebhookCreate, WebhookFilters, WebhookPatch, private_patterns
+
+log = structlog.get_logger(__name__)
+
+SELECT = ("SELECT id, url, event_types, filters, description, enabled, disabled_reason, owner AS owner_id, version,"
+          " created_at, updated_at FROM webhook_subscription")
+
+
+def new_secret() -> str:
+    """A Standard Webhooks signing secret: ``whsec_`` + base64 of 32 random bytes."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+async def create_webhook(
+    cmd: WebhookCreate, *, actor: Actor | None, allow_private: bool, idempotency_key: str | None = None
+) -> tuple[Webhook, str, bool]:
+    """Register a subscription; returns (webhook, secret, created). It receives the events
+    committed after this call (its feed cursor is taken inside the creating transaction)."""
+    authorize(actor, "webhook.manage")
+    audience = audience_of(actor)
+    _check_patterns(cmd.event_types, audience)
+    await ssrf.check_url(cmd.url, allow_private=allow_private)
+    secret = new_secret()
+    async with db.transaction() as conn:
+        # First statement: the cursor is this transaction's starting snapshot, so every event
+        # not visible in it — including ones from transactions still running — is delivered.
+        cursor = await current_cursor(conn)
+        if idempotency_key:
+            claim = await idempotency.claim(conn, scope=actor.key, key=idempotency_key,
+                                            request_hash=idempotency.fingerprint("webhook.create", cmd))
+            if isinstance(claim, uuid.UUID):
+                row = await conn.fetchrow("SELECT secret FROM webhook_subscription WHERE id = $1", claim)
+                return await _get(conn, claim), row["secret"], False
+        webhook_id = uuid.uuid4()
+        await sql.insert(conn, "webhook_subscription", {
+            "id": webhook_id, "url": cmd.url, "secret": secret, "event_types": cmd.event_types,
+            "filters": msgspec.json.encode(cmd.filters).decode(), "description": cmd.description,
+            "owner": actor.token_id, "feed_cursor": cursor, "audience": audience})
+        webhook = await _get(conn, webhook_id)
+        await _record(conn, webhook, actor, "created")
+        if idempotency_key:
+            await idempotency.complete(conn, claim, entity_id=webhook_id)
+    log.info("webhook.created", webhook_id=str(webhook_id), event_types=cmd.event_types)
+    return webhook, secret, True
+
+
+async def list_webhooks(*, actor: Actor | None, limit: int, after: str | None) -> Page[Webhook]:
+    """Curators see every subscription, integrators their own."""
+    authorize(actor, "webhook.manage")
+    p = sql.Params()
+    where = [] if actor.role == "curator" else [f"owner = {p.add(actor.token_id)}"]
+    key = _listing_key(after)
+    if key:
+        where.append(f"(created_at, id) > ({p.add(key[0])}, {p.add(key[1])})")
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    async with db.connection() as conn:
+        rows = await conn.fetch(f"{SELECT}{clause} ORDER BY created_at, id LIMIT {p.add(limit + 1)}", *p.values)
+    items = [_webhook(r) for r in rows[:limit]]
+    more = len(rows) > limit
+    return Page(items, encode_cursor([items[-1].created_at.isoformat(), str(items[-1].id)]) if more else None)
+
+
+def _listing_key(after: str | None) -> tuple[dt.datetime, uuid.UUID] | None:
+    key = decode_cursor(after, arity=2)
+    if key is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(key[0]), uuid.UUID(key[1])
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameter("cursor does not belong to this listing", field="after") from exc
+
+
+async def get_webhook(webhook_id: uuid.UUID, *, actor: Actor | None) -> Webhook:
+    authorize(actor, "webhook.manage")
+    async with db.connection() as conn:
+        return await _visible(conn, webhook_id, actor)
+
+
+async def update_webhook(
+    webhook_id: uuid.UUID, patch: WebhookPatch, *, expected_version: int | None, actor: Actor | None,
+    allow_private: bool,
+) -> Webhook:
+    """Merge patch. ``enabled: true`` on a disabled subscription resets its failure count and
+    makes its pending deliveries due at once."""
+    authorize(actor, "webhook.manage")
+    values: dict[str, Any] = changes(patch, required=("url", "event_types", "filters", "enabled"))
+    if "url" in values:
+        await ssrf.check_url(values["url"], allow_private=allow_private)
+    async with db.transaction() as conn:
+        current = await _visible(conn, webhook_id, actor, lock=True)
+        check_version(current.version, expected_version)
+        audience = await conn.fetchval("SELECT audience FROM webhook_subscription WHERE id = $1", webhook_id)
+        _check_patterns(values.get("event_types", ()), audience)
+        if "filters" in values:
+            values["filters"] = msgspec.json.encode(values["filters"]).decode()
+        action = _toggle(values, current)
+        if action == "enabled":
+            await conn.execute("UPDATE webhook_delivery SET next_attempt_at = now()"
+                               " WHERE subscription = $1 AND status = 'pending'", webhook_id)
+        await sql.update_versioned(conn, "webhook_subscription", webhook_id, values)
+        webhook = await _get(conn, webhook_id)
+        await _record(conn, webhook, actor, action)
+    log.info("webhook.updated", webhook_id=str(webhook_id), action=action, fields=sorted(values))
+    return webhook
+
+
+def _toggle(values: dict[str, Any], current: Webhook) -> str:
+    enabled = values.pop("enabled", current.enabled)
+    if enabled and not current.enabled:
+        values.update(enabled=True, disabled_reason=None, consecutive_failures=0)
+        return "enabled"
+    if not enabled and current.enabled:
+        values.update(enabled=False, disabled_reason="disabled by its owner")
+        return "disabled"
+    return "updated"
+
+
+async def delete_webhook(webhook_id: uuid.UUID, *, expected_version: int | None, actor: Actor | None) -> None:
+    """Delete a subscription with its delivery log; nothing more is sent to it."""
+    authorize(actor, "webhook.manage")
+    async with db.transaction() as conn:
+        current = await _visible(conn, webhook_id, actor, lock=True)
+        check_version(current.version, expected_version)
+        await conn.execute("DELETE FROM webhook_subscription WHERE id = $1", webhook_id)
+        await _record(conn, current, actor, "deleted")
+    log.info("webhook.deleted", webhook_id=str(webhook_id))
+
+
+DELIVERIES = """
+SELECT d.id, d.event AS event_seq, e.entity_type || '.' || e.action AS event_type, d.status, d.attempts,
+       d.last_status_code, d.last_error, CASE WHEN d.status = 'pending' THEN d.next_attempt_at END AS next_attempt_at,
+       d.delivered_at, d.created_at
+FROM webhook_delivery d JOIN event e ON e.seq = d.event
+WHERE d.subscription = $1 AND d.event < $2 AND ($3::text IS NULL OR d.status = $3)
+ORDER BY d.event DESC LIMIT $4
+"""
+
+
+async def list_deliveries(
+    webhook_id: uuid.UUID, *, actor: Actor | None, limit: int, after: str | None, status: str | None = None
+) -> Page[Delivery]:
+    """The delivery log, newest event first."""
+    authorize(actor, "webhook.manage")
+    key = decode_cursor(after, arity=1)
+    if key and (not isinstance(key[0], int) or isinstance(key[0], bool)):
+        raise InvalidParameter("cursor does not belong to this listing", field="after")
+    async with db.connection() as conn:
+        await _visible(conn, webhook_id, actor)
+        rows = await conn.fetch(DELIVERIES, webhook_id, key[0] if key else 2**63 - 1, status, limit + 1)
+    items = [Delivery(**dict(r)) for r in rows[:limit]]
+    return Page(items, encode_cursor([items[-1].event_seq]) if len(rows) > limit else None)
+
+
+async def mark_disabled(conn: asyncpg.Connection, webhook_id: uuid.UUID, reason: str) -> Webhook | None:
+    """Disable after repeated failure (the delivery worker); its pending deliveries wait."""
+    updated = await conn.fetchval("UPDATE webhook_subscription SET enabled = false, disabled_reason = $2,"
+                                  " version = version + 1, updated_at = now() WHERE id = $1 AND enabled"
+                                  " RETURNING id", webhook_id, reason[:300])
+    if updated is None:
+        return None
+    webhook = await _get(conn, webhook_id)
+    await _record(conn, webhook, Actor.system("webhook-worker"), "disabled")
+    return webhook
+
+
+def _check_patterns(patterns, audience: str) -> None:
+    if audience != "internal" and private_patterns(patterns):
+        raise InvalidInput("token and webhook events are for curators only", field="eventTypes")
+
+
+async def _visible(conn: asyncpg.Connection, webhook_id: uuid.UUID, actor: Actor, *, lock: bool = False) -> Webhook:
+    """The subscription if ``actor`` may see it; other owners' subscriptions do not exist for it."""
+    row = await conn.fetchrow(SELECT + " WHERE id = $1" + (" FOR UPDATE" if lock else ""), webhook_id)
+    if row is None or (actor.role != "curator" and (row["owner_id"] is None or row["owner_id"] != actor.token_id)):
+        raise NotFound(f"no webhook {webhook_id}", field="id")
+    return _webhook(row)
+
+
+async def _get(conn: asyncpg.Connection, webhook_id: uuid.UUID) -> Webhook:
+    return _webhook(await conn.fetchrow(SELECT + " WHERE id = $1", webhook_id))
+
+
+def _webhook(row: asyncpg.Record) -> Webhook:
+    data = dict(row)
+    data["filters"] = msgspec.json.decode(data["filters"] or "{}", type=WebhookFilters)
+    data["event_types"] = list(data["event_types"])
+    return Webhook(**data)
+
+
+async def _record(conn: asyncpg.Connection, webhook: Webhook, actor: Actor, action: str) -> None:
+    # The snapshot is the secret-free record; the secret never enters the event log.
+    await record(conn, actor=actor, entity_type="webhook", entity_id=webhook.id, action=action,
+                 version=webhook.version, snapshot=msgspec.to_builtins(webhook))
