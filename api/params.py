@@ -57,7 +57,9 @@ def next_link(request: Request, cursor: str | None) -> str | None:
     """The current URL with ``after`` replaced by ``cursor`` (relative, so proxies keep working)."""
     if cursor is None:
         return None
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "after"]
+    # Facet counts describe the whole result, not a page: the first page has them, later pages skip
+    # the cost.
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("after", "facets")]
     params.append(("after", cursor))
     from urllib.parse import urlencode
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 
 import asyncpg
@@ -17,7 +16,13 @@ SELECT s.id, s.slug, s.name, s.summary, s.description, s.status, s.efa_compliant
        s.costs_note, s.tags, s.contact_name, s.contact_email, s.is_demo, s.version, s.created_at,
        s.updated_at,
        p.id AS p_id, p.slug AS p_slug, p.name AS p_name, pa.land AS p_land,
-       op.id AS o_id, op.slug AS o_slug, op.name AS o_name, oa.land AS o_land
+       op.id AS o_id, op.slug AS o_slug, op.name AS o_name, oa.land AS o_land,
+       ARRAY(SELECT ROW(o.ozg_id, o.name, o.themenfeld) FROM solution_ozg_leistung so
+             JOIN ozg_leistung o ON o.ozg_id = so.ozg_leistung WHERE so.solution = s.id
+             ORDER BY o.ozg_id::int) AS ozg,
+       ARRAY(SELECT ROW(i.id, i.solution, i.kind, i.name, i.standard, i.standard_version, i.spec_url,
+                        i.authentication, i.status, i.sunset_on, i.version, i.created_at, i.updated_at)
+             FROM interface i WHERE i.solution = s.id ORDER BY i.created_at, i.id) AS ifaces
 FROM solution s
 JOIN organisation p ON p.id = s.provider LEFT JOIN area pa ON pa.ars = p.area
 LEFT JOIN organisation op ON op.id = s.operator LEFT JOIN area oa ON oa.ars = op.area
@@ -34,30 +39,25 @@ async def resolve_id(conn: asyncpg.Connection, key: str | uuid.UUID, *, lock: bo
 
 
 async def load(conn: asyncpg.Connection, ids: Sequence[uuid.UUID]) -> list[Solution]:
-    """Full solutions, in the order of ``ids``."""
+    """Full solutions (OZG-Leistungen and interfaces embedded) in one round trip, in the order of ``ids``."""
     if not ids:
         return []
     rows = await conn.fetch(SOLUTION_SELECT + " WHERE s.id = ANY($1::uuid[])", list(ids))
-    ozg = defaultdict(list)
-    for r in await conn.fetch(
-        "SELECT so.solution, o.ozg_id, o.name, o.themenfeld FROM solution_ozg_leistung so"
-        " JOIN ozg_leistung o ON o.ozg_id = so.ozg_leistung WHERE so.solution = ANY($1::uuid[])"
-        " ORDER BY o.ozg_id::int", list(ids)):
-        ozg[r["solution"]].append(OzgRef(ozg_id=r["ozg_id"], name=r["name"], themenfeld=r["themenfeld"]))
-    interfaces = defaultdict(list)
-    for r in await conn.fetch(
-        f"SELECT {INTERFACE_COLUMNS} FROM interface WHERE solution = ANY($1::uuid[]) ORDER BY created_at, id",
-        list(ids)):
-        interfaces[r["solution_id"]].append(Interface(**dict(r)))
-    by_id = {r["id"]: _solution(r, ozg[r["id"]], interfaces[r["id"]]) for r in rows}
+    by_id = {r["id"]: _solution(r) for r in rows}
     return [by_id[i] for i in ids if i in by_id]
 
 
-def _solution(row: asyncpg.Record, ozg: list[OzgRef], interfaces: list[Interface]) -> Solution:
-    data = {k: v for k, v in dict(row).items() if not k.startswith(("p_", "o_"))}
+INTERFACE_FIELDS = ("id", "solution_id", "kind", "name", "standard", "standard_version", "spec_url", "authentication",
+                    "status", "sunset_on", "version", "created_at", "updated_at")
+
+
+def _solution(row: asyncpg.Record) -> Solution:
+    data = {k: v for k, v in dict(row).items() if not k.startswith(("p_", "o_")) and k not in ("ozg", "ifaces")}
     provider = OrganisationRef(id=row["p_id"], slug=row["p_slug"], name=row["p_name"], land=row["p_land"])
     operator = (OrganisationRef(id=row["o_id"], slug=row["o_slug"], name=row["o_name"], land=row["o_land"])
                 if row["o_id"] else None)
+    ozg = [OzgRef(ozg_id=o[0], name=o[1], themenfeld=o[2]) for o in row["ozg"]]
+    interfaces = [Interface(**dict(zip(INTERFACE_FIELDS, i, strict=True))) for i in row["ifaces"]]
     return Solution(**data, provider=provider, operator=operator, ozg_leistungen=ozg, interfaces=interfaces)
 
 

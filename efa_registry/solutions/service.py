@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import nullcontext
 from typing import Any
 
 import asyncpg
@@ -59,10 +60,12 @@ async def get_solution(key: str | uuid.UUID) -> Solution:
 async def search_solutions(
     query: search.SolutionQuery, *, limit: int, after: str | None
 ) -> tuple[Page[Solution], dict[str, list[search.FacetCount]]]:
-    async with db.connection() as conn, conn.transaction(readonly=True, isolation="repeatable_read"):
-        # One snapshot for the page and its facet counts.
-        result = await search.search(conn, query, limit=limit, after=after)
-        items = await repository.load(conn, result.ids)
+    async with db.connection() as conn:
+        # With facets, one snapshot for the page and its counts; without, two plain statements.
+        snapshot = conn.transaction(readonly=True, isolation="repeatable_read") if query.facets else nullcontext()
+        async with snapshot:
+            result = await search.search(conn, query, limit=limit, after=after)
+            items = await repository.load(conn, result.ids)
     return Page(items=items, next_cursor=result.next_cursor), result.facets
 
 
