@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from api.adoptions.controller import AdoptionController, AreaAdoptionController, SolutionAdoptionController
 from api.areas.controller import AreaController, LandController
+from api.exports.controller import ExportController
 from api.feed.controller import EventController, HumanFeedController
 from api.health.controller import HealthController
 from api.organisations.controller import OrganisationController
 from api.ozg.controller import OzgLeistungController, ThemenfeldController
+from api.publiccode.controller import PubliccodeController
 from api.solutions.controller import InterfaceController, SolutionController
 from api.tokens.controller import TokenController
 from api.webhooks.controller import WebhookController
@@ -19,6 +21,7 @@ ROUTES = [
     ThemenfeldController,
     OzgLeistungController,
     OrganisationController,
+    PubliccodeController,
     SolutionController,
     InterfaceController,
     TokenController,
@@ -28,4 +31,5 @@ ROUTES = [
     EventController,
     HumanFeedController,
     WebhookController,
+    ExportController,
 ]

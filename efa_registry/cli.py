@@ -93,6 +93,11 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
     path = Path(args.file)
     if not path.is_file():
         raise SystemExit(f"no such file: {path}")
+    if args.kind == "publiccode":
+        if not args.provider:
+            raise SystemExit("import publiccode needs --provider ORG (UUID or slug)")
+        cmd_import_publiccode(settings, path, args.provider)
+        return
     importer = _importer(args.kind)
     progress = terminal_progress(args.kind)
 
@@ -171,12 +176,50 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
     run_in_database(settings, work)
 
 
+def cmd_export(settings: Settings, args: argparse.Namespace) -> None:
+    from efa_registry.backup import export_dir
+
+    async def work():
+        await migrate.migrate()
+        return await export_dir(Path(args.dir), progress=terminal_progress("export"))
+
+    print("\n".join(run_in_database(settings, work).lines()))
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace) -> None:
+    from efa_registry.backup import restore_dir
+
+    async def work():
+        await migrate.migrate()
+        return await restore_dir(Path(args.dir), progress=terminal_progress("restore"),
+                                 feed="rebase" if args.rebase_feed else "preserve")
+
+    print("\n".join(run_in_database(settings, work).lines()))
+
+
+def cmd_import_publiccode(settings: Settings, path: Path, provider: str) -> None:
+    from efa_registry.access.model import Actor
+    from efa_registry.solutions.publiccode import import_publiccode
+
+    data = path.read_bytes()
+
+    async def work():
+        await migrate.migrate()
+        return await import_publiccode(data, provider=provider, actor=Actor.cli())
+
+    result = run_in_database(settings, work)
+    print(f"{'created' if result.created else 'updated'} solution {result.solution.slug} "
+          f"(version {result.solution.version})")
+    for field in result.unmapped_fields:
+        print(f"  not mapped: {field}")
+
+
 def cmd_settings(settings: Settings, args: argparse.Namespace) -> None:
     for variable, description in Settings.describe():
         print(f"{variable}\n    {description.split(' — ', 1)[-1]}")
 
 
-IMPORT_KINDS = ["gv100ad", "ozg-leistungen", "leika", "adoptions"]
+IMPORT_KINDS = ["gv100ad", "ozg-leistungen", "leika", "adoptions", "publiccode"]
 
 
 def _date(text: str):
@@ -204,7 +247,16 @@ def parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="import an official data file (all-or-nothing)")
     imp.add_argument("kind", choices=IMPORT_KINDS)
     imp.add_argument("file")
+    imp.add_argument("--provider", help="providing organisation (publiccode imports)")
     imp.set_defaults(func=cmd_import)
+    export = sub.add_parser("export", help="back up the whole registry into DIR (one snapshot)")
+    export.add_argument("dir")
+    export.set_defaults(func=cmd_export)
+    restore = sub.add_parser("restore", help="restore a backup from DIR into an empty database")
+    restore.add_argument("dir")
+    restore.add_argument("--rebase-feed", action="store_true",
+                         help="renumber event transaction ids (saved feed cursors stop working)")
+    restore.set_defaults(func=cmd_restore)
     token = sub.add_parser("token", help="mint, list and revoke API tokens")
     token_sub = token.add_subparsers(dest="token_command", required=True)
     create = token_sub.add_parser("create", help="mint a token; prints the secret once")

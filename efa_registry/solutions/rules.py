@@ -35,3 +35,12 @@ def check_interface(values: Mapping[str, Any]) -> None:
         raise InvalidInput("a deprecated interface needs a sunsetOn date", field="sunsetOn")
     if sunset is not None and status not in ("deprecated", "retired"):
         raise InvalidInput("sunsetOn is only for deprecated or retired interfaces", field="sunsetOn")
+
+
+# Path segments under /v1/solutions/ that are routes, not solutions.
+RESERVED_SLUGS = frozenset({"import"})
+
+
+def check_slug(slug: str) -> None:
+    if slug in RESERVED_SLUGS:
+        raise InvalidInput(f"the slug {slug!r} is reserved", field="slug")

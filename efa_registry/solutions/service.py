@@ -108,6 +108,7 @@ async def create_solution(
                 return (await repository.load(conn, [claim]))[0], False
         ozg_ids = values.pop("ozg_ids")
         values.update(id=uuid.uuid4(), slug=values["slug"] or slugify(values["name"]), is_demo=is_demo)
+        rules.check_slug(values["slug"])
         await sql.insert(conn, "solution", values)
         await repository.set_ozg_leistungen(conn, values["id"], ozg_ids)
         solution = await _after_write(conn, values["id"], actor, "created")
@@ -129,6 +130,7 @@ async def update_solution(
         if "provider" in values:  # handing a solution to another provider needs rights on both
             authorize(actor, "solution.update", organisation_id=values["provider"])
         rules.check_solution({**_as_values(current), **values})
+        rules.check_slug(values.get("slug", current.slug))
         ozg_ids = values.pop("ozg_ids", None)
         await sql.update_versioned(conn, "solution", current.id, values)
         if ozg_ids is not None:

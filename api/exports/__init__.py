@@ -1,0 +1,1 @@
+"""Bulk exports of the registry (NDJSON, CSV), streamed from one snapshot."""

@@ -1,0 +1,1 @@
+"""publiccode.yml for solutions: export one, import (create or update) from one."""

@@ -1,0 +1,216 @@
+"""publiccode.yml mapping without a database: the export is a valid document, validation names the key,
+and a solution read back from its own document has the same fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+
+import msgspec
+import pytest
+import yaml
+
+from efa_registry.errors import ImportFailed, InvalidInput
+from efa_registry.solutions import publiccode
+from efa_registry.solutions.model import OrganisationRef, OzgRef, Solution
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "publiccode"
+API_URL = "https://registry.example/v1/solutions/wohngeld-digital"
+NOW = dt.datetime(2026, 11, 1, 12, tzinfo=dt.UTC)
+NRW = OrganisationRef(id=uuid.uuid4(), slug="land-nrw", name="Land Nordrhein-Westfalen", land="05")
+
+
+def solution(**changes) -> Solution:
+    fields = dict(
+        id=uuid.uuid4(), slug="wohngeld-digital", name="Wohngeld digital", summary="Wohngeld online beantragen",
+        description="Der Onlinedienst nimmt Anträge entgegen.", provider=NRW, operator=None,
+        ozg_leistungen=[OzgRef(ozg_id="10000", name="Elterngeld", themenfeld="familie-kind")], status="available",
+        efa_compliant=True, reifegrad_model="2.0", reifegrad=4, reuse_route="open_source", rollout_level="kreis",
+        licence="EUPL-1.2", source_repository="https://gitlab.opencode.de/nrw/wohngeld",
+        documentation_url="https://docs.example.org/wohngeld", costs_note="kostenfrei",
+        tags=["sozial", "data-collection"], contact_name="Erika Muster", contact_email="erika@nrw.example",
+        is_demo=False, interfaces=[], version=3, created_at=NOW, updated_at=NOW)
+    return Solution(**{**fields, **changes})
+
+
+LEIKA = [{"themenfeld": "Familie & Kind", "ozg-id": "10000", "leika-id": "99009001001000"}]
+
+
+def document(s: Solution, *, with_contact: bool = True, extensions: bool = True) -> dict:
+    return publiccode.to_document(s, leika=LEIKA, api_url=API_URL, with_contact=with_contact, extensions=extensions)
+
+
+def round_trip(doc: dict) -> publiccode.Parsed:
+    return publiccode.parse(publiccode.dump(doc).encode())
+
+
+class TestExport:
+    def test_has_every_key_the_standard_makes_mandatory(self):
+        doc = document(solution())
+        assert {"publiccodeYmlVersion", "name", "url", "platforms", "categories", "developmentStatus", "softwareType",
+                "description", "legal", "maintenance", "localisation"} <= doc.keys()
+        german = doc["description"]["de"]
+        assert {"shortDescription", "longDescription", "features"} <= german.keys()
+        assert len(german["shortDescription"]) <= 150 and 150 <= len(german["longDescription"]) <= 10_000
+        assert doc["publiccodeYmlVersion"] == "0.4" and doc["softwareType"] == "standalone/web"
+        assert set(doc["categories"]) <= publiccode.CATEGORIES and doc["categories"] == [
+            "digital-citizenship", "data-collection"]
+
+    @pytest.mark.parametrize(("status", "development"), list(publiccode.STATUS_TO_DEVELOPMENT.items()))
+    def test_status_maps_one_to_one(self, status, development):
+        assert document(solution(status=status))["developmentStatus"] == development
+        assert publiccode.DEVELOPMENT_TO_STATUS[development] == status
+
+    def test_ozg_ids_and_leika_keys_in_the_german_section_and_as_features(self):
+        doc = document(solution())
+        assert doc["de"] == {"countryExtensionVersion": "1.0", "leika": LEIKA}
+        assert doc["description"]["de"]["features"] == ["OZG-Leistung 10000: Elterngeld"]
+        strict = document(solution(), extensions=False)
+        assert "de" not in strict and publiccode.EXTENSION not in strict
+
+    def test_a_person_is_named_only_to_authenticated_callers(self):
+        public = document(solution(), with_contact=False)["maintenance"]
+        assert public == {"type": "internal", "contacts": [
+            {"name": "Land Nordrhein-Westfalen", "affiliation": "Land Nordrhein-Westfalen"}]}
+        assert "erika" not in publiccode.dump(document(solution(), with_contact=False))
+        private = document(solution())["maintenance"]["contacts"][0]
+        assert (private["name"], private["email"]) == ("Erika Muster", "erika@nrw.example")
+        assert document(solution(status="retired"))["maintenance"] == {"type": "none"}
+
+    def test_without_repository_or_licence_url_is_the_api_and_licence_a_reference(self):
+        doc = document(solution(source_repository=None, licence=None))
+        assert doc["url"] == API_URL and doc["legal"]["license"] == "LicenseRef-unspecified"
+
+    def test_long_texts_are_shortened_to_the_standards_limits(self):
+        doc = document(solution(summary="Sehr lang " * 40, description="x" * 12_000))
+        assert len(doc["description"]["de"]["shortDescription"]) <= 150
+        assert len(doc["description"]["de"]["longDescription"]) == 10_000
+        assert doc[publiccode.EXTENSION]["summary"] == "Sehr lang " * 40
+
+
+SOLUTIONS = {
+    "rich": solution(),
+    "bare": solution(summary=None, description=None, licence=None, source_repository=None, documentation_url=None,
+                     tags=[], efa_compliant=None, reifegrad_model=None, reifegrad=None, reuse_route=None,
+                     costs_note=None, contact_name=None, contact_email=None, ozg_leistungen=[], status="planned"),
+    "long summary": solution(summary="Ein sehr ausführlicher Satz. " * 10, description="Kurz."),
+    "email only": solution(contact_name=None),
+}
+
+
+class TestReadBack:
+    @pytest.mark.parametrize("name", list(SOLUTIONS))
+    def test_own_export_validates_and_maps_back_to_the_same_fields(self, name):
+        s = SOLUTIONS[name]
+        parsed = round_trip(document(s))
+        values, understood, features = publiccode.map_document(parsed)
+        expected = {k: getattr(s, k) for k in ("name", "summary", "description", "status", "licence",
+                                               "source_repository", "documentation_url", "tags", "reuse_route",
+                                               "efa_compliant", "reifegrad_model", "reifegrad", "rollout_level",
+                                               "costs_note", "contact_name", "contact_email", "slug")}
+        expected = {k: v for k, v in expected.items() if not (k.startswith("contact_") and v is None)}
+        assert {k: values[k] for k in expected} == expected
+        assert features == [o.ozg_id for o in s.ozg_leistungen]
+        assert publiccode.unmapped_fields(parsed.raw, parsed.lang, understood) == []
+
+    def test_strict_document_still_carries_ozg_ids_in_features(self):
+        parsed = round_trip(document(solution(), extensions=False))
+        assert parsed.germany is None and publiccode.map_document(parsed)[2] == ["10000"]
+
+    def test_anonymous_document_names_no_person(self):
+        values, _, _ = publiccode.map_document(round_trip(document(solution(), with_contact=False)))
+        assert "contact_name" not in values and "contact_email" not in values
+
+    def test_foreign_document_reports_what_the_registry_does_not_keep(self):
+        parsed = publiccode.parse((FIXTURES / "opencode-bauantrag.yml").read_bytes())
+        values, understood, _ = publiccode.map_document(parsed)
+        assert (values["status"], values["reuse_route"], values["tags"]) == (
+            "available", "open_source", ["document-management"])
+        assert values["source_repository"] == "https://gitlab.opencode.de/bauen/digitaler-bauantrag.git"
+        assert [(i.ozg_id, i.leika_id) for i in parsed.germany.leika] == [
+            ("10521", "99012001000000"), (None, "99012001000000")]
+        assert publiccode.unmapped_fields(parsed.raw, parsed.lang, understood) == [
+            "dependsOn.open[0].name", "dependsOn.open[0].versionMin", "description.de.features",
+            "description.en.features", "description.en.longDescription", "description.en.shortDescription",
+            "landingURL", "logo", "maintenance.contacts[0].phone", "releaseDate", "softwareVersion", "usedBy"]
+
+
+def minimal() -> dict:
+    return yaml.safe_load((FIXTURES / "minimal.yml").read_text())
+
+
+def without(doc: dict, path: str) -> dict:
+    *parents, last = path.split(".")
+    node = doc
+    for key in parents:
+        node = node[key]
+    del node[last]
+    return doc
+
+
+def replaced(doc: dict, path: str, value) -> dict:
+    *parents, last = path.split(".")
+    node = doc
+    for key in parents:
+        node = node[key]
+    node[last] = value
+    return doc
+
+
+@pytest.mark.parametrize(("broken", "field"), [
+    (lambda d: without(d, "publiccodeYmlVersion"), "publiccodeYmlVersion"),
+    (lambda d: without(d, "name"), "name"),
+    (lambda d: without(d, "url"), "url"),
+    (lambda d: without(d, "description"), "description"),
+    (lambda d: without(d, "legal.license"), "legal.license"),
+    (lambda d: without(d, "maintenance.type"), "maintenance.type"),
+    (lambda d: without(d, "description.de.shortDescription"), "description.de.shortDescription"),
+    (lambda d: without(d, "description.de.longDescription"), "description.de.longDescription"),
+    (lambda d: without(d, "localisation.availableLanguages"), "localisation.availableLanguages"),
+    (lambda d: replaced(d, "description.de.shortDescription", ["a", "list"]), "description.de.shortDescription"),
+    (lambda d: replaced(d, "description.de.shortDescription", "x" * 151), "description.de.shortDescription"),
+    (lambda d: replaced(d, "developmentStatus", "fertig"), "developmentStatus"),
+    (lambda d: replaced(d, "publiccodeYmlVersion", 0.4), "publiccodeYmlVersion"),
+    (lambda d: replaced(d, "url", "keine url"), "url"),
+    (lambda d: replaced(d, "description", {}), "description"),
+    (lambda d: replaced(d, "localisation.localisationReady", "vielleicht"), "localisation.localisationReady"),
+    (lambda d: replaced(d, "maintenance.contacts", [{"email": "a@b.example"}]), "maintenance.contacts[0].name"),
+    (lambda d: replaced(d, "de", {"leika": [{"ozg-id": 10000}]}), "de.leika[0].ozg-id"),
+    (lambda d: replaced(d, publiccode.EXTENSION, {"reifegrad": "hoch"}), "x-efa-registry.reifegrad"),
+])
+def test_invalid_document_names_the_offending_key(broken, field):
+    data = yaml.safe_dump(broken(minimal()), allow_unicode=True).encode()
+    with pytest.raises(InvalidInput) as raised:
+        publiccode.parse(data)
+    assert raised.value.field == field, raised.value.detail
+
+
+def test_minimal_document_is_valid():
+    parsed = publiccode.parse((FIXTURES / "minimal.yml").read_bytes())
+    values, _, _ = publiccode.map_document(parsed)
+    assert (values["status"], values["licence"], values["reuse_route"], values["contact_name"]) == (
+        "pilot", "MIT", "open_source", "Erika Muster")
+
+
+@pytest.mark.parametrize(("data", "line"), [
+    ((FIXTURES / "broken-syntax.yml").read_bytes(), 5),
+    ((FIXTURES / "alias-bomb.yml").read_bytes(), 3),
+])
+def test_yaml_syntax_errors_and_aliases_name_the_line(data, line):
+    with pytest.raises(ImportFailed) as raised:
+        publiccode.parse(data)
+    assert raised.value.errors[0][0] == line
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"- just\n- a list\n", "mapping"), ("name: Größe".encode("latin-1"), "UTF-8"),
+    (b"x: " + b"a" * 1_000_001, "larger"),
+])
+def test_not_a_publiccode_document(data, message):
+    with pytest.raises(InvalidInput, match=message):
+        publiccode.parse(data)
+
+
+def test_document_keys_are_the_standards_camel_case():
+    assert "shortDescription" in msgspec.structs.fields(publiccode.Description)[0].encode_name
