@@ -15,6 +15,7 @@ from api.openapi import document_problems, openapi_config
 from api.params import reject_unknown_query_parameters
 from api.problems import EXCEPTION_HANDLERS
 from api.routes import ROUTES
+from api.web import template_config
 from efa_registry import __version__, db, migrate
 from efa_registry.errors import DatabaseNotReady
 from efa_registry.settings import Settings
@@ -61,6 +62,7 @@ def create_app(settings: Settings, *, dsn: str | None = None) -> Litestar:
         before_request=reject_unknown_query_parameters,
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi_config(),
+        template_config=template_config(),
         state=State({"settings": settings}),
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],

@@ -26,6 +26,7 @@ TAGS = [
     Tag(name="OZG catalogue", description="Themenfelder, OZG-Leistungen and their LeiKa entries."),
     Tag(name="Catalogue", description="Organisations, EfA solutions and their interfaces: discover and curate."),
     Tag(name="Reuse", description="Adoptions (Nachnutzung): who reuses which solution, at which lifecycle step."),
+    Tag(name="Rollout", description="Coverage per Land, Kreis, solution and OZG-Leistung, by count and population."),
     Tag(name="Integration", description="Change feed, JSON Feed/Atom, bulk exports and webhooks for integrators."),
     Tag(name="Access", description="Bearer tokens by role: curator, provider, adopter, integrator."),
     Tag(name="Operations", description="Liveness and readiness."),

@@ -10,8 +10,15 @@ from api.health.controller import HealthController
 from api.organisations.controller import OrganisationController
 from api.ozg.controller import OzgLeistungController, ThemenfeldController
 from api.publiccode.controller import PubliccodeController
+from api.rollout.controller import (
+    LandRolloutController,
+    OzgRolloutController,
+    RolloutMatrixController,
+    SolutionRolloutController,
+)
 from api.solutions.controller import InterfaceController, SolutionController
 from api.tokens.controller import TokenController
+from api.web import WEB_CONTROLLERS
 from api.webhooks.controller import WebhookController
 
 ROUTES = [
@@ -32,4 +39,9 @@ ROUTES = [
     HumanFeedController,
     WebhookController,
     ExportController,
+    SolutionRolloutController,
+    OzgRolloutController,
+    LandRolloutController,
+    RolloutMatrixController,
+    *WEB_CONTROLLERS,
 ]

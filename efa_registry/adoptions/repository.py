@@ -69,9 +69,12 @@ async def list_adoptions(
 
 async def for_area(conn: asyncpg.Connection, ars: str) -> list[tuple[Adoption, str | None]]:
     """The area's own adoptions, plus live adoptions of every enclosing area (inherited coverage)."""
+    # The enclosing areas are the ARS prefixes of the hierarchy's key lengths: exact look-ups on
+    # adoption_area_idx instead of a prefix test over every adoption.
+    enclosing = [ars[:n] for n in (2, 3, 5, 9) if n < len(ars)]
     rows = await conn.fetch(
-        SELECT + " WHERE a.area = $1 OR (a.status = 'live' AND a.area <> $1 AND starts_with($1, a.area)"
-        " AND length(a.area) IN (2, 3, 5, 9)) ORDER BY length(a.area) DESC, s.name, a.id", ars)
+        SELECT + " WHERE a.area = $1 OR (a.status = 'live' AND a.area = ANY($2::text[]))"
+        " ORDER BY length(a.area) DESC, s.name, a.id", ars, enclosing)
     return [(_adoption(r), None if r["a_ars"] == ars else r["a_ars"]) for r in rows]
 
 

@@ -343,6 +343,10 @@ async def import_gv100ad(
                 entity_id=f"gv100ad:{summary.edition}", action="imported",
                 snapshot=_snapshot(summary),
             )
+            # Eligible units and populations changed: the rollout figures follow in this transaction.
+            from efa_registry.rollout.service import rebuild_all
+
+            await rebuild_all(conn)
     progress(3, 3)
     summary.seconds = time.perf_counter() - started
     log.info("gv100ad.imported", edition=summary.edition, created=summary.created,

@@ -7,9 +7,11 @@ the Python and the database versions cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from statistics import fmean
 
-from efa_registry.rollout.model import Cell, Figures, RankingEntry, StatusCounts
+from efa_registry.rollout.model import Cell, Figures, LandRef, RankingEntry, StatusCounts
 from efa_registry.types import AdoptionStatus, RolloutLevel, values
 
 STATUSES: tuple[AdoptionStatus, ...] = values(AdoptionStatus)
@@ -26,7 +28,7 @@ PREFIX_LENGTHS: tuple[int, ...] = (2, 3, 5, 9, 12)
 # The ``area.level`` whose current rows are the eligible units of each rollout level. ``gemeinde``
 # leaves out gemeindefreie Gebiete (they have their own area level), ``kreis`` includes the
 # kreisfreie Städte (GV100AD Satzart 40 holds both), ``land`` is the Land itself.
-ELIGIBLE_AREA_LEVEL: dict[RolloutLevel, str] = {"gemeinde": "gemeinde", "kreis": "kreis", "land": "land"}
+ELIGIBLE_AREA_LEVEL: dict[str, str] = {"gemeinde": "gemeinde", "kreis": "kreis", "land": "land"}
 
 
 def covers(adopter_ars: str, unit_ars: str) -> bool:
@@ -50,21 +52,27 @@ def ozg_level(execution_level: str | None, solution_levels: Iterable[str]) -> tu
     return DEFAULT_LEVEL, "default"
 
 
-def _share(part: int, whole: int) -> float | None:
+def share(part: int, whole: int) -> float | None:
+    """A coverage share; None when there is nothing to cover."""
     return part / whole if whole else None
 
 
+def is_flaechendeckend(eligible_units: int, covered_units: int) -> bool:
+    """Every eligible unit covered: 99 % is not flächendeckend, and neither is a cell without
+    eligible units."""
+    return eligible_units > 0 and covered_units == eligible_units
+
+
 def figures(cell: Cell) -> Figures:
-    """Shares and flags of one cell. Flächendeckend means every eligible unit is covered: 99 %
-    is not, and a cell without eligible units is not either."""
+    """Shares and flags of one cell."""
     return Figures(
         eligible_units=cell.eligible_units,
         covered_units=cell.covered_units,
         eligible_population=cell.eligible_population,
         covered_population=cell.covered_population,
-        share_by_count=_share(cell.covered_units, cell.eligible_units),
-        share_by_population=_share(cell.covered_population, cell.eligible_population),
-        flaechendeckend=cell.eligible_units > 0 and cell.covered_units == cell.eligible_units,
+        share_by_count=share(cell.covered_units, cell.eligible_units),
+        share_by_population=share(cell.covered_population, cell.eligible_population),
+        flaechendeckend=is_flaechendeckend(cell.eligible_units, cell.covered_units),
         available_somewhere=cell.covered_units > 0,
         adoptions=StatusCounts(**{s: getattr(cell, s) for s in STATUSES}),
         first_go_live=cell.first_go_live,
@@ -96,23 +104,26 @@ def empty_cell(eligible_units: int = 0, eligible_population: int = 0) -> Cell:
     return Cell(eligible_units=eligible_units, eligible_population=eligible_population)
 
 
-def rank_lands(entries: Sequence[RankingEntry]) -> list[RankingEntry]:
-    """Most flächendeckend OZG-Leistungen first; ties by mean coverage share, then Land key.
-    Equal (count, share) share a rank (1, 1, 3 …)."""
-    ordered = sorted(entries, key=lambda e: (-e.flaechendeckend_ozg_leistungen, -e.mean_share_by_count, e.land))
-    ranked: list[RankingEntry] = []
-    for index, entry in enumerate(ordered):
-        previous = ranked[-1] if ranked else None
-        same = previous is not None and (
-            previous.flaechendeckend_ozg_leistungen, previous.mean_share_by_count
-        ) == (entry.flaechendeckend_ozg_leistungen, entry.mean_share_by_count)
-        rank = previous.rank if same and previous else index + 1
-        ranked.append(RankingEntry(**{**_fields(entry), "rank": rank}))
+def rank_lands(lands: Sequence[LandRef], ozg_cells: Iterable[tuple[str, int, int]]) -> list[RankingEntry]:
+    """Länder by their number of flächendeckend OZG-Leistungen, most first; ties by the mean
+    coverage share by count over the OZG-Leistungen counted, then by Land key. ``ozg_cells`` are
+    (Land, eligible units, covered units), one per OZG-Leistung and Land. Equal (count, mean
+    share) share a rank (1, 1, 3 …)."""
+    complete: dict[str, int] = defaultdict(int)
+    shares: dict[str, list[float]] = defaultdict(list)
+    for land, eligible, covered in ozg_cells:
+        complete[land] += is_flaechendeckend(eligible, covered)
+        shares[land].append(share(covered, eligible) or 0.0)
+    scored = sorted(((complete[land.code], fmean(shares[land.code]) if shares[land.code] else 0.0, land)
+                     for land in lands), key=lambda t: (-t[0], -t[1], t[2].code))
+    ranked, previous, rank = [], None, 0
+    for position, (count, mean_share, land) in enumerate(scored, start=1):
+        if (count, mean_share) != previous:
+            rank, previous = position, (count, mean_share)
+        ranked.append(RankingEntry(rank=rank, land=land.code, iso_code=land.iso_code, name=land.name,
+                                   flaechendeckend_ozg_leistungen=count, ozg_leistungen=len(shares[land.code]),
+                                   mean_share_by_count=mean_share))
     return ranked
-
-
-def _fields(entry: RankingEntry) -> dict[str, object]:
-    return {f: getattr(entry, f) for f in entry.__struct_fields__}
 
 
 def month_axis(first: dt.date, last: dt.date) -> list[dt.date]:

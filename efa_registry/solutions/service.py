@@ -135,11 +135,18 @@ async def update_solution(
         await sql.update_versioned(conn, "solution", current.id, values)
         if ozg_ids is not None:
             await repository.set_ozg_leistungen(conn, current.id, ozg_ids)
-        if ozg_ids is not None or {"rollout_level", "status"} & values.keys():
+        if _changes_rollout(current, values, ozg_ids):
             await rollout.refresh_solution(conn, current.id)  # eligibility or OZG union changed
         solution = await _after_write(conn, current.id, actor, "updated")
     log.info("solution.updated", solution_id=str(solution.id), version=solution.version, fields=sorted(values))
     return solution
+
+
+def _changes_rollout(current: Solution, values: dict[str, Any], ozg_ids: list[str] | None) -> bool:
+    """Eligibility and the OZG union depend on rollout level, status and OZG-Leistungen only."""
+    return ((ozg_ids is not None and set(ozg_ids) != {o.ozg_id for o in current.ozg_leistungen})
+            or values.get("rollout_level", current.rollout_level) != current.rollout_level
+            or values.get("status", current.status) != current.status)
 
 
 async def retire_solution(key: str | uuid.UUID, *, expected_version: int | None, actor: Actor) -> Solution:

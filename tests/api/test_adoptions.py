@@ -52,7 +52,7 @@ async def test_municipality_subscribes_and_the_provider_takes_it_live(client, ad
     assert adoption["transitions"][-1]["actor"].endswith("(NRW)")
     rollout = (await client.get("/v1/solutions/wohngeld-digital/rollout")).json()
     nrw = next(land for land in rollout["lands"] if land["land"] == "05")
-    assert nrw["covered"] == 1 and nrw["eligible"] == 2
+    assert nrw["coveredUnits"] == 1 and nrw["eligibleUnits"] == 2
 
 
 async def test_illegal_transition_lists_the_allowed_ones(client, adoption_setup):

@@ -59,13 +59,18 @@ def tiles(html: str) -> dict[str, tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("share", "text", "cls"), [
-    (None, "–", "na"), (0.0, "0\u00a0%", "k0"), (0.0004, "unter 0,1\u00a0%", "k1"), (0.2499, "24,9\u00a0%", "k1"),
+    (None, "–", "na"), (0.0, "0\u00a0%", "k0"), (0.0004, "unter 0,1\u00a0%", "k1"), (1 / 6, "16,7\u00a0%", "k1"),
+    (0.2499, "24,9\u00a0%", "k1"),
     (0.25, "25,0\u00a0%", "k2"), (0.5, "50,0\u00a0%", "k3"), (0.7499, "74,9\u00a0%", "k3"), (0.75, "75,0\u00a0%", "k4"),
     (0.99996, "99,9\u00a0%", "k4"), (1.0, "100\u00a0%", "k5"),
 ])
 def test_percentages_never_cross_a_colour_class_boundary(share, text, cls):
     assert prozent(share) == text
     assert maps.colour_class(share).key == cls
+
+
+def test_percent_text_knows_the_maps_class_boundaries():
+    assert tuple(c.high for c in maps.CLASSES[1:5]) == texts.CLASS_BOUNDARIES
 
 
 def _luminance(hex_colour: str) -> float:
@@ -118,7 +123,8 @@ async def test_facet_links_narrow_the_results_like_the_api_filters(pages, demo):
     facets = (await pages.get("/v1/solutions", params={"status": "available", "facets": "themenfeld",
                                                         "themenfeld": "bauen-wohnen"})).json()["facets"]
     for facet in facets["themenfeld"]:
-        assert re.search(rf'data-value="{facet["value"]}">.*?\({facet["count"]}\)', page.text, re.S)
+        count = re.search(rf'data-value="{facet["value"]}"[^>]*>.*?<span class="count">\((\d+)\)', page.text, re.S)
+        assert count and int(count.group(1)) == facet["count"], facet
 
 
 async def test_more_results_follow_the_keyset_cursor(pages, demo, monkeypatch):
@@ -174,6 +180,17 @@ async def test_land_and_area_pages_show_use_plans_and_inherited_coverage(pages, 
     assert "Gewerbeanmeldung digital (Demo)" in own
 
 
+async def test_land_page_shows_the_widest_spread_first_and_everything_on_request(pages, demo, monkeypatch):
+    from api.web import controller
+
+    monkeypatch.setattr(controller, "LAND_ROWS", 1)
+    short = (await pages.get("/laender/10")).text.split('id="im-einsatz"', 1)[1].split("</section>", 1)[0]
+    assert "Gewerbeanmeldung digital (Demo)" in short and "Digitaler Bauantrag (Demo)" not in short
+    assert 'href="/laender/10?alle=1#im-einsatz">Alle 2 anzeigen' in short
+    full = (await pages.get("/laender/10?alle=1")).text.split('id="im-einsatz"', 1)[1].split("</section>", 1)[0]
+    assert "Digitaler Bauantrag (Demo)" in full and "?alle=1" not in full
+
+
 @pytest.mark.parametrize("url", ["/loesungen/gibt-es-nicht", "/laender/99", "/gebiete/999999999999"])
 async def test_missing_things_are_german_html_404_pages(pages, demo, url):
     page = await pages.get(url)
@@ -225,7 +242,7 @@ async def test_sign_in_sets_an_httponly_strict_session_cookie_without_the_token(
     response = await sign_in(pages, demo["curator"])
     assert response.status_code == 303 and response.headers["location"] == "/kuratierung"
     cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith("efa_sitzung="))
-    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and demo["curator"] not in cookie
+    assert "HttpOnly" in cookie and "samesite=strict" in cookie.lower() and demo["curator"] not in cookie
     overview = await pages.get("/kuratierung")
     assert "Alle Lösungen" in overview.text and "Gewerbeanmeldung digital (Demo)" in overview.text
     assert overview.headers["cache-control"] == "no-store"
@@ -255,7 +272,8 @@ async def test_curator_edits_a_solution_and_the_api_shows_the_new_version(pages,
     assert saved.headers["location"] == f"/kuratierung/loesungen/demo-gewerbeanmeldung?gespeichert={version + 1}"
     api = (await pages.get("/v1/solutions/demo-gewerbeanmeldung")).json()
     assert api["version"] == version + 1 and api["summary"] == "Gewerbe online anmelden, ummelden, abmelden."
-    assert api["reifegrad"] == 3 and api["ozgIds"] == ["10294"]  # untouched fields survive the round trip
+    # Untouched fields survive the round trip through the form.
+    assert api["reifegrad"] == 3 and [o["ozgId"] for o in api["ozgLeistungen"]] == ["10294"]
     history = (await pages.get("/v1/solutions/demo-gewerbeanmeldung/history")).json()
     assert history[-1]["actor"].endswith("(Koordinierungsstelle)")
 
@@ -365,3 +383,26 @@ def test_labels_cover_every_status_the_core_knows():
     assert set(texts.SOLUTION_STATUS) == set(values(SolutionStatus))
     assert set(texts.ADOPTION_STATUS) == set(values(AdoptionStatus))
     assert set(texts.INTERFACE_KIND) == set(values(InterfaceKind))
+
+
+async def test_unknown_addresses_are_a_german_page_for_browsers_and_problem_json_for_machines(settings, database):
+    """The optional app-level wrapper (api.web.errors.for_people) the app factory may install."""
+    import httpx
+    from litestar.exceptions import HTTPException
+
+    from api.app import create_app
+    from api.problems import http_error_handler
+    from api.web import WEB_CONTROLLERS, template_config
+    from api.web.errors import for_people
+
+    app = create_app(settings)
+    if app.template_engine is None:
+        app.template_engine = template_config().engine_instance
+        for controller in WEB_CONTROLLERS:
+            app.register(controller)
+    app.exception_handlers[HTTPException] = for_people(http_error_handler)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test") as c:
+        page = await c.get("/loesungen/a/b/c", headers={"Accept": "text/html"})
+        assert page.status_code == 404 and "<h1>Nicht gefunden</h1>" in page.text
+        api = await c.get("/v1/nothing-here", headers={"Accept": "text/html"})
+        assert api.status_code == 404 and api.headers["content-type"].startswith("application/problem+json")

@@ -1,0 +1,1 @@
+"""Rollout figures over HTTP: per solution, OZG-Leistung and Land, and the matrix."""

@@ -1,0 +1,129 @@
+"""Rollout figures: per solution, OZG-Leistung and Land, and the solutions × Länder matrix.
+
+Each resource has its own controller because `/v1/solutions/{key}`, `/v1/ozg-leistungen/{ozgId}`
+and `/v1/lands/{code}` belong to the catalogue and area controllers. Responses must be
+revalidated (`no-cache` + strong ETag): the figures change the moment an adoption goes live.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Annotated, Any, Literal
+
+import msgspec
+from litestar import Controller, MediaType, Response, get
+from litestar.datastructures import CacheControlHeader
+from litestar.params import PathParameter, QueryParameter
+
+from api.rollout.schemas import LandOverview, Matrix, OzgRollout, SolutionRollout, Timeline
+from efa_registry.rollout import service
+from efa_registry.rollout.model import MatrixFilter
+from efa_registry.types import OZG_ID_PATTERN, SolutionStatus
+
+LAND_CODE_PATTERN = r"^((0[1-9]|1[0-6])|DE-[A-Za-z]{2})$"
+REVALIDATE = CacheControlHeader(public=True, no_cache=True)
+
+SolutionKey = Annotated[str, PathParameter(description="Solution UUID or slug", max_length=80)]
+OzgIdPath = Annotated[str, PathParameter(name="ozgId", pattern=OZG_ID_PATTERN, description="OZG-ID, e.g. `10000`")]
+LandCode = Annotated[str, PathParameter(pattern=LAND_CODE_PATTERN,
+                                        description="Land key (`05`) or ISO 3166-2 code (`DE-NW`)")]
+
+
+class _EncodedResults:
+    """The JSON (and its ETag) of the large cached results, reused while the core hands out the
+    very same result object: its cache says nothing changed, so neither did the encoding."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._memo: OrderedDict[Hashable, tuple[Any, bytes, str]] = OrderedDict()
+        self._size = size
+
+    def response(self, key: Hashable, result: Any, to_wire: Callable[[Any], msgspec.Struct]) -> Response:
+        memo = self._memo.get(key)
+        if memo is None or memo[0] is not result:
+            body = msgspec.json.encode(to_wire(result))
+            memo = (result, body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+            self._memo[key] = memo
+            while len(self._memo) > self._size:
+                self._memo.popitem(last=False)
+        self._memo.move_to_end(key)
+        return Response(content=memo[1], media_type=MediaType.JSON, headers={"ETag": memo[2]})
+
+
+_encoded = _EncodedResults()
+
+
+class SolutionRolloutController(Controller):
+    path = "/v1/solutions/{key:str}/rollout"
+    tags = ["Rollout"]
+    cache_control = REVALIDATE
+
+    @get("/", operation_id="getSolutionRollout", summary="Rollout of a solution per Land")
+    async def get_rollout(
+        self,
+        key: SolutionKey,
+        land: Annotated[str | None, QueryParameter(
+            pattern=LAND_CODE_PATTERN, description="Only this Land (`05` or `DE-NW`)")] = None,
+        by: Annotated[Literal["land", "kreis"], QueryParameter(
+            description="`kreis` adds the figures of every Kreis of `land`")] = "land",
+    ) -> SolutionRollout:
+        """How many eligible units of each Land (and nationally) are live with this solution, by
+        count and by population, with adoption counts per status and first and latest go-live.
+        `?land=05&by=kreis` drills down to the Kreise of one Land."""
+        return SolutionRollout.of(await service.solution_rollout(key, land=land, by=by))
+
+    @get("/timeline", operation_id="getSolutionRolloutTimeline", summary="Go-lives of a solution month by month")
+    async def get_timeline(self, key: SolutionKey) -> Timeline:
+        """Cumulative covered units at the end of each month, per Land and nationally, from the
+        first to the latest go-live."""
+        return Timeline.of(await service.solution_timeline(key))
+
+
+class OzgRolloutController(Controller):
+    path = "/v1/ozg-leistungen/{ozgId:str}/rollout"
+    tags = ["Rollout"]
+    cache_control = REVALIDATE
+
+    @get("/", operation_id="getOzgLeistungRollout", summary="Rollout of an OZG-Leistung per Land")
+    async def get_rollout(self, ozg_id: OzgIdPath) -> OzgRollout:
+        """The rollout figures of an OZG-Leistung per Land and nationally: a unit is covered when
+        it is live with any non-retired solution implementing the Leistung."""
+        return OzgRollout.of(await service.ozg_rollout(ozg_id))
+
+
+class LandRolloutController(Controller):
+    path = "/v1/lands/{code:str}/rollout"
+    tags = ["Rollout"]
+    cache_control = REVALIDATE
+
+    @get("/", operation_id="getLandRollout", summary="Every solution and OZG-Leistung in one Land")
+    async def get_rollout(self, code: LandCode) -> Response[LandOverview]:
+        """The rollout figures in one Land of every solution and of every OZG-Leistung that has a
+        non-retired solution."""
+        overview = await service.land_overview(code)
+        return _encoded.response(("land", overview.land.code), overview, LandOverview.of)
+
+
+class RolloutMatrixController(Controller):
+    path = "/v1/rollout"
+    tags = ["Rollout"]
+    cache_control = REVALIDATE
+
+    @get("/", operation_id="getRolloutMatrix", summary="Solutions × Länder, and the Länder ranking")
+    async def get_matrix(
+        self,
+        themenfeld: Annotated[str | None, QueryParameter(
+            max_length=60, description="Only solutions implementing an OZG-Leistung of this Themenfeld")] = None,
+        ozg_id: Annotated[str | None, QueryParameter(
+            name="ozgId", pattern=OZG_ID_PATTERN, description="Only solutions implementing this OZG-Leistung")] = None,
+        status: Annotated[SolutionStatus | None, QueryParameter(description="Only solutions in this status")] = None,
+    ) -> Response[Matrix]:
+        """Coverage of every solution in every Land (columnar: each list follows `lands`), with
+        national figures, and the Länder ranked by how many OZG-Leistungen they cover
+        flächendeckend. `themenfeld` and `ozgId` also narrow the ranking's OZG-Leistungen."""
+        flt = MatrixFilter(themenfeld=themenfeld, ozg_id=ozg_id, status=status)
+        return _encoded.response(("matrix", flt), await service.matrix(flt), Matrix.of)
+
+
+CONTROLLERS = [SolutionRolloutController, OzgRolloutController, LandRolloutController, RolloutMatrixController]

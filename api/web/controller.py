@@ -1,0 +1,141 @@
+"""The public pages: Katalog, Lösung, Rollout, Land, Gebiet — server-rendered from the core's use cases.
+
+Thin like the API controllers: read the query, call the core, hand the result to a template.
+Presentation (labels, tile geometry, facet links) lives in the sibling modules.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Request, get
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Template
+
+from api.web import maps, views
+from api.web.errors import HTML_EXCEPTION_HANDLERS
+from efa_registry.adoptions import service as adoptions
+from efa_registry.areas import service as areas
+from efa_registry.errors import InvalidParameter
+from efa_registry.ozg import service as ozg
+from efa_registry.ozg.model import OzgFilter
+from efa_registry.rollout import service as rollout
+from efa_registry.rollout.model import MatrixFilter
+from efa_registry.solutions import service as solutions
+from efa_registry.solutions.search import SolutionQuery
+from efa_registry.types import SolutionStatus, values
+
+PAGE_SIZE = 20
+OZG_CHOICES = 2000  # the OZG catalogue has some 600 Leistungen
+ADOPTERS_PAGE = 50
+LAND_ROWS = 25
+# Revalidate every time (cheap: the ETag middleware answers 304), so an edit shows at once.
+PAGE_HEADERS = {"Cache-Control": "public, no-cache"}
+
+Values = Annotated[list[str] | None, QueryParameter()]
+Text = Annotated[str | None, QueryParameter(max_length=200)]
+
+
+async def accept_any_query(request: Request) -> None:
+    """Pages for people ignore query parameters they do not know (tracking tags, old bookmarks);
+    the API's refusal of unknown parameters protects machine clients from silent typos."""
+
+
+class PageController(Controller):
+    path = "/"
+    include_in_schema = False
+    exception_handlers = HTML_EXCEPTION_HANDLERS
+    before_request = accept_any_query
+
+    @get("/")
+    async def katalog(self, request: Request, q: Text = None, themenfeld: Values = None, status: Values = None,
+                      land: Values = None, standard: Values = None, weiter: Text = None) -> Template:
+        statuses = views.clean(status)
+        unknown = set(statuses) - set(values(SolutionStatus))
+        if unknown:
+            raise InvalidParameter(f"unbekannter Status: {', '.join(sorted(unknown))}", field="status")
+        query = SolutionQuery(q=(q or "").strip() or None, themenfeld=views.clean(themenfeld), status=statuses,
+                              provider_land=views.clean(land), interface_standard=views.clean(standard),
+                              facets=["themenfeld", "status", "providerLand", "interfaceStandard"])
+        page, facets = await solutions.search_solutions(query, limit=PAGE_SIZE, after=weiter or None)
+        themen = {t.key: t.name for t in await ozg.list_themenfelder()}
+        return Template("katalog.html", headers=PAGE_HEADERS, context={
+            "page": "katalog", "query": query, "results": page.items,
+            "more": views.with_param(request, "weiter", page.next_cursor) if page.next_cursor else None,
+            "facets": views.catalogue_facets(request, query, facets, themen),
+            "total": views.total(query, facets.get("status", [])),
+            "filtered": bool(query.q or query.themenfeld or query.status or query.provider_land
+                             or query.interface_standard),
+            "themen": themen})
+
+    @get("/loesungen/{slug:str}")
+    async def loesung(self, request: Request, slug: FromPath[str], nach: Text = None) -> Template:
+        solution = await solutions.get_solution(slug)
+        figures = await rollout.solution_rollout(solution.id)
+        adopters = await adoptions.list_for_solution(str(solution.id), status=[], land=None, limit=ADOPTERS_PAGE,
+                                                     after=nach or None)
+        return Template("loesung.html", headers=PAGE_HEADERS, context={
+            "page": "katalog", "solution": solution, "rollout": figures,
+            "tiles": maps.tiles(views.land_shares(figures.lands, solution.rollout_level)),
+            "legend": maps.LEGEND, "adopters": adopters.items,
+            "more_adopters": views.with_param(request, "nach", adopters.next_cursor) if adopters.next_cursor else None,
+            "paged": bool(nach)})
+
+    @get("/rollout")
+    async def rollout_page(self, loesung: Text = None, ozg_id: Annotated[str | None, QueryParameter(
+            name="ozg", max_length=6)] = None, themenfeld: Text = None) -> Template:
+        # The choices: every solution with rollout figures (the matrix is cached by the core) and
+        # the whole OZG catalogue — a Leistung without a solution yet is an answer too.
+        overview = await rollout.matrix(MatrixFilter())
+        leistungen = await ozg.list_leistungen(OzgFilter(), limit=OZG_CHOICES, after=None)
+        themen = await ozg.list_themenfelder()
+        context = {"page": "rollout", "legend": maps.LEGEND,
+                   "choices": views.rollout_choices(overview.rows, leistungen.items, themen),
+                   "selected": {"loesung": loesung, "ozg": ozg_id, "themenfeld": themenfeld}}
+        if loesung or not (ozg_id or themenfeld):
+            key = loesung or next((c.value for c in context["choices"].solutions), None)
+            context |= await self._solution_view(key) if key else {"mode": "leer"}
+        elif ozg_id:
+            figures = await rollout.ozg_rollout(ozg_id)
+            context |= {"mode": "ozg", "figures": figures, "lands": figures.lands, "national": figures.national,
+                        "level": figures.rollout_level,
+                        "tiles": maps.tiles(views.land_shares(figures.lands, figures.rollout_level))}
+        else:
+            matrix = await rollout.matrix(MatrixFilter(themenfeld=themenfeld))
+            context |= {"mode": "themenfeld", "themenfeld": next((t for t in themen if t.key == themenfeld), None),
+                        "ranking": sorted(matrix.ranking, key=lambda e: e.land),
+                        "tiles": maps.tiles(views.ranking_shares(matrix.ranking))}
+        return Template("rollout.html", headers=PAGE_HEADERS, context=context)
+
+    @staticmethod
+    async def _solution_view(key: str) -> dict[str, object]:
+        figures = await rollout.solution_rollout(key)
+        timeline = await rollout.solution_timeline(key)
+        return {"mode": "loesung", "figures": figures, "lands": figures.lands, "national": figures.national,
+                "level": figures.solution.rollout_level, "timeline": timeline,
+                "chart": maps.go_live_chart(timeline.months, timeline.national),
+                "tiles": maps.tiles(views.land_shares(figures.lands, figures.solution.rollout_level))}
+
+    @get("/laender/{code:str}")
+    async def land(self, code: FromPath[str], alle: Text = None) -> Template:
+        overview = await rollout.land_overview(code)
+        summary = await areas.get_land(overview.land.code)
+        own = await adoptions.list_for_area(overview.land.code)
+        # A Land can use hundreds of solutions: the widest-spread first, all of them on request.
+        limit = None if alle else LAND_ROWS
+        return Template("land.html", headers=PAGE_HEADERS, context={
+            "page": "rollout", "land": overview.land, "summary": summary,
+            "solutions": views.land_solutions(overview.solutions, limit),
+            "ozg_leistungen": views.widest_first(overview.ozg_leistungen, limit),
+            "ozg_total": len(overview.ozg_leistungen), "all": bool(alle), "limit": LAND_ROWS,
+            "own": own, "abbr": maps.land_names().get(overview.land.code)})
+
+    @get("/gebiete/{ars:str}")
+    async def gebiet(self, ars: FromPath[str]) -> Template:
+        area = await areas.get_area(ars)
+        entries = await adoptions.list_for_area(area.ars)
+        return Template("gebiet.html", headers=PAGE_HEADERS, context={
+            "page": "rollout", "area": area,
+            "own": [e.adoption for e in entries if e.inherited_from is None],
+            "inherited": [e for e in entries if e.inherited_from is not None],
+            "land": maps.land_names().get(area.land)})

@@ -1,0 +1,91 @@
+"""German wording of the pages: labels for the core's enum values and number/date formats.
+
+The core speaks English identifiers (``in_development``); people read German. One table per
+enum keeps every page consistent, and the Jinja filters keep formatting out of the templates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from jinja2 import Environment
+
+SOLUTION_STATUS = {"planned": "geplant", "in_development": "in Entwicklung", "pilot": "Pilotbetrieb",
+                   "available": "verfügbar", "retired": "eingestellt"}
+INTERFACE_KIND = {"fit_connect": "FIT-Connect", "xoev": "XÖV-Standard", "rest": "REST-API", "soap": "SOAP",
+                  "osci_xta": "OSCI/XTA", "file": "Dateiaustausch", "other": "sonstige"}
+INTERFACE_STATUS = {"planned": "geplant", "active": "aktiv", "deprecated": "abgekündigt", "retired": "eingestellt"}
+ADOPTION_STATUS = {"interested": "interessiert", "agreed": "vereinbart", "onboarding": "im Onboarding",
+                   "live": "live", "paused": "pausiert", "withdrawn": "zurückgezogen"}
+REUSE_ROUTE = {"fit_store": "FIT-Store", "marktplatz": "Marktplatz", "verwaltungsabkommen": "Verwaltungsabkommen",
+               "open_source": "Open Source"}
+ROLLOUT_LEVEL = {"gemeinde": "Gemeinde", "kreis": "Kreis", "land": "Land"}
+ROLLOUT_UNITS = {"gemeinde": "Gemeinden", "kreis": "Kreise und kreisfreie Städte", "land": "Länder"}
+AREA_LEVEL = {"land": "Land", "regierungsbezirk": "Regierungsbezirk", "region": "Region",
+              "kreis": "Kreis / kreisfreie Stadt", "gemeindeverband": "Gemeindeverband", "gemeinde": "Gemeinde",
+              "gemeindefreies_gebiet": "gemeindefreies Gebiet"}
+ROLE = {"curator": "Koordinierungsstelle", "provider": "Anbieter", "adopter": "Nachnutzer",
+        "integrator": "Integrator"}
+# Button text for moving an adoption to a status (a paused adoption's resume reads "Fortsetzen (…)").
+TRANSITION_BUTTON = {"agreed": "Vereinbaren", "onboarding": "Onboarding beginnen", "live": "Live schalten",
+                     "paused": "Pausieren", "withdrawn": "Zurückziehen"}
+
+NBSP = "\u00a0"
+# Upper bounds of the map's colour classes (api.web.maps.CLASSES), which the percent text must respect.
+CLASS_BOUNDARIES = (0.25, 0.5, 0.75, 1.0)
+
+
+def prozent(share: float | None) -> str:
+    """A share as German percent text with one decimal. Rounded, except where rounding would
+    cross a colour class boundary of the map: 24.96 % reads "24,9 %" (its tile is in the class
+    below 25 %), and only a complete rollout reads "100 %"."""
+    if share is None:
+        return "–"
+    if share <= 0:
+        return f"0{NBSP}%"
+    if share >= 1:
+        return f"100{NBSP}%"
+    tenths = round(share * 1000) / 10
+    if any(share < boundary <= tenths / 100 for boundary in CLASS_BOUNDARIES):
+        tenths = math.floor(share * 1000) / 10
+    if tenths == 0:
+        return f"unter 0,1{NBSP}%"
+    return f"{tenths:.1f}".replace(".", ",") + f"{NBSP}%"
+
+
+def zahl(value: int | float | None) -> str:
+    """German thousands separator: 10751 → "10.751"."""
+    if value is None:
+        return "–"
+    return f"{value:,}".replace(",", ".")
+
+
+def datum(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, dt.datetime):
+        return value.astimezone().strftime("%d.%m.%Y, %H:%M Uhr")
+    return value.strftime("%d.%m.%Y")
+
+
+MONTHS = ("Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sep.", "Okt.", "Nov.", "Dez.")
+
+
+def monat(value: dt.date) -> str:
+    return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def label(value: str | None, table: dict[str, str]) -> str:
+    if value is None:
+        return "keine Angabe"
+    return table.get(value, value)
+
+
+def register(env: Environment) -> None:
+    """Filters and label tables for every template."""
+    env.filters.update(prozent=prozent, zahl=zahl, datum=datum, monat=monat, label=label)
+    env.globals.update(SOLUTION_STATUS=SOLUTION_STATUS, INTERFACE_KIND=INTERFACE_KIND,
+                       INTERFACE_STATUS=INTERFACE_STATUS, ADOPTION_STATUS=ADOPTION_STATUS, REUSE_ROUTE=REUSE_ROUTE,
+                       ROLLOUT_LEVEL=ROLLOUT_LEVEL, ROLLOUT_UNITS=ROLLOUT_UNITS, AREA_LEVEL=AREA_LEVEL, ROLE=ROLE,
+                       TRANSITION_BUTTON=TRANSITION_BUTTON)

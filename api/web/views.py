@@ -1,0 +1,158 @@
+"""Shaping the core's results for the templates: facet links, map shares, select options.
+
+Pure functions over the core's records; no I/O and no business rules (the figures are the
+core's — this only chooses which of them a page shows and how it links them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlencode
+
+import msgspec
+from litestar import Request
+
+from api.web.maps import land_names
+from api.web.texts import ROLLOUT_UNITS, SOLUTION_STATUS, zahl
+from efa_registry.ozg.model import OzgLeistung, Themenfeld
+from efa_registry.rollout.model import LandFigures, MatrixRow, OzgInLand, RankingEntry, SolutionInLand
+from efa_registry.solutions.search import FacetCount, SolutionQuery
+
+
+def clean(raw: list[str] | None) -> list[str]:
+    """Repeated or comma-separated values, blanks dropped, order kept."""
+    return list(dict.fromkeys(v.strip() for item in raw or [] for v in item.split(",") if v.strip()))
+
+
+def _url(request: Request, params: list[tuple[str, str]]) -> str:
+    return request.url.path + ("?" + urlencode(params) if params else "")
+
+
+def with_param(request: Request, name: str, value: str) -> str:
+    """The current page with ``name`` set to ``value`` (e.g. the next page's cursor)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != name]
+    return _url(request, [*params, (name, value)])
+
+
+class FacetLink(msgspec.Struct, frozen=True):
+    value: str
+    label: str
+    count: int
+    selected: bool
+    href: str
+
+
+class FacetGroup(msgspec.Struct, frozen=True):
+    param: str
+    title: str
+    links: list[FacetLink]
+
+
+def _toggle(request: Request, param: str, value: str) -> str:
+    """Select or unselect one facet value; any paging starts over."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "weiter"]
+    current = clean([v for k, v in params if k == param])
+    others = [(k, v) for k, v in params if k != param]
+    chosen = [v for v in current if v != value] if value in current else [*current, value]
+    return _url(request, [*others, *((param, v) for v in chosen)])
+
+
+def catalogue_facets(request: Request, query: SolutionQuery, facets: dict[str, list[FacetCount]],
+                     themen: dict[str, str]) -> list[FacetGroup]:
+    lands = {code: land.name for code, land in land_names().items()}
+    spec = [("themenfeld", "Themenfeld", "themenfeld", query.themenfeld, themen),
+            ("status", "Status", "status", query.status, SOLUTION_STATUS),
+            ("land", "Land des Anbieters", "providerLand", query.provider_land, lands),
+            ("standard", "Schnittstellenstandard", "interfaceStandard", query.interface_standard, {})]
+    groups = []
+    for param, title, facet, chosen, names in spec:
+        counts = {f.value: f.count for f in facets.get(facet, [])}
+        for value in chosen:  # a chosen value stays visible (and can be unselected) even at zero hits
+            counts.setdefault(value, 0)
+        links = [FacetLink(value, names.get(value, value), n, value in chosen, _toggle(request, param, value))
+                 for value, n in counts.items()]
+        groups.append(FacetGroup(param, title, links))
+    return groups
+
+
+def total(query: SolutionQuery, status_counts: list[FacetCount]) -> int:
+    """Hits of the whole search: the status facet counts every other filter, and a solution has
+    exactly one status, so the counts of the statuses searched for add up to the total."""
+    wanted = set(query.status) if query.status else set(SOLUTION_STATUS) - {"retired"}
+    return sum(f.count for f in status_counts if f.value in wanted)
+
+
+def land_shares(lands: Iterable[LandFigures], level: str) -> dict[str, tuple[float | None, str]]:
+    """Share of eligible units live per Land, with the sentence a screen reader hears."""
+    units = ROLLOUT_UNITS.get(level, level)
+    return {lf.land.code: (lf.figures.share_by_count,
+                           f"{zahl(lf.figures.covered_units)} von {zahl(lf.figures.eligible_units)} {units} live"
+                           + (" (flächendeckend)" if lf.figures.flaechendeckend else ""))
+            for lf in lands}
+
+
+def ranking_shares(ranking: Iterable[RankingEntry]) -> dict[str, tuple[float | None, str]]:
+    """A Themenfeld per Land: the mean coverage over its OZG-Leistungen that have a solution."""
+    return {e.land: (e.mean_share_by_count if e.ozg_leistungen else None,
+                     f"{e.flaechendeckend_ozg_leistungen} von {e.ozg_leistungen} OZG-Leistungen flächendeckend")
+            for e in ranking}
+
+
+class Choice(msgspec.Struct, frozen=True):
+    value: str
+    label: str
+
+
+class ChoiceGroup(msgspec.Struct, frozen=True):
+    label: str
+    choices: list[Choice]
+
+
+class RolloutChoices(msgspec.Struct, frozen=True):
+    solutions: list[Choice]
+    ozg_groups: list[ChoiceGroup]
+    themenfelder: list[Choice]
+
+
+def rollout_choices(rows: Sequence[MatrixRow], leistungen: Sequence[OzgLeistung],
+                    themen: Sequence[Themenfeld]) -> RolloutChoices:
+    """Solutions by name (retired ones marked), OZG-Leistungen grouped by Themenfeld."""
+    solutions = sorted(rows, key=lambda r: r.solution.name.lower())
+    groups: dict[str, list[Choice]] = {}
+    for o in sorted(leistungen, key=lambda o: (o.themenfeld_name, o.name)):
+        groups.setdefault(o.themenfeld_name, []).append(Choice(o.ozg_id, f"{o.name} ({o.ozg_id})"))
+    return RolloutChoices(
+        solutions=[Choice(r.solution.slug, r.solution.name + (" (eingestellt)" if r.solution.status == "retired"
+                                                              else "")) for r in solutions],
+        ozg_groups=[ChoiceGroup(name, choices) for name, choices in groups.items()],
+        themenfelder=[Choice(t.key, t.name) for t in themen])
+
+
+class LandSolutions(msgspec.Struct, frozen=True):
+    live: list[SolutionInLand]
+    live_total: int
+    planned: list[SolutionInLand]
+    planned_total: int
+    untouched: int
+
+
+def land_solutions(entries: Iterable[SolutionInLand], limit: int | None) -> LandSolutions:
+    """In use (something live, widest coverage first), planned (adoptions on the way, nothing live
+    yet), and how many have neither; ``limit`` rows of each unless the person asked for all."""
+    live, planned, untouched = [], [], 0
+    for entry in entries:
+        counts = entry.figures.adoptions
+        if entry.figures.covered_units or counts.live:
+            live.append(entry)
+        elif counts.interested or counts.agreed or counts.onboarding or counts.paused:
+            planned.append(entry)
+        else:
+            untouched += 1
+    live.sort(key=lambda e: (-(e.figures.share_by_count or 0), e.solution.name))
+    planned.sort(key=lambda e: e.solution.name)
+    return LandSolutions(live=live[:limit], live_total=len(live), planned=planned[:limit],
+                         planned_total=len(planned), untouched=untouched)
+
+
+def widest_first(entries: Sequence[OzgInLand], limit: int | None) -> list[OzgInLand]:
+    return sorted(entries, key=lambda e: (-(e.figures.share_by_count or 0), e.ozg_leistung.name))[:limit]

@@ -1,0 +1,248 @@
+"""A person in a real browser: finds a solution by searching and clicking facets, reads its rollout
+on the map and in the table, and a curator changes it through the forms. Screenshots of every
+page land in test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import re
+
+from tests.browser.conftest import screenshot
+
+PUBLIC_PAGES = {
+    "katalog": "/",
+    "katalog-gefiltert": "/?themenfeld=bauen-wohnen&status=available",
+    "loesung": "/loesungen/demo-gewerbeanmeldung",
+    "rollout-loesung": "/rollout?loesung=demo-wohngeld-online",
+    "rollout-ozg": "/rollout?ozg=10294",
+    "rollout-themenfeld": "/rollout?themenfeld=bauen-wohnen",
+    "land": "/laender/10",
+    "gebiet": "/gebiete/100410100100",
+    "kuratierung-anmeldung": "/kuratierung",
+    "fehler-404": "/loesungen/gibt-es-nicht",
+}
+
+
+async def result_names(page) -> list[str]:
+    return await page.locator("li.result h3 a").all_inner_texts()
+
+
+async def api_names(page, **params: str) -> list[str]:
+    response = await page.request.get("/v1/solutions", params={"limit": "100", **params})
+    return [s["name"] for s in (await response.json())["items"]]
+
+
+async def sign_in(page, token: str) -> None:
+    await page.goto("/kuratierung")
+    await page.get_by_label("Zugangstoken").fill(token)
+    await page.get_by_role("button", name="Anmelden").click()
+
+
+async def test_search_and_facet_clicks_narrow_the_results(page):
+    await page.goto("/")
+    everything = await result_names(page)
+    assert len(everything) == 13 and everything == await api_names(page)
+    await screenshot(page, "katalog")
+
+    await page.locator('[data-facet="themenfeld"] a[data-value="bauen-wohnen"]').click()
+    await page.wait_for_url(re.compile(r"themenfeld=bauen-wohnen"))
+    bauen = await result_names(page)
+    assert bauen == await api_names(page, themenfeld="bauen-wohnen")
+    assert "Digitaler Bauantrag (Demo)" in bauen and len(bauen) < len(everything)
+
+    await page.locator('[data-facet="standard"] a[data-value="XBau"]').click()
+    await page.wait_for_url(re.compile(r"standard=XBau"))
+    assert await result_names(page) == ["Digitaler Bauantrag (Demo)"]
+    assert await page.locator("#treffer-titel").inner_text() == "1 Lösung gefunden"
+    await screenshot(page, "katalog-facetten")
+
+    await page.locator('[data-facet="standard"] a[data-value="XBau"]').click()  # unselect again
+    await page.wait_for_url(lambda url: "standard=" not in url)
+    assert await result_names(page) == bauen
+
+
+async def test_the_search_works_with_the_keyboard_alone(page):
+    await page.goto("/")
+    for _ in range(12):  # skip link, brand, four navigation links, then the search box
+        await page.keyboard.press("Tab")
+        if await page.evaluate("document.activeElement.id") == "suche":
+            break
+    assert await page.evaluate("document.activeElement.id") == "suche"
+    await page.keyboard.type("Bauantrag")
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(re.compile(r"q=Bauantrag"))
+    assert await result_names(page) == ["Digitaler Bauantrag (Demo)"]
+    link = page.get_by_role("link", name="Digitaler Bauantrag (Demo)")
+    await link.focus()
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(re.compile(r"/loesungen/demo-digitaler-bauantrag$"))
+    assert await page.locator("h1").inner_text() == "Digitaler Bauantrag (Demo)"
+
+
+async def _api_shares(page, slug: str) -> dict[str, float | None]:
+    response = await page.request.get(f"/v1/solutions/{slug}/rollout")
+    if response.status == 200:
+        return {item["land"]: item.get("shareByCount") for item in (await response.json())["lands"]}
+    # Until api/routes.py registers the rollout API: the same core function that API serves.
+    from efa_registry.rollout.service import solution_rollout
+
+    figures = await solution_rollout(slug)
+    return {lf.land.code: lf.figures.share_by_count for lf in figures.lands}
+
+
+async def _legend(page) -> list[dict[str, str]]:
+    return await page.locator(".legend li").evaluate_all(
+        "items => items.map(li => ({key: li.dataset.class, fill: li.dataset.fill, low: li.dataset.low,"
+        " high: li.dataset.high, text: li.innerText.trim()}))")
+
+
+def _expected_class(legend: list[dict[str, str]], share: float | None) -> dict[str, str]:
+    """The legend entry whose range holds ``share``, read from the page's own legend."""
+    if share is None:
+        return next(c for c in legend if c["low"] == "")
+    for entry in legend:
+        if entry["low"] == "":
+            continue
+        low, high = float(entry["low"]), float(entry["high"])
+        if (low == high == share) or (low < share < high) or (low == share < high and low > 0):
+            return entry
+    raise AssertionError(f"no legend class for {share}")
+
+
+def _percent(share: float | None) -> str:
+    """What a tile must say: one decimal, rounded unless that would reach the next class boundary."""
+    if share is None:
+        return "–"
+    if share in (0, 1):
+        return f"{int(share * 100)}\u00a0%"
+    tenths = round(share * 1000) / 10
+    if any(share < bound <= tenths / 100 for bound in (0.25, 0.5, 0.75, 1.0)):
+        tenths = int(share * 1000) / 10
+    return (f"{tenths:.1f}".replace(".", ",") + "\u00a0%") if tenths else "unter 0,1\u00a0%"
+
+
+async def test_rollout_map_colours_and_legend_match_the_api(page):
+    for slug in ("demo-gewerbeanmeldung", "demo-wohngeld-online", "demo-digitaler-bauantrag"):
+        await page.goto(f"/rollout?loesung={slug}")
+        legend = await _legend(page)
+        assert [c["key"] for c in legend] == ["k0", "k1", "k2", "k3", "k4", "k5", "na"]
+        shares = await _api_shares(page, slug)
+        assert len(shares) == 16
+        tiles = await page.locator("svg.tile-map a.tile").evaluate_all(
+            "tiles => tiles.map(t => ({land: t.dataset.land, cls: t.dataset.class,"
+            " fill: t.querySelector('rect').getAttribute('fill'), value: t.querySelector('.tile-value').textContent,"
+            " href: t.getAttribute('href')}))")
+        assert len(tiles) == 16
+        for tile in tiles:
+            share = shares[tile["land"]]
+            expected = _expected_class(legend, share)
+            assert (tile["cls"], tile["fill"]) == (expected["key"], expected["fill"]), (slug, tile)
+            assert tile["value"] == _percent(share), (slug, tile)
+            assert tile["href"] == f"/laender/{tile['land']}"
+            row = page.locator(f'table.figures tr[data-land="{tile["land"]}"] td.share')
+            assert await row.inner_text() == tile["value"].replace("\u00a0", " ") or \
+                await row.text_content() == tile["value"]
+        await screenshot(page, f"rollout-{slug}")
+    saarland = page.locator('svg.tile-map a.tile[data-land="10"]')
+    await page.goto("/rollout?loesung=demo-gewerbeanmeldung")
+    assert await saarland.get_attribute("data-class") == "k5"
+    await saarland.click()
+    await page.wait_for_url(re.compile(r"/laender/10$"))
+    assert "Saarland" in await page.locator("h1").inner_text()
+
+
+async def test_curator_signs_in_edits_a_solution_and_sees_the_new_version(page, demo_data):
+    before = await (await page.request.get("/v1/solutions/demo-gewerbeanmeldung")).json()
+    await sign_in(page, demo_data["curator"])
+    await page.wait_for_url(re.compile(r"/kuratierung$"))
+    await screenshot(page, "kuratierung-uebersicht")
+    await page.get_by_role("link", name="Bearbeiten: Gewerbeanmeldung digital (Demo)").click()
+    await page.get_by_label("Kurzbeschreibung").fill("Gewerbe an-, um- und abmelden – jetzt mit eID.")
+    await page.get_by_label("Reifegrad", exact=True).fill("4")
+    await screenshot(page, "kuratierung-bearbeiten")
+    await page.get_by_role("button", name="Änderungen speichern").click()
+    notice = page.locator(".notice-success")
+    assert f"Version {before['version'] + 1}" in await notice.inner_text()
+    await screenshot(page, "kuratierung-gespeichert")
+
+    after = await (await page.request.get("/v1/solutions/demo-gewerbeanmeldung")).json()
+    assert after["version"] == before["version"] + 1
+    assert after["summary"] == "Gewerbe an-, um- und abmelden – jetzt mit eID." and after["reifegrad"] == 4
+    await page.get_by_role("link", name="Öffentliche Seite ansehen").click()
+    assert "jetzt mit eID" in await page.locator(".lead").first.inner_text()
+    assert f"Version {after['version']}" in await page.locator("p.meta").first.inner_text()
+
+
+async def test_a_stale_edit_shows_the_conflict_and_keeps_the_input(page, demo_data):
+    await sign_in(page, demo_data["curator"])
+    other = await page.context.new_page()
+    await page.goto("/kuratierung/loesungen/demo-kita-platz")
+    await other.goto("/kuratierung/loesungen/demo-kita-platz")
+    await other.get_by_label("Kurzbeschreibung").fill("Kita-Plätze suchen (Fassung B).")
+    await other.get_by_role("button", name="Änderungen speichern").click()
+    await other.locator(".notice-success").wait_for()
+
+    mine = "Betreuungsplätze finden, vormerken und zusagen (Fassung A)."
+    await page.get_by_label("Kurzbeschreibung").fill(mine)
+    await page.get_by_role("button", name="Änderungen speichern").click()
+    conflict = page.locator(".notice-conflict")
+    assert "Die Lösung wurde inzwischen von jemand anderem geändert" in await conflict.inner_text()
+    assert await page.get_by_label("Kurzbeschreibung").input_value() == mine
+    assert "Fassung B" in await page.locator("#feld-summary-gespeichert").inner_text()
+    await screenshot(page, "kuratierung-konflikt")
+    stored = await (await page.request.get("/v1/solutions/demo-kita-platz")).json()
+    assert stored["summary"] == "Kita-Plätze suchen (Fassung B)."
+
+    await page.get_by_role("button", name="Änderungen speichern").click()  # a deliberate second send wins
+    await page.locator(".notice-success").wait_for()
+    stored = await (await page.request.get("/v1/solutions/demo-kita-platz")).json()
+    assert stored["summary"] == mine
+
+
+async def test_an_adopter_cannot_reach_the_curation_forms(page, demo_data):
+    await sign_in(page, demo_data["adopter"])
+    assert await page.locator("h1").inner_text() == "Keine Berechtigung"
+    assert "Nachnutzer" in await page.locator("main").inner_text()
+    await screenshot(page, "kuratierung-adopter-403")
+    await page.goto("/kuratierung/loesungen/demo-gewerbeanmeldung")
+    assert await page.locator("#feld-summary").count() == 0
+    assert await page.get_by_label("Zugangstoken").count() == 1
+    assert not [c for c in await page.context.cookies() if c["name"] == "efa_sitzung"]
+
+
+async def test_a_provider_is_offered_only_the_steps_it_may_take(page, demo_data):
+    await sign_in(page, demo_data["provider"])
+    await page.goto("/kuratierung/loesungen/demo-gewerbeanmeldung/nachnutzungen")
+    first = page.locator("tbody tr").first
+    # A live adoption: a provider may neither pause nor withdraw it (that is the adopter's or the office's call).
+    assert await first.locator("button").count() == 0
+    await screenshot(page, "kuratierung-nachnutzungen")
+
+
+async def test_every_page_fits_a_375_px_phone_without_horizontal_scrolling(browser, server, demo_data):
+    context = await browser.new_context(base_url=server, viewport={"width": 375, "height": 800}, locale="de-DE")
+    page = await context.new_page()
+    try:
+        for name, url in PUBLIC_PAGES.items():
+            await page.goto(url)
+            width = await page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 375, (url, width)
+            await screenshot(page, f"{name}-375px")
+        await sign_in(page, demo_data["curator"])
+        for name, url in {"kuratierung-uebersicht": "/kuratierung",
+                          "kuratierung-bearbeiten": "/kuratierung/loesungen/demo-wohngeld-online",
+                          "kuratierung-nachnutzungen": "/kuratierung/loesungen/demo-wohngeld-online/nachnutzungen"
+                          }.items():
+            await page.goto(url)
+            assert await page.evaluate("document.documentElement.scrollWidth") <= 375, url
+            await screenshot(page, f"{name}-375px")
+    finally:
+        await context.close()
+
+
+async def test_screenshots_of_every_public_page(page):
+    for name, url in PUBLIC_PAGES.items():
+        response = await page.goto(url)
+        assert response.status == (404 if name == "fehler-404" else 200), url
+        assert await page.locator("h1").count() == 1
+        await screenshot(page, name)
+
