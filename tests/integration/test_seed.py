@@ -85,13 +85,17 @@ class TestSeedDemo:
             laender = await areas.land_summaries(conn)
             found = await conn.fetchval("SELECT name FROM area WHERE ars = '010540056056'")
             elterngeld = await ozg.get(conn, "10000")
-            solutions = await conn.fetchval("SELECT count(*) FROM solution")
+            solutions = await conn.fetchval("SELECT count(*) FROM solution WHERE is_demo")
+            live_saarland = await conn.fetchval(
+                "SELECT covered_units FROM rollout_solution_land r JOIN solution s ON s.id = r.solution"
+                " WHERE s.slug = 'demo-gewerbeanmeldung' AND r.land = '10'")
         assert {land.ars: land.iso_code for land in laender} == ISO_CODES
         assert {land.ars: land.gemeinden for land in laender if land.gemeinden} == {
             "01": 27, "02": 1, "05": 4, "10": 52, "11": 1}
         assert found == "Husum, Stadt"
         assert elterngeld is not None and elterngeld.themenfeld == "familie-kind"
-        assert solutions == 0
+        assert solutions == 13
+        assert live_saarland == 52  # the demo's flächendeckend Land
 
     async def test_second_demo_run_changes_nothing(self, clean_db: str) -> None:
         await seed(demo=True)
