@@ -12,4 +12,4 @@ RUN pip install . && useradd --system --uid 10001 efa
 USER efa
 EXPOSE 8000
 # Migrate, then serve with several workers; EFA_DATABASE_URL points at the PostgreSQL service.
-CMD ["sh", "-c", "efa-registry migrate && exec uvicorn api.asgi:app --host 0.0.0.0 --port 8000 --workers ${EFA_WORKERS:-2} --proxy-headers --no-access-log"]
+CMD ["sh", "-c", "efa-registry migrate && exec uvicorn api.asgi:app --host 0.0.0.0 --port 8000 --workers ${EFA_WORKERS:-1} --proxy-headers --no-access-log"]
