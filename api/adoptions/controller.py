@@ -6,7 +6,8 @@ import uuid
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get, patch, post
-from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
+from litestar.openapi.spec import Example
+from litestar.params import Body, FromPath, JSONBody, PathParameter, QueryParameter
 
 from api.adoptions.schemas import Adoption, AreaAdoption, BulkResult
 from api.auth import Caller
@@ -17,6 +18,10 @@ from efa_registry.adoptions import bulk, service
 from efa_registry.adoptions.model import AdoptionPatch, BulkAdoption, Subscribe
 from efa_registry.types import LAND_PATTERN, AdoptionStatus
 
+SubscribeBody = Annotated[Subscribe, Body(examples=[Example(
+    summary="Duisburg subscribes", value={"ars": "051120000000", "plannedLiveOn": "2027-03-01"})])]
+StepBody = Annotated[AdoptionPatch, Body(examples=[Example(summary="The provider agrees", value={"status": "agreed"}),
+                                                   Example(summary="Go live", value={"status": "live"})])]
 SolutionKey = Annotated[str, PathParameter(description="Solution UUID or slug", max_length=80)]
 
 
@@ -42,7 +47,7 @@ class SolutionAdoptionController(Controller):
 
     @post("/", operation_id="subscribe", summary="Subscribe an area to reuse the solution")
     async def subscribe(
-        self, key: SolutionKey, data: JSONBody[Subscribe], actor: Caller, idempotency_key: IdempotencyKey = None
+        self, key: SolutionKey, data: SubscribeBody, actor: Caller, idempotency_key: IdempotencyKey = None
     ) -> Response[Adoption]:
         """An adopter token (for its own ARS, or any area inside it) or the office subscribes; the adoption
         starts as `interested`. One open subscription per solution and area (409 otherwise)."""
@@ -68,7 +73,7 @@ class AdoptionController(Controller):
 
     @patch("/{adoption_id:uuid}", operation_id="changeAdoption", summary="Move an adoption through its lifecycle")
     async def change(
-        self, adoption_id: FromPath[uuid.UUID], data: JSONBody[AdoptionPatch], actor: Caller, if_match: IfMatch = None
+        self, adoption_id: FromPath[uuid.UUID], data: StepBody, actor: Caller, if_match: IfMatch = None
     ) -> Response[Adoption]:
         """Set `status` to the next step (409 lists the allowed ones), and/or change plans and notes.
         Needs `If-Match`. Adopters pause, resume, withdraw and report go-live for their areas; providers

@@ -7,7 +7,8 @@ import uuid
 from typing import Annotated
 
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
+from litestar.openapi.spec import Example
+from litestar.params import Body, FromPath, JSONBody, PathParameter, QueryParameter
 
 from api.auth import Caller
 from api.concurrency import IdempotencyKey, IfMatch, entity_etag, expected_version
@@ -19,6 +20,16 @@ from efa_registry.solutions.model import InterfaceCreate, InterfacePatch, Soluti
 from efa_registry.solutions.search import FACETS, SolutionQuery, Sort
 from efa_registry.types import LEIKA_KEY_PATTERN, OZG_ID_PATTERN
 
+SOLUTION_EXAMPLE = Example(summary="A solution provided by a Land", value={
+    "name": "Wohngeld-Antrag online", "provider": "land-nrw", "summary": "Wohngeld online beantragen.",
+    "ozgIds": ["10092"], "status": "available", "efaCompliant": True, "reifegradModel": "2.0", "reifegrad": 4,
+    "reuseRoute": "fit_store", "rolloutLevel": "gemeinde", "tags": ["Sozialleistung"]})
+SolutionBody = Annotated[SolutionCreate, Body(examples=[SOLUTION_EXAMPLE])]
+PatchBody = Annotated[SolutionPatch, Body(
+    description="JSON Merge Patch", examples=[Example(summary="Raise the Reifegrad, drop the summary",
+                                                      value={"reifegrad": 5, "summary": None})])]
+InterfaceBody = Annotated[InterfaceCreate, Body(examples=[Example(summary="An XÖV interface", value={
+    "kind": "xoev", "standard": "XBau", "standardVersion": "2.3", "specUrl": "https://www.xrepository.de/"})])]
 SolutionKey = Annotated[str, PathParameter(description="Solution UUID or slug", max_length=80)]
 ListParam = Annotated[list[str] | None, QueryParameter(description="One or more values (repeat or comma-separate)")]
 
@@ -99,7 +110,7 @@ class SolutionController(Controller):
 
     @post("/", operation_id="createSolution", summary="Create a solution (curator, provider)")
     async def create_solution(
-        self, data: JSONBody[SolutionCreate], actor: Caller, idempotency_key: IdempotencyKey = None
+        self, data: SolutionBody, actor: Caller, idempotency_key: IdempotencyKey = None
     ) -> Response[Solution]:
         """Create a solution. A provider token may create solutions of its own organisation only.
         With `Idempotency-Key`, a repeated request returns the first result (200) and creates nothing."""
@@ -108,7 +119,7 @@ class SolutionController(Controller):
 
     @patch("/{key:str}", operation_id="updateSolution", summary="Change a solution (merge patch)")
     async def update_solution(
-        self, key: SolutionKey, data: JSONBody[SolutionPatch], actor: Caller, if_match: IfMatch = None
+        self, key: SolutionKey, data: PatchBody, actor: Caller, if_match: IfMatch = None
     ) -> Response[Solution]:
         """JSON Merge Patch: `null` removes a field, an absent field is kept, lists are replaced.
         Requires `If-Match` (428 without, 412 when another change came first)."""
@@ -136,7 +147,7 @@ class SolutionController(Controller):
 
     @post("/{key:str}/interfaces", operation_id="createInterface", summary="Add an interface (curator, provider)")
     async def create_interface(
-        self, key: SolutionKey, data: JSONBody[InterfaceCreate], actor: Caller, idempotency_key: IdempotencyKey = None
+        self, key: SolutionKey, data: InterfaceBody, actor: Caller, idempotency_key: IdempotencyKey = None
     ) -> Response[Interface]:
         """Add an interface (FIT-Connect, an XÖV standard such as XBau 2.3, REST …) to a solution."""
         interface, created = await service.create_interface(key, data, actor=actor, idempotency_key=idempotency_key)
