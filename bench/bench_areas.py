@@ -1,0 +1,182 @@
+"""Benchmark of the area directory (GV100AD) over HTTP (not a test).
+
+    python -m bench.bench_areas [--duration S] [--connections 32,8] [--httpx]
+
+Starts its own embedded PostgreSQL in a temporary directory, migrates, runs ``seed()`` and imports
+the real GV100AD edition from ../shared/data beside the checkout (timed: one import into the
+freshly seeded database; exits 0 with a message when the file is absent). Serves the real app
+(``api.asgi``) with uvicorn, one worker, on 127.0.0.1, and loads each scenario from a separate
+process (``wrk`` when installed, else an httpx client) for ``--duration`` seconds (or
+``--max-requests``) at each connection count: the first page of all Gemeinden, a deep page of
+them reached through ``next`` cursors, the Gemeinden of one Land, a name search, the Länder and
+one area. Prints req/s (pages/s), p50/p95/p99, the CPU per request of server and PostgreSQL and
+the CPU other processes took, as a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.common import (
+    DATA,
+    WRK_SCRIPT,
+    Server,
+    generator,
+    load,
+    machine,
+    measured,
+    postmaster_pid,
+    server_stack,
+)
+from efa_registry import db, migrate
+from efa_registry.access.model import Actor
+from efa_registry.areas.gv100ad import import_gv100ad
+from efa_registry.log import configure_logging
+from efa_registry.seeding import seed
+from efa_registry.settings import Settings
+
+GV100AD = DATA / "gv100ad" / "GV100AD_30112025.txt"
+ACTOR = Actor.system("bench")
+GEMEINDEN = "/v1/areas?level=gemeinde&limit=100"
+
+
+async def _prepare(dsn: str) -> tuple[float, str, dict[str, int]]:
+    """Migrate, seed, import the GV100AD edition once (timed); the import's summary and the area counts."""
+    await db.connect(dsn, Settings.from_env({}, pool_min_size=1, pool_max_size=2, log_level="warning"))
+    try:
+        await migrate.migrate()
+        await seed(actor=ACTOR)
+        started = time.perf_counter()
+        summary = await import_gv100ad(GV100AD, actor=ACTOR)
+        seconds = time.perf_counter() - started
+        async with db.connection() as conn:
+            await conn.execute("VACUUM ANALYZE")
+            counts = dict(await conn.fetch("SELECT level::text, count(*) FROM area GROUP BY level ORDER BY level"))
+    finally:
+        await db.close()
+    return seconds, summary.lines()[0], counts
+
+
+def _deep_page(base: str, pages: int) -> tuple[str, int]:
+    """The URL of page ``pages + 1`` of all Gemeinden, reached by following ``next`` from page 1."""
+    path, page = GEMEINDEN, 1
+    with httpx.Client(base_url=base, timeout=30) as client:
+        for _ in range(pages):
+            following = client.get(path).raise_for_status().json()["next"]
+            if following is None:
+                break
+            path, page = following, page + 1
+    return path, page
+
+
+def _scenarios(base: str, deep_pages: int) -> list[tuple[str, str]]:
+    """(label, path) of each scenario, each checked once (status 200) before it is measured."""
+    deep, page = _deep_page(base, deep_pages)
+    some = httpx.get(base + deep, timeout=30).raise_for_status().json()["items"][0]["ars"]
+    return [(f"`{GEMEINDEN}` (page 1)", GEMEINDEN),
+            (f"same, page {page} via `next` cursors", deep),
+            ("`/v1/areas?land=09&level=gemeinde&limit=100`", "/v1/areas?land=09&level=gemeinde&limit=100"),
+            ("`/v1/areas?q=berg&limit=50`", "/v1/areas?q=berg&limit=50"),
+            ("`/v1/lands`", "/v1/lands"),
+            (f"`/v1/areas/{some}`", f"/v1/areas/{some}")]
+
+
+def _table(rows: list[tuple[str, int, dict, int]]) -> list[str]:
+    out = ["| scenario | connections | items | KB | req/s | p50 ms | p95 ms | p99 ms | errors"
+           " | CPU ms/request server / PostgreSQL | others (cores) |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
+    for label, connections, r, items in rows:
+        rps, cpu = r["requests"] / r["seconds"], r["cpu"]
+        out.append(f"| {label} | {connections} | {items} | {r['bytes'] / max(r['requests'], 1) / 1024:.1f}"
+                   f" | {rps:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['errors']}"
+                   f" | {1000 * cpu['server'] / rps:.2f} / {1000 * cpu['postgres'] / rps:.2f} | {cpu['other']:.2f} |")
+    return out
+
+
+def _quantile(run: dict, p: int) -> float:
+    """Percentile ``p`` of one run from its 1,000 quantiles."""
+    return run["quantiles"][max(0, p * 10 - 1)]
+
+
+def _run(args: argparse.Namespace, tmp: Path) -> None:
+    embedded = db.EmbeddedPostgres(tmp, database="efa_bench")
+    dsn = embedded.start()
+    app = None
+    try:
+        print("migrating, seeding and importing the GV100AD edition …", flush=True)
+        import_seconds, summary, counts = asyncio.run(_prepare(dsn))
+        print(f"GV100AD import ({GV100AD.name}, one import after seed()): {import_seconds:.2f} s — {summary}")
+        print("areas: " + ", ".join(f"{level} {n}" for level, n in counts.items()), flush=True)
+        env = {**os.environ, "EFA_DATABASE_URL": dsn, "EFA_WEBHOOK_WORKER": "false", "EFA_LOG_FORMAT": "json",
+               "EFA_LOG_LEVEL": "info"}
+        app = Server("app", ["api.asgi:app"], env, tmp)
+        app.wait_ready("/ready")
+        scenarios = _scenarios(app.base, args.deep_pages)
+        roots = {"server": app.process.pid, "postgres": postmaster_pid(embedded.pgdata)}
+        items = {}
+        for _, path in scenarios:
+            body = httpx.get(app.base + path, timeout=30).raise_for_status().json()
+            items[path] = len(body["items"]) if isinstance(body, dict) and "items" in body else (
+                len(body) if isinstance(body, list) else 1)
+            load(app.base + path, seconds=args.warmup, connections=max(args.connections),
+                 max_requests=args.max_requests, wrk=args.wrk)
+        results: dict[tuple[str, int], dict] = {}
+        for connections in args.connections:
+            for label, path in scenarios:
+                r = measured(lambda path=path, connections=connections: load(
+                    app.base + path, seconds=args.duration, connections=connections,
+                    max_requests=args.max_requests, wrk=args.wrk), roots)
+                r.update({f"p{p}": _quantile(r, p) for p in (50, 95, 99)})
+                results[label, connections] = r
+                print(f"  {connections:>3} connections  {r['requests'] / r['seconds']:7.0f} req/s"
+                      f"  p99 {r['p99']:7.1f} ms  {label}", flush=True)
+        rows = [(label, c, results[label, c], items[path]) for label, path in scenarios for c in args.connections]
+        print("\n".join([
+            "", machine(args.load_average),
+            f"server: uvicorn 1 worker ({server_stack()}), default pool, app logs JSON at info, webhook worker off",
+            f"load: {generator(args.wrk)}, over loopback, {args.duration:g} s (or {args.max_requests} requests)"
+            f" per scenario and connection count, after {args.warmup:g} s warm-up per scenario",
+            f"GV100AD import: {import_seconds:.2f} s ({summary})", "", *_table(rows),
+            "KB = response size; others = CPU used by processes outside this benchmark (and the kernel)"]),
+            flush=True)
+    finally:
+        if app is not None:
+            app.stop()
+        embedded.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds measured per scenario and connections")
+    parser.add_argument("--warmup", type=float, default=1.0, help="seconds of warm-up per scenario")
+    parser.add_argument("--connections", type=lambda s: [int(n) for n in s.split(",")], default=[32, 8],
+                        help="comma-separated connection counts (default 32,8)")
+    parser.add_argument("--max-requests", type=int, default=200_000, help="request cap per run")
+    parser.add_argument("--deep-pages", type=int, default=50, help="`next` links followed to the deep page")
+    parser.add_argument("--httpx", action="store_true", help="use the httpx load generator even if wrk is installed")
+    args = parser.parse_args(argv)
+    if not GV100AD.exists():
+        print(f"GV100AD file not found at {GV100AD}: nothing to benchmark.")
+        print("Put the reference data in ../shared/data beside the checkout.")
+        return 0
+    configure_logging(Settings.from_env({}, log_level="warning"))
+    started, args.load_average = time.perf_counter(), os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="efa-bench-areas-") as tmp:
+        script = Path(tmp) / "bench.lua"
+        script.write_text(WRK_SCRIPT)
+        args.wrk = script if shutil.which("wrk") and not args.httpx else None
+        _run(args, Path(tmp))
+    print(f"\nwhole benchmark: {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
