@@ -57,14 +57,11 @@ async def list_areas(
 
 LAND_SUMMARY_SQL = """
 SELECT l.ars, l.iso_code, l.name, l.population, l.gebietsstand,
-       count(a.ars) FILTER (WHERE a.level = 'gemeinde') AS gemeinden,
-       count(a.ars) FILTER (WHERE a.level = 'gemeindefreies_gebiet') AS gemeindefreie_gebiete,
-       count(a.ars) FILTER (WHERE a.level = 'kreis') AS kreise
+       coalesce(c.gemeinden, 0) AS gemeinden, coalesce(c.gemeindefreie_gebiete, 0) AS gemeindefreie_gebiete,
+       coalesce(c.kreise, 0) AS kreise
 FROM area l
-LEFT JOIN area a ON a.land = l.ars AND a.current
-     AND a.level IN ('gemeinde', 'gemeindefreies_gebiet', 'kreis')
+LEFT JOIN land_count c ON c.land = l.ars  -- kept by a trigger on area (migration 04_10)
 WHERE l.level = 'land' {where}
-GROUP BY l.ars
 ORDER BY l.ars
 """
 
