@@ -57,16 +57,15 @@ class SearchResult(msgspec.Struct, frozen=True, kw_only=True):
 
 FROM = "FROM solution s JOIN organisation p ON p.id = s.provider LEFT JOIN area pa ON pa.ars = p.area"
 LIVE_INTERFACE = "i.solution = s.id AND i.status <> 'retired'"
+HITS_FROM = ("FROM hits h JOIN solution s ON s.id = h.id JOIN organisation p ON p.id = s.provider"
+             " LEFT JOIN area pa ON pa.ars = p.area")
 
 
-def conditions(query: SolutionQuery, p: Params, *, without: str | None = None) -> list[str]:
-    """WHERE conditions for every active filter, leaving out facet ``without``."""
+def base_conditions(query: SolutionQuery, p: Params) -> list[str]:
+    """Conditions of the filters that are not facets (they narrow every facet count alike)."""
     c: list[str] = []
     if query.q:
         c.append(f"s.search_vector @@ websearch_to_tsquery('german', {p.add(query.q)})")
-    if query.themenfeld and without != "themenfeld":
-        c.append("EXISTS (SELECT 1 FROM solution_ozg_leistung so JOIN ozg_leistung o ON o.ozg_id = so.ozg_leistung"
-                 f" WHERE so.solution = s.id AND o.themenfeld = ANY({p.add(query.themenfeld)}::text[]))")
     if query.ozg_id:
         c.append(f"EXISTS (SELECT 1 FROM solution_ozg_leistung so WHERE so.solution = s.id"
                  f" AND so.ozg_leistung = {p.add(query.ozg_id)})")
@@ -75,25 +74,39 @@ def conditions(query: SolutionQuery, p: Params, *, without: str | None = None) -
                  f" WHERE so.solution = s.id AND e.leika_key = {p.add(query.leika_key)})")
     if query.provider:
         c.append(_provider_condition(query.provider, p))
-    if query.provider_land and without != "providerLand":
-        c.append(f"pa.land = ANY({p.add(query.provider_land)}::text[])")
-    if without != "status":
-        c.append(f"s.status = ANY({p.add(query.status)}::text[])" if query.status else "s.status <> 'retired'")
     if query.efa_compliant is not None:
         c.append(f"s.efa_compliant = {p.add(query.efa_compliant)}")
     if query.min_reifegrad is not None:
         c.append(f"s.reifegrad >= {p.add(query.min_reifegrad)}")
-    if query.interface_standard and without != "interfaceStandard":
-        c.append(f"EXISTS (SELECT 1 FROM interface i WHERE {LIVE_INTERFACE}"
-                 f" AND lower(i.standard) = ANY({p.add([v.lower() for v in query.interface_standard])}::text[]))")
-    if query.interface_kind and without != "interfaceKind":
-        c.append(f"EXISTS (SELECT 1 FROM interface i WHERE {LIVE_INTERFACE}"
-                 f" AND i.kind = ANY({p.add(query.interface_kind)}::text[]))")
-    if query.reuse_route and without != "reuseRoute":
-        c.append(f"s.reuse_route = ANY({p.add(query.reuse_route)}::text[])")
     if query.updated_since:
         c.append(f"s.updated_at >= {p.add(query.updated_since)}")
     return c
+
+
+def facet_conditions(query: SolutionQuery, p: Params) -> dict[str, str]:
+    """Conditions of the filters that are also facets, by facet name."""
+    c = {"status": f"s.status = ANY({p.add(query.status)}::text[])" if query.status else "s.status <> 'retired'"}
+    if query.themenfeld:
+        c["themenfeld"] = ("EXISTS (SELECT 1 FROM solution_ozg_leistung so JOIN ozg_leistung o"
+                           " ON o.ozg_id = so.ozg_leistung WHERE so.solution = s.id"
+                           f" AND o.themenfeld = ANY({p.add(query.themenfeld)}::text[]))")
+    if query.provider_land:
+        c["providerLand"] = f"pa.land = ANY({p.add(query.provider_land)}::text[])"
+    if query.interface_standard:
+        standards = p.add([v.lower() for v in query.interface_standard])
+        c["interfaceStandard"] = (f"EXISTS (SELECT 1 FROM interface i WHERE {LIVE_INTERFACE}"
+                                  f" AND lower(i.standard) = ANY({standards}::text[]))")
+    if query.interface_kind:
+        c["interfaceKind"] = (f"EXISTS (SELECT 1 FROM interface i WHERE {LIVE_INTERFACE}"
+                              f" AND i.kind = ANY({p.add(query.interface_kind)}::text[]))")
+    if query.reuse_route:
+        c["reuseRoute"] = f"s.reuse_route = ANY({p.add(query.reuse_route)}::text[])"
+    return c
+
+
+def conditions(query: SolutionQuery, p: Params) -> list[str]:
+    """WHERE conditions for every active filter."""
+    return [*base_conditions(query, p), *facet_conditions(query, p).values()]
 
 
 def _provider_condition(provider: str, p: Params) -> str:
@@ -148,16 +161,20 @@ FACET_SQL = {
 
 
 async def facet_counts(conn: asyncpg.Connection, query: SolutionQuery) -> dict[str, list[FacetCount]]:
-    """All requested facets in one round trip: a UNION ALL branch per facet, each with every
-    filter except its own."""
-    p, branches = Params(), []
+    """All requested facets in one round trip. The non-facet filters (full text above all) are
+    evaluated once into ``hits``; each facet's branch then applies the other facets' filters."""
+    p = Params()
+    base = base_conditions(query, p)
+    facet_filters = facet_conditions(query, p)
+    branches = []
     for facet in dict.fromkeys(query.facets):
         column, join = FACET_SQL[facet]
-        where = [*conditions(query, p, without=facet), f"{column} IS NOT NULL"]
+        where = [*(c for name, c in facet_filters.items() if name != facet), f"{column} IS NOT NULL"]
         branches.append(f"SELECT {p.add(facet)}::text AS facet, {column}::text AS value, count(DISTINCT s.id) AS n"
-                        f" {FROM} {join} WHERE {' AND '.join(where)} GROUP BY 2")
-    rows = await conn.fetch(" UNION ALL ".join(f"({b})" for b in branches) + " ORDER BY 1, 3 DESC, 2", *p.values)
+                        f" {HITS_FROM} {join} WHERE {' AND '.join(where)} GROUP BY 2")
+    sql = (f"WITH hits AS MATERIALIZED (SELECT s.id {FROM} WHERE {' AND '.join(base or ['true'])}) "
+           + " UNION ALL ".join(f"({b})" for b in branches) + " ORDER BY 1, 3 DESC, 2")
     counts: dict[str, list[FacetCount]] = {f: [] for f in dict.fromkeys(query.facets)}
-    for r in rows:
+    for r in await conn.fetch(sql, *p.values):
         counts[r["facet"]].append(FacetCount(r["value"], r["n"]))
     return counts
