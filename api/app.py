@@ -7,15 +7,17 @@ from pathlib import Path
 import structlog
 from litestar import Litestar
 from litestar.datastructures import State
+from litestar.exceptions import HTTPException
 from litestar.static_files import create_static_files_router
 
 from api.auth import DEPENDENCIES
 from api.middleware import etag_middleware, request_context_middleware
 from api.openapi import document_problems, openapi_config
 from api.params import reject_unknown_query_parameters
-from api.problems import EXCEPTION_HANDLERS
+from api.problems import EXCEPTION_HANDLERS, http_error_handler
 from api.routes import ROUTES
 from api.web import template_config
+from api.web.errors import for_people
 from efa_registry import __version__, db, migrate
 from efa_registry.errors import DatabaseNotReady
 from efa_registry.settings import Settings
@@ -60,7 +62,8 @@ def create_app(settings: Settings, *, dsn: str | None = None) -> Litestar:
         middleware=[request_context_middleware, etag_middleware],
         dependencies=DEPENDENCIES,
         before_request=reject_unknown_query_parameters,
-        exception_handlers=EXCEPTION_HANDLERS,
+        # Browsers asking for an unknown page get the German one; machines keep problem+json.
+        exception_handlers={**EXCEPTION_HANDLERS, HTTPException: for_people(http_error_handler)},
         openapi_config=openapi_config(),
         template_config=template_config(),
         state=State({"settings": settings}),

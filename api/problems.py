@@ -127,16 +127,10 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
     return problem_response(request, problem)
 
 
-def _for_people(handler):
-    from api.web.errors import for_people  # browsers asking for an unknown page get the German one
-
-    return for_people(handler)
-
-
 EXCEPTION_HANDLERS = {
     errors.DomainError: domain_error_handler,
     ValidationException: validation_error_handler,
-    HTTPException: _for_people(http_error_handler),
+    HTTPException: http_error_handler,
     Exception: internal_error_handler,
 }
 

@@ -31,7 +31,7 @@ from efa_registry.access import tokens
 from efa_registry.access.model import Actor
 from efa_registry.areas.gv100ad import import_gv100ad
 from efa_registry.log import configure_logging
-from efa_registry.rollout import service as rollout
+from efa_registry.rollout import refresh as rollout
 from efa_registry.settings import Settings
 from efa_registry.solutions import repository as solutions
 

@@ -199,7 +199,7 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> None:
 
 def cmd_import_publiccode(settings: Settings, path: Path, provider: str) -> None:
     from efa_registry.access.model import Actor
-    from efa_registry.solutions.publiccode import import_publiccode
+    from efa_registry.solutions.publiccode_import import import_publiccode
 
     data = path.read_bytes()
 

@@ -15,7 +15,7 @@ from api.auth import Caller
 from api.concurrency import IfMatch, entity_etag, expected_version
 from api.schemas import WireOut
 from api.solutions.schemas import Solution
-from efa_registry.solutions import publiccode
+from efa_registry.solutions import publiccode, publiccode_import
 
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml")
 SolutionKey = Annotated[str, PathParameter(description="Solution UUID or slug", max_length=80)]
@@ -71,7 +71,7 @@ class PubliccodeController(Controller):
         media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
         if media_type not in YAML_TYPES:
             raise HTTPException(status_code=415, detail=f"send the document as {' or '.join(YAML_TYPES)}")
-        result = await publiccode.import_publiccode(
+        result = await publiccode_import.import_publiccode(
             await request.body(), provider=provider, actor=actor, expected_version=expected_version(if_match),
             require_version=True)
         authenticated = actor is not None

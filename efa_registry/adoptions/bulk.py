@@ -18,7 +18,7 @@ from efa_registry.access.model import Actor
 from efa_registry.adoptions.service import ADOPTING_LEVELS
 from efa_registry.errors import InvalidInput, InvalidReference
 from efa_registry.events.recorder import record_many
-from efa_registry.rollout import service as rollout
+from efa_registry.rollout import refresh as rollout
 
 
 class BulkItem(msgspec.Struct, frozen=True, kw_only=True):

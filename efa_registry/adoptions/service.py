@@ -19,7 +19,7 @@ from efa_registry.errors import AlreadyExists, Conflict, Forbidden, InvalidInput
 from efa_registry.events.recorder import record
 from efa_registry.paging import Page
 from efa_registry.patching import check_version
-from efa_registry.rollout import service as rollout
+from efa_registry.rollout import refresh as rollout
 from efa_registry.solutions import repository as solutions
 
 log = structlog.get_logger(__name__)

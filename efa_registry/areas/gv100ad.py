@@ -344,7 +344,7 @@ async def import_gv100ad(
                 snapshot=_snapshot(summary),
             )
             # Eligible units and populations changed: the rollout figures follow in this transaction.
-            from efa_registry.rollout.service import rebuild_all
+            from efa_registry.rollout.refresh import rebuild_all
 
             await rebuild_all(conn)
     progress(3, 3)

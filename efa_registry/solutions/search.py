@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from typing import Literal
 
 import asyncpg
@@ -83,30 +84,33 @@ def base_conditions(query: SolutionQuery, p: Params) -> list[str]:
     return c
 
 
-def facet_conditions(query: SolutionQuery, p: Params) -> dict[str, str]:
-    """Conditions of the filters that are also facets, by facet name."""
-    c = {"status": f"s.status = ANY({p.add(query.status)}::text[])" if query.status else "s.status <> 'retired'"}
+def facet_conditions(query: SolutionQuery) -> dict[str, Callable[[Params], str]]:
+    """Conditions of the filters that are also facets, by facet name; each adds its parameters only
+    when used (a facet's own branch leaves its filter out, and unused parameters have no type)."""
+    c: dict[str, Callable[[Params], str]] = {
+        "status": (lambda p: f"s.status = ANY({p.add(query.status)}::text[])") if query.status
+        else (lambda p: "s.status <> 'retired'")}
     if query.themenfeld:
-        c["themenfeld"] = ("EXISTS (SELECT 1 FROM solution_ozg_leistung so JOIN ozg_leistung o"
-                           " ON o.ozg_id = so.ozg_leistung WHERE so.solution = s.id"
-                           f" AND o.themenfeld = ANY({p.add(query.themenfeld)}::text[]))")
+        c["themenfeld"] = lambda p: (
+            "EXISTS (SELECT 1 FROM solution_ozg_leistung so JOIN ozg_leistung o ON o.ozg_id = so.ozg_leistung"
+            f" WHERE so.solution = s.id AND o.themenfeld = ANY({p.add(query.themenfeld)}::text[]))")
     if query.provider_land:
-        c["providerLand"] = f"pa.land = ANY({p.add(query.provider_land)}::text[])"
+        c["providerLand"] = lambda p: f"pa.land = ANY({p.add(query.provider_land)}::text[])"
     if query.interface_standard:
-        standards = p.add([v.lower() for v in query.interface_standard])
-        c["interfaceStandard"] = (f"EXISTS (SELECT 1 FROM interface i WHERE {LIVE_INTERFACE}"
-                                  f" AND lower(i.standard) = ANY({standards}::text[]))")
+        c["interfaceStandard"] = lambda p: (
+            f"EXISTS (SELECT 1 FROM interface i WHERE {LIVE_INTERFACE}"
+            f" AND lower(i.standard) = ANY({p.add([v.lower() for v in query.interface_standard])}::text[]))")
     if query.interface_kind:
-        c["interfaceKind"] = (f"EXISTS (SELECT 1 FROM interface i WHERE {LIVE_INTERFACE}"
-                              f" AND i.kind = ANY({p.add(query.interface_kind)}::text[]))")
+        c["interfaceKind"] = lambda p: (f"EXISTS (SELECT 1 FROM interface i WHERE {LIVE_INTERFACE}"
+                                        f" AND i.kind = ANY({p.add(query.interface_kind)}::text[]))")
     if query.reuse_route:
-        c["reuseRoute"] = f"s.reuse_route = ANY({p.add(query.reuse_route)}::text[])"
+        c["reuseRoute"] = lambda p: f"s.reuse_route = ANY({p.add(query.reuse_route)}::text[])"
     return c
 
 
 def conditions(query: SolutionQuery, p: Params) -> list[str]:
     """WHERE conditions for every active filter."""
-    return [*base_conditions(query, p), *facet_conditions(query, p).values()]
+    return [*base_conditions(query, p), *(condition(p) for condition in facet_conditions(query).values())]
 
 
 def _provider_condition(provider: str, p: Params) -> str:
@@ -165,11 +169,11 @@ async def facet_counts(conn: asyncpg.Connection, query: SolutionQuery) -> dict[s
     evaluated once into ``hits``; each facet's branch then applies the other facets' filters."""
     p = Params()
     base = base_conditions(query, p)
-    facet_filters = facet_conditions(query, p)
+    facet_filters = facet_conditions(query)
     branches = []
     for facet in dict.fromkeys(query.facets):
         column, join = FACET_SQL[facet]
-        where = [*(c for name, c in facet_filters.items() if name != facet), f"{column} IS NOT NULL"]
+        where = [*(c(p) for name, c in facet_filters.items() if name != facet), f"{column} IS NOT NULL"]
         branches.append(f"SELECT {p.add(facet)}::text AS facet, {column}::text AS value, count(DISTINCT s.id) AS n"
                         f" {HITS_FROM} {join} WHERE {' AND '.join(where)} GROUP BY 2")
     sql = (f"WITH hits AS MATERIALIZED (SELECT s.id {FROM} WHERE {' AND '.join(base or ['true'])}) "

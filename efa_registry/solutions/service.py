@@ -17,7 +17,7 @@ from efa_registry.errors import InvalidReference, NotFound
 from efa_registry.events.recorder import record
 from efa_registry.paging import Page
 from efa_registry.patching import changes, check_version, diff
-from efa_registry.rollout import service as rollout
+from efa_registry.rollout import refresh as rollout
 from efa_registry.slugs import slugify
 from efa_registry.solutions import repository, rules, search
 from efa_registry.solutions.model import (

@@ -111,3 +111,8 @@ async def test_bad_search_parameters(client, solutions):
     assert_problem(await client.get("/v1/solutions?minReifegrad=9"), 400, "minReifegrad")
     assert_problem(await client.get("/v1/solutions?sort=random"), 400, "sort")
     assert_problem(await client.get("/v1/solutions?updatedSince=yesterday"), 400, "updatedSince")
+
+
+async def test_a_single_facet_with_its_own_filter_active(client, solutions):
+    body = (await client.get("/v1/solutions", params={"themenfeld": "bauen-wohnen", "facets": "themenfeld"})).json()
+    assert {f["value"]: f["count"] for f in body["facets"]["themenfeld"]} == {"bauen-wohnen": 2, "familie-kind": 2}

@@ -12,7 +12,7 @@ import yaml
 from api.publiccode.controller import PubliccodeController
 from efa_registry import db
 from efa_registry.access.model import Actor
-from efa_registry.solutions.publiccode import import_publiccode
+from efa_registry.solutions.publiccode_import import import_publiccode
 from tests.api.contract import assert_problem
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "publiccode"

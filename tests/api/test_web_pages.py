@@ -120,8 +120,10 @@ async def test_facet_links_narrow_the_results_like_the_api_filters(pages, demo):
     # The selected value links back to the page without it (unselect), counts are the core's facet counts.
     link = re.search(r'<a href="([^"]+)" class="facet-link is-selected"\s+data-value="bauen-wohnen"', page.text)
     assert link and "themenfeld" not in link.group(1).replace("&amp;", "&").split("?", 1)[1]
-    facets = (await pages.get("/v1/solutions", params={"status": "available", "facets": "themenfeld",
-                                                        "themenfeld": "bauen-wohnen"})).json()["facets"]
+    response = await pages.get("/v1/solutions", params={"status": "available", "facets": "themenfeld",
+                                                         "themenfeld": "bauen-wohnen"})
+    assert response.status_code == 200, response.text
+    facets = response.json()["facets"]
     for facet in facets["themenfeld"]:
         count = re.search(rf'data-value="{facet["value"]}"[^>]*>.*?<span class="count">\((\d+)\)', page.text, re.S)
         assert count and int(count.group(1)) == facet["count"], facet

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 
 from efa_registry.errors import ImportFailed
-from efa_registry.ozg.catalogue_import import (
+from efa_registry.ozg.catalogue_csv import (
     LeikaValues,
     decode,
-    diff,
     parse_leika,
     parse_ozg_leistungen,
     slug,
 )
+from efa_registry.ozg.catalogue_import import diff
 from efa_registry.seeding import read_seed_csv
 from tests.conftest import FIXTURES
 

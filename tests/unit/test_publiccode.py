@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from efa_registry.errors import ImportFailed, InvalidInput
-from efa_registry.solutions import publiccode
+from efa_registry.solutions import publiccode, publiccode_mapping
 from efa_registry.solutions.model import OrganisationRef, OzgRef, Solution
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "publiccode"
@@ -41,8 +41,8 @@ def document(s: Solution, *, with_contact: bool = True, extensions: bool = True)
     return publiccode.to_document(s, leika=LEIKA, api_url=API_URL, with_contact=with_contact, extensions=extensions)
 
 
-def round_trip(doc: dict) -> publiccode.Parsed:
-    return publiccode.parse(publiccode.dump(doc).encode())
+def round_trip(doc: dict) -> publiccode_mapping.Parsed:
+    return publiccode_mapping.parse(publiccode.dump(doc).encode())
 
 
 class TestExport:
@@ -104,7 +104,7 @@ class TestReadBack:
     def test_own_export_validates_and_maps_back_to_the_same_fields(self, name):
         s = SOLUTIONS[name]
         parsed = round_trip(document(s))
-        values, understood, features = publiccode.map_document(parsed)
+        values, understood, features = publiccode_mapping.map_document(parsed)
         expected = {k: getattr(s, k) for k in ("name", "summary", "description", "status", "licence",
                                                "source_repository", "documentation_url", "tags", "reuse_route",
                                                "efa_compliant", "reifegrad_model", "reifegrad", "rollout_level",
@@ -112,25 +112,25 @@ class TestReadBack:
         expected = {k: v for k, v in expected.items() if not (k.startswith("contact_") and v is None)}
         assert {k: values[k] for k in expected} == expected
         assert features == [o.ozg_id for o in s.ozg_leistungen]
-        assert publiccode.unmapped_fields(parsed.raw, parsed.lang, understood) == []
+        assert publiccode_mapping.unmapped_fields(parsed.raw, parsed.lang, understood) == []
 
     def test_strict_document_still_carries_ozg_ids_in_features(self):
         parsed = round_trip(document(solution(), extensions=False))
-        assert parsed.germany is None and publiccode.map_document(parsed)[2] == ["10000"]
+        assert parsed.germany is None and publiccode_mapping.map_document(parsed)[2] == ["10000"]
 
     def test_anonymous_document_names_no_person(self):
-        values, _, _ = publiccode.map_document(round_trip(document(solution(), with_contact=False)))
+        values, _, _ = publiccode_mapping.map_document(round_trip(document(solution(), with_contact=False)))
         assert "contact_name" not in values and "contact_email" not in values
 
     def test_foreign_document_reports_what_the_registry_does_not_keep(self):
-        parsed = publiccode.parse((FIXTURES / "opencode-bauantrag.yml").read_bytes())
-        values, understood, _ = publiccode.map_document(parsed)
+        parsed = publiccode_mapping.parse((FIXTURES / "opencode-bauantrag.yml").read_bytes())
+        values, understood, _ = publiccode_mapping.map_document(parsed)
         assert (values["status"], values["reuse_route"], values["tags"]) == (
             "available", "open_source", ["document-management"])
         assert values["source_repository"] == "https://gitlab.opencode.de/bauen/digitaler-bauantrag.git"
         assert [(i.ozg_id, i.leika_id) for i in parsed.germany.leika] == [
             ("10521", "99012001000000"), (None, "99012001000000")]
-        assert publiccode.unmapped_fields(parsed.raw, parsed.lang, understood) == [
+        assert publiccode_mapping.unmapped_fields(parsed.raw, parsed.lang, understood) == [
             "dependsOn.open[0].name", "dependsOn.open[0].versionMin", "description.de.features",
             "description.en.features", "description.en.longDescription", "description.en.shortDescription",
             "landingURL", "logo", "maintenance.contacts[0].phone", "releaseDate", "softwareVersion", "usedBy"]
@@ -182,13 +182,13 @@ def replaced(doc: dict, path: str, value) -> dict:
 def test_invalid_document_names_the_offending_key(broken, field):
     data = yaml.safe_dump(broken(minimal()), allow_unicode=True).encode()
     with pytest.raises(InvalidInput) as raised:
-        publiccode.parse(data)
+        publiccode_mapping.parse(data)
     assert raised.value.field == field, raised.value.detail
 
 
 def test_minimal_document_is_valid():
-    parsed = publiccode.parse((FIXTURES / "minimal.yml").read_bytes())
-    values, _, _ = publiccode.map_document(parsed)
+    parsed = publiccode_mapping.parse((FIXTURES / "minimal.yml").read_bytes())
+    values, _, _ = publiccode_mapping.map_document(parsed)
     assert (values["status"], values["licence"], values["reuse_route"], values["contact_name"]) == (
         "pilot", "MIT", "open_source", "Erika Muster")
 
@@ -199,7 +199,7 @@ def test_minimal_document_is_valid():
 ])
 def test_yaml_syntax_errors_and_aliases_name_the_line(data, line):
     with pytest.raises(ImportFailed) as raised:
-        publiccode.parse(data)
+        publiccode_mapping.parse(data)
     assert raised.value.errors[0][0] == line
 
 
@@ -209,8 +209,8 @@ def test_yaml_syntax_errors_and_aliases_name_the_line(data, line):
 ])
 def test_not_a_publiccode_document(data, message):
     with pytest.raises(InvalidInput, match=message):
-        publiccode.parse(data)
+        publiccode_mapping.parse(data)
 
 
 def test_document_keys_are_the_standards_camel_case():
-    assert "shortDescription" in msgspec.structs.fields(publiccode.Description)[0].encode_name
+    assert "shortDescription" in msgspec.structs.fields(publiccode_mapping.Description)[0].encode_name

@@ -1,0 +1,117 @@
+"""Rollout refresh hooks: the write side calls them to keep the summary rows exact.
+
+Exactness: the summary rows change in the same transaction as the adoption (or solution) that
+changes them. Each refresh first takes a transaction-scoped advisory lock per affected cell, then
+recomputes the cell from the adoptions with statements that start after the lock is granted, so
+under READ COMMITTED a concurrent writer of the same cell either waits for this one to commit and
+then sees its change, or has committed before and is seen. Callers run in READ COMMITTED (the
+default); lock order is solution row, solution cells, then OZG cells, each in key order.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+import structlog
+
+from efa_registry.errors import NotFound
+from efa_registry.rollout import repository as repo
+from efa_registry.rollout import rules
+
+log = structlog.get_logger(__name__)
+
+
+async def refresh_after_adoption_change(conn: asyncpg.Connection, *, solution_id: uuid.UUID, area_ars: str) -> None:
+    """Make the figures of ``solution_id`` in the Land of ``area_ars`` (and of its OZG-Leistungen
+    there) exact again. Call inside the adoption's transaction, after any change of its status
+    or ``live_since``; cost: a few ms (one Land's adoptions and units)."""
+    land = area_ars[:2]
+    state = await repo.solution_state(conn, solution_id)
+    if state is None:
+        raise NotFound(f"no solution {solution_id}", field="id")
+    if list(state["stored"]) != [state["rollout_level"]]:
+        # Never summarised, or summarised at another level: redo every Land at once.
+        await _refresh_solution(conn, solution_id, state)
+        return
+    await repo.lock(conn, [repo.cell_key("solution", solution_id, land)])
+    await repo.store_solution_cells(conn, solution_id, state["rollout_level"], land)
+    await _refresh_ozg_cells(conn, list(state["ozg_ids"]), land)
+    log.debug("rollout.cell_refreshed", solution_id=str(solution_id), land=land)
+
+
+async def refresh_solution(conn: asyncpg.Connection, solution_id: uuid.UUID) -> None:
+    """Recompute every Land of a solution and of the OZG-Leistungen it implements or implemented.
+    Call after a change of its rollout level, status or OZG-Leistungen, and after bulk loads."""
+    state = await repo.solution_state(conn, solution_id)
+    if state is None:
+        # Deleted: its own rows went with it; the unions that counted it must drop it.
+        ozg_ids = [r[0] for r in await conn.fetch(
+            "SELECT DISTINCT ozg_leistung FROM rollout_ozg_land WHERE $1 = ANY(solution_ids)", solution_id)]
+        await _refresh_ozgs(conn, ozg_ids, await repo.land_codes(conn))
+        return
+    await _refresh_solution(conn, solution_id, state)
+
+
+async def refresh_ozg_leistung(conn: asyncpg.Connection, ozg_id: str) -> None:
+    """Recompute an OZG-Leistung in every Land (after its execution level changed)."""
+    await _refresh_ozgs(conn, [ozg_id], await repo.land_codes(conn))
+
+
+async def rebuild_all(conn: asyncpg.Connection) -> None:
+    """Recompute every summary row from scratch, e.g. after an area import or a restore.
+
+    Holds every refresh off until the caller's transaction commits.
+    """
+    await repo.lock_rebuild(conn)
+    await repo.clear(conn)
+    solutions = await repo.all_solution_ids(conn)
+    for row in solutions:
+        await repo.store_solution_cells(conn, row["id"], row["rollout_level"])
+    members = await repo.ozg_members(conn)
+    for m in members:
+        if m["solution_ids"]:
+            level, _ = rules.ozg_level(m["execution_level"], m["levels"])
+            await repo.store_ozg_cells(conn, m["ozg_id"], level, m["solution_ids"])
+    log.info("rollout.rebuilt", solutions=len(solutions), ozg_leistungen=len(members))
+
+
+async def _refresh_solution(conn: asyncpg.Connection, solution_id: uuid.UUID, state: asyncpg.Record) -> None:
+    lands = await repo.land_codes(conn)
+    await repo.lock(conn, [repo.cell_key("solution", solution_id, land) for land in lands])
+    await repo.store_solution_cells(conn, solution_id, state["rollout_level"])
+    await _refresh_ozgs(conn, list(state["ozg_ids"]), lands)
+    log.debug("rollout.solution_refreshed", solution_id=str(solution_id))
+
+
+async def _refresh_ozgs(conn: asyncpg.Connection, ozg_ids: list[str], lands: list[str]) -> None:
+    """Every Land of each OZG-Leistung, from its members as they stand once the locks are held."""
+    if not ozg_ids:
+        return
+    await repo.lock(conn, [repo.cell_key("ozg", o, land) for o in sorted(ozg_ids) for land in lands])
+    for m in await repo.ozg_members(conn, ozg_ids):
+        level, _ = rules.ozg_level(m["execution_level"], m["levels"])
+        await repo.store_ozg_cells(conn, m["ozg_id"], level, m["solution_ids"])
+
+
+async def _refresh_ozg_cells(conn: asyncpg.Connection, ozg_ids: list[str], land: str) -> None:
+    """One Land of each OZG-Leistung; those whose stored union was computed over another level or
+    set of solutions (a link changed without a refresh) are redone in every Land."""
+    if not ozg_ids:
+        return
+    stored = await repo.stored_ozg_state(conn, ozg_ids, land)
+    whole = [m["ozg_id"] for m in await repo.ozg_members(conn, ozg_ids) if not _stored_matches(m, stored)]
+    lands = await repo.land_codes(conn) if whole else []
+    keys = [repo.cell_key("ozg", o, x) for o in sorted(ozg_ids) for x in (lands if o in whole else [land])]
+    await repo.lock(conn, keys)
+    for m in await repo.ozg_members(conn, ozg_ids):  # again: links may have changed while we waited
+        level, _ = rules.ozg_level(m["execution_level"], m["levels"])
+        only = None if m["ozg_id"] in whole else land
+        await repo.store_ozg_cells(conn, m["ozg_id"], level, m["solution_ids"], only)
+
+
+def _stored_matches(member: asyncpg.Record, stored: dict[str, asyncpg.Record]) -> bool:
+    row = stored.get(member["ozg_id"])
+    level, _ = rules.ozg_level(member["execution_level"], member["levels"])
+    return row is not None and row["rollout_level"] == level and list(row["solution_ids"]) == list(
+        member["solution_ids"])

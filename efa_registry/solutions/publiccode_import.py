@@ -1,0 +1,121 @@
+"""Creating or updating a solution from a publiccode.yml (the use case behind the API and the CLI)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from efa_registry import db
+from efa_registry.access.model import Actor
+from efa_registry.access.policy import authorize
+from efa_registry.errors import AlreadyExists, InvalidInput, InvalidReference
+from efa_registry.slugs import slugify
+from efa_registry.solutions import repository, service
+from efa_registry.solutions.model import Solution, SolutionCreate, SolutionPatch
+from efa_registry.solutions.publiccode import EXTENSION
+from efa_registry.solutions.publiccode_mapping import Parsed, convert, map_document, parse, unmapped_fields
+
+
+class PubliccodeImportResult(msgspec.Struct, frozen=True, kw_only=True):
+    solution: Solution
+    created: bool
+    unmapped_fields: list[str]
+
+
+def _paths(parsed: Parsed) -> dict[str, str]:
+    """Command field (as errors name it) → the key of the document it came from."""
+    text = f"description.{parsed.lang}"
+    return {"name": "name", "summary": f"{text}.shortDescription", "description": f"{text}.longDescription",
+            "status": "developmentStatus", "licence": "legal.license", "sourceRepository": "url",
+            "documentationUrl": f"{text}.documentation", "provider": "provider",
+            "ozgIds": "de.leika",
+            "contactName": "maintenance.contacts[0].name", "contactEmail": "maintenance.contacts[0].email",
+            **{k: f"{EXTENSION}.{k}" for k in ("slug", "tags", "reuseRoute", "efaCompliant", "reifegradModel",
+                                                "reifegrad", "rolloutLevel", "costsNote")}}
+
+
+async def _ozg_ids(conn: asyncpg.Connection, parsed: Parsed, from_features: list[str]
+                   ) -> tuple[list[str] | None, list[str]]:
+    """OZG-IDs named in ``de.leika`` (directly or by LeiKa key), else in the features; and unknown LeiKa keys."""
+    if parsed.germany is None:  # features name them by convention only: unknown ones are left out, reported
+        missing = await repository.missing_ozg_ids(conn, from_features)
+        known = sorted(set(from_features) - set(missing), key=int)
+        return known or None, [f"description.{parsed.lang}.features"] if missing else []
+    ids, unknown = [], []
+    leika = {r[0]: r[1] for r in await conn.fetch(
+        "SELECT leika_key, ozg_leistung FROM leika_entry WHERE leika_key = ANY($1::text[])",
+        [i.leika_id for i in parsed.germany.leika if i.leika_id])}
+    for n, item in enumerate(parsed.germany.leika):
+        if item.ozg_id or leika.get(item.leika_id):
+            ids.append(item.ozg_id or leika[item.leika_id])
+        else:
+            unknown.append(f"de.leika[{n}].leika-id")
+    missing = await repository.missing_ozg_ids(conn, ids)
+    if missing:
+        n = next(n for n, i in enumerate(parsed.germany.leika) if i.ozg_id == missing[0])
+        raise InvalidReference(f"unknown OZG-ID {missing[0]}", field=f"de.leika[{n}].ozg-id")
+    return list(dict.fromkeys(ids)), unknown
+
+
+async def _existing(conn: asyncpg.Connection, values: dict[str, Any], provider_id: Any) -> asyncpg.Record | None:
+    """The solution this document describes: same source repository, else same slug and provider."""
+    if values["source_repository"]:
+        row = await conn.fetchrow("SELECT id, version, provider FROM solution WHERE source_repository = $1"
+                                  " ORDER BY created_at LIMIT 1", values["source_repository"])
+        if row:
+            return row
+    row = await conn.fetchrow("SELECT id, version, provider FROM solution WHERE slug = $1", values["slug"])
+    if row and row["provider"] != provider_id:
+        raise AlreadyExists(f"another provider's solution has the slug {values['slug']}", field="name")
+    return row
+
+
+async def import_publiccode(
+    data: bytes, *, provider: str, actor: Actor | None, update_existing: bool = True,
+    expected_version: int | None = None, require_version: bool = False,
+) -> PubliccodeImportResult:
+    """Create or update the solution a publiccode.yml describes, provided by ``provider`` (UUID or slug).
+
+    Nothing is written when the document is invalid (the error names the key). An existing solution
+    is updated; with ``require_version`` only at ``expected_version`` (If-Match), else at its current one.
+    """
+    async with db.connection() as conn:
+        provider_id = await repository.organisation_id(conn, provider)
+    if provider_id is None:
+        raise InvalidReference(f"no organisation {provider}", field="provider")
+    authorize(actor, "solution.create", organisation_id=provider_id)  # before reading: no oracle for strangers
+    parsed = parse(data)
+    values, understood, from_features = map_document(parsed)
+    values.update(provider=provider, slug=values["slug"] or slugify(parsed.document.name))
+    async with db.connection() as conn:
+        ozg_ids, unknown = await _ozg_ids(conn, parsed, from_features)
+        existing = await _existing(conn, values, provider_id)
+    if ozg_ids is not None:
+        values["ozg_ids"] = ozg_ids
+    if existing is not None:
+        if not update_existing:
+            raise AlreadyExists(f"solution {values['slug']} exists", field="name")
+        if parsed.registry is None or parsed.registry.slug is msgspec.UNSET:
+            del values["slug"]  # an updated solution keeps its URL unless the document names the slug
+        if not require_version and expected_version is None:
+            expected_version = existing["version"]
+    solution = await _save(parsed, values, existing["id"] if existing else None, expected_version, actor)
+    unmapped = sorted(set(unmapped_fields(parsed.raw, parsed.lang, understood)) | set(unknown))
+    return PubliccodeImportResult(solution=solution, created=existing is None, unmapped_fields=unmapped)
+
+
+async def _save(parsed: Parsed, values: dict[str, Any], solution_id: Any, version: int | None,
+                actor: Actor | None) -> Solution:
+    command = {k.split("_")[0] + "".join(w.title() for w in k.split("_")[1:]): v for k, v in values.items()}
+    try:
+        if solution_id is None:
+            return (await service.create_solution(convert(command, SolutionCreate, ""), actor=actor))[0]
+        return await service.update_solution(solution_id, convert(command, SolutionPatch, ""),
+                                             expected_version=version, actor=actor)
+    except (InvalidInput, AlreadyExists) as exc:  # name the document's key, not the registry's field
+        path = _paths(parsed).get(exc.field or "", exc.field)
+        exc.detail = exc.detail.replace(f"{exc.field}:", f"{path}:", 1) if exc.field else exc.detail
+        exc.field = path
+        raise

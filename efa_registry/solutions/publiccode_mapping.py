@@ -1,0 +1,233 @@
+"""Reading a publiccode.yml: validation (a problem names the offending key path) and the mapping of
+a valid document to solution fields. The conventions are described in ``publiccode``."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+import msgspec
+import yaml
+from msgspec import Meta
+
+from efa_registry.errors import ImportFailed, InvalidInput
+from efa_registry.solutions.publiccode import (
+    DEFAULT_CATEGORY,
+    DEVELOPMENT_TO_STATUS,
+    EXTENSION,
+    FEATURE,
+    MAX_BYTES,
+    PAD_MARK,
+    UNSPECIFIED_LICENCE,
+)
+
+# --------------------------------------------------------------------------- validation
+
+ShortText = Annotated[str, Meta(min_length=1, max_length=150)]
+Url = Annotated[str, Meta(pattern=r"^[a-zA-Z][a-zA-Z0-9+.-]*://\S+$")]
+
+
+class Description(msgspec.Struct, kw_only=True, rename="camel"):
+    short_description: ShortText
+    long_description: Annotated[str, Meta(min_length=150, max_length=10_000)] | None = None
+    localised_name: str | None = None
+    documentation: Url | None = None
+    features: list[str] | None = None
+
+
+class Contact(msgspec.Struct, kw_only=True):
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    affiliation: str | None = None
+
+
+class Maintenance(msgspec.Struct, kw_only=True):
+    type: Literal["internal", "contract", "community", "none"]
+    contacts: list[Contact] = []
+    contractors: list[dict[str, Any]] = []
+
+
+class LeikaItem(msgspec.Struct, kw_only=True, rename={"ozg_id": "ozg-id", "leika_id": "leika-id"}):
+    themenfeld: str | None = None
+    lebenslage: str | None = None
+    ozg_id: Annotated[str, Meta(pattern=r"^[0-9]{1,6}$")] | None = None
+    leika_id: Annotated[str, Meta(pattern=r"^[0-9]{14}$")] | None = None
+
+
+class Germany(msgspec.Struct, kw_only=True, rename="camel"):
+    country_extension_version: str | None = None
+    leika: list[LeikaItem] = []
+
+
+class Registry(msgspec.Struct, kw_only=True, rename="camel"):
+    """``x-efa-registry``: what only this registry knows; every key optional."""
+
+    slug: str | msgspec.UnsetType = msgspec.UNSET
+    summary: str | msgspec.UnsetType | None = msgspec.UNSET
+    tags: list[str] | msgspec.UnsetType = msgspec.UNSET
+    reuse_route: str | msgspec.UnsetType | None = msgspec.UNSET
+    efa_compliant: bool | msgspec.UnsetType | None = msgspec.UNSET
+    reifegrad_model: str | msgspec.UnsetType | None = msgspec.UNSET
+    reifegrad: int | msgspec.UnsetType | None = msgspec.UNSET
+    rollout_level: str | msgspec.UnsetType = msgspec.UNSET
+    costs_note: str | msgspec.UnsetType | None = msgspec.UNSET
+
+
+class Document(msgspec.Struct, kw_only=True, rename="camel"):
+    """The keys of publiccode.yml the standard makes mandatory, typed; the rest is checked per part."""
+
+    publiccode_yml_version: Annotated[str, Meta(pattern=r"^0(\.[0-9]+)*$")]
+    name: Annotated[str, Meta(min_length=1)]
+    url: Url
+    platforms: list[str] | str
+    development_status: Literal["concept", "development", "beta", "stable", "obsolete"]
+    software_type: str
+    description: dict[str, dict[str, Any]]
+    legal: dict[str, Any]
+    maintenance: Maintenance
+    localisation: dict[str, Any]
+    categories: list[str] = []
+
+
+class Parsed(msgspec.Struct, kw_only=True):
+    raw: dict[str, Any]
+    document: Document
+    lang: str
+    text: Description
+    licence: str
+    germany: Germany | None
+    registry: Registry | None
+
+
+class _NoAliases(yaml.SafeLoader):
+    """Anchors and aliases have no use in publiccode.yml, and they allow "billion laughs" documents."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases are not allowed", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def convert(value: Any, type_: Any, prefix: str) -> Any:
+    """``value`` as ``type_``; an ``InvalidInput`` names the key path below ``prefix``."""
+    try:
+        return msgspec.convert(value, type_)
+    except msgspec.ValidationError as exc:
+        message, _, where = str(exc).partition(" - at `$")
+        path = prefix + where.rstrip("`")
+        missing = re.match(r"Object missing required field `([^`]+)`", message)
+        if missing:
+            path = f"{path}.{missing.group(1)}"
+        path = path.strip(".")
+        raise InvalidInput(f"{path}: {message}" if path else message, field=path or None) from exc
+
+
+def parse(data: bytes) -> Parsed:
+    """Decode and validate a publiccode.yml; a problem names the offending key path."""
+    if len(data) > MAX_BYTES:
+        raise InvalidInput(f"publiccode.yml is larger than {MAX_BYTES:,} bytes", field=None)
+    try:
+        raw = yaml.load(data.decode("utf-8"), Loader=_NoAliases)  # a SafeLoader
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("publiccode.yml must be UTF-8", field=None) from exc
+    except yaml.YAMLError as exc:  # where the construct began (context), then where parsing failed (problem)
+        marks = [(getattr(exc, f"{k}_mark", None), getattr(exc, k, None)) for k in ("context", "problem")]
+        errors = [(mark.line + 1, str(text)) for mark, text in marks if mark is not None and text]
+        raise ImportFailed("publiccode.yml is not valid YAML", errors or [(0, str(exc))]) from exc
+    if not isinstance(raw, dict):
+        raise InvalidInput("publiccode.yml must be a mapping of keys at the top level", field=None)
+    document = convert(raw, Document, "")
+    if not document.description:
+        raise InvalidInput("description: at least one language is required", field="description")
+    lang = "de" if "de" in document.description else next(iter(document.description))
+    text = convert(document.description[lang], Description, f"description.{lang}")
+    if text.long_description is None or not text.features:
+        key = "longDescription" if text.long_description is None else "features"
+        raise InvalidInput(f"description.{lang}.{key} is required", field=f"description.{lang}.{key}")
+    checks = (("legal", "license", Annotated[str, Meta(min_length=1)]), ("localisation", "localisationReady", bool),
+              ("localisation", "availableLanguages", list[str]))
+    for section, key, type_ in checks:
+        if key not in getattr(document, section):
+            raise InvalidInput(f"{section}.{key} is required", field=f"{section}.{key}")
+        convert(getattr(document, section)[key], type_, f"{section}.{key}")
+    country = raw.get("de", raw.get("DE"))
+    germany = convert(country, Germany, "de") if country is not None else None
+    ext = convert(raw[EXTENSION], Registry, EXTENSION) if raw.get(EXTENSION) is not None else None
+    return Parsed(raw=raw, document=document, lang=lang, text=text, licence=document.legal["license"],
+                  germany=germany, registry=ext)
+
+
+# --------------------------------------------------------------------------- mapping
+
+OWN_API_URL = re.compile(r"/v1/solutions/[a-z0-9-]+$")
+REGISTRY_FIELDS = ("reuse_route", "efa_compliant", "reifegrad_model", "reifegrad", "rollout_level", "costs_note")
+UNDERSTOOD = (
+    "publiccodeYmlVersion", "name", "platforms", "categories", "developmentStatus", "softwareType",
+    "description.{lang}.localisedName", "description.{lang}.shortDescription", "description.{lang}.longDescription",
+    "description.{lang}.documentation", "legal.license", "legal.mainCopyrightOwner", "legal.repoOwner",
+    "maintenance.type", "localisation.localisationReady", "localisation.availableLanguages",
+    "de.countryExtensionVersion", "de.leika.*.*", "DE.countryExtensionVersion", "DE.leika.*.*",
+    *(f"{EXTENSION}.{key}" for key in Registry.__struct_encode_fields__),
+)
+
+
+def _contact(parsed: Parsed) -> tuple[dict[str, Any], list[str]]:
+    """The person to contact (not an organisation standing in for one) and the keys that gave it."""
+    contacts = parsed.document.maintenance.contacts
+    if not contacts:
+        return {}, []
+    first, values = contacts[0], {}
+    if first.name != first.affiliation:
+        values["contact_name"] = first.name
+    if first.email:
+        values["contact_email"] = first.email
+    return values, ["maintenance.contacts.0.name", "maintenance.contacts.0.email", "maintenance.contacts.0.affiliation"]
+
+
+def map_document(parsed: Parsed) -> tuple[dict[str, Any], list[str], list[str]]:
+    """(solution fields, keys understood, feature OZG-IDs) of a validated document."""
+    doc, text, ext = parsed.document, parsed.text, parsed.registry or Registry()
+    long = text.long_description or ""
+    description = long.split("\n\n" + PAD_MARK)[0] if not long.startswith(PAD_MARK) else ""
+    licence = None if parsed.licence == UNSPECIFIED_LICENCE else parsed.licence
+    own_url = OWN_API_URL.search(doc.url) is not None
+    values: dict[str, Any] = {
+        "name": doc.name, "summary": text.short_description if ext.summary is msgspec.UNSET else ext.summary,
+        "description": description or None, "status": DEVELOPMENT_TO_STATUS[doc.development_status],
+        "licence": licence, "documentation_url": text.documentation,
+        "source_repository": doc.url if doc.url.startswith("https://") and not own_url else None,
+        "tags": ext.tags if ext.tags is not msgspec.UNSET else [c for c in doc.categories if c != DEFAULT_CATEGORY],
+        "slug": ext.slug if ext.slug is not msgspec.UNSET else None,
+    }
+    if licence and not licence.startswith("LicenseRef-"):
+        values["reuse_route"] = "open_source"  # an open-source licence is the reuse route
+    values.update({f: getattr(ext, f) for f in REGISTRY_FIELDS if getattr(ext, f) is not msgspec.UNSET})
+    contact, understood = _contact(parsed)
+    values.update(contact)
+    if values["source_repository"] or own_url:
+        understood.append("url")
+    features = text.features or []
+    feature_ozg = [m.group(1) for f in features if (m := FEATURE.match(f))]
+    if all(FEATURE.match(f) or f == doc.name for f in features):
+        understood.append(f"description.{parsed.lang}.features")
+    return values, understood, feature_ozg
+
+
+def unmapped_fields(raw: dict[str, Any], lang: str, understood: list[str]) -> list[str]:
+    """The document's keys whose values the registry does not keep, e.g. ``logo`` or ``description.en``."""
+    patterns = [p.format(lang=lang).split(".") for p in (*UNDERSTOOD, *understood)]
+
+    def leaves(value: Any, path: tuple[str, ...]) -> list[tuple[str, ...]]:
+        if isinstance(value, dict) and value:
+            return [leaf for k, v in value.items() for leaf in leaves(v, (*path, str(k)))]
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            return [leaf for i, v in enumerate(value) for leaf in leaves(v, (*path, str(i)))]
+        return [path]
+
+    def known(path: tuple[str, ...]) -> bool:
+        return any(len(p) == len(path) and all(a in ("*", b) for a, b in zip(p, path, strict=True)) for p in patterns)
+
+    rendered = [".".join(path) for path in leaves(raw, ()) if not known(path)]
+    return sorted(re.sub(r"\.(\d+)(?=\.|$)", r"[\1]", p) for p in rendered)
