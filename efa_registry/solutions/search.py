@@ -58,8 +58,6 @@ class SearchResult(msgspec.Struct, frozen=True, kw_only=True):
 
 FROM = "FROM solution s JOIN organisation p ON p.id = s.provider LEFT JOIN area pa ON pa.ars = p.area"
 LIVE_INTERFACE = "i.solution = s.id AND i.status <> 'retired'"
-HITS_FROM = ("FROM hits h JOIN solution s ON s.id = h.id JOIN organisation p ON p.id = s.provider"
-             " LEFT JOIN area pa ON pa.ars = p.area")
 
 
 def base_conditions(query: SolutionQuery, p: Params) -> list[str]:
@@ -108,9 +106,10 @@ def facet_conditions(query: SolutionQuery) -> dict[str, Callable[[Params], str]]
     return c
 
 
-def conditions(query: SolutionQuery, p: Params) -> list[str]:
-    """WHERE conditions for every active filter."""
-    return [*base_conditions(query, p), *(condition(p) for condition in facet_conditions(query).values())]
+def conditions(query: SolutionQuery, p: Params, *, without: str | None = None) -> list[str]:
+    """WHERE conditions for every active filter, leaving out facet ``without``."""
+    facets = facet_conditions(query)
+    return [*base_conditions(query, p), *(condition(p) for name, condition in facets.items() if name != without)]
 
 
 def _provider_condition(provider: str, p: Params) -> str:
@@ -165,20 +164,15 @@ FACET_SQL = {
 
 
 async def facet_counts(conn: asyncpg.Connection, query: SolutionQuery) -> dict[str, list[FacetCount]]:
-    """All requested facets in one round trip. The non-facet filters (full text above all) are
-    evaluated once into ``hits``; each facet's branch then applies the other facets' filters."""
-    p = Params()
-    base = base_conditions(query, p)
-    facet_filters = facet_conditions(query)
-    branches = []
+    """All requested facets in one round trip: a UNION ALL branch per facet, each with every filter
+    except its own. (Evaluating the shared filters once in a materialized CTE measured slower.)"""
+    p, branches = Params(), []
     for facet in dict.fromkeys(query.facets):
         column, join = FACET_SQL[facet]
-        where = [*(c(p) for name, c in facet_filters.items() if name != facet), f"{column} IS NOT NULL"]
+        where = [*conditions(query, p, without=facet), f"{column} IS NOT NULL"]
         branches.append(f"SELECT {p.add(facet)}::text AS facet, {column}::text AS value, count(DISTINCT s.id) AS n"
-                        f" {HITS_FROM} {join} WHERE {' AND '.join(where)} GROUP BY 2")
-    sql = (f"WITH hits AS MATERIALIZED (SELECT s.id {FROM} WHERE {' AND '.join(base or ['true'])}) "
-           + " UNION ALL ".join(f"({b})" for b in branches) + " ORDER BY 1, 3 DESC, 2")
+                        f" {FROM} {join} WHERE {' AND '.join(where)} GROUP BY 2")
     counts: dict[str, list[FacetCount]] = {f: [] for f in dict.fromkeys(query.facets)}
-    for r in await conn.fetch(sql, *p.values):
+    for r in await conn.fetch(" UNION ALL ".join(f"({b})" for b in branches) + " ORDER BY 1, 3 DESC, 2", *p.values):
         counts[r["facet"]].append(FacetCount(r["value"], r["n"]))
     return counts
