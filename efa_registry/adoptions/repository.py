@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 
 import asyncpg
@@ -96,18 +95,3 @@ async def set_interfaces(conn: asyncpg.Connection, adoption_id: uuid.UUID, solut
         await conn.executemany("INSERT INTO adoption_interface (adoption, interface) VALUES ($1, $2)",
                                [(adoption_id, i) for i in dict.fromkeys(interfaces)])
     return foreign
-
-
-async def states(conn: asyncpg.Connection, solution_id: uuid.UUID, ars: Sequence[str]) -> dict[str, asyncpg.Record]:
-    """Open (non-withdrawn) adoptions of ``solution_id`` by these areas, locked for the bulk change."""
-    rows = await conn.fetch(
-        "SELECT id, area, status, paused_from, live_since, version FROM adoption WHERE solution = $1"
-        " AND area = ANY($2::text[]) AND status <> 'withdrawn' FOR UPDATE", solution_id, list(ars))
-    return {r["area"]: r for r in rows}
-
-
-def group_by_land(ars: Sequence[str]) -> dict[str, list[str]]:
-    groups: dict[str, list[str]] = defaultdict(list)
-    for a in ars:
-        groups[a[:2]].append(a)
-    return groups

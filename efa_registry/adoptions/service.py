@@ -15,7 +15,7 @@ from efa_registry.access.model import Actor
 from efa_registry.access.policy import Scope, area_within, authorize
 from efa_registry.adoptions import repository, rules
 from efa_registry.adoptions.model import Adoption, AdoptionPatch, AreaAdoption, Subscribe
-from efa_registry.errors import AlreadyExists, Conflict, Forbidden, InvalidInput, InvalidReference, NotFound
+from efa_registry.errors import Conflict, Forbidden, InvalidInput, InvalidReference, NotFound, Unauthenticated
 from efa_registry.events.recorder import record
 from efa_registry.paging import Page
 from efa_registry.patching import check_version
@@ -137,8 +137,6 @@ def _values(current: Adoption, patch: AdoptionPatch, step: str | None, actor: Ac
 
 def _authorize_step(actor: Actor | None, step: rules.Transition, adoption: Adoption) -> None:
     if actor is None or actor.role is None:
-        from efa_registry.errors import Unauthenticated
-
         raise Unauthenticated("changing an adoption needs a bearer token")
     scope = rules.scope_for(actor.role, step)
     if not _owns(actor, scope, adoption):
@@ -197,5 +195,3 @@ async def _after_write(conn: asyncpg.Connection, adoption_id: uuid.UUID, actor: 
                  land=adoption.area.land)
     return adoption
 
-
-__all__ = ["AlreadyExists", "change", "get_adoption", "list_for_area", "list_for_solution", "subscribe"]
