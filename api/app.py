@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import structlog
 from litestar import Litestar
 from litestar.datastructures import State
@@ -12,7 +10,7 @@ from litestar.static_files import create_static_files_router
 
 from api.auth import DEPENDENCIES
 from api.middleware import etag_middleware, request_context_middleware
-from api.openapi import document_problems, openapi_config
+from api.openapi import STATIC_DIR, document_problems, openapi_config, swagger_bundle
 from api.params import reject_unknown_query_parameters
 from api.problems import EXCEPTION_HANDLERS, http_error_handler
 from api.routes import ROUTES
@@ -24,7 +22,6 @@ from efa_registry.settings import Settings
 
 log = structlog.get_logger(__name__)
 
-STATIC_DIR = Path(__file__).parent / "static"
 
 
 def create_app(settings: Settings, *, dsn: str | None = None) -> Litestar:
@@ -56,6 +53,7 @@ def create_app(settings: Settings, *, dsn: str | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[
             *ROUTES,
+            swagger_bundle,
             create_static_files_router(path="/static", directories=[STATIC_DIR],
                                        include_in_schema=False),
         ],

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from litestar import Litestar
+import functools
+import gzip
+from pathlib import Path
+
+from litestar import Litestar, Response, get
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import (
@@ -19,6 +23,23 @@ from litestar.openapi.spec import (
 from litestar.openapi.spec.enums import OpenAPIType
 
 from efa_registry import __version__
+
+STATIC_DIR = Path(__file__).parent / "static"
+SWAGGER_BUNDLE_URL = "/schema-assets/swagger-ui-bundle.js"
+
+
+@functools.cache
+def _swagger_bundle() -> bytes:
+    # Swagger UI's bundle is kept gzipped in the repository (1.7 MB as plain text); unpacked once,
+    # on the first request for the docs, not at start-up.
+    return gzip.decompress((STATIC_DIR / "swagger-ui" / "swagger-ui-bundle.js.gz").read_bytes())
+
+
+@get(SWAGGER_BUNDLE_URL, include_in_schema=False, sync_to_thread=False)
+def swagger_bundle() -> Response[bytes]:
+    return Response(_swagger_bundle(), media_type="application/javascript",
+                    headers={"Cache-Control": "public, max-age=86400"})
+
 
 TAGS = [
     Tag(name="Areas", description="Länder, Kreise and Gemeinden from the Destatis GV100AD "
@@ -62,7 +83,7 @@ ERROR_DESCRIPTIONS = {
 
 def openapi_config() -> OpenAPIConfig:
     swagger = SwaggerRenderPlugin(
-        js_url="/static/swagger-ui/swagger-ui-bundle.js",
+        js_url=SWAGGER_BUNDLE_URL,
         css_url="/static/swagger-ui/swagger-ui.css",
         standalone_preset_js_url="/static/swagger-ui/swagger-ui-standalone-preset.js",
         path="/",

@@ -99,7 +99,7 @@ def test_serve_demo_answers_and_stops_its_database(cli_env):
         solutions = httpx.get(f"http://127.0.0.1:{port}/v1/solutions", params={"limit": 50}).json()["items"]
         assert len(solutions) >= 12 and all(s["isDemo"] for s in solutions)
         docs = httpx.get(f"http://127.0.0.1:{port}/schema")
-        assert docs.status_code == 200 and "/static/swagger-ui/swagger-ui-bundle.js" in docs.text
+        assert docs.status_code == 200 and "/schema-assets/swagger-ui-bundle.js" in docs.text
     finally:
         server.send_signal(signal.SIGINT)
         output = server.communicate(timeout=60)[0]
