@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -51,29 +51,6 @@ def run_in_database(settings: Settings, work: Callable[[], Awaitable[Any]]) -> A
 # --------------------------------------------------------------------------- commands
 
 
-def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
-    import uvicorn
-
-    from api.app import create_app
-
-    with db.database_url(settings) as dsn:
-
-        async def prepare() -> None:
-            applied = await migrate.migrate()
-            if applied:
-                log.info("db.migrated", applied=applied)
-            if args.demo:
-                from efa_registry.seeding import seed
-
-                await seed(demo=True)
-
-        asyncio.run(with_database(settings, dsn, prepare))
-        log.info("serve.listening", url=f"http://{settings.host}:{settings.port}",
-                 docs=f"http://{settings.host}:{settings.port}/schema")
-        uvicorn.run(create_app(settings, dsn=dsn), host=settings.host, port=settings.port,
-                    log_config=None, access_log=False, proxy_headers=True)
-
-
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> None:
     applied = run_in_database(settings, migrate.migrate)
     print(f"applied {len(applied)} migrations" + (": " + ", ".join(applied) if applied else ""))
@@ -84,7 +61,7 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> None:
 
     async def work() -> ImportSummary:
         await migrate.migrate()
-        return await seed(demo=args.demo)
+        return await seed(demo=args.demo, reference_dir=settings.reference_data_dir)
 
     print("\n".join(run_in_database(settings, work).lines()))
 
@@ -231,13 +208,15 @@ def _date(text: str):
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
 
 
-def parser() -> argparse.ArgumentParser:
+# Adds subcommands from outside the core (``serve`` lives in api/cli.py: the core knows no HTTP).
+Extension = Callable[[argparse._SubParsersAction], None]
+
+
+def parser(extensions: Sequence[Extension] = ()) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="efa-registry", description="The EfA reuse registry.")
     sub = p.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="migrate, then serve the API (embedded PostgreSQL "
-                           "unless EFA_DATABASE_URL is set)")
-    serve.add_argument("--demo", action="store_true", help="load the demo content first")
-    serve.set_defaults(func=cmd_serve)
+    for extend in extensions:
+        extend(sub)
     sub.add_parser("migrate", help="apply pending migrations").set_defaults(func=cmd_migrate)
     sub.add_parser("worker", help="run the webhook delivery worker on its own (until SIGINT/SIGTERM)"
                    ).set_defaults(func=cmd_worker)
@@ -273,8 +252,8 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parser().parse_args(argv)
+def main(argv: list[str] | None = None, *, extensions: Sequence[Extension] = ()) -> None:
+    args = parser(extensions).parse_args(argv)
     settings = Settings.from_env()
     configure_logging(settings)
     try:

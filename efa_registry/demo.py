@@ -8,7 +8,9 @@ adoptions are applied as an idempotent bulk load.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -27,6 +29,33 @@ from efa_registry.solutions.model import InterfaceCreate, SolutionCreate
 from efa_registry.solutions.service import create_interface, create_solution
 
 log = structlog.get_logger(__name__)
+
+
+def demo_sources(seed_dir: Path, reference_dir: Path) -> dict[str, bytes] | None:
+    """The demo's extracts of the official files, cut from the reference data directory by the
+    hand-written selection in ``seed/demo/selection.json``; None when those files are absent."""
+    from efa_registry.areas.gv100ad import select_records
+
+    selection = json.loads((seed_dir / "demo" / "selection.json").read_text(encoding="utf-8"))
+    paths = {kind: reference_dir / name for kind, name in selection["files"].items()}
+    if not all(path.is_file() for path in paths.values()):
+        return None
+    exact, within = set(selection["areas"]), tuple(selection["areas_within"])
+    return {
+        "gv100ad": select_records(paths["gv100ad"].read_bytes(),
+                                  lambda level, ars: level == "land" or ars in exact or ars.startswith(within)),
+        "ozg-leistungen": _csv_rows(paths["ozg-leistungen"], "ozg_id", set(selection["ozg_ids"])),
+        "leika": _csv_rows(paths["leika"], "leika_schluessel", set(selection["leika_keys"])),
+    }
+
+
+def _csv_rows(path: Path, column: str, selected: set[str]) -> bytes:
+    """The header and the rows of an OZG catalogue CSV whose ``column`` holds a selected value."""
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    index = rows[0].index(column)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([rows[0], *(r for r in rows[1:] if r[index] in selected)])
+    return out.getvalue().encode()
 
 
 def load_catalogue(seed_dir: Path) -> dict[str, Any]:

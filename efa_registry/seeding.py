@@ -21,12 +21,12 @@ from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.events import recorder
 from efa_registry.importing import ImportSummary
+from efa_registry.settings import default_reference_dir
 
 log = structlog.get_logger(__name__)
 
-# Demo files and the importer that loads each, in load order (areas and Leistungen first).
-DEMO_FILES = (("gv100ad", "gv100ad_demo.txt"), ("ozg-leistungen", "ozg_leistungen.csv"),
-              ("leika", "leika.csv"))
+# The demo's extracts in load order (areas and Leistungen before the LeiKa entries).
+DEMO_ORDER = ("gv100ad", "ozg-leistungen", "leika")
 
 
 # The package's directory, not importlib.resources: an editable install made while seed/ had
@@ -118,15 +118,14 @@ async def _foreign_areas(demo_gv100ad: bytes) -> int:
             "SELECT count(*) FROM area WHERE current AND NOT (ars = ANY($1::varchar[]))", listed)
 
 
-async def _seed_demo(actor: Actor, summary: ImportSummary) -> None:
+async def _seed_demo(actor: Actor, summary: ImportSummary, sources: dict[str, bytes]) -> None:
     # Imported here: only the demo needs the importers.
     from efa_registry.areas.gv100ad import import_gv100ad
     from efa_registry.ozg.catalogue_import import import_leika, import_ozg_leistungen
 
-    importers = {"gv100ad": import_gv100ad, "ozg-leistungen": import_ozg_leistungen,
-                 "leika": import_leika}
-    for kind, name in DEMO_FILES:
-        data = (SEED_DIR / "demo" / name).read_bytes()
+    importers = {"gv100ad": import_gv100ad, "ozg-leistungen": import_ozg_leistungen, "leika": import_leika}
+    for kind in DEMO_ORDER:
+        data = sources[kind]
         # A GV100AD import retires every area its file does not list: the demo extract must
         # never do that to a real edition already loaded.
         if kind == "gv100ad" and (foreign := await _foreign_areas(data)):
@@ -137,7 +136,9 @@ async def _seed_demo(actor: Actor, summary: ImportSummary) -> None:
         _merge(summary, await importers[kind](data, actor=actor))
 
 
-async def seed(*, demo: bool = False, actor: Actor | None = None) -> ImportSummary:
+async def seed(
+    *, demo: bool = False, actor: Actor | None = None, reference_dir: str | Path | None = None
+) -> ImportSummary:
     """Load the reference facts and, with ``demo``, the demo areas and catalogue (real
     Destatis and OZG records, no organisations or solutions). Idempotent."""
     started = time.perf_counter()
@@ -145,10 +146,17 @@ async def seed(*, demo: bool = False, actor: Actor | None = None) -> ImportSumma
     summary = ImportSummary(source="seed with demo" if demo else "seed")
     await _seed_reference(actor, summary)
     if demo:
-        from efa_registry.demo import seed_demo_catalogue
+        from efa_registry.demo import demo_sources, seed_demo_catalogue
 
-        await _seed_demo(actor, summary)
-        await seed_demo_catalogue(SEED_DIR, actor=actor, summary=summary)
+        reference_dir = Path(reference_dir or default_reference_dir())
+        sources = demo_sources(SEED_DIR, reference_dir)
+        if sources is None:
+            log.warning("seed.demo_skipped", reason="reference data absent", directory=str(reference_dir))
+            summary.skipped.append((0, f"demo not loaded: the official files are not in {reference_dir} "
+                                       "(set EFA_REFERENCE_DATA_DIR)"))
+        else:
+            await _seed_demo(actor, summary, sources)
+            await seed_demo_catalogue(SEED_DIR, actor=actor, summary=summary)
     summary.seconds = time.perf_counter() - started
     log.info("seed.loaded", demo=demo, created=summary.created, updated=summary.updated,
              unchanged=summary.unchanged, seconds=round(summary.seconds, 3))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Annotated, Literal, get_args, get_type_hints
 
 import msgspec
@@ -16,6 +17,11 @@ from msgspec import Meta
 
 def _default_data_dir() -> str:
     return platformdirs.user_data_dir("efa-registry", appauthor=False)
+
+
+def default_reference_dir() -> str:
+    """``../shared/data`` beside the checkout, where the official files live in development."""
+    return str(Path(__file__).resolve().parents[2] / "shared" / "data")
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -31,6 +37,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         Meta(description="EFA_DATA_DIR — where the embedded PostgreSQL keeps its data. "
              "Default: the per-user data dir (e.g. ~/.local/share/efa-registry)."),
     ] = msgspec.field(default_factory=_default_data_dir)
+    reference_data_dir: Annotated[
+        str,
+        Meta(description="EFA_REFERENCE_DATA_DIR — directory with the official files (gv100ad/…, ozg/…) the demo "
+             "is cut from. Default: ../shared/data beside the checkout."),
+    ] = msgspec.field(default_factory=default_reference_dir)
     host: Annotated[str, Meta(description="EFA_HOST — address `serve` binds to. Default 127.0.0.1.")] = "127.0.0.1"
     port: Annotated[int, Meta(ge=1, le=65535, description="EFA_PORT — port `serve` listens on. Default 8000.")] = 8000
     log_format: Annotated[

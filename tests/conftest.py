@@ -32,6 +32,12 @@ def require_real_data(path: Path) -> Path:
     return path
 
 
+def require_demo_data() -> None:
+    """The demo is cut from the official files in ../shared/data: skip (with the reason) without them."""
+    for path in (GV100AD_REAL, OZG_REAL / "ozg_leistungen.csv", OZG_REAL / "leika_ozg_zuordnung.csv"):
+        require_real_data(path)
+
+
 @pytest.fixture(scope="session")
 def database_dsn() -> Iterator[str]:
     url = os.environ.get("EFA_TEST_DATABASE_URL")

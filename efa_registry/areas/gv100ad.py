@@ -18,6 +18,7 @@ import os
 import re
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import asyncpg
@@ -118,6 +119,14 @@ def _keys(satzart: str, rec: str) -> tuple[str, str | None, tuple[str, ...]]:
         return land + rb + kreis + vb, None, (land + rb + kreis, land + rb, land)
     ars = land + rb + kreis + vb + gem
     return ars, land + rb + kreis + gem, (ars[:9], ars[:5], ars[:3], ars[:2])
+
+
+def select_records(data: bytes, keep: Callable[[AreaLevel, str], bool]) -> bytes:
+    """The records for which ``keep(level, ars)`` holds, as a smaller file of the same format
+    (UTF-8); e.g. the demo's extract of the real edition."""
+    kept = [rec for rec in _lines(decode(data))
+            if rec[:2] in SATZART_LEVELS and keep(SATZART_LEVELS[rec[:2]], _keys(rec[:2], rec.ljust(RECORD_LENGTH))[0])]
+    return ("\n".join(kept) + "\n").encode()
 
 
 def _number(rec: str, start: int, end: int, what: str) -> int:

@@ -10,6 +10,7 @@ import pytest
 from api.web import maps, texts
 from api.web.texts import prozent
 from efa_registry import db
+from tests.conftest import require_demo_data
 
 HTML = "text/html"
 
@@ -33,6 +34,7 @@ async def demo(clean_db):
     from efa_registry.access.model import Actor
     from efa_registry.seeding import seed
 
+    require_demo_data()
     await seed(demo=True)
     system = Actor.system("test-setup")
     async with db.connection() as conn:

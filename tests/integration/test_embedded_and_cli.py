@@ -16,7 +16,7 @@ import psutil
 import pytest
 
 from efa_registry.db import EmbeddedPostgres
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, require_demo_data
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -53,7 +53,7 @@ def test_embedded_server_keeps_data_across_restarts_and_stops(tmp_path):
 
 
 def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "efa_registry.cli", *args], env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "api.cli", *args], env=env, capture_output=True,
                           text=True, timeout=120)
 
 
@@ -82,8 +82,9 @@ def test_cli_import_reports_counts_and_line_numbers(cli_env, tmp_path):
 
 
 def test_serve_demo_answers_and_stops_its_database(cli_env):
+    require_demo_data()
     port = cli_env["EFA_PORT"]
-    server = subprocess.Popen([sys.executable, "-m", "efa_registry.cli", "serve", "--demo"], env=cli_env,
+    server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--demo"], env=cli_env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline, ready = time.monotonic() + 90, None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from efa_registry import db
 from efa_registry.areas import repository as areas
 from efa_registry.ozg import repository as ozg
 from efa_registry.seeding import seed
+from tests.conftest import require_demo_data
 
 ISO_CODES = {
     "01": "DE-SH", "02": "DE-HH", "03": "DE-NI", "04": "DE-HB", "05": "DE-NW", "06": "DE-HE",
@@ -67,6 +70,10 @@ class TestSeedReference:
 
 
 class TestSeedDemo:
+    @pytest.fixture(autouse=True)
+    def _reference_data(self) -> None:
+        require_demo_data()
+
     async def test_saarland_is_complete(self, clean_db: str) -> None:
         await seed(demo=True)
         async with db.connection() as conn:
