@@ -11,7 +11,6 @@ from piccolo.columns import (
     JSONB,
     UUID,
     Array,
-    BigInt,
     BigSerial,
     Boolean,
     Date,
@@ -349,7 +348,6 @@ class WebhookSubscription(Table, tablename="webhook_subscription"):
     consecutive_failures = Integer(default=0)
     disabled_reason = Varchar(length=300, null=True, default=None)
     owner = ForeignKey(ApiToken, null=True, on_delete=OnDelete.set_null)
-    last_event_seq = BigInt(default=0)
     version = Integer(default=1)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
