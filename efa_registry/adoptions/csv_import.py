@@ -13,7 +13,6 @@ import io
 import os
 import re
 import time
-import uuid
 from collections import defaultdict
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from efa_registry.access.model import Actor
 from efa_registry.adoptions.bulk import BulkItem, apply
 from efa_registry.errors import DomainError, ImportFailed
 from efa_registry.importing import ImportSummary, Progress, no_progress
+from efa_registry.solutions import repository as solutions
 from efa_registry.types import ARS_PATTERN, AdoptionStatus, values
 
 COLUMNS = ("solution", "ars", "status")
@@ -80,12 +80,11 @@ async def import_adoptions(path: str | os.PathLike[str] | bytes, *, actor: Actor
     summary = ImportSummary(source="adoptions")
     async with db.transaction() as conn:
         for done, (key, entries) in enumerate(by_solution.items(), start=1):
-            solution_id = await conn.fetchval(
-                "SELECT id FROM solution WHERE id::text = $1 OR slug = $1", key)
+            solution_id = await solutions.resolve_id(conn, key)
             if solution_id is None:
                 raise ImportFailed("unknown solution", [(line, f"no solution {key!r}") for line, _ in entries])
             try:
-                result = await apply(conn, uuid.UUID(str(solution_id)), [i for _, i in entries], actor=actor)
+                result = await apply(conn, solution_id, [i for _, i in entries], actor=actor)
             except DomainError as exc:
                 raise ImportFailed(f"solution {key}: {exc.detail}", [(entries[0][0], exc.detail)]) from exc
             summary.created += result.created

@@ -161,13 +161,12 @@ def _owns(actor: Actor, scope: Scope, adoption: Adoption) -> bool:
 
 
 async def _open_solution(conn: asyncpg.Connection, solution_key: str) -> uuid.UUID:
-    row = await conn.fetchrow("SELECT s.id, s.status FROM solution s WHERE s.id::text = $1 OR s.slug = $1",
-                              str(solution_key))
-    if row is None:
+    solution_id = await solutions.resolve_id(conn, solution_key)
+    if solution_id is None:
         raise NotFound(f"no solution {solution_key}", field="id")
-    if row["status"] == "retired":
+    if await conn.fetchval("SELECT status FROM solution WHERE id = $1", solution_id) == "retired":
         raise Conflict("a retired solution takes no new adoptions")
-    return row["id"]
+    return solution_id
 
 
 async def _adopting_area(conn: asyncpg.Connection, ars: str) -> None:
