@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 
 from piccolo.apps.migrations.commands.base import BaseMigrationManager
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.apps.migrations.tables import Migration
+from piccolo.conf.apps import Finder
 
 from efa_registry import db  # noqa: F401  (sets PICCOLO_CONF)
 from efa_registry.errors import DatabaseNotReady
@@ -32,12 +34,16 @@ async def applied() -> list[str]:
     return await Migration.get_migrations_which_ran(app_name=APP)
 
 
-def available() -> list[str]:
+@functools.cache
+def _available() -> tuple[str, ...]:
+    """The migration ids shipped with this code; read from disk once (they cannot change while it runs)."""
     manager = BaseMigrationManager()
-    from piccolo.conf.apps import Finder
-
     config = Finder().get_app_config(APP)
-    return sorted(manager.get_migration_ids(manager.get_migration_modules(config.migrations_folder_path)))
+    return tuple(sorted(manager.get_migration_ids(manager.get_migration_modules(config.migrations_folder_path))))
+
+
+def available() -> list[str]:
+    return list(_available())
 
 
 async def pending() -> list[str]:
