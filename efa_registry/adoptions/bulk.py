@@ -14,8 +14,12 @@ from collections.abc import Sequence
 import asyncpg
 import msgspec
 
+from efa_registry import db
 from efa_registry.access.model import Actor
-from efa_registry.adoptions.service import ADOPTING_LEVELS
+from efa_registry.access.policy import authorize
+from efa_registry.adoptions.model import BulkAdoption
+from efa_registry.adoptions.rules import check_live_since
+from efa_registry.adoptions.service import ADOPTING_LEVELS, open_solution
 from efa_registry.errors import InvalidInput, InvalidReference
 from efa_registry.events.recorder import record_many
 from efa_registry.rollout import refresh as rollout
@@ -123,17 +127,12 @@ async def _check_areas(conn: asyncpg.Connection, ars: Sequence[str]) -> None:
         raise InvalidInput(f"areas without an administration cannot adopt: {', '.join(wrong[:10])}", field="ars")
 
 
-async def bulk_adopt(solution_key: str, cmd, *, actor: Actor) -> BulkResult:
+async def bulk_adopt(solution_key: str, cmd: BulkAdoption, *, actor: Actor) -> BulkResult:
     """``POST /v1/solutions/{id}/adoptions/bulk``: a list of ARS, or all units of a Land or Kreis."""
-    from efa_registry import db
-    from efa_registry.access.policy import authorize
-    from efa_registry.adoptions.rules import check_live_since
-    from efa_registry.adoptions.service import _open_solution
-
     if sum(bool(x) for x in (cmd.ars, cmd.land, cmd.kreis)) != 1:
         raise InvalidInput("name exactly one of ars, land or kreis", field="ars")
     async with db.transaction() as conn:
-        solution_id = await _open_solution(conn, solution_key)
+        solution_id = await open_solution(conn, solution_key)
         provider = await conn.fetchval("SELECT provider FROM solution WHERE id = $1", solution_id)
         authorize(actor, "adoption.bulk", organisation_id=provider)
         check_live_since(cmd.live_since, role=actor.role, today=dt.date.today())

@@ -61,7 +61,7 @@ async def subscribe(
     """An area subscribes to reuse a solution (status ``interested``)."""
     authorize(actor, "adoption.subscribe", ars=cmd.ars)
     async with db.transaction() as conn:
-        solution_id = await _open_solution(conn, solution_key)
+        solution_id = await open_solution(conn, solution_key)
         await _adopting_area(conn, cmd.ars)
         claim = None
         if idempotency_key:
@@ -160,7 +160,8 @@ def _owns(actor: Actor, scope: Scope, adoption: Adoption) -> bool:
             or (scope is Scope.OWN_AREA and area_within(adoption.area.ars, actor.ars)))
 
 
-async def _open_solution(conn: asyncpg.Connection, solution_key: str) -> uuid.UUID:
+async def open_solution(conn: asyncpg.Connection, solution_key: str) -> uuid.UUID:
+    """The id of a solution that still takes adoptions (not retired)."""
     solution_id = await solutions.resolve_id(conn, solution_key)
     if solution_id is None:
         raise NotFound(f"no solution {solution_key}", field="id")
