@@ -16,7 +16,8 @@ from api.problems import EXCEPTION_HANDLERS, http_error_handler
 from api.routes import ROUTES
 from api.web import template_config
 from api.web.errors import for_people
-from efa_registry import __version__, db, migrate
+from efa_registry import __version__, db
+from efa_registry.db import migrate
 from efa_registry.errors import DatabaseNotReady
 from efa_registry.settings import Settings
 

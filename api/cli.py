@@ -9,7 +9,7 @@ import asyncio
 import structlog
 
 from efa_registry import cli as core
-from efa_registry import db, migrate
+from efa_registry.db import embedded, migrate
 from efa_registry.settings import Settings
 
 log = structlog.get_logger("api.cli")
@@ -20,7 +20,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
 
     from api.app import create_app
 
-    with db.database_url(settings) as dsn:
+    with embedded.database_url(settings) as dsn:
 
         async def prepare() -> None:
             applied = await migrate.migrate()

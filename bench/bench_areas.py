@@ -36,9 +36,10 @@ from bench.common import (
     postmaster_pid,
     server_stack,
 )
-from efa_registry import db, migrate
+from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.areas.gv100ad import import_gv100ad
+from efa_registry.db import embedded, migrate
 from efa_registry.log import configure_logging
 from efa_registry.seeding import seed
 from efa_registry.settings import Settings
@@ -107,8 +108,8 @@ def _quantile(run: dict, p: int) -> float:
 
 
 def _run(args: argparse.Namespace, tmp: Path) -> None:
-    embedded = db.EmbeddedPostgres(tmp, database="efa_bench")
-    dsn = embedded.start()
+    server = embedded.EmbeddedPostgres(tmp, database="efa_bench")
+    dsn = server.start()
     app = None
     try:
         print("migrating, seeding and importing the GV100AD edition …", flush=True)
@@ -120,7 +121,7 @@ def _run(args: argparse.Namespace, tmp: Path) -> None:
         app = Server("app", ["api.asgi:app"], env, tmp)
         app.wait_ready("/ready")
         scenarios = _scenarios(app.base, args.deep_pages)
-        roots = {"server": app.process.pid, "postgres": postmaster_pid(embedded.pgdata)}
+        roots = {"server": app.process.pid, "postgres": postmaster_pid(server.pgdata)}
         items = {}
         for _, path in scenarios:
             body = httpx.get(app.base + path, timeout=30).raise_for_status().json()
@@ -150,7 +151,7 @@ def _run(args: argparse.Namespace, tmp: Path) -> None:
     finally:
         if app is not None:
             app.stop()
-        embedded.stop()
+        server.stop()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,7 +42,7 @@ from bench.common import (
     postmaster_pid,
     server_stack,
 )
-from efa_registry import db
+from efa_registry.db import embedded
 from efa_registry.log import configure_logging
 from efa_registry.settings import Settings
 
@@ -195,8 +195,8 @@ def _conditions(args: argparse.Namespace) -> list[str]:
 
 
 def _run(args: argparse.Namespace, tmp: Path) -> None:
-    embedded = db.EmbeddedPostgres(tmp, database="efa_bench")
-    dsn = embedded.start()
+    server = embedded.EmbeddedPostgres(tmp, database="efa_bench")
+    dsn = server.start()
     servers: list[Server] = []
     try:
         print("loading the catalogue …", flush=True)
@@ -215,7 +215,7 @@ def _run(args: argparse.Namespace, tmp: Path) -> None:
         urls = {"ceil-a": f"{ceiling.base}/ceiling/solutions?{Q_A0}", "a": f"{app.base}/v1/solutions?{Q_A}",
                 "a0": f"{app.base}/v1/solutions?{Q_A0}", "c": f"{app.base}{page2}",
                 "ceil-b": f"{ceiling.base}/ceiling/solutions?{Q_B}", "b": f"{app.base}/v1/solutions?{Q_B}"}
-        postmaster = postmaster_pid(embedded.pgdata)
+        postmaster = postmaster_pid(server.pgdata)
         roots = {}
         for key in urls:
             server, idle = (ceiling, app) if key.startswith("ceil") else (app, ceiling)
@@ -227,7 +227,7 @@ def _run(args: argparse.Namespace, tmp: Path) -> None:
     finally:
         for server in servers:
             server.stop()
-        embedded.stop()
+        server.stop()
 
 
 def _profiles(args: argparse.Namespace, app: Server, urls: dict[str, str]) -> None:

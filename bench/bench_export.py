@@ -28,8 +28,9 @@ from pathlib import Path
 
 import httpx
 
-from efa_registry import db, migrate
+from efa_registry import db
 from efa_registry.areas.gv100ad import import_gv100ad
+from efa_registry.db import embedded, migrate
 from efa_registry.log import configure_logging
 from efa_registry.seeding import seed_laender, seed_themenfelder
 from efa_registry.settings import Settings
@@ -217,8 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     lines = ["| export | rows | seconds | first byte ms | rows/s | MB | MB/s | server RSS before MiB |"
              " server peak RSS MiB |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     with tempfile.TemporaryDirectory(prefix="efa-bench-export-") as tmp:
-        embedded = db.EmbeddedPostgres(tmp, database="efa_bench")
-        dsn = embedded.start()
+        server = embedded.EmbeddedPostgres(tmp, database="efa_bench")
+        dsn = server.start()
         server = None
         try:
             loop = asyncio.new_event_loop()
@@ -243,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             if server is not None:
                 server.stop()
-            embedded.stop()
+            server.stop()
     print("\n".join(lines))
     return 0
 

@@ -20,7 +20,8 @@ import time
 import httpx
 import msgspec
 
-from efa_registry import db, migrate
+from efa_registry import db
+from efa_registry.db import embedded, migrate
 from efa_registry.events import feed
 from efa_registry.events.model import FeedFilters
 from efa_registry.log import configure_logging
@@ -134,12 +135,12 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env({}, pool_min_size=1, pool_max_size=4, page_size_max=1000, log_level="warning")
     configure_logging(settings)
     with tempfile.TemporaryDirectory(prefix="efa-bench-pg-") as tmp:
-        embedded = db.EmbeddedPostgres(tmp, database="efa_bench")
-        dsn = embedded.start()
+        server = embedded.EmbeddedPostgres(tmp, database="efa_bench")
+        dsn = server.start()
         try:
             asyncio.run(run(dsn, settings, args))
         finally:
-            embedded.stop()
+            server.stop()
     return 0
 
 

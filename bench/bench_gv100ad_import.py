@@ -17,8 +17,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from efa_registry import db, migrate
+from efa_registry import db
 from efa_registry.areas.gv100ad import import_gv100ad, parse_gv100ad
+from efa_registry.db import embedded, migrate
 from efa_registry.log import configure_logging
 from efa_registry.settings import Settings
 
@@ -71,12 +72,12 @@ def main(argv: list[str] | None = None) -> int:
     records = len(parse_gv100ad(data).rows)
     parse_times = [_timed(lambda: parse_gv100ad(data)) for _ in range(args.runs)]
     with tempfile.TemporaryDirectory(prefix="efa-bench-pg-") as tmp:
-        embedded = db.EmbeddedPostgres(tmp, database="efa_bench")
-        dsn = embedded.start()
+        server = embedded.EmbeddedPostgres(tmp, database="efa_bench")
+        dsn = server.start()
         try:
             times = asyncio.run(_imports(dsn, settings, args.file, args.runs))
         finally:
-            embedded.stop()
+            server.stop()
     print(f"GV100AD import benchmark: {args.file.name}, {records} records, {args.runs} runs")
     print(_spread("parse only", parse_times))
     for label, seconds in times.items():

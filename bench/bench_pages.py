@@ -26,10 +26,11 @@ from collections.abc import Iterable
 import httpx
 
 from bench.bench_rollout import GV100AD, Stats, build_dataset
-from efa_registry import db, migrate
+from efa_registry import db
 from efa_registry.access import tokens
 from efa_registry.access.model import Actor
 from efa_registry.areas.gv100ad import import_gv100ad
+from efa_registry.db import embedded, migrate
 from efa_registry.log import configure_logging
 from efa_registry.rollout import refresh as rollout
 from efa_registry.settings import Settings
@@ -191,12 +192,12 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings)
     print(f"page benchmark: {args.solutions} solutions, {args.adoptions:,} adoptions, {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory(prefix="efa-bench-pages-") as tmp:
-        embedded = db.EmbeddedPostgres(args.keep or tmp, database="efa_bench")
-        dsn = embedded.start()
+        server = embedded.EmbeddedPostgres(args.keep or tmp, database="efa_bench")
+        dsn = server.start()
         try:
             slow = asyncio.run(bench(dsn, settings, args))
         finally:
-            embedded.stop()
+            server.stop()
     print("every page within budget" if not slow else f"{slow} page(s) over budget")
     return 0
 

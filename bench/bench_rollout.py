@@ -27,8 +27,9 @@ from pathlib import Path
 
 import httpx
 
-from efa_registry import db, migrate
+from efa_registry import db
 from efa_registry.areas.gv100ad import import_gv100ad
+from efa_registry.db import embedded, migrate
 from efa_registry.log import configure_logging
 from efa_registry.rollout import repository, service
 from efa_registry.rollout.model import MatrixFilter
@@ -467,12 +468,12 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings)
     print(f"rollout benchmark: {args.solutions} solutions, {args.adoptions:,} adoptions, {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory(prefix="efa-bench-rollout-") as tmp:
-        embedded = db.EmbeddedPostgres(tmp, database="efa_bench")
-        dsn = embedded.start()
+        server = embedded.EmbeddedPostgres(tmp, database="efa_bench")
+        dsn = server.start()
         try:
             asyncio.run(_bench(dsn, settings, args))
         finally:
-            embedded.stop()
+            server.stop()
     return 0
 
 

@@ -19,8 +19,9 @@ import time
 
 import httpx
 
-from efa_registry import db, migrate
+from efa_registry import db
 from efa_registry.access.model import Actor
+from efa_registry.db import embedded, migrate
 from efa_registry.log import configure_logging
 from efa_registry.settings import Settings
 from efa_registry.webhooks import service
@@ -118,12 +119,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         port = int(receiver.stdout.readline())
         with tempfile.TemporaryDirectory(prefix="efa-bench-pg-") as tmp:
-            embedded = db.EmbeddedPostgres(tmp, database="efa_bench")
-            dsn = embedded.start()
+            server = embedded.EmbeddedPostgres(tmp, database="efa_bench")
+            dsn = server.start()
             try:
                 asyncio.run(run(dsn, settings, args, port))
             finally:
-                embedded.stop()
+                server.stop()
     finally:
         receiver.terminate()
         receiver.wait()

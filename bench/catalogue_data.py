@@ -14,15 +14,16 @@ import random
 import time
 
 from bench.common import DATA
-from efa_registry import db, migrate
+from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.areas.gv100ad import import_gv100ad
+from efa_registry.db import migrate
+from efa_registry.kit.slugs import slugify
 from efa_registry.organisations.model import OrganisationCreate
 from efa_registry.organisations.service import create_organisation
 from efa_registry.ozg.catalogue_import import import_leika, import_ozg_leistungen
 from efa_registry.seeding import seed
 from efa_registry.settings import Settings
-from efa_registry.slugs import slugify
 from efa_registry.solutions.model import InterfaceCreate, SolutionCreate
 from efa_registry.solutions.service import create_interface, create_solution
 

@@ -11,9 +11,10 @@ from typing import Any
 
 import structlog
 
-from efa_registry import db, migrate
+from efa_registry import db
+from efa_registry.db import embedded, migrate
 from efa_registry.errors import DomainError
-from efa_registry.importing import ImportSummary, Progress, no_progress
+from efa_registry.kit.importing import ImportSummary, Progress, no_progress
 from efa_registry.log import configure_logging
 from efa_registry.settings import Settings
 
@@ -44,7 +45,7 @@ async def with_database(settings: Settings, dsn: str, work: Callable[[], Awaitab
 
 
 def run_in_database(settings: Settings, work: Callable[[], Awaitable[Any]]) -> Any:
-    with db.database_url(settings) as dsn:
+    with embedded.database_url(settings) as dsn:
         return asyncio.run(with_database(settings, dsn, work))
 
 
@@ -154,7 +155,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_export(settings: Settings, args: argparse.Namespace) -> None:
-    from efa_registry.backup import export_dir
+    from efa_registry.transfer.backup import export_dir
 
     async def work():
         await migrate.migrate()
@@ -164,7 +165,7 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_restore(settings: Settings, args: argparse.Namespace) -> None:
-    from efa_registry.backup import restore_dir
+    from efa_registry.transfer.backup import restore_dir
 
     async def work():
         await migrate.migrate()

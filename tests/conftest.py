@@ -13,7 +13,8 @@ import asyncpg
 import httpx
 import pytest
 
-from efa_registry import db, migrate
+from efa_registry import db
+from efa_registry.db import embedded, migrate
 from efa_registry.settings import Settings
 
 pytest_plugins = ["tests.reference_fixtures"]
@@ -45,14 +46,14 @@ def database_dsn() -> Iterator[str]:
         yield url
         return
     with tempfile.TemporaryDirectory(prefix="efa-test-pg-") as tmp:
-        embedded = db.EmbeddedPostgres(tmp, database="efa_test")
+        server = embedded.EmbeddedPostgres(tmp, database="efa_test")
         try:
-            dsn = embedded.start()
+            dsn = server.start()
             # A throw-away test server need not survive a crash: skip the disk flushes.
             asyncio.run(_no_durability(dsn))
             yield dsn
         finally:
-            embedded.stop()
+            server.stop()
 
 
 async def _no_durability(dsn: str) -> None:

@@ -12,7 +12,7 @@ from litestar.response.base import ASGIResponse
 from litestar.types import Receive, Scope, Send
 
 from api.auth import Caller
-from efa_registry import exports
+from efa_registry.transfer import exports
 
 # Litestar appends "; charset=utf-8" to text/* types itself.
 MEDIA_TYPES = {"ndjson": "application/x-ndjson; charset=utf-8", "csv": "text/csv; header=present"}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import msgspec
 from litestar import Controller, Response, get
 
-from efa_registry import db, migrate
+from efa_registry import db
+from efa_registry.db import migrate
 
 
 class Health(msgspec.Struct):

@@ -15,7 +15,7 @@ from api.auth import Caller
 from api.schemas import WireOut
 from efa_registry.access import tokens
 from efa_registry.access.policy import authorize
-from efa_registry.commands import Command
+from efa_registry.kit.commands import Command
 from efa_registry.types import Ars, Role
 
 

@@ -20,7 +20,7 @@ from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.adoptions.bulk import BulkItem, apply
 from efa_registry.errors import DomainError, ImportFailed
-from efa_registry.importing import ImportSummary, Progress, no_progress
+from efa_registry.kit.importing import ImportSummary, Progress, no_progress
 from efa_registry.solutions import repository as solutions
 from efa_registry.types import ARS_PATTERN, AdoptionStatus, values
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from efa_registry.commands import Command
+from efa_registry.kit.commands import Command
 from efa_registry.types import AdoptionStatus, Ars
 
 Note = Annotated[str, Meta(max_length=2000)]

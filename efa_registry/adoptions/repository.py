@@ -8,8 +8,8 @@ from collections.abc import Sequence
 import asyncpg
 
 from efa_registry.adoptions.model import Adoption, AreaRef, SolutionRef, TransitionRecord
-from efa_registry.paging import Page, decode_cursor, encode_cursor
-from efa_registry.sql import Params
+from efa_registry.kit.paging import Page, decode_cursor, encode_cursor
+from efa_registry.kit.sql import Params
 
 SELECT = """
 SELECT a.id, a.status, a.paused_from, a.planned_live_on, a.live_since, a.note, a.version, a.created_at,

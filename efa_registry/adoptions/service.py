@@ -10,15 +10,16 @@ import asyncpg
 import msgspec
 import structlog
 
-from efa_registry import db, idempotency
+from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.access.policy import Scope, area_within, authorize
 from efa_registry.adoptions import repository, rules
 from efa_registry.adoptions.model import Adoption, AdoptionPatch, AreaAdoption, Subscribe
 from efa_registry.errors import Conflict, Forbidden, InvalidInput, InvalidReference, NotFound, Unauthenticated
 from efa_registry.events.recorder import record
-from efa_registry.paging import Page
-from efa_registry.patching import check_version
+from efa_registry.kit import idempotency
+from efa_registry.kit.paging import Page
+from efa_registry.kit.patching import check_version
 from efa_registry.rollout import refresh as rollout
 from efa_registry.solutions import repository as solutions
 

@@ -29,7 +29,7 @@ from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.errors import ImportFailed
 from efa_registry.events import recorder
-from efa_registry.importing import ImportSummary, Progress, no_progress
+from efa_registry.kit.importing import ImportSummary, Progress, no_progress
 from efa_registry.types import AREA_LEVELS, AreaLevel
 
 log = structlog.get_logger(__name__)

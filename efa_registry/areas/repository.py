@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 
 from efa_registry.areas.model import Area, AreaFilter, LandSummary
-from efa_registry.paging import Page, decode_cursor, encode_cursor
+from efa_registry.kit.paging import Page, decode_cursor, encode_cursor
 
 AREA_COLUMNS = (
     "ars, ags, name, level, textkennzeichen, parent, land, iso_code, seat, population, area_ha,"

@@ -6,7 +6,7 @@ from efa_registry import db
 from efa_registry.areas import repository
 from efa_registry.areas.model import Area, AreaFilter, LandSummary
 from efa_registry.errors import NotFound
-from efa_registry.paging import Page
+from efa_registry.kit.paging import Page
 
 
 async def get_area(key: str) -> Area:

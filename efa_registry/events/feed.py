@@ -30,8 +30,8 @@ import msgspec
 from efa_registry import db
 from efa_registry.errors import InvalidParameter
 from efa_registry.events.model import CONTACT_KEYS, PRIVATE_ENTITY_TYPES, Audience, Event, FeedFilters
-from efa_registry.paging import encode_cursor
-from efa_registry.sql import Params
+from efa_registry.kit.paging import encode_cursor
+from efa_registry.kit.sql import Params
 
 MAX_WAIT_SECONDS = 30
 POLL_SECONDS = 0.2

@@ -9,7 +9,7 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from efa_registry.commands import Command
+from efa_registry.kit.commands import Command
 from efa_registry.types import Ars, HttpsUrl, OrganisationKind, Slug
 
 Name = Annotated[str, Meta(min_length=2, max_length=300)]

@@ -7,8 +7,8 @@ from typing import Any
 
 import asyncpg
 
+from efa_registry.kit.paging import Page, decode_cursor, encode_cursor
 from efa_registry.organisations.model import Organisation
-from efa_registry.paging import Page, decode_cursor, encode_cursor
 
 SELECT = """
 SELECT o.id, o.slug, o.kind, o.name, o.area, a.name AS area_name, a.land, o.website, o.contact_name,

@@ -7,16 +7,17 @@ import uuid
 import msgspec
 import structlog
 
-from efa_registry import db, sql
+from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.access.policy import authorize
 from efa_registry.errors import NotFound
 from efa_registry.events.recorder import record
+from efa_registry.kit import sql
+from efa_registry.kit.paging import Page
+from efa_registry.kit.patching import changes, check_version
+from efa_registry.kit.slugs import slugify
 from efa_registry.organisations import repository
 from efa_registry.organisations.model import REQUIRED, Organisation, OrganisationCreate, OrganisationPatch
-from efa_registry.paging import Page
-from efa_registry.patching import changes, check_version
-from efa_registry.slugs import slugify
 
 log = structlog.get_logger(__name__)
 

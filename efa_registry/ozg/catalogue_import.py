@@ -22,7 +22,7 @@ from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.errors import ImportFailed
 from efa_registry.events import recorder
-from efa_registry.importing import ImportSummary, Progress, no_progress
+from efa_registry.kit.importing import ImportSummary, Progress, no_progress
 from efa_registry.ozg.catalogue_csv import Catalogue, LeikaFile, LeikaValues, decode, parse_leika, parse_ozg_leistungen
 
 log = structlog.get_logger(__name__)

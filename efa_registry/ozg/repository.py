@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncpg
 
+from efa_registry.kit.paging import Page, decode_cursor, encode_cursor
 from efa_registry.ozg.model import LeikaEntry, OzgFilter, OzgLeistung, Themenfeld
-from efa_registry.paging import Page, decode_cursor, encode_cursor
 
 LEISTUNG_SELECT = """
 SELECT o.ozg_id, o.name, o.themenfeld, t.name AS themenfeld_name, o.execution_level,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from efa_registry import db
 from efa_registry.errors import NotFound
+from efa_registry.kit.paging import Page
 from efa_registry.ozg import repository
 from efa_registry.ozg.model import LeikaEntry, OzgFilter, OzgLeistung, Themenfeld
-from efa_registry.paging import Page
 
 
 async def list_themenfelder() -> list[Themenfeld]:

@@ -8,11 +8,11 @@ from collections.abc import Sequence
 
 import asyncpg
 
+from efa_registry.kit.sql import Params
 from efa_registry.organisations.repository import key_condition
 from efa_registry.rollout import rules
 from efa_registry.rollout.model import Cell, LandRef, MatrixFilter, OzgRef, SolutionRef
 from efa_registry.rollout.repository import FIGURES, to_cell
-from efa_registry.sql import Params
 
 STORED = ", ".join(f"r.{f}" for f in FIGURES)
 LAND_COLUMNS = "l.ars AS land, l.iso_code, l.name AS land_name"

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 
 import asyncpg
 
+from efa_registry.kit.sql import Params
 from efa_registry.rollout import rules
 from efa_registry.rollout.model import Cell
-from efa_registry.sql import Params
 
 FIGURES = tuple(Cell.__struct_fields__)
 STATUS_COUNTS = ", ".join(f"count(*) FILTER (WHERE status = '{s}')::int AS {s}" for s in rules.STATUSES)

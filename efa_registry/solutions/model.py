@@ -9,7 +9,7 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from efa_registry.commands import Command
+from efa_registry.kit.commands import Command
 from efa_registry.organisations.model import Email, PersonName
 from efa_registry.types import (
     HttpsUrl,

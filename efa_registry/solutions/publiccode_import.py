@@ -11,7 +11,7 @@ from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.access.policy import authorize
 from efa_registry.errors import AlreadyExists, InvalidInput, InvalidReference
-from efa_registry.slugs import slugify
+from efa_registry.kit.slugs import slugify
 from efa_registry.solutions import repository, service
 from efa_registry.solutions.model import Solution, SolutionCreate, SolutionPatch
 from efa_registry.solutions.publiccode import EXTENSION

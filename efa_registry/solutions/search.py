@@ -14,8 +14,8 @@ from typing import Literal
 import asyncpg
 import msgspec
 
-from efa_registry.paging import decode_cursor, encode_cursor
-from efa_registry.sql import Params
+from efa_registry.kit.paging import decode_cursor, encode_cursor
+from efa_registry.kit.sql import Params
 from efa_registry.types import InterfaceKind, ReuseRoute, SolutionStatus
 
 Sort = Literal["relevance", "name", "updated"]

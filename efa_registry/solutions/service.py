@@ -10,15 +10,16 @@ import asyncpg
 import msgspec
 import structlog
 
-from efa_registry import db, idempotency, sql
+from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.access.policy import authorize
 from efa_registry.errors import InvalidReference, NotFound
 from efa_registry.events.recorder import record
-from efa_registry.paging import Page
-from efa_registry.patching import changes, check_version, diff
+from efa_registry.kit import idempotency, sql
+from efa_registry.kit.paging import Page
+from efa_registry.kit.patching import changes, check_version, diff
+from efa_registry.kit.slugs import slugify
 from efa_registry.rollout import refresh as rollout
-from efa_registry.slugs import slugify
 from efa_registry.solutions import repository, rules, search
 from efa_registry.solutions.model import (
     CONTACT_FIELDS,

@@ -15,8 +15,8 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from efa_registry.commands import Command
 from efa_registry.events.model import PRIVATE_ENTITY_TYPES, FeedFilters
+from efa_registry.kit.commands import Command
 from efa_registry.types import DeliveryStatus, EntityType, LandCode, values
 
 _TYPES = "|".join(values(EntityType))

@@ -17,15 +17,16 @@ import asyncpg
 import msgspec
 import structlog
 
-from efa_registry import db, idempotency, sql
+from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.access.policy import authorize
 from efa_registry.errors import InvalidInput, InvalidParameter, NotFound
 from efa_registry.events.feed import current_cursor
 from efa_registry.events.model import audience_of
 from efa_registry.events.recorder import record
-from efa_registry.paging import Page, decode_cursor, encode_cursor
-from efa_registry.patching import changes, check_version
+from efa_registry.kit import idempotency, sql
+from efa_registry.kit.paging import Page, decode_cursor, encode_cursor
+from efa_registry.kit.patching import changes, check_version
 from efa_registry.webhooks import ssrf
 from efa_registry.webhooks.model import Delivery, Webhook, WebhookCreate, WebhookFilters, WebhookPatch, private_patterns
 

@@ -12,8 +12,9 @@ import httpx
 import pytest
 
 from api.exports.controller import ExportController
-from efa_registry import db, exports
+from efa_registry import db
 from efa_registry.events.feed import read_events
+from efa_registry.transfer import exports
 from tests.api.contract import assert_problem
 
 SOLUTION = {"name": "Elterngeld digital", "provider": "land-nrw", "ozgIds": ["10000"], "status": "available",

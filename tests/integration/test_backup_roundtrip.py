@@ -11,9 +11,10 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from efa_registry import backup, db
+from efa_registry import db
 from efa_registry.errors import Conflict, InvalidInput
 from efa_registry.events.feed import read_events
+from efa_registry.transfer import backup
 
 GETS = ["/v1/solutions", "/v1/solutions?status=available,pilot&facets=status",
         "/v1/solutions/wohngeld-digital", "/v1/solutions/wohngeld-digital/history",

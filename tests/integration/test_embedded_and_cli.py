@@ -15,7 +15,7 @@ import httpx
 import psutil
 import pytest
 
-from efa_registry.db import EmbeddedPostgres
+from efa_registry.db.embedded import EmbeddedPostgres
 from tests.conftest import FIXTURES, require_demo_data
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

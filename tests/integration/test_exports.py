@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from efa_registry import db, exports
+from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.adoptions.model import Subscribe
 from efa_registry.adoptions.service import subscribe
@@ -17,6 +17,7 @@ from efa_registry.errors import NotFound
 from efa_registry.events.feed import read_events
 from efa_registry.solutions.model import InterfaceCreate, SolutionCreate
 from efa_registry.solutions.service import create_interface, create_solution
+from efa_registry.transfer import exports
 
 CURATOR = Actor.system("test")
 DESCRIPTION = 'Antrag, "Nachweise" und Bescheid;\nalles digital – Ümlaute inklusive'

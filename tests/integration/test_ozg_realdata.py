@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from efa_registry import db
-from efa_registry.importing import ImportSummary
+from efa_registry.kit.importing import ImportSummary
 from efa_registry.ozg import repository
 from efa_registry.ozg.catalogue_import import import_leika, import_ozg_leistungen
 from efa_registry.seeding import seed

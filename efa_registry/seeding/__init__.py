@@ -1,6 +1,6 @@
 """The seed: reference facts every registry needs (the 16 Länder with their ISO 3166-2 codes,
 the 14 Themenfelder), and on request a small, labelled demo set of real areas and catalogue
-entries (areas, OZG-Leistungen, and through efa_registry.demo organisations, solutions and
+entries (areas, OZG-Leistungen, and through efa_registry.seeding.demo organisations, solutions and
 adoptions). Idempotent: a second run changes nothing and records no event.
 
 The files live in the ``seed`` package (package data), see ``seed/demo/README.md``.
@@ -20,7 +20,7 @@ import seed as seed_package
 from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.events import recorder
-from efa_registry.importing import ImportSummary
+from efa_registry.kit.importing import ImportSummary
 from efa_registry.settings import default_reference_dir
 
 log = structlog.get_logger(__name__)
@@ -146,7 +146,7 @@ async def seed(
     summary = ImportSummary(source="seed with demo" if demo else "seed")
     await _seed_reference(actor, summary)
     if demo:
-        from efa_registry.demo import demo_sources, seed_demo_catalogue
+        from efa_registry.seeding.demo import demo_sources, seed_demo_catalogue
 
         reference_dir = Path(reference_dir or default_reference_dir())
         sources = demo_sources(SEED_DIR, reference_dir)

@@ -16,4 +16,4 @@ class RegistryEngine(PostgresEngine):
 
 DB = RegistryEngine(config={}, log_queries=False)
 
-APP_REGISTRY = AppRegistry(apps=["efa_registry.piccolo_app"])
+APP_REGISTRY = AppRegistry(apps=["efa_registry.db.piccolo_app"])

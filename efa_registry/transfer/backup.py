@@ -31,10 +31,11 @@ import asyncpg
 import msgspec
 import structlog
 
-from efa_registry import db, migrate
+from efa_registry import db
+from efa_registry.db import migrate
 from efa_registry.errors import Conflict, InvalidInput
 from efa_registry.events.feed import current_cursor
-from efa_registry.importing import Progress, no_progress
+from efa_registry.kit.importing import Progress, no_progress
 
 log = structlog.get_logger(__name__)
 

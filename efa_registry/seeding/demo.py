@@ -22,7 +22,7 @@ import structlog
 from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.adoptions.bulk import BulkItem, apply, units_in
-from efa_registry.importing import ImportSummary
+from efa_registry.kit.importing import ImportSummary
 from efa_registry.organisations.model import OrganisationCreate
 from efa_registry.organisations.service import create_organisation
 from efa_registry.solutions.model import InterfaceCreate, SolutionCreate

@@ -1,0 +1,1 @@
+"""Bulk transfer: streamed exports of one snapshot, and backup/restore of the whole registry."""
