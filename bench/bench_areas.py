@@ -43,6 +43,7 @@ from efa_registry.db import embedded, migrate
 from efa_registry.log import configure_logging
 from efa_registry.seeding import seed
 from efa_registry.settings import Settings
+from seed import SEED_DIR
 
 GV100AD = DATA / "gv100ad" / "GV100AD_30112025.txt"
 ACTOR = Actor.system("bench")
@@ -54,7 +55,7 @@ async def _prepare(dsn: str) -> tuple[float, str, dict[str, int]]:
     await db.connect(dsn, Settings.from_env({}, pool_min_size=1, pool_max_size=2, log_level="warning"))
     try:
         await migrate.migrate()
-        await seed(actor=ACTOR)
+        await seed(SEED_DIR, official=False, actor=ACTOR)
         started = time.perf_counter()
         summary = await import_gv100ad(GV100AD, actor=ACTOR)
         seconds = time.perf_counter() - started

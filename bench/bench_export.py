@@ -32,8 +32,9 @@ from efa_registry import db
 from efa_registry.areas.gv100ad import import_gv100ad
 from efa_registry.db import embedded, migrate
 from efa_registry.log import configure_logging
-from efa_registry.seeding import seed_laender, seed_themenfelder
+from efa_registry.seeding.reference import seed_laender, seed_themenfelder
 from efa_registry.settings import Settings
+from seed import SEED_DIR
 
 REPO = Path(__file__).resolve().parent.parent
 GV100AD = REPO.parent / "shared" / "data" / "gv100ad" / "GV100AD_30112025.txt"
@@ -59,8 +60,8 @@ def app_factory():
 
 
 async def load_catalogue(conn, solutions: int) -> tuple[list[uuid.UUID], list[uuid.UUID], list[str]]:
-    await seed_laender(conn)
-    await seed_themenfelder(conn)
+    await seed_laender(conn, SEED_DIR)
+    await seed_themenfelder(conn, SEED_DIR)
     themen = [r[0] for r in await conn.fetch("SELECT key FROM themenfeld ORDER BY position")]
     await conn.executemany("INSERT INTO ozg_leistung (ozg_id, name, themenfeld) VALUES ($1, $2, $3)",
                            [(str(10000 + i), f"Leistung {i}", themen[i % len(themen)]) for i in range(100)])

@@ -33,8 +33,9 @@ from efa_registry.db import embedded, migrate
 from efa_registry.log import configure_logging
 from efa_registry.rollout import repository, service
 from efa_registry.rollout.model import MatrixFilter
-from efa_registry.seeding import seed_laender, seed_themenfelder
+from efa_registry.seeding.reference import seed_laender, seed_themenfelder
 from efa_registry.settings import Settings
+from seed import SEED_DIR
 
 REPO = Path(__file__).resolve().parent.parent
 GV100AD = REPO.parent / "shared" / "data" / "gv100ad" / "GV100AD_30112025.txt"
@@ -102,8 +103,8 @@ def _areas_for(rng: random.Random, level: str, n: int, areas: dict[str, list[str
 
 
 async def build_dataset(conn, rng: random.Random, *, solutions: int, adoptions: int, ozg: int = 100) -> int:
-    await seed_laender(conn)
-    await seed_themenfelder(conn)
+    await seed_laender(conn, SEED_DIR)
+    await seed_themenfelder(conn, SEED_DIR)
     themen = [r[0] for r in await conn.fetch("SELECT key FROM themenfeld ORDER BY position")]
     execution = [None] * 6 + ["gemeinde", "gemeinde", "kreis", "land"]
     await conn.executemany(

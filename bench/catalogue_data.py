@@ -26,6 +26,7 @@ from efa_registry.seeding import seed
 from efa_registry.settings import Settings
 from efa_registry.solutions.model import InterfaceCreate, SolutionCreate
 from efa_registry.solutions.service import create_interface, create_solution
+from seed import SEED_DIR
 
 FILES = {"gv100ad": DATA / "gv100ad" / "GV100AD_30112025.txt", "ozg": DATA / "ozg" / "ozg_leistungen.csv",
          "leika": DATA / "ozg" / "leika_ozg_zuordnung.csv"}
@@ -181,7 +182,7 @@ async def load_database(dsn: str) -> tuple[dict[str, int], float]:
     await db.connect(dsn, Settings.from_env({}, pool_min_size=1, pool_max_size=6, log_level="warning"))
     try:
         await migrate.migrate()
-        await seed(actor=ACTOR)
+        await seed(SEED_DIR, official=False, actor=ACTOR)
         await import_gv100ad(FILES["gv100ad"], actor=ACTOR)
         await import_ozg_leistungen(FILES["ozg"], actor=ACTOR)
         await import_leika(FILES["leika"], actor=ACTOR)

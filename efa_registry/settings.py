@@ -6,8 +6,8 @@ Every field is documented with its variable and default; ``efa-registry settings
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Annotated, Literal, get_args, get_type_hints
 
 import msgspec
@@ -19,9 +19,20 @@ def _default_data_dir() -> str:
     return platformdirs.user_data_dir("efa-registry", appauthor=False)
 
 
-def default_reference_dir() -> str:
-    """``../shared/data`` beside the checkout, where the official files live in development."""
-    return str(Path(__file__).resolve().parents[2] / "shared" / "data")
+class InvalidSettings(SystemExit):
+    """A setting has a value it cannot take (the CLI exits with code 3)."""
+
+    code = 3
+
+
+def mask(name: str, value: object) -> str:
+    """A setting's value for display: passwords in a DSN and secrets replaced by ****."""
+    text = "" if value is None else str(value)
+    if name == "database_url" and text:
+        return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1****@", text)
+    if any(word in name for word in ("secret", "password", "token", "key")) and text:
+        return "****"
+    return text
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -37,11 +48,6 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         Meta(description="EFA_DATA_DIR — where the embedded PostgreSQL keeps its data. "
              "Default: the per-user data dir (e.g. ~/.local/share/efa-registry)."),
     ] = msgspec.field(default_factory=_default_data_dir)
-    reference_data_dir: Annotated[
-        str,
-        Meta(description="EFA_REFERENCE_DATA_DIR — directory with the official files (gv100ad/…, ozg/…) the demo "
-             "is cut from. Default: ../shared/data beside the checkout."),
-    ] = msgspec.field(default_factory=default_reference_dir)
     host: Annotated[str, Meta(description="EFA_HOST — address `serve` binds to. Default 127.0.0.1.")] = "127.0.0.1"
     port: Annotated[int, Meta(ge=1, le=65535, description="EFA_PORT — port `serve` listens on. Default 8000.")] = 8000
     log_format: Annotated[
@@ -74,18 +80,35 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-        """Read ``EFA_<FIELD>`` variables; ``overrides`` win over the environment."""
-        environ = os.environ if environ is None else environ
-        raw: dict[str, object] = {}
-        for name in cls.__struct_fields__:
-            value = environ.get(f"EFA_{name.upper()}")
-            if value not in (None, ""):
-                raw[name] = value
-        raw.update({k: v for k, v in overrides.items() if v is not None})
+        """Read ``EFA_<FIELD>`` variables; ``overrides`` (command-line flags) win over them."""
+        raw, _ = cls._raw(environ, overrides)
         try:
             return msgspec.convert(raw, cls, strict=False)
         except msgspec.ValidationError as exc:
-            raise SystemExit(f"invalid configuration: {exc} (see `efa-registry settings`)") from exc
+            raise InvalidSettings(f"invalid configuration: {exc} (see `efa-registry settings`)") from exc
+
+    @classmethod
+    def _raw(cls, environ: Mapping[str, str] | None, overrides: Mapping[str, object]
+             ) -> tuple[dict[str, object], dict[str, str]]:
+        environ = os.environ if environ is None else environ
+        raw: dict[str, object] = {}
+        sources: dict[str, str] = {}
+        for name in cls.__struct_fields__:
+            value = environ.get(f"EFA_{name.upper()}")
+            if value not in (None, ""):
+                raw[name], sources[name] = value, "environment"
+        for name, value in overrides.items():
+            if value is not None:
+                raw[name], sources[name] = value, "command line"
+        return raw, sources
+
+    @classmethod
+    def explain(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> list[tuple[str, str, str]]:
+        """(variable, value with secrets masked, where it came from) for every field."""
+        settings = cls.from_env(environ, **overrides)
+        _, sources = cls._raw(environ, overrides)
+        return [(f"EFA_{name.upper()}", mask(name, getattr(settings, name)), sources.get(name, "default"))
+                for name in cls.__struct_fields__]
 
     @classmethod
     def describe(cls) -> list[tuple[str, str]]:

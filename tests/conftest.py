@@ -4,7 +4,10 @@ EFA_TEST_DATABASE_URL is set), schema built by the migrations, tables truncated 
 from __future__ import annotations
 
 import asyncio
+import atexit
+import gzip
 import os
+import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -16,27 +19,29 @@ import pytest
 from efa_registry import db
 from efa_registry.db import embedded, migrate
 from efa_registry.settings import Settings
+from seed import SEED_DIR
 
 pytest_plugins = ["tests.reference_fixtures"]
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED_DATA = REPO.parent / "shared" / "data"
-GV100AD_REAL = SHARED_DATA / "gv100ad" / "GV100AD_30112025.txt"
-OZG_REAL = SHARED_DATA / "ozg"
+SHIPPED = SEED_DIR / "reference"
 
 
-def require_real_data(path: Path) -> Path:
-    """Skip (with the reason) when the reference data beside the checkout is absent."""
-    if not path.exists():
-        pytest.skip(f"reference data not found at {path} (expected ../shared/data beside the checkout)")
-    return path
+def _unpacked(name: str) -> Path:
+    """A shipped reference file, decompressed once per test run (importers read plain files)."""
+    target = Path(tempfile.gettempdir()) / f"efa-shipped-{os.getpid()}" / name.removesuffix(".gz")
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(gzip.decompress((SHIPPED / name).read_bytes()))
+        atexit.register(shutil.rmtree, target.parent, ignore_errors=True)
+    return target
 
 
-def require_demo_data() -> None:
-    """The demo is cut from the official files in ../shared/data: skip (with the reason) without them."""
-    for path in (GV100AD_REAL, OZG_REAL / "ozg_leistungen.csv", OZG_REAL / "leika_ozg_zuordnung.csv"):
-        require_real_data(path)
+# The official editions the package ships (seed/reference): every test runs on a plain clone.
+GV100AD_REAL = _unpacked("GV100AD_30112025.txt.gz")
+OZG_REAL = _unpacked("ozg_leistungen.csv.gz").parent
+_unpacked("leika_ozg_zuordnung.csv.gz")
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ import msgspec
 
 from api.web.texts import prozent, zahl
 from efa_registry.seeding import read_seed_csv
+from seed import SEED_DIR
 
 # Land key → (column, row) on a 5 × 5 grid, north at the top.
 GRID: dict[str, tuple[int, int]] = {
@@ -73,7 +74,7 @@ class LandName(msgspec.Struct, frozen=True):
 def land_names() -> dict[str, LandName]:
     """The 16 Länder as the seed knows them (the reference facts the database is loaded from)."""
     return {r["ars"]: LandName(r["ars"], r["iso_code"].removeprefix("DE-"), r["name"])
-            for r in read_seed_csv("laender.csv")}
+            for r in read_seed_csv(SEED_DIR, "laender.csv")}
 
 
 class Tile(msgspec.Struct, frozen=True, kw_only=True):

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import contextlib
 import datetime as dt
 import functools
+import hashlib
 import os
 import re
 import time
@@ -30,6 +32,8 @@ from efa_registry.access.model import Actor
 from efa_registry.errors import ImportFailed
 from efa_registry.events import recorder
 from efa_registry.kit.importing import ImportSummary, Progress, no_progress
+from efa_registry.sources.model import Origin
+from efa_registry.sources.repository import record_source
 from efa_registry.types import AREA_LEVELS, AreaLevel
 
 log = structlog.get_logger(__name__)
@@ -226,6 +230,17 @@ def _resolve(parsed: list[_Parsed]) -> tuple[list[AreaRow], list[tuple[int, str]
     return rows, errors
 
 
+def parse_gebietsstand(data: bytes) -> dt.date:
+    """The edition's Gebietsstand, read without parsing the records (the newest date they carry)."""
+    dates = set()
+    for line in _lines(decode(data)):
+        with contextlib.suppress(ValueError):
+            dates.add(_gebietsstand(line[2:10]))
+    if not dates:
+        raise ImportFailed("no GV100AD record with a Gebietsstand", errors=[(0, "no record")])
+    return max(dates)
+
+
 def parse_gv100ad(data: bytes) -> Gv100ad:
     """Parse a whole GV100AD file; every malformed line is reported in one ImportFailed."""
     parsed: list[_Parsed] = []
@@ -332,6 +347,7 @@ async def import_gv100ad(
     *,
     actor: Actor | None = None,
     progress: Progress = no_progress,
+    origin: Origin = "import",
 ) -> ImportSummary:
     """Load a GV100AD edition (a path or the file's bytes): all or nothing, idempotent.
 
@@ -346,6 +362,8 @@ async def import_gv100ad(
     async with db.transaction() as conn:
         written = await _write(conn, edition.rows, progress)
         summary = _summary(label, edition, written)
+        await record_source(conn, "gv100ad", edition=edition.gebietsstand.isoformat(),
+                            sha256=hashlib.sha256(data).hexdigest(), origin=origin)
         if summary.created or summary.updated or written["retired"]:
             await recorder.record(
                 conn, actor=actor or Actor.system("import:gv100ad"), entity_type="area",

@@ -27,14 +27,24 @@ class ImportSummary(msgspec.Struct, kw_only=True):
     edition: str | None = None
     seconds: float = 0.0
 
+    def merge(self, part: ImportSummary) -> None:
+        """Add ``part``'s counts (a seed runs several imports); a kind counted twice keeps the larger."""
+        for kind, n in part.counts.items():
+            self.counts[kind] = max(n, self.counts.get(kind, 0))
+        self.created += part.created
+        self.updated += part.updated
+        self.unchanged += part.unchanged
+        self.skipped += [(line, f"{part.source}: {why}") for line, why in part.skipped]
+        self.edition = self.edition or part.edition
+
     def lines(self) -> list[str]:
-        out = [f"{self.source}: {self.created} created, {self.updated} updated, "
-               f"{self.unchanged} unchanged in {self.seconds:.2f} s"
-               + (f" (edition {self.edition})" if self.edition else "")]
+        out = [f"{self.source}: {self.created} neu, {self.updated} geändert, "
+               f"{self.unchanged} unverändert in {self.seconds:.2f} s".replace(".", ",")
+               + (f" (Stand {self.edition})" if self.edition else "")]
         out += [f"  {kind}: {n}" for kind, n in sorted(self.counts.items())]
         if self.skipped:
-            out.append(f"  {len(self.skipped)} rows skipped:")
-            out += [f"    line {n}: {why}" for n, why in self.skipped[:20]]
+            out.append(f"  {len(self.skipped)} Zeilen übersprungen:")
+            out += [f"    Zeile {n}: {why}" for n, why in self.skipped[:20]]
             if len(self.skipped) > 20:
-                out.append(f"    … and {len(self.skipped) - 20} more")
+                out.append(f"    … und {len(self.skipped) - 20} weitere")
         return out

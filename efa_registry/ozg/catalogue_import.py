@@ -9,6 +9,7 @@ changed.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import time
 from collections.abc import Mapping
@@ -24,6 +25,8 @@ from efa_registry.errors import ImportFailed
 from efa_registry.events import recorder
 from efa_registry.kit.importing import ImportSummary, Progress, no_progress
 from efa_registry.ozg.catalogue_csv import Catalogue, LeikaFile, LeikaValues, decode, parse_leika, parse_ozg_leistungen
+from efa_registry.sources.model import Origin
+from efa_registry.sources.repository import record_source
 
 log = structlog.get_logger(__name__)
 
@@ -157,6 +160,11 @@ def _summary(label: str, counts: dict[str, int], changes: list[Changes],
     )
 
 
+async def _note_source(conn: asyncpg.Connection, kind: str, text: str, edition: str, origin: Origin) -> None:
+    await record_source(conn, kind, edition=edition, sha256=hashlib.sha256(text.encode()).hexdigest(),
+                        origin=origin)
+
+
 async def _record(conn: asyncpg.Connection, actor: Actor | None, entity_id: str,
                   summary: ImportSummary, themenfelder: list[str]) -> None:
     """One event for the whole import, and none when it changed nothing (a re-run)."""
@@ -171,7 +179,8 @@ async def _record(conn: asyncpg.Connection, actor: Actor | None, entity_id: str,
 
 
 async def import_ozg_leistungen(
-    path: Source, *, actor: Actor | None = None, progress: Progress = no_progress
+    path: Source, *, actor: Actor | None = None, progress: Progress = no_progress,
+    origin: Origin = "import", edition: str | None = None,
 ) -> ImportSummary:
     """Load an ``ozg_leistungen.csv`` (a path or the file's bytes): all or nothing, idempotent.
 
@@ -188,6 +197,7 @@ async def import_ozg_leistungen(
         leistungen, lagen = await _write_catalogue(conn, catalogue)
         counts = {"ozg_leistung": len(catalogue.leistungen), "lage": len(catalogue.lagen)}
         summary = _summary(label, counts, [leistungen, lagen], [], started)
+        await _note_source(conn, "ozg-leistungen", text, edition or label, origin)
         touched = {catalogue.leistungen[i][1] for i in leistungen.created + leistungen.updated}
         await _record(conn, actor, "catalogue:ozg-leistungen", summary, sorted(touched))
     progress(2, 2)
@@ -199,7 +209,8 @@ async def import_ozg_leistungen(
 
 
 async def import_leika(
-    path: Source, *, actor: Actor | None = None, progress: Progress = no_progress
+    path: Source, *, actor: Actor | None = None, progress: Progress = no_progress,
+    origin: Origin = "import", edition: str | None = None,
 ) -> ImportSummary:
     """Load a ``leika_ozg_zuordnung.csv`` (a path or the file's bytes): all or nothing,
     idempotent. Rows without a 14-digit LeiKa key are listed in ``skipped``; every OZG-ID
@@ -215,6 +226,7 @@ async def import_leika(
         changes = await _write_leika(conn, leika)
         counts = {"leika_entry": len(leika.entries)}
         summary = _summary(label, counts, [changes], leika.skipped, started)
+        await _note_source(conn, "leika", text, edition or label, origin)
         await _record(conn, actor, "catalogue:leika", summary, [])
     progress(2, 2)
     summary.seconds = time.perf_counter() - started

@@ -1,16 +1,21 @@
 """The demo catalogue for ``serve --demo`` / ``seed --demo``: organisations, solutions,
-interfaces and adoptions from ``seed/demo/catalogue.json``, every one flagged ``is_demo``.
+interfaces and adoptions from ``seed/demo/catalogue.json`` on top of the real areas, every one
+flagged ``is_demo`` and named "… (Demo)".
 
 Loaded through the same use cases as real entries (so events, search documents and rollout
 figures are produced as usual). Idempotent: entries whose slug exists are left alone, and
 adoptions are applied as an idempotent bulk load.
+
+An adoption entry names its areas in one of three ways: ``ars`` (one area), ``land`` (every
+eligible unit of the solution's level in that Land or Kreis prefix), or ``within`` with
+``every`` (and ``offset``): every n-th eligible unit inside the prefix, in ARS order — a
+deterministic partial rollout. ``then`` names a later status (e.g. withdrawn after interested). ``liveFrom``/``liveTo`` spread the go-live dates evenly over the
+chosen units, so timelines and forecasts have a history to show.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -31,33 +36,6 @@ from efa_registry.solutions.service import create_interface, create_solution
 log = structlog.get_logger(__name__)
 
 
-def demo_sources(seed_dir: Path, reference_dir: Path) -> dict[str, bytes] | None:
-    """The demo's extracts of the official files, cut from the reference data directory by the
-    hand-written selection in ``seed/demo/selection.json``; None when those files are absent."""
-    from efa_registry.areas.gv100ad import select_records
-
-    selection = json.loads((seed_dir / "demo" / "selection.json").read_text(encoding="utf-8"))
-    paths = {kind: reference_dir / name for kind, name in selection["files"].items()}
-    if not all(path.is_file() for path in paths.values()):
-        return None
-    exact, within = set(selection["areas"]), tuple(selection["areas_within"])
-    return {
-        "gv100ad": select_records(paths["gv100ad"].read_bytes(),
-                                  lambda level, ars: level == "land" or ars in exact or ars.startswith(within)),
-        "ozg-leistungen": _csv_rows(paths["ozg-leistungen"], "ozg_id", set(selection["ozg_ids"])),
-        "leika": _csv_rows(paths["leika"], "leika_schluessel", set(selection["leika_keys"])),
-    }
-
-
-def _csv_rows(path: Path, column: str, selected: set[str]) -> bytes:
-    """The header and the rows of an OZG catalogue CSV whose ``column`` holds a selected value."""
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-    index = rows[0].index(column)
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([rows[0], *(r for r in rows[1:] if r[index] in selected)])
-    return out.getvalue().encode()
-
-
 def load_catalogue(seed_dir: Path) -> dict[str, Any]:
     return json.loads((seed_dir / "demo" / "catalogue.json").read_text(encoding="utf-8"))
 
@@ -67,11 +45,8 @@ async def seed_demo_catalogue(seed_dir: Path, *, actor: Actor, summary: ImportSu
     async with db.connection() as conn:
         orgs = {r[0] for r in await conn.fetch("SELECT slug FROM organisation")}
         solutions = {r[0] for r in await conn.fetch("SELECT slug FROM solution")}
-        areas = {r[0] for r in await conn.fetch("SELECT ars FROM area WHERE current")}
     for org in data["organisations"]:
         if org["slug"] not in orgs:
-            # Without the demo areas (a real edition was loaded instead) an area may be missing.
-            org = org if org.get("area") in areas else {**org, "area": None}
             await create_organisation(msgspec.convert(org, OrganisationCreate), actor=actor, is_demo=True)
             summary.created += 1
     for spec in data["solutions"]:
@@ -94,16 +69,38 @@ async def _seed_adoptions(specs: list[dict[str, Any]], *, actor: Actor, summary:
         known_areas = {r[0] for r in await conn.fetch("SELECT ars FROM area WHERE current")}
         for slug, entries in by_solution.items():
             solution_id = await conn.fetchval("SELECT id FROM solution WHERE slug = $1", slug)
-            items = []
-            for e in entries:
-                ars_list = await units_in(conn, solution_id, e["land"]) if "land" in e else [e["ars"]]
-                items += [BulkItem(ars=a, status=e["status"], planned_live_on=_date(e.get("plannedLiveOn")),
-                                   live_since=_date(e.get("liveSince"))) for a in ars_list if a in known_areas]
-            result = await apply(conn, solution_id, items, actor=actor)
-            summary.created += result.created
-            summary.updated += result.changed
-            summary.unchanged += result.unchanged
+            # A withdrawn adoption is history: a second run must not subscribe its area again.
+            taken = {r[0] for r in await conn.fetch(
+                "SELECT area FROM adoption WHERE solution = $1 AND status = 'withdrawn'", solution_id)}
+            items, later = [], []
+            for entry in entries:
+                chosen = [a for a in await _areas_of(conn, solution_id, entry) if a in known_areas - taken]
+                taken.update(chosen)  # an area named twice keeps its first, more specific entry
+                items += _items(entry, chosen)
+                # ``then``: a later step of the same adoptions (one cannot subscribe as withdrawn).
+                later += [BulkItem(ars=a, status=entry["then"]) for a in chosen if "then" in entry]
+            for batch in (items, later):
+                result = await apply(conn, solution_id, batch, actor=actor)
+                summary.created += result.created
+                summary.updated += result.changed
+                summary.unchanged += result.unchanged
     log.info("seed.demo_adoptions", solutions=len(by_solution))
+
+
+async def _areas_of(conn: Any, solution_id: Any, entry: dict[str, Any]) -> list[str]:
+    if "ars" in entry:
+        return [entry["ars"]]
+    units = await units_in(conn, solution_id, entry.get("land") or entry["within"])
+    return units[entry.get("offset", 0)::entry.get("every", 1)]
+
+
+def _items(entry: dict[str, Any], areas: list[str]) -> list[BulkItem]:
+    """One bulk item per area; go-live dates spread evenly from ``liveFrom`` to ``liveTo``."""
+    first, last = _date(entry.get("liveFrom") or entry.get("liveSince")), _date(entry.get("liveTo"))
+    step = (last - first) / max(len(areas) - 1, 1) if first and last else None
+    return [BulkItem(ars=ars, status=entry["status"], planned_live_on=_date(entry.get("plannedLiveOn")),
+                     live_since=first + step * i if step is not None and first else first)
+            for i, ars in enumerate(areas)]
 
 
 def _date(text: str | None) -> dt.date | None:

@@ -83,13 +83,20 @@ class BackupSummary(msgspec.Struct, kw_only=True):
     rebased: bool = False
 
     def lines(self) -> list[str]:
-        total = sum(self.tables.values())
-        out = [f"{self.action} {self.directory}: {len(self.tables)} tables, {total:,} rows in {self.seconds:.1f} s"]
+        label = {"export": "Sicherung", "restore": "Wiederherstellung"}.get(self.action, self.action)
+        out = [f"{label} {self.directory}: {len(self.tables)} Tabellen, {_zahl(sum(self.tables.values()))} "
+               f"Zeilen in {self.seconds:.1f} s".replace(".", ",")]
         if self.xids_advanced:
-            out.append(f"  transaction ids advanced by {self.xids_advanced:,} (feed cursors stay valid)")
+            out.append(f"  Transaktionsnummern um {_zahl(self.xids_advanced)} weitergezählt (Feed-Cursor "
+                       "bleiben gültig)")
         if self.rebased:
-            out.append("  event tx_ids renumbered: feed cursors issued before the backup are void")
-        return out + [f"  {name}: {rows:,}" for name, rows in self.tables.items()]
+            out.append("  Transaktionsnummern der Ereignisse neu vergeben: Feed-Cursor von vor der Sicherung "
+                       "gelten nicht mehr")
+        return out + [f"  {name}: {_zahl(rows)}" for name, rows in self.tables.items()]
+
+
+def _zahl(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 # --------------------------------------------------------------------------- catalog

@@ -10,7 +10,7 @@ import pytest
 from api.web import maps, texts
 from api.web.texts import prozent
 from efa_registry import db
-from tests.conftest import require_demo_data
+from seed import SEED_DIR
 
 HTML = "text/html"
 
@@ -33,9 +33,7 @@ async def demo(clean_db):
     from efa_registry.access import tokens
     from efa_registry.access.model import Actor
     from efa_registry.seeding import seed
-
-    require_demo_data()
-    await seed(demo=True)
+    await seed(SEED_DIR, demo=True)
     system = Actor.system("test-setup")
     async with db.connection() as conn:
         saarland = await conn.fetchval("SELECT id FROM organisation WHERE slug = 'demo-saarland'")

@@ -21,7 +21,8 @@ import pytest
 import pytest_asyncio
 
 from efa_registry import db
-from tests.conftest import REPO, TABLES_SQL, require_demo_data
+from seed import SEED_DIR
+from tests.conftest import REPO, TABLES_SQL
 
 CHROMIUM = Path(os.environ.get("EFA_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -78,8 +79,7 @@ async def demo_data(database: str) -> dict[str, str]:
     async with db.connection() as conn:
         tables = ", ".join(f'"{r["tablename"]}"' for r in await conn.fetch(TABLES_SQL))
         await conn.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-    require_demo_data()
-    await seed(demo=True)
+    await seed(SEED_DIR, demo=True)
     system = Actor.system("browser-test-setup")
     async with db.connection() as conn:
         saarland = await conn.fetchval("SELECT id FROM organisation WHERE slug = 'demo-saarland'")

@@ -16,7 +16,7 @@ import psutil
 import pytest
 
 from efa_registry.db.embedded import EmbeddedPostgres
-from tests.conftest import FIXTURES, require_demo_data
+from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -72,17 +72,16 @@ def cli_env(tmp_path):
 def test_cli_import_reports_counts_and_line_numbers(cli_env, tmp_path):
     done = cli("import", "gv100ad", str(FIXTURES / "gv100ad" / "small_utf8.txt"), env=cli_env)
     assert done.returncode == 0, done.stderr
-    assert "created" in done.stdout and "gemeinde:" in done.stdout
+    assert "neu" in done.stdout and "gemeinde:" in done.stdout
     broken = tmp_path / "broken.txt"
     lines = (FIXTURES / "gv100ad" / "small_utf8.txt").read_text(encoding="utf-8").splitlines()
     lines[2] = "60" + "x" * 30
     broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
     failed = cli("import", "gv100ad", str(broken), env=cli_env)
-    assert failed.returncode != 0 and "line 3" in failed.stderr
+    assert failed.returncode == 1 and "line 3" in failed.stderr
 
 
 def test_serve_demo_answers_and_stops_its_database(cli_env):
-    require_demo_data()
     port = cli_env["EFA_PORT"]
     server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--demo"], env=cli_env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

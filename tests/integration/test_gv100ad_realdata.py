@@ -10,7 +10,7 @@ import pytest
 from efa_registry import db
 from efa_registry.areas import repository
 from efa_registry.areas.gv100ad import import_gv100ad
-from tests.conftest import GV100AD_REAL, require_real_data
+from tests.conftest import GV100AD_REAL
 
 pytestmark = pytest.mark.realdata
 
@@ -38,7 +38,7 @@ OFFICIAL = {
 
 class TestRealEdition:
     async def test_every_land_matches_the_official_counts(self, clean_db):
-        path = require_real_data(GV100AD_REAL)
+        path = GV100AD_REAL
         started = time.perf_counter()
         summary = await import_gv100ad(path)
         elapsed = time.perf_counter() - started
@@ -55,7 +55,7 @@ class TestRealEdition:
         assert elapsed < 6.0, f"import took {elapsed:.2f} s"
 
     async def test_second_import_is_idempotent_and_fast(self, clean_db):
-        path = require_real_data(GV100AD_REAL)
+        path = GV100AD_REAL
         await import_gv100ad(path)
         started = time.perf_counter()
         summary = await import_gv100ad(path)

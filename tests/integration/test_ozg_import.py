@@ -13,6 +13,7 @@ from efa_registry.access.model import Actor
 from efa_registry.errors import ImportFailed
 from efa_registry.ozg.catalogue_import import import_leika, import_ozg_leistungen
 from efa_registry.seeding import seed
+from seed import SEED_DIR
 from tests.conftest import FIXTURES
 
 LEISTUNGEN = FIXTURES / "ozg" / "ozg_leistungen.csv"
@@ -53,7 +54,7 @@ def rewritten(tmp_path: Path, source: Path, lines: dict[int, str | None],
 
 @pytest.fixture
 async def reference(clean_db: str) -> None:
-    await seed()
+    await seed(SEED_DIR, official=False)
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from efa_registry.kit.importing import ImportSummary
 from efa_registry.ozg import repository
 from efa_registry.ozg.catalogue_import import import_leika, import_ozg_leistungen
 from efa_registry.seeding import seed
-from tests.conftest import OZG_REAL, require_real_data
+from seed import SEED_DIR
+from tests.conftest import OZG_REAL
 
 pytestmark = pytest.mark.realdata
 
@@ -24,9 +25,9 @@ PER_THEMENFELD = {
 
 @pytest.fixture
 async def real_catalogue(clean_db: str) -> tuple[ImportSummary, ImportSummary]:
-    leistungen = require_real_data(OZG_REAL / "ozg_leistungen.csv")
-    leika = require_real_data(OZG_REAL / "leika_ozg_zuordnung.csv")
-    await seed()
+    leistungen = OZG_REAL / "ozg_leistungen.csv"
+    leika = OZG_REAL / "leika_ozg_zuordnung.csv"
+    await seed(SEED_DIR, official=False)
     return await import_ozg_leistungen(leistungen), await import_leika(leika)
 
 

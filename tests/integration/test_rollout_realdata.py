@@ -15,7 +15,7 @@ from efa_registry import db
 from efa_registry.areas.gv100ad import import_gv100ad
 from efa_registry.rollout import service
 from efa_registry.rollout.model import MatrixFilter
-from tests.conftest import GV100AD_REAL, require_real_data
+from tests.conftest import GV100AD_REAL
 
 pytestmark = pytest.mark.realdata
 
@@ -28,7 +28,7 @@ GEMEINDE_POPULATION_DE = 83_577_140 - 917  # two inhabited gemeindefreie Bezirke
 
 @pytest.fixture
 async def gv100ad(clean_db):
-    await import_gv100ad(require_real_data(GV100AD_REAL))
+    await import_gv100ad(GV100AD_REAL)
     async with db.transaction() as conn:
         await conn.execute("INSERT INTO organisation (id, slug, kind, name) VALUES ($1, 'bund', 'bund', 'Bund')",
                            uuid.uuid4())

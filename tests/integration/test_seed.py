@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-
 from efa_registry import db
 from efa_registry.areas import repository as areas
+from efa_registry.areas.gv100ad import import_gv100ad
 from efa_registry.ozg import repository as ozg
 from efa_registry.seeding import seed
-from tests.conftest import require_demo_data
+from seed import SEED_DIR
+from tests.conftest import GV100AD_REAL
+from tests.integration.test_gv100ad_realdata import OFFICIAL
 
 ISO_CODES = {
     "01": "DE-SH", "02": "DE-HH", "03": "DE-NI", "04": "DE-HB", "05": "DE-NW", "06": "DE-HE",
@@ -32,7 +33,7 @@ async def snapshot() -> dict[str, list[tuple[object, ...]]]:
 
 class TestSeedReference:
     async def test_loads_16_laender_with_iso_codes_and_14_themenfelder(self, clean_db: str) -> None:
-        summary = await seed()
+        summary = await seed(SEED_DIR, official=False)
         assert summary.counts == {"land": 16, "themenfeld": 14}
         assert (summary.created, summary.updated) == (30, 0)
         async with db.connection() as conn:
@@ -44,9 +45,9 @@ class TestSeedReference:
         assert len(themenfelder) == 14
 
     async def test_second_run_changes_nothing(self, clean_db: str) -> None:
-        await seed()
+        await seed(SEED_DIR, official=False)
         before = await snapshot()
-        summary = await seed()
+        summary = await seed(SEED_DIR, official=False)
         assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 30)
         assert await snapshot() == before
 
@@ -54,72 +55,90 @@ class TestSeedReference:
         async with db.connection() as conn:
             await conn.execute("INSERT INTO area (ars, name, level, land) VALUES"
                                " ('05', 'Land Nordrhein-Westfalen', 'land', '05')")
-        summary = await seed()
+        summary = await seed(SEED_DIR, official=False)
         assert (summary.created, summary.updated) == (29, 1)
         async with db.connection() as conn:
             row = await conn.fetchrow("SELECT name, iso_code FROM area WHERE ars = '05'")
         assert tuple(row) == ("Land Nordrhein-Westfalen", "DE-NW")
 
     async def test_records_an_event_only_when_something_changed(self, clean_db: str) -> None:
-        await seed()
-        await seed()
+        await seed(SEED_DIR, official=False)
+        await seed(SEED_DIR, official=False)
         async with db.connection() as conn:
             events = await conn.fetch("SELECT entity_type, entity_id, action FROM event ORDER BY seq")
         assert [tuple(e) for e in events] == [("area", "seed:land", "seeded"),
                                               ("ozg_leistung", "seed:themenfeld", "seeded")]
 
 
-class TestSeedDemo:
-    @pytest.fixture(autouse=True)
-    def _reference_data(self) -> None:
-        require_demo_data()
+class TestSeedOfficial:
+    """A plain install knows all of Germany and the OZG catalogue (the shipped editions)."""
 
-    async def test_saarland_is_complete(self, clean_db: str) -> None:
-        await seed(demo=True)
+    async def test_loads_every_land_with_its_official_counts(self, clean_db: str) -> None:
+        summary = await seed(SEED_DIR)
         async with db.connection() as conn:
-            [saarland] = await areas.land_summaries(conn, "10")
-        assert (saarland.gemeinden, saarland.gemeindefreie_gebiete, saarland.kreise) == (52, 1, 6)
-        assert saarland.population == 1_012_141
-        assert saarland.iso_code == "DE-SL"
+            lands = await areas.land_summaries(conn)
+            leistungen = await conn.fetchval("SELECT count(*) FROM ozg_leistung")
+            leika = await conn.fetchval("SELECT count(*) FROM leika_entry")
+            sources = {r["kind"]: tuple(r)[1:] for r in await conn.fetch(
+                "SELECT kind, edition, origin FROM reference_source ORDER BY kind")}
+        got = {s.ars: (s.gemeinden, s.gemeindefreie_gebiete, s.kreise, s.population) for s in lands}
+        assert got == OFFICIAL
+        assert (leistungen, summary.counts["gemeinde"]) == (557, 10_751)
+        assert leika == 4_813  # 5,251 rows less those without a 14-digit key or OZG-ID, and repeats
+        assert sources == {"gv100ad": ("2025-11-30", "shipped"),
+                           "leika": ("Stand 2019 (KDN OZG-Datenbank NRW)", "shipped"),
+                           "ozg-leistungen": ("Stand 2019 (KDN OZG-Datenbank NRW)", "shipped")}
 
-    async def test_loads_demo_areas_and_catalogue(self, clean_db: str) -> None:
-        summary = await seed(demo=True)
-        assert summary.counts["land"] == 16
-        assert summary.counts["ozg_leistung"] == 27
-        assert summary.counts["leika_entry"] == 58
-        assert summary.skipped == []
-        async with db.connection() as conn:
-            laender = await areas.land_summaries(conn)
-            found = await conn.fetchval("SELECT name FROM area WHERE ars = '010540056056'")
-            elterngeld = await ozg.get(conn, "10000")
-            solutions = await conn.fetchval("SELECT count(*) FROM solution WHERE is_demo")
-            live_saarland = await conn.fetchval(
-                "SELECT covered_units FROM rollout_solution_land r JOIN solution s ON s.id = r.solution"
-                " WHERE s.slug = 'demo-gewerbeanmeldung' AND r.land = '10'")
-        assert {land.ars: land.iso_code for land in laender} == ISO_CODES
-        assert {land.ars: land.gemeinden for land in laender if land.gemeinden} == {
-            "01": 27, "02": 1, "05": 4, "10": 52, "11": 1}
-        assert found == "Husum, Stadt"
-        assert elterngeld is not None and elterngeld.themenfeld == "familie-kind"
-        assert solutions == 13
-        assert live_saarland == 52  # the demo's flächendeckend Land
-
-    async def test_second_demo_run_changes_nothing(self, clean_db: str) -> None:
-        await seed(demo=True)
+    async def test_second_run_reads_nothing_again_and_records_no_event(self, clean_db: str) -> None:
+        await seed(SEED_DIR)
         before = await snapshot()
-        summary = await seed(demo=True)
+        summary = await seed(SEED_DIR)
         assert (summary.created, summary.updated) == (0, 0)
+        assert "gemeinde" not in summary.counts  # skipped by fingerprint, not re-parsed
         assert await snapshot() == before
 
-    async def test_never_retires_areas_of_a_real_edition(self, clean_db: str) -> None:
-        await seed()
+    async def test_a_newer_imported_edition_wins_over_the_shipped_one(self, clean_db: str) -> None:
+        await seed(SEED_DIR)
+        newer = "\n".join(line[:2] + "20260630" + line[10:] if line.strip() else line
+                          for line in GV100AD_REAL.read_text(encoding="utf-8").split("\n"))
+        await import_gv100ad(newer.encode())
+        summary = await seed(SEED_DIR)
         async with db.connection() as conn:
-            await conn.execute("INSERT INTO area (ars, name, level, land, parent) VALUES"
-                               " ('03241', 'Region Hannover', 'kreis', '03', '03')")
-        summary = await seed(demo=True)
-        assert summary.skipped == [(0, "demo areas not loaded: 1 current areas in the database"
-                                       " are not in the demo extract")]
-        assert summary.counts["ozg_leistung"] == 27
+            stand = await conn.fetchval("SELECT max(gebietsstand) FROM area WHERE current")
+            source = tuple(await conn.fetchrow("SELECT edition, origin FROM reference_source WHERE kind = 'gv100ad'"))
+        assert stand.isoformat() == "2026-06-30" and source == ("2026-06-30", "import")
+        assert summary.updated == 0
+
+
+class TestSeedDemo:
+    """The demo: labelled organisations, solutions and adoptions over all 16 Länder."""
+
+    async def test_every_land_has_demo_adoptions_in_believable_states(self, clean_db: str) -> None:
+        await seed(SEED_DIR, demo=True)
         async with db.connection() as conn:
-            assert await conn.fetchval("SELECT current FROM area WHERE ars = '03241'") is True
-            assert await conn.fetchval("SELECT count(*) FROM area") == 17
+            per_land = dict(await conn.fetch(
+                "SELECT a.land, count(*) FROM adoption d JOIN area a ON a.ars = d.area GROUP BY a.land"))
+            statuses = {r[0] for r in await conn.fetch("SELECT DISTINCT status FROM adoption")}
+            names = [tuple(r) for r in await conn.fetch(
+                "SELECT name, is_demo FROM solution UNION ALL SELECT name, is_demo FROM organisation")]
+        assert sorted(per_land) == sorted(OFFICIAL)
+        assert statuses == {"interested", "agreed", "onboarding", "live", "paused", "withdrawn"}
+        assert all(name.endswith("(Demo)") and is_demo for name, is_demo in names)
+
+    async def test_one_solution_is_flaechendeckend_in_a_land_others_partial(self, clean_db: str) -> None:
+        await seed(SEED_DIR, demo=True)
+        async with db.connection() as conn:
+            rows = {(r["slug"], r["land"]): (r["covered_units"], r["eligible_units"]) for r in await conn.fetch(
+                "SELECT s.slug, r.land, r.covered_units, r.eligible_units FROM rollout_solution_land r"
+                " JOIN solution s ON s.id = r.solution")}
+        assert rows[("demo-gewerbeanmeldung", "10")] == (52, 52)
+        assert rows[("demo-digitaler-bauantrag", "13")] == (8, 8)
+        covered, eligible = rows[("demo-wohngeld-online", "05")]
+        assert 0 < covered < eligible == 396
+
+    async def test_second_demo_run_changes_nothing(self, clean_db: str) -> None:
+        await seed(SEED_DIR, demo=True)
+        before = await snapshot()
+        summary = await seed(SEED_DIR, demo=True)
+        assert (summary.created, summary.updated) == (0, 0)
+        assert await snapshot() == before

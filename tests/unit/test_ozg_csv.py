@@ -15,9 +15,10 @@ from efa_registry.ozg.catalogue_csv import (
 )
 from efa_registry.ozg.catalogue_import import diff
 from efa_registry.seeding import read_seed_csv
+from seed import SEED_DIR
 from tests.conftest import FIXTURES
 
-THEMENFELDER = {r["name"]: r["key"] for r in read_seed_csv("themenfelder.csv")}
+THEMENFELDER = {r["name"]: r["key"] for r in read_seed_csv(SEED_DIR, "themenfelder.csv")}
 LEISTUNGEN_HEADER = "ozg_id,ozg_leistung,lage,themenfeld,anzahl_leika_leistungen,kdn_id\n"
 LEIKA_HEADER = ("leika_schluessel,leika_leistung,leika_typisierung,rechtsgrundlage,gesetze,"
                 "gesetz_kuerzel,ozg_id,ozg_leistung,sdg1_relevanz,sdg2_relevanz,kdn_id\n")

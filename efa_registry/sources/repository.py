@@ -1,0 +1,28 @@
+"""SQL of the official sources: which edition of each is loaded."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import asyncpg
+
+UPSERT_SOURCE_SQL = """
+INSERT INTO reference_source (kind, edition, sha256, origin, loaded_at) VALUES ($1, $2, $3, $4, now())
+ON CONFLICT (kind) DO UPDATE SET edition = excluded.edition, sha256 = excluded.sha256,
+    origin = excluded.origin, loaded_at = now()
+"""
+
+
+async def record_source(conn: asyncpg.Connection, kind: str, *, edition: str, sha256: str, origin: str) -> None:
+    """Note the edition just loaded (call inside the import's transaction)."""
+    await conn.execute(UPSERT_SOURCE_SQL, kind, edition, sha256, origin)
+
+
+async def stored_sources(conn: asyncpg.Connection) -> dict[str, dict[str, object]]:
+    rows = await conn.fetch("SELECT kind, edition, sha256, origin, loaded_at FROM reference_source")
+    return {r["kind"]: dict(r) for r in rows}
+
+
+async def current_gebietsstand(conn: asyncpg.Connection) -> dt.date | None:
+    """The newest Gebietsstand among the current areas (the edition a later import left)."""
+    return await conn.fetchval("SELECT max(gebietsstand) FROM area WHERE current")

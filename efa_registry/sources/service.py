@@ -1,0 +1,13 @@
+"""Which editions the registry's figures rest on, for the API and the page footer."""
+
+from __future__ import annotations
+
+from efa_registry import db
+from efa_registry.sources import repository
+from efa_registry.sources.model import SOURCES, LoadedSource, loaded
+
+
+async def loaded_sources() -> list[LoadedSource]:
+    async with db.connection() as conn:
+        stored = await repository.stored_sources(conn)
+    return [loaded(info, stored.get(kind)) for kind, info in SOURCES.items()]
