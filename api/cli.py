@@ -45,14 +45,14 @@ def _stop_on_sigterm() -> None:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
-    import uvicorn
-
-    from api.app import create_app
-
     if address_in_use(settings.host, settings.port):
         print(f"Fehler: {settings.host}:{settings.port} ist schon belegt. Beenden Sie das andere Programm "
               "oder wählen Sie mit --port (oder EFA_PORT) einen anderen Port.", file=sys.stderr)
         raise SystemExit(core.ADDRESS_IN_USE)
+    import uvicorn
+
+    from api.app import create_app
+
     _stop_on_sigterm()
     with embedded.database_url(settings, supervise=True) as dsn:
 

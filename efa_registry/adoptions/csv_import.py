@@ -19,6 +19,7 @@ from pathlib import Path
 from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.adoptions.bulk import BulkItem, apply
+from efa_registry.areas import repository as areas
 from efa_registry.errors import DomainError, ImportFailed
 from efa_registry.kit.importing import ImportSummary, Progress, no_progress
 from efa_registry.solutions import repository as solutions
@@ -40,8 +41,8 @@ def _date(text: str) -> dt.date | None:
     raise ValueError(f"not a date: {text!r}")
 
 
-def parse(text: str) -> list[tuple[int, str, BulkItem]]:
-    """Rows as (line, solution key, item); every bad row is reported with its line number."""
+def parse(text: str) -> tuple[list[tuple[int, str, BulkItem]], list[tuple[int, str]]]:
+    """Rows as (line, solution key, item), and every malformed row as (line, reason)."""
     header = text.splitlines()[0] if text.strip() else ""
     reader = csv.DictReader(io.StringIO(text), delimiter=";" if header.count(";") > header.count(",") else ",")
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
@@ -63,28 +64,39 @@ def parse(text: str) -> list[tuple[int, str, BulkItem]]:
                 planned_live_on=_date(raw.get("planned_live_on") or ""), note=(raw.get("note") or "").strip() or None)))
         except (ValueError, KeyError) as exc:
             errors.append((line, str(exc)))
-    if errors:
-        raise ImportFailed(f"{len(errors)} malformed rows; nothing was imported", errors)
-    return rows
+    return rows, errors
+
+
+async def _references(conn: object, rows: list[tuple[int, str, BulkItem]]
+                      ) -> tuple[dict[str, object], list[tuple[int, str]]]:
+    """The solution id of every key, and a (line, reason) for each unknown solution or area."""
+    ids = {key: await solutions.resolve_id(conn, key) for key in dict.fromkeys(k for _, k, _ in rows)}
+    known = await areas.current_levels(conn, sorted({item.ars for _, _, item in rows}))
+    errors = [(line, f"no solution {key!r}") for line, key, _ in rows if ids[key] is None]
+    errors += [(line, f"no current area with ARS {item.ars}") for line, _, item in rows if item.ars not in known]
+    return ids, errors
 
 
 async def import_adoptions(path: str | os.PathLike[str] | bytes, *, actor: Actor | None = None,
                            progress: Progress = no_progress) -> ImportSummary:
+    """Load the file all or nothing: malformed rows, unknown solutions and unknown areas are all
+    reported in one ImportFailed (line numbers sorted), and then nothing is written."""
     started = time.perf_counter()
     data = path if isinstance(path, bytes) else await asyncio.to_thread(Path(path).read_bytes)
-    rows = parse(data.decode("utf-8-sig"))
+    rows, errors = parse(data.decode("utf-8-sig"))
     actor = actor or Actor.cli()
-    by_solution: dict[str, list[tuple[int, BulkItem]]] = defaultdict(list)
-    for line, key, item in rows:
-        by_solution[key].append((line, item))
     summary = ImportSummary(source="adoptions")
     async with db.transaction() as conn:
+        ids, unknown = await _references(conn, rows)
+        if errors or unknown:
+            refused = sorted(errors + unknown)
+            raise ImportFailed(f"{len(refused)} rows refused; nothing was imported", refused)
+        by_solution: dict[str, list[tuple[int, BulkItem]]] = defaultdict(list)
+        for line, key, item in rows:
+            by_solution[key].append((line, item))
         for done, (key, entries) in enumerate(by_solution.items(), start=1):
-            solution_id = await solutions.resolve_id(conn, key)
-            if solution_id is None:
-                raise ImportFailed("unknown solution", [(line, f"no solution {key!r}") for line, _ in entries])
             try:
-                result = await apply(conn, solution_id, [i for _, i in entries], actor=actor)
+                result = await apply(conn, ids[key], [i for _, i in entries], actor=actor)
             except DomainError as exc:
                 raise ImportFailed(f"solution {key}: {exc.detail}", [(entries[0][0], exc.detail)]) from exc
             summary.created += result.created

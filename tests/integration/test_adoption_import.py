@@ -54,6 +54,9 @@ async def test_import_creates_adoptions_with_history_and_is_idempotent(solution)
     ("solution,area\nwohngeld-digital,05\n", [1]),
     ("solution,ars,status\nwohngeld-digital,05,live\ngibt-es-nicht,05,live\n", [3]),
     ("solution,ars,status\nwohngeld-digital,059999999999,live\n", [2]),
+    # Every kind of bad record in one run: a bad status, an unknown area, an unknown solution.
+    ("solution,ars,status\nwohngeld-digital,05,done\nwohngeld-digital,059999999999,live\n"
+     "gibt-es-nicht,05,live\n", [2, 3, 4]),
 ])
 async def test_malformed_rows_are_reported_and_nothing_is_written(solution, text, lines):
     await import_adoptions(GOOD.encode())

@@ -107,3 +107,105 @@ def test_serve_demo_answers_and_stops_its_database(cli_env):
     assert '"request_id"' in output  # request lines carry their id (JSON logs)
     pgdata = Path(cli_env["EFA_DATA_DIR"]) / "pgdata"
     assert not postgres_running(pgdata)
+
+
+def wait_ready(port: int | str, seconds: float = 90) -> httpx.Response | None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/ready", timeout=2)
+        except httpx.TransportError:
+            time.sleep(0.3)
+    return None
+
+
+def test_serve_port_flag_wins_and_sigterm_stops_the_database(cli_env):
+    port = free_port()  # the flag, not EFA_PORT, decides
+    server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port)], env=cli_env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    pgdata = Path(cli_env["EFA_DATA_DIR"]) / "pgdata"
+    try:
+        ready = wait_ready(port)
+        assert ready is not None and ready.status_code == 200
+        lands = httpx.get(f"http://127.0.0.1:{port}/v1/lands").json()
+        assert sum(land["gemeinden"] for land in lands) == 10_751  # the shipped edition, without --demo
+        assert postgres_running(pgdata)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output = server.communicate(timeout=60)[0]
+    assert server.returncode == 0, output
+    assert not postgres_running(pgdata), output
+
+
+def test_serve_refuses_a_busy_port_before_starting_anything(cli_env):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = cli("serve", "--port", str(port), env=cli_env)
+    assert done.returncode == 4
+    assert f"127.0.0.1:{port} ist schon belegt" in done.stderr
+    assert "serve.listening" not in done.stdout + done.stderr
+    assert not (Path(cli_env["EFA_DATA_DIR"]) / "pgdata").exists()  # nothing started, nothing migrated
+
+
+def test_a_stale_postmaster_pid_is_recovered(tmp_path):
+    first = EmbeddedPostgres(tmp_path)
+    first.start()
+    first.stop()
+    # What a crash leaves behind: a pid file naming a process that is not postgres (here: us).
+    (first.pgdata / "postmaster.pid").write_text(f"{os.getpid()}\n{first.pgdata}\n")
+    second = EmbeddedPostgres(tmp_path)
+    try:
+        second.start()
+        assert second.alive() and second.postmaster_pid() != os.getpid()
+    finally:
+        second.stop()
+    assert not postgres_running(second.pgdata)
+
+
+def test_a_dead_postmaster_is_restarted_by_the_supervisor(tmp_path):
+    import asyncio
+
+    import asyncpg
+
+    server = EmbeddedPostgres(tmp_path)
+    dsn = server.start()
+    server.supervise(interval=0.2)
+    try:
+        os.kill(server.postmaster_pid(), signal.SIGKILL)
+        deadline, answer = time.monotonic() + 30, None
+        while time.monotonic() < deadline and answer is None:
+            try:
+                answer = asyncio.run(asyncpg.connect(dsn, timeout=2)).is_closed()
+            except (OSError, asyncpg.PostgresError):
+                time.sleep(0.3)
+        assert answer is False, "the embedded PostgreSQL did not come back"
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("command", [[], ["serve"], ["import"], ["seed"], ["token"], ["token", "create"],
+                                     ["settings"], ["export"], ["restore"], ["worker"], ["migrate"]])
+def test_every_command_explains_itself_in_german(command, cli_env):
+    done = cli(*command, "--help", env=cli_env)
+    assert done.returncode == 0
+    assert "Exit-Codes" in done.stdout and "usage:" in done.stdout
+    if command == ["import"]:
+        assert all(kind in done.stdout for kind in ("gv100ad", "ozg-leistungen", "leika", "adoptions", "publiccode"))
+
+
+def test_settings_show_values_masked_and_their_source(cli_env):
+    env = cli_env | {"EFA_DATABASE_URL": "postgresql://efa:geheim@db.example/efa"}
+    done = cli("settings", env=env)
+    assert done.returncode == 0
+    assert "postgresql://efa:****@db.example/efa    (Umgebungsvariable)" in done.stdout
+    assert "geheim" not in done.stdout
+    assert "EFA_LOG_LEVEL=info    (Vorgabe)" in done.stdout
+
+
+def test_invalid_setting_exits_3_and_empty_token_list_says_so(cli_env):
+    bad = cli("settings", env=cli_env | {"EFA_PORT": "achtzig"})
+    assert bad.returncode == 3 and "EFA_PORT" in bad.stderr or "port" in bad.stderr
+    listed = cli("token", "list", env=cli_env)
+    assert listed.returncode == 0 and "Noch keine Tokens" in listed.stdout
