@@ -1,0 +1,182 @@
+"""Hand-typed place and authority names resolved to ARS keys, flagging what is ambiguous.
+
+A publiccode.yml ``usedBy`` entry or a CSV of adopters says "Stadt Muelheim", "Lkr. München" or
+"Frankfurt/Main". ``rank`` compares such a name with the GV100AD's names (``placenames`` takes
+both apart alike) and answers with a verdict: ``exact`` (the name as the directory writes it,
+and no other), ``probable`` (a near miss or an abbreviated qualifier, still one clear winner),
+``ambiguous`` (two or more equally good areas: "Mülheim", "Neustadt" — the caller must ask, we
+never guess) or ``unknown``. A Land or Kreis hint, or the kind asked for ("Landkreis X" means the
+Kreis, "Stadt X" the town), may separate candidates that the name alone cannot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Literal, NamedTuple
+
+from efa_registry.search import text as t
+from efa_registry.search.placeindex import Place, PlaceIndex, compare, to_place
+from efa_registry.search.placenames import Kind, NameForm, forms
+
+__all__ = ["LAENDER", "Match", "Place", "PlaceIndex", "Resolution", "build_index", "rank", "score"]
+
+Verdict = Literal["exact", "probable", "ambiguous", "unknown"]
+MARGIN = 0.04  # candidates closer than this are equally good: ambiguous
+UNKNOWN_BELOW = 0.72  # a best text score under this resolves nothing
+EXACT_FROM = 0.99
+HINT_PENALTY = 0.2  # outside the hinted Land or Kreis: still listed, never the answer over one inside
+FUZZY_NEEDED = 0.92  # below this best score the typo candidates are scored too
+
+# Levels preferred for each kind asked for; None: a bare name means the municipality first.
+_PREFERENCE: dict[Kind | None, dict[str, float]] = {
+    None: {"gemeinde": 0, "gemeindefreies_gebiet": -0.05, "gemeindeverband": -0.05, "kreis": -0.08},
+    "kreis": {"kreis": 0},
+    "landkreis": {"kreis": 0},
+    "stadt": {"gemeinde": 0, "gemeindeverband": -0.1},
+    "gemeinde": {"gemeinde": 0, "gemeindeverband": -0.05},
+    "verband": {"gemeindeverband": 0, "gemeinde": -0.05},
+    "land": {"land": 0},
+}
+_OTHER_LEVEL = {None: -0.1}
+_ELSEWHERE = -0.15
+
+LAENDER = {
+    "01": ("Schleswig-Holstein", "SH"), "02": ("Hamburg", "HH"), "03": ("Niedersachsen", "NI"),
+    "04": ("Bremen", "HB"), "05": ("Nordrhein-Westfalen", "NW"), "06": ("Hessen", "HE"),
+    "07": ("Rheinland-Pfalz", "RP"), "08": ("Baden-Württemberg", "BW"), "09": ("Bayern", "BY"),
+    "10": ("Saarland", "SL"), "11": ("Berlin", "BE"), "12": ("Brandenburg", "BB"),
+    "13": ("Mecklenburg-Vorpommern", "MV"), "14": ("Sachsen", "SN"), "15": ("Sachsen-Anhalt", "ST"),
+    "16": ("Thüringen", "TH"),
+}
+_LAND_KEYS = {**{t.fold(name).replace("-", " "): key for key, (name, _) in LAENDER.items()},
+              **{code.casefold(): key for key, (_, code) in LAENDER.items()},
+              **{f"de {code.casefold()}": key for key, (_, code) in LAENDER.items()}, "nrw": "05", "rlp": "07"}
+
+
+class Match(NamedTuple):
+    ars: str
+    name: str
+    level: str
+    score: float
+
+
+class Resolution(NamedTuple):
+    """``ars``/``name`` only for ``exact`` and ``probable``; ``alternatives`` are the other
+    plausible areas, best first (for ``ambiguous`` the ones to choose from)."""
+
+    query: str
+    verdict: Verdict
+    ars: str | None
+    name: str | None
+    score: float
+    alternatives: tuple[Match, ...]
+
+
+def score(query: str, candidate_name: str) -> float:
+    """How well a typed name matches an official GV100AD name, 0…1 (1: the same name)."""
+    typed, official = forms(query), forms(candidate_name, official=True)
+    return max((compare(q, c) for q in typed for c in official), default=0.0)
+
+
+def land_key(hint: str | None) -> str | None:
+    """A Land given as key ("06"), ISO code ("DE-HE", "HE") or name ("Hessen")."""
+    if not hint:
+        return None
+    hint = hint.strip()
+    if hint.isdigit():
+        return hint.zfill(2)[:2]
+    return _LAND_KEYS.get(t.fold(hint).replace("-", " "))
+
+
+def _qualifier_land(typed: list[NameForm]) -> tuple[list[NameForm], str | None]:
+    """"Neustadt, Hessen", "Halle (Sachsen-Anhalt)": a qualifier naming a Land is a hint."""
+    for form in typed:
+        land = land_key(" ".join(form.qualifier)) if form.qualifier else None
+        if land:
+            return [f._replace(qualifier=()) for f in typed], land
+    return typed, None
+
+
+def _kreis_keys(hint: str | None, index: PlaceIndex) -> set[str]:
+    if not hint:
+        return set()
+    if hint.strip().isdigit():
+        return {hint.strip()[:5]}
+    return {index.places[i].ars[:5] for i in index.candidates(forms(hint))
+            if index.places[i].level == "kreis" and score("Kreis " + hint, index.places[i].name) >= EXACT_FROM}
+
+
+def _adjust(place: Place, kind: Kind | None, city: bool, land: str | None, kreise: set[str]) -> float:
+    table = _PREFERENCE[kind]
+    value = table.get(place.level, _OTHER_LEVEL.get(kind, _ELSEWHERE))
+    if kind == "stadt" and place.level == "gemeinde" and not city:
+        value -= 0.05  # "Stadt Offenbach" is Offenbach am Main, not the Ortsgemeinde Offenbach an der Queich
+    if kind == "landkreis" and place.level == "kreis" and city:
+        value -= 0.1  # "Landkreis München" is not the kreisfreie Stadt München
+    if (land and place.land != land) or (kreise and place.ars[:5] not in kreise):
+        value -= HINT_PENALTY
+    return value
+
+
+def _scored(query: str, index: PlaceIndex, hint_land: str | None, hint_kreis: str | None):
+    typed = forms(query)
+    stripped, qualifier_land = _qualifier_land(typed)
+    land, kreise = land_key(hint_land) or qualifier_land, _kreis_keys(hint_kreis, index)
+    kind = next((f.kind for f in typed if f.kind), None)
+    all_typed = typed + (stripped if qualifier_land else [])
+
+    def scored(candidates: set[int]) -> list[tuple[float, float, int, int]]:
+        found = []
+        for i in candidates:
+            place, official = index.places[i], index.forms[i]
+            text = max(compare(q, c) for q in typed for c in official)
+            if qualifier_land and place.land == qualifier_land:
+                text = max(text, *(compare(q, c) for q in stripped for c in official))
+            if text >= 0.5:
+                adjusted = text + _adjust(place, kind, index.town[i], land, kreise)
+                found.append((round(adjusted, 6), text, place.population or 0, i))
+        return found
+
+    found = scored(structural := index.candidates(all_typed))
+    # Near misses score at most ~0.86: they can only matter when no name matched well.
+    if not found or max(found)[0] < FUZZY_NEEDED:
+        found += scored(index.near(typed) - structural)
+    return sorted(found, reverse=True)
+
+
+def rank(query: str, candidates: PlaceIndex | Iterable[object], hint_land: str | None = None,
+         hint_kreis: str | None = None) -> Resolution:
+    """Resolve one hand-typed name against ``candidates`` (a ``PlaceIndex``, or records with
+    ars, name, level, land and optionally kreis and population: then an index is built and
+    kept for repeated calls with the same sequence)."""
+    index = candidates if isinstance(candidates, PlaceIndex) else build_index(candidates)
+    kept: list[tuple[float, float, int, int]] = []
+    for entry in _scored(query, index, hint_land, hint_kreis):
+        if not any(index.same_area(entry[3], other[3]) for other in kept):
+            kept.append(entry)
+    if not kept or kept[0][1] < UNKNOWN_BELOW:
+        return Resolution(query, "unknown", None, None, kept[0][1] if kept else 0.0, _matches(index, kept[:5]))
+    best, rivals = kept[0], [e for e in kept[1:] if e[0] > kept[0][0] - MARGIN]
+    if rivals:
+        return Resolution(query, "ambiguous", None, None, best[1], _matches(index, [best, *rivals][:10]))
+    place = index.places[best[3]]
+    verdict: Verdict = "exact" if best[1] >= EXACT_FROM else "probable"
+    return Resolution(query, verdict, place.ars, place.name, best[1], _matches(index, kept[1:5]))
+
+
+def _matches(index: PlaceIndex, entries: Sequence[tuple[float, float, int, int]]) -> tuple[Match, ...]:
+    return tuple(Match(index.places[i].ars, index.places[i].name, index.places[i].level, round(text, 3))
+                 for _, text, _, i in entries)
+
+
+_LAST: list[tuple[object, int, PlaceIndex]] = []
+
+
+def build_index(candidates: Iterable[object]) -> PlaceIndex:
+    """A ``PlaceIndex`` over candidate records; the last one built for a given list is reused."""
+    if isinstance(candidates, Sequence) and _LAST and _LAST[0][0] is candidates and _LAST[0][1] == len(candidates):
+        return _LAST[0][2]
+    index = PlaceIndex([to_place(c) for c in candidates])
+    if isinstance(candidates, Sequence):
+        _LAST[:] = [(candidates, len(candidates), index)]
+    return index

@@ -1,0 +1,145 @@
+"""A user's query as a ``to_tsquery('german', …)`` string: every word must match (AND), each
+in any of its forms (OR): as typed, as the catalogue spells it, through the thesaurus, by its
+compound parts, or corrected.
+
+Why not ``websearch_to_tsquery``: it knows no synonyms, no compounds and no prefixes, so
+"Kita" never finds Kindertagesbetreuung and "Führersch" (typed half-way) finds nothing. The
+string built here is safe by construction: every lexeme is reduced to letters and digits and
+quoted, operators come only from this module, so no input can cause a syntax error or change
+the query's structure. PostgreSQL still stems every lexeme (``'anmeldung':*`` → ``'anmeld':*``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from efa_registry.search import compounds, spelling
+from efa_registry.search import text as t
+from efa_registry.search.thesaurus import Thesaurus, load
+from efa_registry.search.vocabulary import Vocabulary
+
+MAX_INPUT = 500  # characters of a query considered; more is no search, it is a paste accident
+MAX_GROUPS = 8  # words ANDed; beyond that a query only gets slower, never better
+MAX_ALTERNATIVES = 8
+MAX_WORD = 40  # longer "words" cannot be meant and would only bloat the query
+MIN_PREFIX = 4  # words this long also match as prefixes ("rente" finds Rentenversicherung)
+
+# Words that say what people want to do, not what: "Personalausweis online beantragen" must not
+# require "online" and "beantragen" in a catalogue that names the Leistung only.
+NOISE = frozenset((
+    "antrag", "anträge", "antraege", "antragstellung", "beantragen", "beantrage", "beantragt", "beantragung",
+    "online", "onlineantrag", "formular", "formulare", "digital", "digitale", "digitaler", "stellen",
+    "bekommen", "erhalten", "brauche", "benötige", "benoetige", "möchte", "moechte", "will", "bitte",
+    "machen", "suche", "finden", "info", "infos", "einreichen", "erledigen",
+))
+
+
+Slot = tuple[str, ...]  # words any of which may match (OR)
+Alternative = tuple[Slot, ...]  # slots that must all match (AND)
+
+
+class Group(NamedTuple):
+    """One query word (or multi-word thesaurus term): ``typed``, and its ``alternatives``."""
+
+    typed: str
+    alternatives: tuple[Alternative, ...]
+    known: bool = True  # False: the index cannot know it (see ``_forms``), the AND may drop it
+
+
+def _content(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(w[:MAX_WORD] for w in words if w not in t.STOPWORDS and (len(w) > 1 or w.isdigit()))
+
+
+def _slot(word: str, thesaurus: Thesaurus) -> Slot:
+    """A word and its one-word thesaurus expansions ("kfz" → kfz | kraftfahrzeug | fahrzeug)."""
+    return (word, *(e for e in thesaurus.lookup([word]) if " " not in e))
+
+
+def _forms(word: str, parts: tuple[str, ...], vocab: Vocabulary | None, thesaurus: Thesaurus,
+           correct: bool) -> tuple[list[Alternative], bool]:
+    """The forms the index may know one typed word by, and whether it can know it at all."""
+    forms: list[Alternative] = [((word,),)]
+    forms += [tuple((w,) for w in _content(e.split())) for e in thesaurus.lookup([word])]
+    if parts:  # "Kfz-Zulassung": kfz (or what the thesaurus says it means) and zulassung
+        forms.append(tuple(_slot(p, thesaurus) for p in _content(parts)))
+    if vocab is None or not word.isalpha():
+        return forms, True
+    if (spelt := vocab.lookup(word)) and spelt != word:
+        forms.append(((spelt,),))  # "fuehrerschein" → führerschein, as the index stems it
+    if word in vocab or parts:
+        return forms, True
+    if pieces := compounds.pieces(word, vocab):
+        forms.append(tuple(_slot(p.word, thesaurus) for p in pieces))
+        return forms, True
+    if vocab.has_prefix(word):  # typed half-way: the prefix match will find it
+        return forms, True
+    if correct and (better := spelling.correct(word, vocab)):
+        more, _ = _forms(better, (), vocab, thesaurus, correct=False)
+        return forms + more, True
+    return forms, len(forms) > 1
+
+
+def plan(query: str, *, vocab: Vocabulary | None = None, thesaurus: Thesaurus | None = None,
+         correct: bool = True) -> list[Group]:
+    """The AND groups of a query with their OR alternatives (what ``build_tsquery`` renders).
+    With a ``vocab``, words the index cannot know (no spelling, prefix, part or correction in
+    the vocabulary) and pure noise words ("online beantragen") are left out of the AND, as long
+    as another word remains: requiring them could only ever find nothing."""
+    tokens = [tok for tok in t.tokenize(query[:MAX_INPUT]) if len(tok.word) <= MAX_WORD]
+    thesaurus = thesaurus if thesaurus is not None else load()
+    groups = []
+    for start, size, expansions in thesaurus.spans([tok.word for tok in tokens]):
+        span = tokens[start:start + size]
+        typed = " ".join(tok.word for tok in span)
+        if size > 1:
+            forms, known = [tuple((w,) for w in _content(tok.word for tok in span))], True
+            forms += [tuple((w,) for w in _content(e.split())) for e in expansions]
+        elif _content([typed]):
+            forms, known = _forms(typed, span[0].parts, vocab, thesaurus, correct)
+        else:
+            continue
+        alternatives = tuple(dict.fromkeys(f for f in forms if f))[:MAX_ALTERNATIVES]
+        if alternatives:
+            groups.append(Group(typed, alternatives, known))
+    meant = [g for g in groups if g.known and (g.typed not in NOISE or thesaurus.lookup([g.typed]))]
+    return (meant or groups)[:MAX_GROUPS]
+
+
+def lexeme(word: str, prefix: bool) -> str:
+    """One quoted lexeme: only letters and digits survive, so no quote, backslash or operator
+    can reach the tsquery parser; '' when nothing survives."""
+    clean = "".join(ch for ch in word if ch.isalnum())
+    return f"'{clean}'" + (":*" if prefix else "") if clean else ""
+
+
+def render(group: Group, last_typed: bool, thesaurus: Thesaurus) -> str:
+    """OR over the alternatives, AND over each one's slots, OR inside a slot. Words of four and
+    more letters match as prefixes; the typed last word of an as-you-type query does from two
+    letters on, unless it is a thesaurus term, complete by definition ("Kfz", "Perso")."""
+    def word(w: str) -> str:
+        typed_now = last_typed and w == group.typed and len(w) > 1 and not thesaurus.lookup([w])
+        complete_term = w == group.typed and bool(thesaurus.lookup([w]))
+        return lexeme(w, (len(w) >= MIN_PREFIX and not complete_term) or typed_now)
+
+    def joined(items: list[str], operator: str) -> str:
+        items = list(dict.fromkeys(i for i in items if i))
+        return items[0] if len(items) == 1 else "(" + f" {operator} ".join(items) + ")" if items else ""
+
+    return joined([joined([joined([word(w) for w in slot], "|") for slot in alternative], "&")
+                   for alternative in group.alternatives], "|")
+
+
+def build_tsquery(query: str, *, vocab: Vocabulary | None = None, thesaurus: Thesaurus | None = None,
+                  as_you_type: bool = True, correct: bool = True) -> str | None:
+    """The string for ``to_tsquery('german', $1)``, or None when the query holds no searchable
+    word (empty, only stopwords, only punctuation): then there is nothing to search for.
+
+    ``vocab`` (the index's vocabulary) adds the catalogue's spelling, compound parts and typo
+    corrections; ``as_you_type`` makes the last word a prefix even when short ("Kit" → Kita…).
+    """
+    thesaurus = thesaurus if thesaurus is not None else load()
+    groups = plan(query, vocab=vocab, thesaurus=thesaurus, correct=correct)
+    last = len(groups) - 1
+    rendered = [r for i, g in enumerate(groups) if (r := render(g, as_you_type and i == last, thesaurus))]
+    return " & ".join(rendered) if rendered else None

@@ -1,0 +1,157 @@
+"""Typo correction against the words the index knows: "Hundesteur" → "hundesteuer".
+
+Why not the database: without pg_trgm PostgreSQL cannot find near misses, and a typo in one
+word of an AND query finds nothing at all. Here every vocabulary word is compared by its folded
+spelling (ä = ae, ß = ss: "Fuehrerschein" is no typo) with the Damerau–Levenshtein distance
+(a swapped pair of letters is one slip, as in "Führerschien"), allowing more slips in longer
+words. Candidates come from a symmetric-delete index over each word's first letters (as in
+SymSpell), so a lookup touches dozens of words, not the whole vocabulary; the most frequent
+word wins a tie.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from efa_registry.search import compounds, thesaurus
+from efa_registry.search import text as t
+from efa_registry.search.vocabulary import Vocabulary
+
+PREFIX = 7  # deletes are taken of this many leading letters; the full words are compared after
+MAX_DISTANCE = 2
+MIN_TAIL = 5  # the corrected last part of a compound: shorter tails match too much by accident
+
+
+def max_distance(word: str) -> int:
+    """Slips allowed in a word of this length: none in short words, where one slip already
+    makes another word ("Rente"/"Ente"), two from eight letters on."""
+    n = len(word)
+    return 0 if n <= 3 else 1 if n <= 7 else MAX_DISTANCE
+
+
+def distance(a: str, b: str, limit: int = MAX_DISTANCE) -> int:
+    """Damerau–Levenshtein distance (optimal string alignment); any value > ``limit`` is
+    reported as ``limit + 1``, which lets long mismatches stop early."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cost = ca != cb
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return min(previous[-1], limit + 1)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    found = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found
+
+
+class SpellIndex:
+    """Folded vocabulary words by the deletes of their first ``PREFIX`` letters."""
+
+    def __init__(self, words: Iterable[tuple[str, int]]):
+        self.words: dict[str, tuple[str, int]] = {}  # folded → (spelling, frequency)
+        for word, frequency in words:
+            key = t.fold(word)
+            if frequency > self.words.get(key, ("", -1))[1]:
+                self.words[key] = (t.normalize(word), frequency)
+        self.plain = {t.plain(spelling): key for key, (spelling, _) in self.words.items()}
+        self.deletes: dict[str, list[str]] = defaultdict(list)
+        for key in self.words:
+            for d in _deletes(key[:PREFIX], MAX_DISTANCE):
+                self.deletes[d].append(key)
+
+    def candidates(self, key: str, limit: int) -> Iterator[str]:
+        seen: set[str] = set()
+        for d in _deletes(key[:PREFIX], limit):
+            for candidate in self.deletes.get(d, ()):
+                if candidate not in seen:
+                    seen.add(candidate)
+                    yield candidate
+
+    def correct(self, word: str) -> tuple[str, int] | None:
+        """(best vocabulary word, distance) for a word, None when nothing is close enough."""
+        key, limit = t.fold(word), max_distance(word)
+        if key in self.words:
+            return self.words[key][0], 0
+        if (plain := t.plain(word)) in self.plain:  # typed without umlaut dots: "Munchen"
+            return self.words[self.plain[plain]][0], 0
+        best: tuple[int, int, int, str] | None = None
+        for candidate in self.candidates(key, limit):
+            d = distance(key, candidate, limit)
+            if d <= limit:
+                # Ties: the longer shared beginning ("reisepas": reisepass, not reisemas), then frequency.
+                rank = (d, -_common_prefix(key, candidate), -self.words[candidate][1], candidate)
+                best = min(best, rank) if best else rank
+        return (self.words[best[-1]][0], best[0]) if best else None
+
+
+def index(vocab: Vocabulary) -> SpellIndex:
+    """The spelling index of a vocabulary, built on first use and kept with it."""
+    return vocab.derived("spelling", lambda v: SpellIndex(v.items()))
+
+
+def known(word: str, vocab: Vocabulary) -> bool:
+    """In the vocabulary, a stopword, a number, or a compound of known words."""
+    return (word in vocab or word in t.STOPWORDS or not word.isalpha() or len(word) <= 2
+            or bool(compounds.pieces(word, vocab)))
+
+
+def correct(word: str, vocab: Vocabulary) -> str | None:
+    """The vocabulary word meant by a misspelt ``word``, else None. A compound missing from the
+    vocabulary is corrected in its last part ("gewerbeanmeldnug" → gewerbe + "anmeldung")."""
+    spell = index(vocab)
+    word = t.normalize(word)
+    found = spell.correct(word)
+    if found and found[1] <= 1:  # a compound correction could at best tie, and ties go direct
+        return found[0]
+    # A direct correction beats a compound one at the same distance, a longer known head a shorter.
+    best = (found[1], 0, 0, found[0]) if found else None
+    for cut in range(compounds.MIN_PART, len(word) - MIN_TAIL + 1):
+        head, rest = word[:cut], word[cut:]
+        if compounds.readings(head, vocab, final=False) and (tail := spell.correct(rest)):
+            rank = (tail[1], 1, -len(head), head + tail[0])
+            best = min(best, rank) if best else rank
+    return best[-1] if best else None
+
+
+def suggest(query: str, vocab: Vocabulary, *, also_known: Iterable[str] | None = None) -> str | None:
+    """The query with every unknown word corrected ("Meinten Sie …?"), as normalised words;
+    None when every word is known or nothing better is found. ``also_known``: words that are
+    right although the index lacks them; by default the shipped thesaurus's terms ("Perso")."""
+    if also_known is None:
+        also_known = (w for entry in thesaurus.load().entries for w in entry.term)
+    extra = {t.fold(w) for w in also_known}
+    words, changed = [], False
+
+    def fix(word: str) -> str:
+        nonlocal changed
+        if known(word, vocab) or t.fold(word) in extra or not (better := correct(word, vocab)):
+            return word
+        changed = changed or better != word
+        return better
+
+    for token in t.tokenize(query):
+        known_whole = known(token.word, vocab) or t.fold(token.word) in extra
+        words.append("-".join(map(fix, token.parts)) if token.parts and not known_whole else fix(token.word))
+    return " ".join(words) if changed else None
