@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import structlog
 from litestar import Litestar
 from litestar.datastructures import State
@@ -28,6 +30,34 @@ log = structlog.get_logger(__name__)
 def create_app(settings: Settings, *, dsn: str | None = None) -> Litestar:
     """Build the app. With ``dsn`` the app opens and closes the pool itself (``serve``);
     without, the caller has opened it (tests, embedding)."""
+    on_startup, on_shutdown = _lifecycle(settings, dsn)
+    app = Litestar(
+        route_handlers=[
+            *ROUTES,
+            swagger_bundle,
+            create_static_files_router(path="/static", directories=[STATIC_DIR],
+                                       include_in_schema=False),
+        ],
+        middleware=[request_context_middleware, etag_middleware],
+        dependencies=DEPENDENCIES,
+        before_request=reject_unknown_query_parameters,
+        # Browsers asking for an unknown page get the German one; machines keep problem+json.
+        exception_handlers={**EXCEPTION_HANDLERS, HTTPException: for_people(http_error_handler)},
+        openapi_config=openapi_config(),
+        template_config=template_config(),
+        state=State({"settings": settings}),
+        on_startup=[on_startup],
+        on_shutdown=[on_shutdown],
+        logging_config=None,
+        debug=False,
+    )
+    document_problems(app)
+    return app
+
+
+def _lifecycle(settings: Settings, dsn: str | None) -> tuple[Callable, Callable]:
+    """Start-up refuses a schema behind the migrations; with ``dsn`` the app owns the pool and,
+    if configured, runs the webhook worker beside the requests."""
 
     async def on_startup(app: Litestar) -> None:
         if dsn is not None:
@@ -51,25 +81,4 @@ def create_app(settings: Settings, *, dsn: str | None = None) -> Litestar:
         if dsn is not None:
             await db.close()
 
-    app = Litestar(
-        route_handlers=[
-            *ROUTES,
-            swagger_bundle,
-            create_static_files_router(path="/static", directories=[STATIC_DIR],
-                                       include_in_schema=False),
-        ],
-        middleware=[request_context_middleware, etag_middleware],
-        dependencies=DEPENDENCIES,
-        before_request=reject_unknown_query_parameters,
-        # Browsers asking for an unknown page get the German one; machines keep problem+json.
-        exception_handlers={**EXCEPTION_HANDLERS, HTTPException: for_people(http_error_handler)},
-        openapi_config=openapi_config(),
-        template_config=template_config(),
-        state=State({"settings": settings}),
-        on_startup=[on_startup],
-        on_shutdown=[on_shutdown],
-        logging_config=None,
-        debug=False,
-    )
-    document_problems(app)
-    return app
+    return on_startup, on_shutdown

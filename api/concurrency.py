@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
+from litestar import Response
 from litestar.params import HeaderParameter
 
 from efa_registry.errors import InvalidParameter
@@ -33,3 +34,10 @@ def expected_version(if_match: str | None) -> int | None:
     if not match:
         raise InvalidParameter('If-Match must be an ETag of this API, e.g. "v3"', field="If-Match")
     return int(match.group(1))
+
+
+def entity_response(body: Any, version: int, *, authenticated: bool = False, status_code: int = 200,
+                    headers: dict[str, str] | None = None) -> Response:
+    """An entity with its strong ETag (201 for a creation, 200 otherwise)."""
+    return Response(body, status_code=status_code,
+                    headers={"ETag": entity_etag(version, authenticated=authenticated), **(headers or {})})

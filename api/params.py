@@ -1,11 +1,17 @@
-"""Query-string conventions: bounded ``limit``, cursor, and refusal of unknown parameters."""
+"""Query-string conventions: bounded ``limit``, cursor, refusal of unknown parameters, and the
+decoding of a query string into the core's query Struct (``query_of``)."""
 
 from __future__ import annotations
 
-import weakref
-from typing import Annotated
+import inspect
+import types
+import typing
+from typing import Annotated, Any, TypeVar
+from urllib.parse import urlencode
 
+import msgspec
 from litestar import Request
+from litestar.di import Provide
 from litestar.enums import ParamType
 from litestar.handlers import BaseRouteHandler
 from litestar.params import ParameterKwarg, QueryParameter
@@ -14,21 +20,27 @@ from efa_registry.errors import InvalidParameter
 
 Limit = Annotated[int, QueryParameter(ge=1, le=1000, description="Page size (1 … EFA_PAGE_SIZE_MAX).")]
 After = Annotated[str | None, QueryParameter(description="Cursor from the previous page's `next` link.")]
+S = TypeVar("S", bound=msgspec.Struct)
 
 _RESERVED = {"request", "state", "scope", "headers", "cookies", "query", "body", "socket", "data"}
-_wire_names: weakref.WeakKeyDictionary[BaseRouteHandler, dict[str, tuple[str, ParamType]]] = (
-    weakref.WeakKeyDictionary()
-)
+# A plain dict, not a WeakKeyDictionary: the OPTIONS handlers Litestar generates are plain
+# HTTPRouteHandler objects, whose __slots__ leave no room for a weak reference. Handlers live as
+# long as their app, so holding them costs nothing.
+_wire_names: dict[BaseRouteHandler, dict[str, tuple[str, ParamType]]] = {}
 
 
 def wire_names(handler: BaseRouteHandler) -> dict[str, tuple[str, ParamType]]:
-    """Python parameter name → (name on the wire, where), computed once per handler."""
+    """Python parameter name → (name on the wire, where), for the handler's own parameters and
+    those of its dependencies (a ``query_of`` Struct's fields); computed once per handler."""
     cached = _wire_names.get(handler)
     if cached is None:
-        dependencies = set(handler.resolve_dependencies())
+        providers = handler.resolve_dependencies()
+        fields = dict(handler.parsed_fn_signature.parameters)
+        for provider in providers.values():
+            fields.update(provider.parsed_fn_signature.parameters)
         cached = {}
-        for name, field in handler.parsed_fn_signature.parameters.items():
-            if name in _RESERVED or name in dependencies:
+        for name, field in fields.items():
+            if name in _RESERVED or name in providers:
                 continue
             kwarg = field.kwarg_definition
             kind = kwarg.param_type if isinstance(kwarg, ParameterKwarg) else ParamType.QUERY
@@ -46,6 +58,76 @@ async def reject_unknown_query_parameters(request: Request) -> None:
             raise InvalidParameter(f"unknown query parameter '{name}' (allowed: {allowed})", field=name)
 
 
+def query_of(struct: type[S]) -> Provide:
+    """A dependency that decodes the query string into the core's query Struct ``struct``.
+
+    Its parameters are the Struct's fields under their wire names, typed and constrained by the
+    Struct's own annotations, so Litestar documents each one in the OpenAPI and the unknown-parameter
+    check knows them. List fields take repeated and comma-separated values (``status=a,b&status=c``);
+    msgspec then checks every value against the Struct, and a refusal names the parameter.
+    """
+    fields = msgspec.structs.fields(struct)
+    annotations = {f.name: _parameter(f) for f in fields}
+
+    async def provide(**raw: Any) -> S:
+        values = {f.encode_name: _split(raw[f.name]) if _is_list(f.type) else raw[f.name]
+                  for f in fields if raw.get(f.name) is not None}
+        try:
+            return msgspec.convert(values, struct)
+        except msgspec.ValidationError as exc:
+            message, _, where = str(exc).partition(" - at `$.")
+            name = where.split("[")[0].rstrip("`") or None
+            raise InvalidParameter(f"{name}: {message}" if name else message, field=name) from exc
+
+    provide.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
+         for name, annotation in annotations.items()], return_annotation=struct)
+    provide.__annotations__ = {**annotations, "return": struct}
+    return Provide(provide)
+
+
+_CONSTRAINTS = ("ge", "gt", "le", "lt", "min_length", "max_length", "pattern", "description")
+
+
+def _parameter(field: msgspec.structs.FieldInfo) -> Any:
+    """The dependency's annotation of one Struct field: lists arrive as strings (split, then checked
+    by msgspec); a scalar keeps its type, with its msgspec constraints as Litestar's."""
+    base, constraints = _unwrap(field.type)
+    if _is_list(field.type):
+        items = typing.get_args(base)[0]
+        choices = typing.get_args(_unwrap(items)[0]) if typing.get_origin(_unwrap(items)[0]) is typing.Literal else ()
+        constraints = {"description": constraints.get("description") or (
+            f"One or more of {', '.join(choices)} (repeat or comma-separate)" if choices
+            else "One or more values (repeat or comma-separate)")}
+        base = list[str]
+    return Annotated[base | None, QueryParameter(name=field.encode_name, **constraints)]
+
+
+def _unwrap(annotation: Any) -> tuple[Any, dict[str, Any]]:
+    """(the type without ``Annotated`` and ``None``, the constraints of its ``msgspec.Meta``)."""
+    args = typing.get_args(annotation) if isinstance(annotation, types.UnionType) or typing.get_origin(
+        annotation) is typing.Union else (annotation,)
+    kinds, constraints = [], {}
+    for arg in args:
+        if arg is type(None):
+            continue
+        if typing.get_origin(arg) is Annotated:
+            arg, *metadata = typing.get_args(arg)
+            for meta in metadata:
+                if isinstance(meta, msgspec.Meta):
+                    constraints |= {k: getattr(meta, k) for k in _CONSTRAINTS if getattr(meta, k) is not None}
+        kinds.append(arg)
+    return typing.Union[tuple(kinds)], constraints  # noqa: UP007  (built at run time)
+
+
+def _is_list(annotation: Any) -> bool:
+    return typing.get_origin(_unwrap(annotation)[0]) in (list, tuple)
+
+
+def _split(values: list[str]) -> list[str]:
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
 def bounded_limit(request: Request, limit: int) -> int:
     maximum = request.app.state.settings.page_size_max
     if limit > maximum:
@@ -61,6 +143,4 @@ def next_link(request: Request, cursor: str | None) -> str | None:
     # the cost.
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("after", "facets")]
     params.append(("after", cursor))
-    from urllib.parse import urlencode
-
     return f"{request.url.path}?{urlencode(params)}"

@@ -9,13 +9,13 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.openapi.spec import Example
 from litestar.params import Body, FromPath, JSONBody, PathParameter, QueryParameter
 
-from api.adoptions.schemas import Adoption, AreaAdoption, BulkResult
+from api.adoptions.schemas import Adoption, AreaAdoption
 from api.auth import Caller
-from api.concurrency import IdempotencyKey, IfMatch, entity_etag, expected_version
+from api.concurrency import IdempotencyKey, IfMatch, entity_response, expected_version
 from api.params import After, Limit, bounded_limit, next_link
 from api.schemas import Page
-from efa_registry.adoptions import bulk, service
-from efa_registry.adoptions.model import AdoptionPatch, BulkAdoption, Subscribe
+from efa_registry.adoptions import bulk, model, service
+from efa_registry.adoptions.model import AdoptionPatch, BulkAdoption, BulkResult, Subscribe
 from efa_registry.types import LAND_PATTERN, AdoptionStatus
 
 SubscribeBody = Annotated[Subscribe, Body(examples=[Example(
@@ -25,8 +25,8 @@ StepBody = Annotated[AdoptionPatch, Body(examples=[Example(summary="The provider
 SolutionKey = Annotated[str, PathParameter(description="Solution UUID or slug", max_length=80)]
 
 
-def _response(adoption, status_code: int = 200) -> Response[Adoption]:
-    return Response(Adoption.of(adoption), status_code=status_code, headers={"ETag": entity_etag(adoption.version)})
+def _response(adoption: model.Adoption, status_code: int = 200) -> Response[Adoption]:
+    return entity_response(Adoption.of(adoption), adoption.version, status_code=status_code)
 
 
 class SolutionAdoptionController(Controller):
@@ -58,8 +58,7 @@ class SolutionAdoptionController(Controller):
     async def bulk(self, key: SolutionKey, data: JSONBody[BulkAdoption], actor: Caller) -> BulkResult:
         """Set a list of ARS, or every eligible unit of a Land or Kreis, to one status in one transaction.
         Idempotent: areas already at that status are left alone."""
-        r = await bulk.bulk_adopt(key, data, actor=actor)
-        return BulkResult(created=r.created, changed=r.changed, unchanged=r.unchanged, skipped=r.skipped)
+        return await bulk.bulk_adopt(key, data, actor=actor)
 
 
 class AdoptionController(Controller):
@@ -92,5 +91,4 @@ class AreaAdoptionController(Controller):
     ) -> list[AreaAdoption]:
         """The area's own adoptions, and live adoptions of enclosing areas (Kreis, Land …) that cover it,
         marked with `inheritedFrom`."""
-        return [AreaAdoption(inherited_from=a.inherited_from, adoption=Adoption.of(a.adoption))
-                for a in await service.list_for_area(ars)]
+        return [AreaAdoption.of(a) for a in await service.list_for_area(ars)]

@@ -1,8 +1,9 @@
-"""Wire shapes of adoptions."""
+"""Wire shape of an adoption where it differs from the core record: the adopted solution is named
+without its providing organisation (``SolutionRef``), and ``allowedStatuses`` lists the legal next
+steps (``adoptions.rules.allowed_targets``). Areas, transitions and bulk results are the core's."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 import msgspec
@@ -10,7 +11,6 @@ import msgspec
 from api.schemas import WireOut
 from efa_registry.adoptions import model
 from efa_registry.adoptions.rules import allowed_targets
-from efa_registry.types import AdoptionStatus
 
 
 class SolutionRef(WireOut):
@@ -19,61 +19,25 @@ class SolutionRef(WireOut):
     name: str
 
 
-class AreaRef(WireOut):
-    ars: str
-    name: str
-    level: str
-    land: str
-
-
-class Transition(WireOut):
-    from_status: str | None
-    to_status: str
-    actor: str
-    note: str | None
-    at: dt.datetime
-    version: int
-
-
-class Adoption(WireOut):
+class Adoption(model.Adoption):
     """One solution reused by one area; `allowedStatuses` lists the legal next steps."""
 
-    id: uuid.UUID
     solution: SolutionRef
-    area: AreaRef
-    status: AdoptionStatus
-    paused_from: str | None
     allowed_statuses: list[str]
-    planned_live_on: dt.date | None
-    live_since: dt.date | None
-    note: str | None
-    interfaces: list[uuid.UUID]
-    version: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    transitions: list[Transition]
 
     @classmethod
     def of(cls, a: model.Adoption) -> Adoption:
-        return cls(
-            id=a.id, solution=SolutionRef(id=a.solution.id, slug=a.solution.slug, name=a.solution.name),
-            area=msgspec.convert(a.area, AreaRef, from_attributes=True), status=a.status, paused_from=a.paused_from,
-            allowed_statuses=allowed_targets(a.status, a.paused_from), planned_live_on=a.planned_live_on,
-            live_since=a.live_since, note=a.note, interfaces=a.interfaces, version=a.version,
-            created_at=a.created_at, updated_at=a.updated_at,
-            transitions=[msgspec.convert(t, Transition, from_attributes=True) for t in a.transitions])
+        solution = SolutionRef(id=a.solution.id, slug=a.solution.slug, name=a.solution.name)
+        return cls(**{**msgspec.structs.asdict(a), "solution": solution,
+                      "allowed_statuses": allowed_targets(a.status, a.paused_from)})
 
 
-class AreaAdoption(WireOut):
+class AreaAdoption(model.AreaAdoption):
     """An adoption as seen from an area; `inheritedFrom` names the enclosing area whose live
     adoption covers this one (null for the area's own adoptions)."""
 
-    inherited_from: str | None
     adoption: Adoption
 
-
-class BulkResult(WireOut):
-    created: int
-    changed: int
-    unchanged: int
-    skipped: int
+    @classmethod
+    def of(cls, a: model.AreaAdoption) -> AreaAdoption:
+        return cls(adoption=Adoption.of(a.adoption), inherited_from=a.inherited_from)

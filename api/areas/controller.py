@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Request, get
-from litestar.params import PathParameter, QueryParameter
+from litestar.di import NamedDependency
+from litestar.params import PathParameter
 
-from api.areas.schemas import Area, Land
-from api.params import After, Limit, bounded_limit, next_link
+from api.params import After, Limit, bounded_limit, next_link, query_of
 from api.schemas import Page
 from efa_registry.areas import service
-from efa_registry.areas.model import AreaFilter
-from efa_registry.types import LAND_PATTERN, AreaLevel
+from efa_registry.areas.model import Area, AreaFilter, LandSummary
 
 LandKey = Annotated[str, PathParameter(pattern=r"^((0[1-9]|1[0-6])|DE-[A-Za-z]{2})$",
                                    description="Land key (`05`) or ISO 3166-2 code (`DE-NW`)")]
@@ -23,40 +22,29 @@ class LandController(Controller):
     tags = ["Areas"]
 
     @get("/", operation_id="listLands", summary="List the 16 Länder with their counts")
-    async def list_lands(self) -> list[Land]:
+    async def list_lands(self) -> list[LandSummary]:
         """Every Land with its number of Gemeinden (gemeindefreie Gebiete excluded), Kreise
         (kreisfreie Städte included) and population, as of the imported Gebietsstand."""
-        return [Land.of(s) for s in await service.list_lands()]
+        return await service.list_lands()
 
     @get("/{code:str}", operation_id="getLand", summary="One Land with its counts")
-    async def get_land(self, code: LandKey) -> Land:
+    async def get_land(self, code: LandKey) -> LandSummary:
         """A Land by its 2-digit key or ISO 3166-2 code."""
-        return Land.of(await service.get_land(await service.land_key(code)))
+        return await service.get_land(await service.land_key(code))
 
 
 class AreaController(Controller):
     path = "/v1/areas"
     tags = ["Areas"]
 
-    @get("/", operation_id="listAreas", summary="List areas (Gebiete)")
+    @get("/", operation_id="listAreas", summary="List areas (Gebiete)", dependencies={"flt": query_of(AreaFilter)})
     async def list_areas(
-        self,
-        request: Request,
-        level: Annotated[AreaLevel | None, QueryParameter(description="Area level")] = None,
-        land: Annotated[str | None, QueryParameter(pattern=LAND_PATTERN, description="Land key (2 digits)")] = None,
-        parent: Annotated[str | None, QueryParameter(pattern=r"^[0-9]{2,12}$", description="Parent ARS")] = None,
-        q: Annotated[str | None, QueryParameter(min_length=2, max_length=100, description="Name part")] = None,
-        limit: Limit = 50,
-        after: After = None,
+        self, request: Request, flt: NamedDependency[AreaFilter], limit: Limit = 50, after: After = None
     ) -> Page[Area]:
         """Areas ordered by ARS, filtered by level, Land, parent or a part of the name; paged
         with a cursor (`next`)."""
-        page = await service.list_areas(
-            AreaFilter(level=level, land=land, parent=parent, q=q),
-            limit=bounded_limit(request, limit), after=after,
-        )
-        return Page(items=[Area.of(a) for a in page.items], next=next_link(request, page.next_cursor),
-                    limit=limit)
+        page = await service.list_areas(flt, limit=bounded_limit(request, limit), after=after)
+        return Page(items=page.items, next=next_link(request, page.next_cursor), limit=limit)
 
     @get("/{ars:str}", operation_id="getArea", summary="One area by ARS or AGS")
     async def get_area(
@@ -65,4 +53,4 @@ class AreaController(Controller):
                                       description="ARS (2–12 digits) or 8-digit AGS")],
     ) -> Area:
         """An area by its Amtlicher Regionalschlüssel, or a Gemeinde by its 8-digit AGS."""
-        return Area.of(await service.get_area(ars))
+        return await service.get_area(ars)

@@ -2,60 +2,42 @@
 
 from __future__ import annotations
 
-import uuid
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from api.auth import Caller
 from api.feed import schemas
-from api.feed.schemas import ATOM_MEDIA_TYPE, JSON_FEED_MEDIA_TYPE, EventPage, FeedCursor, FeedEvent
-from api.params import After, Limit, bounded_limit
-from efa_registry.errors import InvalidParameter
+from api.feed.schemas import ATOM_MEDIA_TYPE, JSON_FEED_MEDIA_TYPE, EventPage, FeedCursor
+from api.params import After, Limit, bounded_limit, query_of
+from efa_registry.access.policy import audience_of
 from efa_registry.events import feed
-from efa_registry.events.model import FeedFilters, audience_of
-from efa_registry.types import LAND_PATTERN, EntityType, values
+from efa_registry.events.model import FeedFilters
 
-EntityTypes = Annotated[list[str] | None, QueryParameter(
-    name="entityType",
-    description=f"Only these entity types (repeat or comma-separate): {', '.join(values(EntityType))}")]
-SolutionFilter = Annotated[uuid.UUID | None, QueryParameter(description="Only events about this solution (UUID)")]
-LandFilter = Annotated[str | None, QueryParameter(pattern=LAND_PATTERN, description="Only events of this Land (01–16)")]
-ThemenfeldFilter = Annotated[str | None, QueryParameter(max_length=60, description="Only events of this Themenfeld")]
 Recent = Annotated[int, QueryParameter(ge=1, le=100, description="How many recent changes (1–100)")]
-
-
-def _filters(entity_type: list[str] | None, solution: uuid.UUID | None, land: str | None,
-             themenfeld: str | None) -> FeedFilters:
-    types = [v.strip() for item in entity_type or [] for v in item.split(",") if v.strip()]
-    allowed = values(EntityType)
-    for t in types:
-        if t not in allowed:
-            raise InvalidParameter(f"entityType must be one of {', '.join(allowed)}", field="entityType")
-    return FeedFilters(entity_types=tuple(types), solution_id=solution, land=land, themenfeld=themenfeld)
+FILTERS = {"filters": query_of(FeedFilters)}
 
 
 class EventController(Controller):
     path = "/v1/events"
     tags = ["Feeds"]
 
-    @get("/", operation_id="readEvents", summary="Read the change feed")
+    @get("/", operation_id="readEvents", summary="Read the change feed", dependencies=FILTERS)
     async def read_events(
-        self, request: Request, actor: Caller, after: After = None, limit: Limit = 100,
-        entity_type: EntityTypes = None, solution: SolutionFilter = None, land: LandFilter = None,
-        themenfeld: ThemenfeldFilter = None,
+        self, request: Request, actor: Caller, after: After = None, limit: Limit = 100, *,
+        filters: NamedDependency[FeedFilters],
         wait: Annotated[int, QueryParameter(ge=0, le=feed.MAX_WAIT_SECONDS, description=(
             "Long poll: when nothing new is there, wait up to this many seconds for it"))] = 0,
     ) -> Response[EventPage]:
         """Every change in commit-safe order: a reader following `cursor` never misses and never repeats an
         event, even when transactions commit out of order. Without `after` it starts at the beginning."""
-        events, cursor = await feed.poll_events(
-            after=after, limit=bounded_limit(request, limit), filters=_filters(entity_type, solution, land, themenfeld),
-            audience=audience_of(actor), wait=wait)
-        page = EventPage(items=[FeedEvent.of(e) for e in events], cursor=cursor, next=_next(request, cursor),
-                         limit=limit)
+        events, cursor = await feed.poll_events(after=after, limit=bounded_limit(request, limit), filters=filters,
+                                                audience=audience_of(actor), wait=wait)
+        page = EventPage(items=events, cursor=cursor, next=_next(request, cursor), limit=limit)
         # A page that is not full grows as transactions commit: caches must revalidate (and keep
         # an authenticated caller's page, which has contact details, to themselves).
         return Response(page, headers={"Cache-Control": "no-cache" if actor is None else "private, no-cache"})
@@ -76,38 +58,26 @@ class HumanFeedController(Controller):
     tags = ["Feeds"]
 
     @get("/feed.json", operation_id="getJsonFeed", summary="Recent changes as JSON Feed 1.1",
-         media_type=JSON_FEED_MEDIA_TYPE)
+         media_type=JSON_FEED_MEDIA_TYPE, dependencies=FILTERS)
     async def json_feed(
-        self, request: Request, actor: Caller, limit: Recent = 50, entity_type: EntityTypes = None,
-        solution: SolutionFilter = None, land: LandFilter = None, themenfeld: ThemenfeldFilter = None,
+        self, request: Request, actor: Caller, limit: Recent = 50, *, filters: NamedDependency[FeedFilters]
     ) -> Response[bytes]:
         """The latest changes, newest first, with German titles — for feed readers and dashboards."""
-        events = await _recent(actor, limit, _filters(entity_type, solution, land, themenfeld))
-        base = _base(request)
-        body = schemas.json_feed(events, base_url=base, feed_url=base + str(request.url.path) + _query(request))
-        return Response(body, media_type=JSON_FEED_MEDIA_TYPE)
+        return await _human_feed(request, actor, filters, limit, schemas.json_feed, JSON_FEED_MEDIA_TYPE)
 
     @get("/feed.atom", operation_id="getAtomFeed", summary="Recent changes as Atom",
-         media_type=ATOM_MEDIA_TYPE)
+         media_type=ATOM_MEDIA_TYPE, dependencies=FILTERS)
     async def atom_feed(
-        self, request: Request, actor: Caller, limit: Recent = 50, entity_type: EntityTypes = None,
-        solution: SolutionFilter = None, land: LandFilter = None, themenfeld: ThemenfeldFilter = None,
+        self, request: Request, actor: Caller, limit: Recent = 50, *, filters: NamedDependency[FeedFilters]
     ) -> Response[bytes]:
         """The latest changes, newest first, as an Atom 1.0 feed with German titles."""
-        events = await _recent(actor, limit, _filters(entity_type, solution, land, themenfeld))
-        base = _base(request)
-        body = schemas.atom_feed(events, base_url=base, feed_url=base + str(request.url.path) + _query(request))
-        return Response(body, media_type=ATOM_MEDIA_TYPE)
+        return await _human_feed(request, actor, filters, limit, schemas.atom_feed, ATOM_MEDIA_TYPE)
 
 
-async def _recent(actor: Caller, limit: int, filters: FeedFilters):
-    return await feed.recent_events(limit=limit, filters=filters, audience=audience_of(actor))
-
-
-def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
-
-
-def _query(request: Request) -> str:
-    query = request.url.query
-    return f"?{query}" if query else ""
+async def _human_feed(request: Request, actor: Caller, filters: FeedFilters, limit: int,
+                      render: Callable[..., Any], media_type: str) -> Response[bytes]:
+    events = await feed.recent_events(limit=limit, filters=filters, audience=audience_of(actor))
+    base = str(request.base_url).rstrip("/")
+    query = f"?{request.url.query}" if request.url.query else ""
+    body = render(events, base_url=base, feed_url=base + str(request.url.path) + query)
+    return Response(body, media_type=media_type)

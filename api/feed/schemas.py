@@ -1,9 +1,13 @@
-"""Wire shapes of the change feed, and the JSON Feed 1.1 and Atom 1.0 renderings for humans."""
+"""Wire shapes of the change feed, and the JSON Feed 1.1 and Atom 1.0 renderings for humans.
+
+``FeedEvent`` is the core ``Event`` with its ``snapshot`` typed for the OpenAPI document: at run
+time the handlers send the core events as they are, whose stored JSON passes through undecoded
+(``msgspec.Raw``, which has no schema). Pages carry the feed cursor beside ``next``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -19,31 +23,11 @@ FEED_TITLE = "EfA-Nachnutzungsregister: Änderungen"
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-class FeedEvent(WireOut):
+class FeedEvent(Event):
     """One change. `cursor` continues the feed right after it; `snapshot` is the entity as it was
     stored by this change (contact details only for authenticated callers)."""
 
-    seq: int
-    cursor: str
-    occurred_at: dt.datetime
-    actor: str
-    request_id: str | None
-    entity_type: str
-    entity_id: str
-    action: str
-    version: int | None
-    solution_id: uuid.UUID | None
-    land: str | None
-    themenfelder: list[str]
-    # Typed for the schema; at run time the stored JSON passes through undecoded (msgspec.Raw).
-    snapshot: dict[str, Any] | None
-
-    @classmethod
-    def of(cls, e: Event) -> FeedEvent:
-        return cls(seq=e.seq, cursor=e.cursor, occurred_at=e.occurred_at, actor=e.actor, request_id=e.request_id,
-                   entity_type=e.entity_type, entity_id=e.entity_id, action=e.action, version=e.version,
-                   solution_id=e.solution_id, land=e.land, themenfelder=e.themenfelder,
-                   snapshot=e.snapshot)  # type: ignore[arg-type]
+    snapshot: dict[str, Any] | None  # type: ignore[assignment]
 
 
 class EventPage(WireOut):

@@ -5,44 +5,38 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get, patch, post
-from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, PathParameter
 
 from api.auth import Caller
-from api.concurrency import IfMatch, entity_etag, expected_version
+from api.concurrency import IfMatch, entity_response, expected_version
 from api.organisations.schemas import Organisation
-from api.params import After, Limit, bounded_limit, next_link
+from api.params import After, Limit, bounded_limit, next_link, query_of
 from api.schemas import Page
-from efa_registry.organisations import service
-from efa_registry.organisations.model import OrganisationCreate, OrganisationPatch
-from efa_registry.types import LAND_PATTERN, OrganisationKind
+from efa_registry.organisations import model, service
+from efa_registry.organisations.model import OrganisationCreate, OrganisationFilter, OrganisationPatch
 
 OrgKey = Annotated[str, PathParameter(description="Organisation UUID or slug", max_length=80)]
 
 
-def _response(org, actor: Caller, status_code: int = 200) -> Response[Organisation]:
+def _response(org: model.Organisation, actor: Caller, status_code: int = 200) -> Response[Organisation]:
     authenticated = actor is not None
-    return Response(Organisation.of(org, with_contact=authenticated), status_code=status_code,
-                    headers={"ETag": entity_etag(org.version, authenticated=authenticated)})
+    return entity_response(Organisation.of(org, with_contact=authenticated), org.version,
+                           authenticated=authenticated, status_code=status_code)
 
 
 class OrganisationController(Controller):
     path = "/v1/organisations"
     tags = ["Catalogue"]
 
-    @get("/", operation_id="listOrganisations", summary="List organisations")
+    @get("/", operation_id="listOrganisations", summary="List organisations",
+         dependencies={"flt": query_of(OrganisationFilter)})
     async def list_organisations(
-        self,
-        request: Request,
-        actor: Caller,
-        kind: Annotated[OrganisationKind | None, QueryParameter(description="Kind of organisation")] = None,
-        land: Annotated[str | None, QueryParameter(pattern=LAND_PATTERN, description="Land key")] = None,
-        q: Annotated[str | None, QueryParameter(min_length=2, max_length=100, description="Name part")] = None,
-        limit: Limit = 50,
+        self, request: Request, actor: Caller, flt: NamedDependency[OrganisationFilter], limit: Limit = 50,
         after: After = None,
     ) -> Page[Organisation]:
         """Organisations by name, filtered by kind, Land or a part of the name."""
-        page = await service.list_organisations(kind=kind, land=land, q=q, limit=bounded_limit(request, limit),
-                                                after=after)
+        page = await service.list_organisations(flt, limit=bounded_limit(request, limit), after=after)
         items = [Organisation.of(o, with_contact=actor is not None) for o in page.items]
         return Page(items=items, next=next_link(request, page.next_cursor), limit=limit)
 

@@ -1,4 +1,6 @@
-"""Wire shapes of organisations."""
+"""Wire shape of an organisation where it differs from the core record: the people contact is
+grouped under ``contact`` and sent to authenticated callers only (the core record keeps
+``contact_name``/``contact_email``/``contact_phone`` flat, as the event log does)."""
 
 from __future__ import annotations
 

@@ -15,12 +15,14 @@ from typing import Annotated, Any, Literal
 import msgspec
 from litestar import Controller, MediaType, Response, get
 from litestar.datastructures import CacheControlHeader
+from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 
-from api.rollout.schemas import LandOverview, Matrix, OzgRollout, SolutionRollout, Timeline
+from api.params import query_of
+from api.rollout.schemas import LandOverview, OzgRollout, SolutionRollout, Timeline
 from efa_registry.rollout import service
-from efa_registry.rollout.model import MatrixFilter
-from efa_registry.types import OZG_ID_PATTERN, SolutionStatus
+from efa_registry.rollout.model import Matrix, MatrixFilter
+from efa_registry.types import OZG_ID_PATTERN
 
 LAND_CODE_PATTERN = r"^((0[1-9]|1[0-6])|DE-[A-Za-z]{2})$"
 REVALIDATE = CacheControlHeader(public=True, no_cache=True)
@@ -39,7 +41,8 @@ class _EncodedResults:
         self._memo: OrderedDict[Hashable, tuple[Any, bytes, str]] = OrderedDict()
         self._size = size
 
-    def response(self, key: Hashable, result: Any, to_wire: Callable[[Any], msgspec.Struct]) -> Response:
+    def response(self, key: Hashable, result: Any, to_wire: Callable[[Any], msgspec.Struct] = lambda r: r
+                 ) -> Response:
         memo = self._memo.get(key)
         if memo is None or memo[0] is not result:
             body = msgspec.json.encode(to_wire(result))
@@ -110,20 +113,13 @@ class RolloutMatrixController(Controller):
     tags = ["Rollout"]
     cache_control = REVALIDATE
 
-    @get("/", operation_id="getRolloutMatrix", summary="Solutions × Länder, and the Länder ranking")
-    async def get_matrix(
-        self,
-        themenfeld: Annotated[str | None, QueryParameter(
-            max_length=60, description="Only solutions implementing an OZG-Leistung of this Themenfeld")] = None,
-        ozg_id: Annotated[str | None, QueryParameter(
-            name="ozgId", pattern=OZG_ID_PATTERN, description="Only solutions implementing this OZG-Leistung")] = None,
-        status: Annotated[SolutionStatus | None, QueryParameter(description="Only solutions in this status")] = None,
-    ) -> Response[Matrix]:
+    @get("/", operation_id="getRolloutMatrix", summary="Solutions × Länder, and the Länder ranking",
+         dependencies={"flt": query_of(MatrixFilter)})
+    async def get_matrix(self, flt: NamedDependency[MatrixFilter]) -> Response[Matrix]:
         """Coverage of every solution in every Land (columnar: each list follows `lands`), with
         national figures, and the Länder ranked by how many OZG-Leistungen they cover
         flächendeckend. `themenfeld` and `ozgId` also narrow the ranking's OZG-Leistungen."""
-        flt = MatrixFilter(themenfeld=themenfeld, ozg_id=ozg_id, status=status)
-        return _encoded.response(("matrix", flt), await service.matrix(flt), Matrix.of)
+        return _encoded.response(("matrix", flt), await service.matrix(flt))
 
 
 CONTROLLERS = [SolutionRolloutController, OzgRolloutController, LandRolloutController, RolloutMatrixController]

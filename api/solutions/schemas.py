@@ -1,57 +1,23 @@
-"""Wire shapes of solutions, interfaces, history and catalogue search."""
+"""Wire shapes of the catalogue where they differ from the core records.
+
+Only two: a solution's people contact is grouped under ``contact`` and sent to authenticated
+callers only (the core record keeps ``contact_name``/``contact_email`` flat, as the event log
+does), and it carries its ``themenfelder``; a search page carries its facet counts. Interfaces,
+history entries, facet counts and the embedded references are the core records themselves.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
 from api.schemas import WireOut
 from efa_registry.solutions import model
-from efa_registry.types import (
-    InterfaceKind,
-    InterfaceStatus,
-    ReifegradModel,
-    ReuseRoute,
-    RolloutLevel,
-    SolutionStatus,
-)
-
-
-class OrganisationRef(WireOut):
-    id: uuid.UUID
-    slug: str
-    name: str
-    land: str | None
-
-
-class OzgRef(WireOut):
-    ozg_id: str
-    name: str
-    themenfeld: str
-
-
-class Interface(WireOut):
-    id: uuid.UUID
-    solution_id: uuid.UUID
-    kind: InterfaceKind
-    name: str | None
-    standard: str | None
-    standard_version: str | None
-    spec_url: str | None
-    authentication: str | None
-    status: InterfaceStatus
-    sunset_on: dt.date | None
-    version: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
-
-    @classmethod
-    def of(cls, i: model.Interface) -> Interface:
-        return msgspec.convert(i, cls, from_attributes=True)
+from efa_registry.solutions.search import FacetCount
+from efa_registry.types import ReifegradModel, ReuseRoute, RolloutLevel, SolutionStatus
 
 
 class Contact(WireOut, omit_defaults=True):
@@ -68,9 +34,9 @@ class Solution(WireOut, omit_defaults=True):
     name: str
     summary: str | None
     description: str | None
-    provider: OrganisationRef
-    operator: OrganisationRef | None
-    ozg_leistungen: list[OzgRef]
+    provider: model.OrganisationRef
+    operator: model.OrganisationRef | None
+    ozg_leistungen: list[model.OzgRef]
     themenfelder: list[str]
     status: SolutionStatus
     efa_compliant: bool | None
@@ -84,7 +50,7 @@ class Solution(WireOut, omit_defaults=True):
     costs_note: str | None
     tags: list[str]
     is_demo: bool
-    interfaces: list[Interface]
+    interfaces: list[model.Interface]
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -98,25 +64,10 @@ class Solution(WireOut, omit_defaults=True):
         return out
 
 
-class FacetValue(WireOut):
-    value: str
-    count: int
-
-
 class SolutionPage(WireOut):
     """One page of catalogue results, with facet counts when `facets` was asked for."""
 
     items: list[Solution]
     next: str | None
     limit: int
-    facets: dict[str, list[FacetValue]]
-
-
-class HistoryEntry(WireOut):
-    seq: int
-    version: int | None
-    action: str
-    actor: str
-    request_id: str | None
-    at: dt.datetime
-    changes: dict[str, Any]
+    facets: dict[str, list[FacetCount]]

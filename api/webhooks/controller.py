@@ -5,16 +5,18 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
+import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.auth import Caller
-from api.concurrency import IdempotencyKey, IfMatch, entity_etag, expected_version
+from api.concurrency import IdempotencyKey, IfMatch, entity_response, expected_version
 from api.params import After, Limit, bounded_limit, next_link
-from api.webhooks.schemas import CreatedWebhook, Delivery, DeliveryPage, Webhook, WebhookPage
+from api.schemas import Page
+from api.webhooks.schemas import CreatedWebhook
 from efa_registry.types import DeliveryStatus
 from efa_registry.webhooks import service
-from efa_registry.webhooks.model import WebhookCreate, WebhookPatch
+from efa_registry.webhooks.model import Delivery, Webhook, WebhookCreate, WebhookPatch
 
 
 def _allow_private(request: Request) -> bool:
@@ -34,25 +36,22 @@ class WebhookController(Controller):
         the signing secret, which is never shown again. Targets in private address ranges are refused."""
         webhook, secret, created = await service.create_webhook(
             data, actor=actor, allow_private=_allow_private(request), idempotency_key=idempotency_key)
-        body = CreatedWebhook(**{f: getattr(Webhook.of(webhook), f) for f in Webhook.__struct_fields__},
-                              secret=secret)
-        return Response(body, status_code=201 if created else 200, headers={
-            "ETag": entity_etag(webhook.version), "Location": f"/v1/webhooks/{webhook.id}"})
+        return entity_response(CreatedWebhook(**msgspec.structs.asdict(webhook), secret=secret), webhook.version,
+                               status_code=201 if created else 200, headers={"Location": f"/v1/webhooks/{webhook.id}"})
 
     @get("/", operation_id="listWebhooks", summary="List webhooks")
     async def list_webhooks(
         self, request: Request, actor: Caller, limit: Limit = 50, after: After = None
-    ) -> WebhookPage:
+    ) -> Page[Webhook]:
         """Your own subscriptions (curators: all), oldest first."""
         page = await service.list_webhooks(actor=actor, limit=bounded_limit(request, limit), after=after)
-        return WebhookPage(items=[Webhook.of(w) for w in page.items], next=next_link(request, page.next_cursor),
-                           limit=limit)
+        return Page(items=page.items, next=next_link(request, page.next_cursor), limit=limit)
 
     @get("/{webhook_id:uuid}", operation_id="getWebhook", summary="One webhook")
     async def get_webhook(self, webhook_id: FromPath[uuid.UUID], actor: Caller) -> Response[Webhook]:
         """A subscription you own (curators: any), without its secret."""
         webhook = await service.get_webhook(webhook_id, actor=actor)
-        return Response(Webhook.of(webhook), headers={"ETag": entity_etag(webhook.version)})
+        return entity_response(webhook, webhook.version)
 
     @patch("/{webhook_id:uuid}", operation_id="updateWebhook", summary="Change or re-enable a webhook")
     async def update_webhook(
@@ -63,7 +62,7 @@ class WebhookController(Controller):
         after failed deliveries: its failure count restarts and its pending deliveries are retried at once."""
         webhook = await service.update_webhook(webhook_id, data, expected_version=expected_version(if_match),
                                                actor=actor, allow_private=_allow_private(request))
-        return Response(Webhook.of(webhook), headers={"ETag": entity_etag(webhook.version)})
+        return entity_response(webhook, webhook.version)
 
     @delete("/{webhook_id:uuid}", operation_id="deleteWebhook", summary="Delete a webhook", status_code=204)
     async def delete_webhook(self, webhook_id: FromPath[uuid.UUID], actor: Caller, if_match: IfMatch = None) -> None:
@@ -75,10 +74,9 @@ class WebhookController(Controller):
         self, request: Request, webhook_id: FromPath[uuid.UUID], actor: Caller, limit: Limit = 50,
         after: After = None,
         status: Annotated[DeliveryStatus | None, QueryParameter(description="Only deliveries in this state")] = None,
-    ) -> DeliveryPage:
+    ) -> Page[Delivery]:
         """Each event sent to this subscription, newest first: status, attempts, last HTTP status or error,
         when the next retry is due and when it was delivered."""
         page = await service.list_deliveries(webhook_id, actor=actor, limit=bounded_limit(request, limit),
                                              after=after, status=status)
-        return DeliveryPage(items=[Delivery.of(d) for d in page.items], next=next_link(request, page.next_cursor),
-                            limit=limit)
+        return Page(items=page.items, next=next_link(request, page.next_cursor), limit=limit)

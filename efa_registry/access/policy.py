@@ -1,6 +1,8 @@
 """The authorisation table: role × action → which objects the role may act on.
 
-One readable place. Use cases call ``authorize`` with the object's owner; the table decides.
+One readable place for every permission, the steps of the adoption lifecycle included. A use
+case asks once, ``authorize(actor, action, organisation_id=…, ars=…)``, naming the object by its
+owners (the providing organisation, the area it lies in); the table decides.
 """
 
 from __future__ import annotations
@@ -12,12 +14,15 @@ from typing import Literal
 
 from efa_registry.access.model import Actor
 from efa_registry.errors import Forbidden, Unauthenticated
+from efa_registry.events.model import Audience
 
 Action = Literal[
     "organisation.create", "organisation.update",
     "solution.create", "solution.update", "solution.retire",
     "interface.create", "interface.update", "interface.retire",
     "adoption.subscribe", "adoption.bulk", "adoption.import",
+    "adoption.agree", "adoption.start_onboarding", "adoption.go_live",
+    "adoption.pause", "adoption.resume", "adoption.withdraw", "adoption.edit",
     "token.manage", "webhook.manage", "contact.read",
 ]
 
@@ -31,32 +36,44 @@ class Scope(Enum):
     NONE = "none"
 
 
-A, ORG, AREA = Scope.ANY, Scope.OWN_ORGANISATION, Scope.OWN_AREA
+A, ORG, AREA, NO = Scope.ANY, Scope.OWN_ORGANISATION, Scope.OWN_AREA, Scope.NONE
 
-#                          curator  provider  adopter  integrator
+# Adoptions: ORG is the organisation providing the adopted solution, AREA an adopter whose token
+# covers the adopting area. The lifecycle steps are named as in ``adoptions.rules.TRANSITIONS``;
+# ``adoption.edit`` (plans, notes, interfaces without a step) is for whoever may go live or pause.
+#                                 curator provider adopter integrator
 PERMISSIONS: dict[Action, tuple[Scope, Scope, Scope, Scope]] = {
-    "organisation.create": (A, Scope.NONE, Scope.NONE, Scope.NONE),
-    "organisation.update": (A, ORG, Scope.NONE, Scope.NONE),
-    "solution.create": (A, ORG, Scope.NONE, Scope.NONE),
-    "solution.update": (A, ORG, Scope.NONE, Scope.NONE),
-    "solution.retire": (A, ORG, Scope.NONE, Scope.NONE),
-    "interface.create": (A, ORG, Scope.NONE, Scope.NONE),
-    "interface.update": (A, ORG, Scope.NONE, Scope.NONE),
-    "interface.retire": (A, ORG, Scope.NONE, Scope.NONE),
-    "adoption.subscribe": (A, Scope.NONE, AREA, Scope.NONE),
-    "adoption.bulk": (A, ORG, Scope.NONE, Scope.NONE),
-    "adoption.import": (A, Scope.NONE, Scope.NONE, Scope.NONE),
-    "token.manage": (A, Scope.NONE, Scope.NONE, Scope.NONE),
-    "webhook.manage": (A, Scope.NONE, Scope.NONE, A),
-    "contact.read": (A, A, A, A),
+    "organisation.create":       (A, NO, NO, NO),
+    "organisation.update":       (A, ORG, NO, NO),
+    "solution.create":           (A, ORG, NO, NO),
+    "solution.update":           (A, ORG, NO, NO),
+    "solution.retire":           (A, ORG, NO, NO),
+    "interface.create":          (A, ORG, NO, NO),
+    "interface.update":          (A, ORG, NO, NO),
+    "interface.retire":          (A, ORG, NO, NO),
+    "adoption.subscribe":        (A, NO, AREA, NO),
+    "adoption.bulk":             (A, ORG, NO, NO),
+    "adoption.import":           (A, NO, NO, NO),
+    "adoption.agree":            (A, ORG, NO, NO),
+    "adoption.start_onboarding": (A, ORG, NO, NO),
+    "adoption.go_live":          (A, ORG, AREA, NO),
+    "adoption.pause":            (A, NO, AREA, NO),
+    "adoption.resume":           (A, NO, AREA, NO),
+    "adoption.withdraw":         (A, NO, AREA, NO),
+    "adoption.edit":             (A, ORG, AREA, NO),
+    "token.manage":              (A, NO, NO, NO),
+    "webhook.manage":            (A, NO, NO, A),
+    "contact.read":              (A, A, A, A),
 }
 ROLES = ("curator", "provider", "adopter", "integrator")
 
 
+def role_scope(role: str | None, action: Action) -> Scope:
+    return Scope.NONE if role is None else PERMISSIONS[action][ROLES.index(role)]
+
+
 def scope_of(actor: Actor | None, action: Action) -> Scope:
-    if actor is None or actor.role is None:
-        return Scope.NONE
-    return PERMISSIONS[action][ROLES.index(actor.role)]
+    return role_scope(None if actor is None else actor.role, action)
 
 
 def area_within(ars: str, granted: Iterable[str]) -> bool:
@@ -83,7 +100,7 @@ def authorize(
         or (scope is Scope.OWN_AREA and ars is not None and area_within(ars, actor.ars))
     )
     if not allowed:
-        raise Forbidden(f"role {actor.role} may not {action.replace('.', ' ')} here")
+        raise Forbidden(f"role {actor.role} may not {action.replace('.', ' ').replace('_', ' ')} here")
 
 
 def can(actor: Actor | None, action: Action, **owner: object) -> bool:
@@ -92,3 +109,11 @@ def can(actor: Actor | None, action: Action, **owner: object) -> bool:
     except (Forbidden, Unauthenticated):
         return False
     return True
+
+
+def audience_of(actor: Actor | None) -> Audience:
+    """How much of the event log a caller reads: the public no operational events and no contact
+    details, authenticated callers contacts too, curators everything."""
+    if actor is None or actor.role is None:
+        return "public"
+    return "internal" if actor.role == "curator" else "authenticated"

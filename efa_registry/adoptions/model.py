@@ -9,27 +9,27 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from efa_registry.kit.commands import Command
-from efa_registry.types import AdoptionStatus, Ars
+from efa_registry.kit.wire import Command, Record
+from efa_registry.types import AdoptionStatus, Ars, LandCode
 
 Note = Annotated[str, Meta(max_length=2000)]
 
 
-class SolutionRef(msgspec.Struct, frozen=True, kw_only=True):
+class SolutionRef(Record):
     id: uuid.UUID
     slug: str
     name: str
     provider_id: uuid.UUID
 
 
-class AreaRef(msgspec.Struct, frozen=True, kw_only=True):
+class AreaRef(Record):
     ars: str
     name: str
     level: str
     land: str
 
 
-class TransitionRecord(msgspec.Struct, frozen=True, kw_only=True):
+class TransitionRecord(Record):
     from_status: str | None
     to_status: str
     actor: str
@@ -38,7 +38,9 @@ class TransitionRecord(msgspec.Struct, frozen=True, kw_only=True):
     version: int
 
 
-class Adoption(msgspec.Struct, frozen=True, kw_only=True):
+class Adoption(Record):
+    """One solution reused by one area, with every transition (who, when, note)."""
+
     id: uuid.UUID
     solution: SolutionRef
     area: AreaRef
@@ -51,7 +53,7 @@ class Adoption(msgspec.Struct, frozen=True, kw_only=True):
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
-    transitions: list[TransitionRecord] = msgspec.field(default_factory=list)
+    transitions: list[TransitionRecord]
 
 
 class Subscribe(Command):
@@ -78,15 +80,25 @@ class BulkAdoption(Command):
 
     status: AdoptionStatus = "live"
     ars: list[Ars] = msgspec.field(default_factory=list)
-    land: Annotated[str, Meta(pattern=r"^(0[1-9]|1[0-6])$")] | None = None
+    land: LandCode | None = None
     kreis: Annotated[str, Meta(pattern=r"^[0-9]{5}$")] | None = None
     live_since: dt.date | None = None
     planned_live_on: dt.date | None = None
     note: Note | None = None
 
 
-class AreaAdoption(msgspec.Struct, frozen=True, kw_only=True):
+class AreaAdoption(Record):
     """An adoption as seen from an area: its own, or inherited from an enclosing area's live adoption."""
 
     adoption: Adoption
     inherited_from: str | None
+
+
+class BulkResult(msgspec.Struct, kw_only=True, rename="camel"):
+    """What a bulk load did: adoptions created, changed, left as they were, and skipped (nothing
+    open to withdraw). Mutable: the load counts as it goes."""
+
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    skipped: int = 0

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 import asyncpg
 
 from efa_registry.adoptions.model import Adoption, AreaRef, SolutionRef, TransitionRecord
+from efa_registry.kit import sql
 from efa_registry.kit.paging import Page, decode_cursor, encode_cursor
 from efa_registry.kit.sql import Params
 
@@ -77,11 +79,36 @@ async def for_area(conn: asyncpg.Connection, ars: str) -> list[tuple[Adoption, s
     return [(_adoption(r), None if r["a_ars"] == ars else r["a_ars"]) for r in rows]
 
 
+async def insert(conn: asyncpg.Connection, values: dict[str, Any]) -> None:
+    await sql.insert(conn, "adoption", values)
+
+
+async def update(conn: asyncpg.Connection, adoption_id: uuid.UUID, values: dict[str, Any]) -> int:
+    """Write ``values`` and bump the version (the caller holds the row lock); returns the new version."""
+    return await sql.update_versioned(conn, "adoption", adoption_id, values)
+
+
+async def open_for_update(conn: asyncpg.Connection, solution_id: uuid.UUID, ars: Sequence[str]
+                          ) -> dict[str, asyncpg.Record]:
+    """The open (not withdrawn) adoptions of a solution in the areas ``ars``, by ARS, locked."""
+    rows = await conn.fetch(
+        "SELECT id, area, status, live_since FROM adoption WHERE solution = $1 AND area = ANY($2::text[])"
+        " AND status <> 'withdrawn' FOR UPDATE", solution_id, list(ars))
+    return {r["area"]: r for r in rows}
+
+
+TRANSITION = ("INSERT INTO adoption_transition (adoption, from_status, to_status, actor, request_id, note, version)"
+              " VALUES ($1, $2, $3, $4, $5, $6, $7)")
+
+
 async def add_transition(conn: asyncpg.Connection, adoption_id: uuid.UUID, *, from_status: str | None,
                          to_status: str, actor: str, request_id: str | None, note: str | None, version: int) -> None:
-    await conn.execute(
-        "INSERT INTO adoption_transition (adoption, from_status, to_status, actor, request_id, note, version)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7)", adoption_id, from_status, to_status, actor, request_id, note, version)
+    await conn.execute(TRANSITION, adoption_id, from_status, to_status, actor, request_id, note, version)
+
+
+async def add_transitions(conn: asyncpg.Connection, rows: Sequence[tuple]) -> None:
+    """Many transitions in one round trip: (adoption, from, to, actor, request id, note, version) each."""
+    await conn.executemany(TRANSITION, rows)
 
 
 async def set_interfaces(conn: asyncpg.Connection, adoption_id: uuid.UUID, solution_id: uuid.UUID,

@@ -1,70 +1,74 @@
-"""The adoption lifecycle: legal transitions, and who may make them. Pure, no I/O.
+"""The adoption lifecycle: the complete transition table and the liveSince rule. Pure, no I/O.
 
     interested → agreed → onboarding → live
     any of these → paused (resumable to the state it paused from)
     any state but withdrawn → withdrawn (final)
+
+Who may take a step is the policy table's concern (``access.policy``, actions ``adoption.<step>``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
-from efa_registry.access.policy import ROLES, Scope
+from msgspec import UNSET
+
+from efa_registry.access.policy import Action, Scope, role_scope
+from efa_registry.adoptions.model import Adoption, AdoptionPatch
 from efa_registry.errors import InvalidInput, InvalidTransition
 
 Transition = Literal["agree", "start_onboarding", "go_live", "pause", "resume", "withdraw"]
-ACTIVE = ("interested", "agreed", "onboarding", "live")
+# Levels that have an administration able to adopt (regions and gemeindefreie Gebiete have none).
+ADOPTING_LEVELS = ("land", "regierungsbezirk", "kreis", "gemeindeverband", "gemeinde")
+RESUMED = "(paused from)"  # the target of "resume": the status the adoption was paused from
 
-FORWARD: dict[str, tuple[str, Transition]] = {
-    "interested": ("agreed", "agree"),
-    "agreed": ("onboarding", "start_onboarding"),
-    "onboarding": ("live", "go_live"),
+# status → target status → step; a target not listed is illegal from that status.
+TRANSITIONS: dict[str, dict[str, Transition]] = {
+    "interested": {"agreed": "agree", "paused": "pause", "withdrawn": "withdraw"},
+    "agreed":     {"onboarding": "start_onboarding", "paused": "pause", "withdrawn": "withdraw"},
+    "onboarding": {"live": "go_live", "paused": "pause", "withdrawn": "withdraw"},
+    "live":       {"paused": "pause", "withdrawn": "withdraw"},
+    "paused":     {RESUMED: "resume", "withdrawn": "withdraw"},
+    "withdrawn":  {},
 }
 
-A, ORG, AREA, NO = Scope.ANY, Scope.OWN_ORGANISATION, Scope.OWN_AREA, Scope.NONE
 
-# Who may make which transition: ORG = the providing organisation of the solution,
-# AREA = an adopter whose token covers the adopting area.
-#                                     curator provider adopter integrator
-TRANSITION_PERMISSIONS: dict[Transition, tuple[Scope, Scope, Scope, Scope]] = {
-    "agree":            (A, ORG, NO, NO),
-    "start_onboarding": (A, ORG, NO, NO),
-    "go_live":          (A, ORG, AREA, NO),
-    "pause":            (A, NO, AREA, NO),
-    "resume":           (A, NO, AREA, NO),
-    "withdraw":         (A, NO, AREA, NO),
-}
+def _targets(status: str, paused_from: str | None) -> dict[str, Transition]:
+    resumed = paused_from or "interested"
+    return {resumed if target == RESUMED else target: step for target, step in TRANSITIONS[status].items()}
 
 
 def allowed_targets(status: str, paused_from: str | None) -> list[str]:
     """The statuses reachable from ``status`` (whoever asks)."""
-    if status == "withdrawn":
-        return []
-    if status == "paused":
-        return [paused_from or "interested", "withdrawn"]
-    forward = [FORWARD[status][0]] if status in FORWARD else []
-    return [*forward, "paused", "withdrawn"]
+    return list(_targets(status, paused_from))
 
 
 def transition(status: str, paused_from: str | None, target: str) -> Transition:
     """Name the step from ``status`` to ``target``, or raise InvalidTransition listing the legal ones."""
-    allowed = allowed_targets(status, paused_from)
-    if target not in allowed:
-        listing = ", ".join(allowed) or "none (withdrawn is final)"
+    targets = _targets(status, paused_from)
+    if target not in targets:
+        listing = ", ".join(targets) or "none (withdrawn is final)"
         raise InvalidTransition(f"an adoption cannot go from {status} to {target}; allowed: {listing}",
-                                allowed=allowed)
-    if target == "withdrawn":
-        return "withdraw"
-    if target == "paused":
-        return "pause"
-    if status == "paused":
-        return "resume"
-    return FORWARD[status][1]
+                                allowed=list(targets))
+    return targets[target]
+
+
+def step_of(current: Adoption, patch: AdoptionPatch) -> Transition | None:
+    """The lifecycle step a patch asks for; None when it leaves the status as it is."""
+    if patch.status is UNSET or patch.status == current.status:
+        return None
+    return transition(current.status, current.paused_from, patch.status)
+
+
+def action_of(step: Transition | None) -> Action:
+    """The policy action of a change: its step, or ``adoption.edit`` for plans and notes only."""
+    return f"adoption.{step or 'edit'}"  # type: ignore[return-value]
 
 
 def scope_for(role: str | None, step: Transition) -> Scope:
-    return NO if role is None else TRANSITION_PERMISSIONS[step][ROLES.index(role)]
+    """How far ``role`` may take ``step`` (the policy table's row ``adoption.<step>``)."""
+    return role_scope(role, action_of(step))
 
 
 def check_live_since(live_since: dt.date | None, *, role: str | None, today: dt.date) -> None:
@@ -75,3 +79,24 @@ def check_live_since(live_since: dt.date | None, *, role: str | None, today: dt.
         raise InvalidInput("liveSince cannot lie in the future", field="liveSince")
     if role != "curator":
         raise InvalidInput("only the coordination office may set liveSince (backdating history)", field="liveSince")
+
+
+def changed_values(current: Adoption, patch: AdoptionPatch, step: Transition | None, *, role: str | None,
+                   today: dt.date) -> dict[str, Any]:
+    """The columns a change writes. ``liveSince`` belongs to a live adoption: it may be given when
+    going live or on a live one, and going live without it records today."""
+    values: dict[str, Any] = {}
+    if patch.live_since is not UNSET:
+        check_live_since(patch.live_since, role=role, today=today)
+        if not (step == "go_live" or (current.status == "live" and step is None)):
+            raise InvalidInput("liveSince belongs to a live adoption", field="liveSince")
+        values["live_since"] = patch.live_since
+    if step:
+        values["status"] = patch.status
+        values["paused_from"] = current.status if step == "pause" else None
+        if step == "go_live":
+            values.setdefault("live_since", today)
+    for field in ("note", "planned_live_on"):
+        if getattr(patch, field) is not UNSET:
+            values[field] = getattr(patch, field)
+    return values

@@ -1,18 +1,21 @@
-"""Area records as the core hands them out."""
+"""Area records as the core hands them out, and the filter of the area listing."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import msgspec
+from msgspec import Meta
 
-from efa_registry.types import AreaLevel
+from efa_registry.kit.wire import Query, Record
+from efa_registry.types import LAND_PATTERN, AreaLevel
 
 # Levels whose units are municipalities for rollout denominators (gemeindefreie Gebiete are not).
 MUNICIPALITY_LEVEL = "gemeinde"
 
 
-class Area(msgspec.Struct, frozen=True, kw_only=True):
+class Area(Record):
     ars: str
     ags: str | None
     name: str
@@ -25,13 +28,15 @@ class Area(msgspec.Struct, frozen=True, kw_only=True):
     population: int | None
     area_ha: int | None
     gebietsstand: dt.date | None
-    current: bool = True
+    is_municipality: bool
+    current: bool
 
 
-class LandSummary(msgspec.Struct, frozen=True, kw_only=True):
-    """A Land with the counts the rollout denominators are built from."""
+class LandSummary(Record):
+    """A Bundesland with its counts: Gemeinden exclude gemeindefreie Gebiete; Kreise include
+    kreisfreie Städte; population is the sum over all Satzart-60 records of the GV100AD."""
 
-    ars: str
+    ars: str = msgspec.field(name="code")
     iso_code: str | None
     name: str
     gemeinden: int
@@ -41,8 +46,8 @@ class LandSummary(msgspec.Struct, frozen=True, kw_only=True):
     gebietsstand: dt.date | None
 
 
-class AreaFilter(msgspec.Struct, frozen=True, kw_only=True):
-    level: AreaLevel | None = None
-    land: str | None = None
-    parent: str | None = None
-    q: str | None = None
+class AreaFilter(Query):
+    level: Annotated[AreaLevel, Meta(description="Area level")] | None = None
+    land: Annotated[str, Meta(pattern=LAND_PATTERN, description="Land key (2 digits)")] | None = None
+    parent: Annotated[str, Meta(pattern=r"^[0-9]{2,12}$", description="Parent ARS")] | None = None
+    q: Annotated[str, Meta(min_length=2, max_length=100, description="Name part")] | None = None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import asyncpg
 
-from efa_registry.areas.model import Area, AreaFilter, LandSummary
+from efa_registry.areas.model import MUNICIPALITY_LEVEL, Area, AreaFilter, LandSummary
 from efa_registry.kit.paging import Page, decode_cursor, encode_cursor
+from efa_registry.kit.sql import Params
 
 AREA_COLUMNS = (
     "ars, ags, name, level, textkennzeichen, parent, land, iso_code, seat, population, area_ha,"
@@ -14,7 +17,7 @@ AREA_COLUMNS = (
 
 
 def _area(row: asyncpg.Record) -> Area:
-    return Area(**dict(row))
+    return Area(**dict(row), is_municipality=row["level"] == MUNICIPALITY_LEVEL)
 
 
 async def get(conn: asyncpg.Connection, key: str) -> Area | None:
@@ -24,32 +27,46 @@ async def get(conn: asyncpg.Connection, key: str) -> Area | None:
     return _area(row) if row else None
 
 
+async def exists(conn: asyncpg.Connection, ars: str) -> bool:
+    return await conn.fetchval("SELECT true FROM area WHERE ars = $1", ars) is not None
+
+
+async def current_levels(conn: asyncpg.Connection, ars: Sequence[str]) -> dict[str, str]:
+    """ARS → level, for those of ``ars`` that are current areas."""
+    rows = await conn.fetch("SELECT ars, level FROM area WHERE ars = ANY($1::text[]) AND current", list(ars))
+    return {r["ars"]: r["level"] for r in rows}
+
+
+async def units_within(conn: asyncpg.Connection, level: str, prefix: str) -> list[str]:
+    """The ARS of every current area at ``level`` inside the area ``prefix``, in order."""
+    rows = await conn.fetch(
+        "SELECT ars FROM area WHERE level = $1 AND current AND starts_with(ars, $2) ORDER BY ars", level, prefix)
+    return [r[0] for r in rows]
+
+
+async def land_by_iso(conn: asyncpg.Connection, iso_code: str) -> str | None:
+    """The key of the Land with ISO 3166-2 code ``iso_code`` (``DE-NW`` → ``05``)."""
+    return await conn.fetchval("SELECT ars FROM area WHERE level = 'land' AND iso_code = $1", iso_code)
+
+
 async def list_areas(
     conn: asyncpg.Connection, flt: AreaFilter, *, limit: int, after: str | None
 ) -> Page[Area]:
     key = decode_cursor(after, arity=1)
-    where, args = [], []
-
-    def arg(value: object) -> str:
-        args.append(value)
-        return f"${len(args)}"
-
+    p, where = Params(), []
     if flt.level:
-        where.append(f"level = {arg(flt.level)}")
+        where.append(f"level = {p.add(flt.level)}")
     if flt.land:
-        where.append(f"land = {arg(flt.land)}")
+        where.append(f"land = {p.add(flt.land)}")
     if flt.parent:
-        where.append(f"parent = {arg(flt.parent)}")
+        where.append(f"parent = {p.add(flt.parent)}")
     if flt.q:
         pattern = flt.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append(f"name ILIKE {arg('%' + pattern + '%')}")
+        where.append(f"name ILIKE {p.add('%' + pattern + '%')}")
     if key:
-        where.append(f"ars > {arg(key[0])}")
-    sql = f"SELECT {AREA_COLUMNS} FROM area"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += f" ORDER BY ars LIMIT {arg(limit + 1)}"
-    rows = await conn.fetch(sql, *args)
+        where.append(f"ars > {p.add(key[0])}")
+    sql = f"SELECT {AREA_COLUMNS} FROM area" + (" WHERE " + " AND ".join(where) if where else "")
+    rows = await conn.fetch(sql + f" ORDER BY ars LIMIT {p.add(limit + 1)}", *p.values)
     items = [_area(r) for r in rows[:limit]]
     next_cursor = encode_cursor([items[-1].ars]) if len(rows) > limit else None
     return Page(items=items, next_cursor=next_cursor)

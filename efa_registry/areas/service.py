@@ -40,9 +40,7 @@ async def land_key(code: str) -> str:
     if code.isdigit():
         return code
     async with db.connection() as conn:
-        key = await conn.fetchval(
-            "SELECT ars FROM area WHERE level = 'land' AND iso_code = $1", code.upper()
-        )
+        key = await repository.land_by_iso(conn, code.upper())
     if key is None:
         raise NotFound(f"no Land with code {code}", field="code")
     return key

@@ -1,6 +1,7 @@
 """The database: the connection pool shared by Piccolo and raw SQL, transactions, and the
 mapping of constraint violations to domain errors. The embedded server is in ``db.embedded``,
-the migrations runner in ``db.migrate``, the Piccolo tables in ``db.tables``."""
+the migrations runner in ``db.migrate``, the Piccolo tables in ``db.tables`` and
+``db.operations_tables``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The whole domain schema as Piccolo tables.
+"""The domain schema as Piccolo tables (the event log, tokens and webhooks: ``operations_tables``).
 
 Integrity lives in the database: keys, foreign keys, unique keys and CHECK constraints for
 every enumeration and key format. What Piccolo cannot express (partial unique indexes, text
@@ -8,7 +8,6 @@ search vectors, the transaction id of events) is added by raw SQL in the migrati
 from __future__ import annotations
 
 from piccolo.columns import (
-    JSONB,
     UUID,
     Array,
     BigSerial,
@@ -28,7 +27,7 @@ from piccolo.table import Table
 from efa_registry import types as t
 
 
-def _one_of(column: str, literal: object, *, nullable: bool = False) -> str:
+def one_of(column: str, literal: object, *, nullable: bool = False) -> str:
     allowed = ", ".join(f"'{v}'" for v in t.values(literal))
     condition = f"{column} IN ({allowed})"
     return f"{column} IS NULL OR {condition}" if nullable else condition
@@ -58,7 +57,7 @@ class Area(Table, tablename="area"):
     current = Boolean(default=True)
     updated_at = Timestamptz(default=TimestamptzNow())
 
-    area_level_check = Check(_one_of("level", t.AreaLevel))
+    area_level_check = Check(one_of("level", t.AreaLevel))
     area_ars_check = Check(
         "(level = 'land' AND ars ~ '^(0[1-9]|1[0-6])$')"
         " OR (level = 'regierungsbezirk' AND ars ~ '^[0-9]{3}$')"
@@ -99,7 +98,7 @@ class OzgLeistung(Table, tablename="ozg_leistung"):
     updated_at = Timestamptz(default=TimestamptzNow())
 
     ozg_id_check = Check("ozg_id ~ '^[0-9]{1,6}$'")
-    ozg_execution_level_check = Check(_one_of("execution_level", t.ExecutionLevel, nullable=True))
+    ozg_execution_level_check = Check(one_of("execution_level", t.ExecutionLevel, nullable=True))
 
 
 class OzgLeistungLage(Table, tablename="ozg_leistung_lage"):
@@ -143,7 +142,7 @@ class Organisation(Table, tablename="organisation"):
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
 
-    organisation_kind_check = Check(_one_of("kind", t.OrganisationKind))
+    organisation_kind_check = Check(one_of("kind", t.OrganisationKind))
     organisation_slug_check = Check("slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'")
     organisation_website_check = Check("website IS NULL OR website ~ '^https://'")
     organisation_version_check = Check("version >= 1")
@@ -177,9 +176,9 @@ class Solution(Table, tablename="solution"):
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
 
-    solution_status_check = Check(_one_of("status", t.SolutionStatus))
-    solution_reuse_route_check = Check(_one_of("reuse_route", t.ReuseRoute, nullable=True))
-    solution_rollout_level_check = Check(_one_of("rollout_level", t.RolloutLevel))
+    solution_status_check = Check(one_of("status", t.SolutionStatus))
+    solution_reuse_route_check = Check(one_of("reuse_route", t.ReuseRoute, nullable=True))
+    solution_rollout_level_check = Check(one_of("rollout_level", t.RolloutLevel))
     solution_reifegrad_check = Check(
         "(reifegrad IS NULL AND reifegrad_model IS NULL)"
         " OR (reifegrad_model = '1.1' AND reifegrad BETWEEN 0 AND 4)"
@@ -217,8 +216,8 @@ class Interface(Table, tablename="interface"):
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
 
-    interface_kind_check = Check(_one_of("kind", t.InterfaceKind))
-    interface_status_check = Check(_one_of("status", t.InterfaceStatus))
+    interface_kind_check = Check(one_of("kind", t.InterfaceKind))
+    interface_status_check = Check(one_of("status", t.InterfaceStatus))
     interface_spec_url_check = Check("spec_url IS NULL OR spec_url ~ '^https://'")
     interface_version_check = Check("version >= 1")
 
@@ -241,7 +240,7 @@ class Adoption(Table, tablename="adoption"):
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
 
-    adoption_status_check = Check(_one_of("status", t.AdoptionStatus))
+    adoption_status_check = Check(one_of("status", t.AdoptionStatus))
     adoption_paused_from_check = Check(
         "(status = 'paused') = (paused_from IS NOT NULL)"
         " AND (paused_from IS NULL OR paused_from IN ('interested', 'agreed', 'onboarding', 'live'))"
@@ -271,103 +270,6 @@ class AdoptionTransition(Table, tablename="adoption_transition"):
     version = Integer()
 
     adoption_transition_status_check = Check(
-        _one_of("to_status", t.AdoptionStatus) + " AND ("
-        + _one_of("from_status", t.AdoptionStatus, nullable=True) + ")"
+        one_of("to_status", t.AdoptionStatus) + " AND ("
+        + one_of("from_status", t.AdoptionStatus, nullable=True) + ")"
     )
-
-
-# --------------------------------------------------------------------------- events & access
-
-
-class Event(Table, tablename="event"):
-    """The event log: audit trail, entity history and integrators' change feed in one.
-
-    ``tx_id`` (xid8, added in SQL) lets the feed hand out only events whose transaction can no
-    longer be overtaken by an earlier, still uncommitted one.
-    """
-
-    seq = BigSerial(primary_key=True)
-    occurred_at = Timestamptz(default=TimestamptzNow())
-    actor = Varchar(length=200)
-    request_id = Varchar(length=64, null=True, default=None)
-    entity_type = Varchar(length=20)
-    entity_id = Varchar(length=64)
-    action = Varchar(length=30)
-    version = Integer(null=True, default=None)
-    snapshot = JSONB(null=True, default=None)
-    solution_id = UUID(null=True, default=None)
-    land = Varchar(length=2, null=True, default=None)
-    themenfelder = Array(base_column=Varchar(length=60), default=list)
-
-    event_entity_type_check = Check(_one_of("entity_type", t.EntityType))
-
-
-class ApiToken(Table, tablename="api_token"):
-    """A bearer token; only its SHA-256 hash is stored."""
-
-    id = UUID(primary_key=True)
-    name = Varchar(length=200)
-    role = Varchar(length=20)
-    token_hash = Varchar(length=64, unique=True)
-    prefix = Varchar(length=16)
-    organisation = ForeignKey(Organisation, null=True, on_delete=OnDelete.restrict)
-    ars = Array(base_column=Varchar(length=12), default=list)
-    expires_at = Timestamptz(null=True, default=None)
-    revoked_at = Timestamptz(null=True, default=None)
-    last_used_at = Timestamptz(null=True, default=None)
-    created_at = Timestamptz(default=TimestamptzNow())
-
-    api_token_role_check = Check(_one_of("role", t.Role))
-    api_token_provider_check = Check("role <> 'provider' OR organisation IS NOT NULL")
-    api_token_adopter_check = Check("role <> 'adopter' OR cardinality(ars) > 0")
-
-
-class IdempotencyKey(Table, tablename="idempotency_key"):
-    """The first response to a POST with an ``Idempotency-Key``, replayed on repeats."""
-
-    id = BigSerial(primary_key=True)
-    scope = Varchar(length=64)
-    key = Varchar(length=200)
-    request_hash = Varchar(length=64)
-    status_code = Integer(null=True, default=None)
-    response = JSONB(null=True, default=None)
-    created_at = Timestamptz(default=TimestamptzNow())
-
-    idempotency_key_unique = Unique(["scope", "key"])
-
-
-class WebhookSubscription(Table, tablename="webhook_subscription"):
-    """An integrator's webhook: target URL, event types, filters, Standard Webhooks secret."""
-
-    id = UUID(primary_key=True)
-    url = Varchar(length=2000)
-    secret = Varchar(length=100)
-    event_types = Array(base_column=Varchar(length=40), default=list)
-    filters = JSONB(default="{}")
-    enabled = Boolean(default=True)
-    consecutive_failures = Integer(default=0)
-    disabled_reason = Varchar(length=300, null=True, default=None)
-    owner = ForeignKey(ApiToken, null=True, on_delete=OnDelete.set_null)
-    version = Integer(default=1)
-    created_at = Timestamptz(default=TimestamptzNow())
-    updated_at = Timestamptz(default=TimestamptzNow())
-
-    webhook_url_check = Check("url ~ '^https?://'")
-
-
-class WebhookDelivery(Table, tablename="webhook_delivery"):
-    """One event to one subscription: attempts, backoff and outcome (the delivery log)."""
-
-    id = UUID(primary_key=True)
-    subscription = ForeignKey(WebhookSubscription, on_delete=OnDelete.cascade)
-    event = ForeignKey(Event, on_delete=OnDelete.cascade)
-    status = Varchar(length=20, default="pending")
-    attempts = Integer(default=0)
-    next_attempt_at = Timestamptz(default=TimestamptzNow())
-    last_status_code = Integer(null=True, default=None)
-    last_error = Text(null=True, default=None)
-    created_at = Timestamptz(default=TimestamptzNow())
-    delivered_at = Timestamptz(null=True, default=None)
-
-    webhook_delivery_status_check = Check(_one_of("status", t.DeliveryStatus))
-    webhook_delivery_unique = Unique(["subscription", "event"])

@@ -29,9 +29,9 @@ import msgspec
 
 from efa_registry import db
 from efa_registry.errors import InvalidParameter
-from efa_registry.events.model import CONTACT_KEYS, PRIVATE_ENTITY_TYPES, Audience, Event, FeedFilters
+from efa_registry.events import repository
+from efa_registry.events.model import Audience, Event, FeedFilters
 from efa_registry.kit.paging import encode_cursor
-from efa_registry.kit.sql import Params
 
 MAX_WAIT_SECONDS = 30
 POLL_SECONDS = 0.2
@@ -97,21 +97,11 @@ async def current_cursor(conn: asyncpg.Connection) -> str:
     in it and the feed continued from this cursor neither repeat nor miss an event. Outside, it
     is the snapshot of this one statement (the feed's head).
     """
-    text = await conn.fetchval("SELECT pg_current_snapshot()::text")
+    text = await repository.snapshot_text(conn)
     xmin, xmax, xip = _SNAPSHOT.match(text).groups()
     if xmin == xmax and not xip:
         return Position(int(xmin), 0).encode()
     return Position(int(xmin), 0, text).encode()
-
-
-READ = """
-WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
-SELECT horizon.xmin AS horizon, e.* FROM horizon LEFT JOIN LATERAL (
-    SELECT {columns} FROM event
-    WHERE (tx_id, seq) > ($1::xid8, $2::bigint) AND tx_id < horizon.xmin{conditions}
-    ORDER BY tx_id, seq LIMIT $3
-) e ON true
-"""
 
 
 async def read_events(
@@ -126,14 +116,8 @@ async def read_events(
     ``audience`` cuts private entity types and contact fields (see ``events.model``).
     """
     position = decode_position(after)
-    p = Params()
-    for value in (position.tx_id, position.seq, limit):
-        p.add(value)
-    conditions = _conditions(p, filters, audience)
-    if position.snapshot is not None:
-        conditions += f" AND NOT pg_visible_in_snapshot(tx_id, {p.add(position.snapshot)}::text::pg_snapshot)"
-    sql = READ.format(columns=_columns(audience), conditions=conditions)
-    rows = await conn.fetch(sql, *p.values)
+    rows = await repository.read_after(conn, position.tx_id, position.seq, limit=limit, filters=filters,
+                                       audience=audience, invisible_in=position.snapshot)
     events = [event_from_row(r, position.snapshot) for r in rows if r["seq"] is not None]
     if len(events) == limit:
         last = rows[-1]
@@ -144,19 +128,13 @@ async def read_events(
     return events, Position(*caught_up, position.snapshot).encode()
 
 
-RECENT = "SELECT {columns} FROM event WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot()){conditions}" \
-         " ORDER BY tx_id DESC, seq DESC LIMIT $1"
-
-
 async def recent_events(
     *, limit: int, filters: FeedFilters = FeedFilters(), audience: Audience = "public"
 ) -> list[Event]:
     """The latest ``limit`` events (newest first) for the human-readable feeds."""
-    p = Params()
-    p.add(limit)
-    sql = RECENT.format(columns=_columns(audience), conditions=_conditions(p, filters, audience))
     async with db.connection() as conn:
-        return [event_from_row(r, None) for r in await conn.fetch(sql, *p.values)]
+        rows = await repository.recent(conn, limit=limit, filters=filters, audience=audience)
+    return [event_from_row(r, None) for r in rows]
 
 
 async def poll_events(
@@ -181,30 +159,6 @@ async def head_cursor() -> str:
     """The feed's head: a reader starting here gets only events committed from now on."""
     async with db.connection() as conn:
         return await current_cursor(conn)
-
-
-def _columns(audience: Audience) -> str:
-    snapshot = "snapshot"
-    if audience == "public":
-        keys = ",".join(CONTACT_KEYS)
-        snapshot = f"snapshot - '{{{keys}}}'::text[]"
-    return ("seq, tx_id, occurred_at, actor, request_id, entity_type, entity_id, action, version, solution_id,"
-            f" land, themenfelder, {snapshot} AS snapshot")
-
-
-def _conditions(p: Params, filters: FeedFilters, audience: Audience) -> str:
-    parts = []
-    if filters.entity_types:
-        parts.append(f"entity_type = ANY({p.add(list(filters.entity_types))}::text[])")
-    if audience != "internal":
-        parts.append(f"entity_type <> ALL({p.add(list(PRIVATE_ENTITY_TYPES))}::text[])")
-    if filters.solution_id is not None:
-        parts.append(f"solution_id = {p.add(filters.solution_id)}")
-    if filters.land is not None:
-        parts.append(f"land = {p.add(filters.land)}")
-    if filters.themenfeld is not None:
-        parts.append(f"{p.add(filters.themenfeld)}::varchar = ANY(themenfelder)")
-    return "".join(f" AND {part}" for part in parts)
 
 
 def event_from_row(row: asyncpg.Record, snapshot: str | None = None) -> Event:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
+from msgspec import Meta
 
-from efa_registry.access.model import Actor
+from efa_registry.kit.wire import Query, Record
+from efa_registry.types import LAND_PATTERN, EntityType, values
 
 # Who reads: the public gets no operational events (tokens, webhooks) and no contact details;
 # authenticated callers get contacts; "internal" (curators, exports, backups) gets the whole log.
@@ -18,22 +20,20 @@ PRIVATE_ENTITY_TYPES = ("token", "webhook")
 CONTACT_KEYS = ("contact_name", "contact_email", "contact_phone")
 
 
-def audience_of(actor: Actor | None) -> Audience:
-    if actor is None or actor.role is None:
-        return "public"
-    return "internal" if actor.role == "curator" else "authenticated"
+class FeedFilters(Query):
+    """Narrow the feed; every given filter must hold (empty ``entity_types``: all types). Also the
+    query parameters of the feed's endpoints, under their wire names."""
+
+    entity_types: Annotated[tuple[EntityType, ...], Meta(
+        description=f"Only these entity types (repeat or comma-separate): {', '.join(values(EntityType))}")] = (
+        msgspec.field(default=(), name="entityType"))
+    solution_id: Annotated[uuid.UUID, Meta(description="Only events about this solution (UUID)")] | None = (
+        msgspec.field(default=None, name="solution"))
+    land: Annotated[str, Meta(pattern=LAND_PATTERN, description="Only events of this Land (01–16)")] | None = None
+    themenfeld: Annotated[str, Meta(max_length=60, description="Only events of this Themenfeld")] | None = None
 
 
-class FeedFilters(msgspec.Struct, frozen=True, kw_only=True):
-    """Narrow the feed; every given filter must hold (empty ``entity_types``: all types)."""
-
-    entity_types: tuple[str, ...] = ()
-    solution_id: uuid.UUID | None = None
-    land: str | None = None
-    themenfeld: str | None = None
-
-
-class Event(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+class Event(Record):
     """One event of the log. ``cursor`` continues the feed right after this event.
 
     ``snapshot`` is the stored JSON passed through undecoded (``msgspec.Raw``): the feed hands

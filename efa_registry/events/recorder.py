@@ -4,26 +4,45 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 import msgspec
 
-from efa_registry.access.model import Actor
+from efa_registry.events import repository
 from efa_registry.types import EntityType
 
-INSERT_EVENT = """
-INSERT INTO event (actor, request_id, entity_type, entity_id, action, version, snapshot,
-                   solution_id, land, themenfelder)
-VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10)
-RETURNING seq
-"""
+
+class Author(Protocol):
+    """Who made a change, as the log keeps it (``access.model.Actor`` is one). A protocol, so the
+    event log does not depend on the access package, which records its own token events here."""
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def request_id(self) -> str | None: ...
+
+
+def snapshot_of(value: Any) -> Any:
+    """A record as the event log keeps it: fields by their Python (snake_case) names.
+
+    Core records encode camelCase for the API; the stored snapshots have always used the Python
+    names (the history view, the feed's contact filter and every integrator's parser rely on them).
+    """
+    if isinstance(value, msgspec.Struct):
+        return {name: snapshot_of(getattr(value, name)) for name in value.__struct_fields__}
+    if isinstance(value, dict):
+        return {key: snapshot_of(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [snapshot_of(item) for item in value]
+    return value
 
 
 async def record(
     conn: asyncpg.Connection,
     *,
-    actor: Actor,
+    actor: Author,
     entity_type: EntityType,
     entity_id: str | uuid.UUID,
     action: str,
@@ -34,20 +53,25 @@ async def record(
     themenfelder: Sequence[str] = (),
 ) -> int:
     """Append one event; call inside the transaction that makes the change."""
-    if not conn.is_in_transaction():
-        raise RuntimeError("events must be recorded inside the change's transaction")
-    body = msgspec.json.encode(snapshot).decode() if snapshot is not None else None
-    return await conn.fetchval(
-        INSERT_EVENT, actor.label, actor.request_id, entity_type, str(entity_id), action, version,
-        body, solution_id, land, list(themenfelder),
-    )
+    _check_transaction(conn)
+    return await repository.append(conn, (
+        actor.label, actor.request_id, entity_type, str(entity_id), action, version, _encode(snapshot), solution_id,
+        land, list(themenfelder)))
 
 
-async def record_many(conn: asyncpg.Connection, events: Sequence[dict[str, Any]], *, actor: Actor) -> None:
+async def record_many(conn: asyncpg.Connection, events: Sequence[dict[str, Any]], *, actor: Author) -> None:
     """Append many events in one round trip (bulk loads); same fields as ``record``."""
+    _check_transaction(conn)
+    await repository.append_many(conn, [
+        (actor.label, actor.request_id, e["entity_type"], str(e["entity_id"]), e["action"], e.get("version"),
+         _encode(e.get("snapshot")), e.get("solution_id"), e.get("land"), list(e.get("themenfelder", ())))
+        for e in events])
+
+
+def _check_transaction(conn: asyncpg.Connection) -> None:
     if not conn.is_in_transaction():
         raise RuntimeError("events must be recorded inside the change's transaction")
-    await conn.executemany(INSERT_EVENT.replace(" RETURNING seq", ""), [
-        (actor.label, actor.request_id, e["entity_type"], str(e["entity_id"]), e["action"], e.get("version"),
-         msgspec.json.encode(e["snapshot"]).decode() if e.get("snapshot") is not None else None,
-         e.get("solution_id"), e.get("land"), list(e.get("themenfelder", ()))) for e in events])
+
+
+def _encode(snapshot: Any) -> str | None:
+    return msgspec.json.encode(snapshot_of(snapshot)).decode() if snapshot is not None else None

@@ -1,2 +1,2 @@
 """Helpers every aggregate shares: SQL, paging cursors, merge patches, slugs, idempotency keys,
-command Structs and import summaries."""
+the wire base classes (commands, queries, records) and import summaries."""

@@ -35,6 +35,7 @@ async def claim(conn: asyncpg.Connection, *, scope: str, key: str, request_hash:
     return uuid.UUID(msgspec.json.decode(row["response"])["id"])
 
 
-async def complete(conn: asyncpg.Connection, claim_id: int, *, entity_id: uuid.UUID, status_code: int = 201) -> None:
-    await conn.execute("UPDATE idempotency_key SET status_code = $2, response = $3::jsonb WHERE id = $1",
-                       claim_id, status_code, msgspec.json.encode({"id": str(entity_id)}).decode())
+async def complete(conn: asyncpg.Connection, claim_id: int, *, entity_id: uuid.UUID) -> None:
+    """Record what the claimed request created, for its repeats to find."""
+    await conn.execute("UPDATE idempotency_key SET response = $2::jsonb WHERE id = $1",
+                       claim_id, msgspec.json.encode({"id": str(entity_id)}).decode())

@@ -6,11 +6,10 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from efa_registry.kit.commands import Command
-from efa_registry.types import Ars, HttpsUrl, OrganisationKind, Slug
+from efa_registry.kit.wire import Command, Query, Record
+from efa_registry.types import LAND_PATTERN, Ars, HttpsUrl, OrganisationKind, Slug
 
 Name = Annotated[str, Meta(min_length=2, max_length=300)]
 Email = Annotated[str, Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320)]
@@ -18,7 +17,7 @@ Phone = Annotated[str, Meta(pattern=r"^[0-9 +()/-]{3,60}$")]
 PersonName = Annotated[str, Meta(min_length=2, max_length=200)]
 
 
-class Organisation(msgspec.Struct, frozen=True, kw_only=True):
+class Organisation(Record):
     id: uuid.UUID
     slug: str
     kind: OrganisationKind
@@ -56,6 +55,12 @@ class OrganisationPatch(Command):
     contact_name: PersonName | UnsetType | None = UNSET
     contact_email: Email | UnsetType | None = UNSET
     contact_phone: Phone | UnsetType | None = UNSET
+
+
+class OrganisationFilter(Query):
+    kind: Annotated[OrganisationKind, Meta(description="Kind of organisation")] | None = None
+    land: Annotated[str, Meta(pattern=LAND_PATTERN, description="Land key")] | None = None
+    q: Annotated[str, Meta(min_length=2, max_length=100, description="Name part")] | None = None
 
 
 REQUIRED = ("kind", "name", "slug")

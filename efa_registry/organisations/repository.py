@@ -7,8 +7,10 @@ from typing import Any
 
 import asyncpg
 
+from efa_registry.kit import sql
 from efa_registry.kit.paging import Page, decode_cursor, encode_cursor
-from efa_registry.organisations.model import Organisation
+from efa_registry.kit.sql import Params
+from efa_registry.organisations.model import Organisation, OrganisationFilter
 
 SELECT = """
 SELECT o.id, o.slug, o.kind, o.name, o.area, a.name AS area_name, a.land, o.website, o.contact_name,
@@ -39,26 +41,29 @@ async def get(conn: asyncpg.Connection, key: str | uuid.UUID, *, for_update: boo
 
 
 async def list_organisations(
-    conn: asyncpg.Connection, *, kind: str | None, land: str | None, q: str | None, limit: int, after: str | None
+    conn: asyncpg.Connection, flt: OrganisationFilter, *, limit: int, after: str | None
 ) -> Page[Organisation]:
     key = decode_cursor(after, arity=2)
-    where, args = [], []
-
-    def arg(value: object) -> str:
-        args.append(value)
-        return f"${len(args)}"
-
-    if kind:
-        where.append(f"o.kind = {arg(kind)}")
-    if land:
-        where.append(f"a.land = {arg(land)}")
-    if q:
-        where.append(f"o.name ILIKE {arg('%' + q.replace('%', '').replace('_', '') + '%')}")
+    p, where = Params(), []
+    if flt.kind:
+        where.append(f"o.kind = {p.add(flt.kind)}")
+    if flt.land:
+        where.append(f"a.land = {p.add(flt.land)}")
+    if flt.q:
+        where.append(f"o.name ILIKE {p.add('%' + flt.q.replace('%', '').replace('_', '') + '%')}")
     if key:
-        where.append(f"(lower(o.name), o.id) > ({arg(key[0])}, {arg(uuid.UUID(key[1]))})")
+        where.append(f"(lower(o.name), o.id) > ({p.add(key[0])}, {p.add(uuid.UUID(key[1]))})")
     sql = SELECT + (" WHERE " + " AND ".join(where) if where else "")
-    sql += f" ORDER BY lower(o.name), o.id LIMIT {arg(limit + 1)}"
-    rows = await conn.fetch(sql, *args)
+    rows = await conn.fetch(sql + f" ORDER BY lower(o.name), o.id LIMIT {p.add(limit + 1)}", *p.values)
     items = [_organisation(r) for r in rows[:limit]]
     cursor = encode_cursor([items[-1].name.lower(), str(items[-1].id)]) if len(rows) > limit else None
     return Page(items=items, next_cursor=cursor)
+
+
+async def insert(conn: asyncpg.Connection, values: dict[str, Any]) -> None:
+    await sql.insert(conn, "organisation", values)
+
+
+async def update(conn: asyncpg.Connection, organisation_id: uuid.UUID, values: dict[str, Any]) -> int:
+    """Write ``values`` to a locked organisation and bump its version; returns the new version."""
+    return await sql.update_versioned(conn, "organisation", organisation_id, values)

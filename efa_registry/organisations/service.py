@@ -12,12 +12,17 @@ from efa_registry.access.model import Actor
 from efa_registry.access.policy import authorize
 from efa_registry.errors import NotFound
 from efa_registry.events.recorder import record
-from efa_registry.kit import sql
 from efa_registry.kit.paging import Page
 from efa_registry.kit.patching import changes, check_version
 from efa_registry.kit.slugs import slugify
 from efa_registry.organisations import repository
-from efa_registry.organisations.model import REQUIRED, Organisation, OrganisationCreate, OrganisationPatch
+from efa_registry.organisations.model import (
+    REQUIRED,
+    Organisation,
+    OrganisationCreate,
+    OrganisationFilter,
+    OrganisationPatch,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -31,10 +36,10 @@ async def get_organisation(key: str | uuid.UUID) -> Organisation:
 
 
 async def list_organisations(
-    *, kind: str | None = None, land: str | None = None, q: str | None = None, limit: int, after: str | None
+    flt: OrganisationFilter = OrganisationFilter(), *, limit: int, after: str | None
 ) -> Page[Organisation]:
     async with db.connection() as conn:
-        return await repository.list_organisations(conn, kind=kind, land=land, q=q, limit=limit, after=after)
+        return await repository.list_organisations(conn, flt, limit=limit, after=after)
 
 
 async def create_organisation(cmd: OrganisationCreate, *, actor: Actor, is_demo: bool = False) -> Organisation:
@@ -44,7 +49,7 @@ async def create_organisation(cmd: OrganisationCreate, *, actor: Actor, is_demo:
     values["id"] = uuid.uuid4()
     values["is_demo"] = is_demo
     async with db.transaction() as conn:
-        await sql.insert(conn, "organisation", values)
+        await repository.insert(conn, values)
         org = await repository.get(conn, values["id"])
         await _record(conn, org, actor, "created")
     log.info("organisation.created", organisation_id=str(org.id), slug=org.slug)
@@ -61,7 +66,7 @@ async def update_organisation(
             raise NotFound(f"no organisation {key}", field="id")
         authorize(actor, "organisation.update", organisation_id=current.id)
         check_version(current.version, expected_version)
-        await sql.update_versioned(conn, "organisation", current.id, values)
+        await repository.update(conn, current.id, values)
         org = await repository.get(conn, current.id)
         await _record(conn, org, actor, "updated")
     log.info("organisation.updated", organisation_id=str(org.id), version=org.version, fields=sorted(values))
@@ -70,4 +75,4 @@ async def update_organisation(
 
 async def _record(conn, org: Organisation, actor: Actor, action: str) -> None:
     await record(conn, actor=actor, entity_type="organisation", entity_id=org.id, action=action,
-                 version=org.version, snapshot=msgspec.to_builtins(org), land=org.land)
+                 version=org.version, snapshot=org, land=org.land)

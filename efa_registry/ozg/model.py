@@ -1,29 +1,31 @@
-"""OZG catalogue records."""
+"""OZG catalogue records, and the filter of the OZG-Leistungen listing."""
 
 from __future__ import annotations
 
-import msgspec
+from typing import Annotated
 
-from efa_registry.types import ExecutionLevel
+from msgspec import Meta
+
+from efa_registry.kit.wire import Query, Record
+from efa_registry.types import LEIKA_KEY_PATTERN, ExecutionLevel
 
 
-class Themenfeld(msgspec.Struct, frozen=True, kw_only=True):
+class Themenfeld(Record):
     key: str
     name: str
     position: int
     ozg_leistungen: int
 
 
-class LeikaEntry(msgspec.Struct, frozen=True, kw_only=True):
+class LeikaEntry(Record):
     leika_key: str
     name: str
     leika_type: str | None
     legal_basis: str | None
     sdg_relevant: bool | None
-    ozg_id: str | None
 
 
-class OzgLeistung(msgspec.Struct, frozen=True, kw_only=True):
+class OzgLeistung(Record):
     ozg_id: str
     name: str
     themenfeld: str
@@ -33,8 +35,15 @@ class OzgLeistung(msgspec.Struct, frozen=True, kw_only=True):
     leika_keys: list[str]
 
 
-class OzgFilter(msgspec.Struct, frozen=True, kw_only=True):
-    themenfeld: str | None = None
-    lage: str | None = None
-    leika_key: str | None = None
-    q: str | None = None
+class OzgLeistungDetail(OzgLeistung):
+    """An OZG-Leistung with the LeiKa entries mapped to it."""
+
+    leika_entries: list[LeikaEntry]
+
+
+class OzgFilter(Query):
+    themenfeld: Annotated[str, Meta(description="Themenfeld key, e.g. `familie-kind`")] | None = None
+    lage: Annotated[str, Meta(description="Lage key, e.g. `geburt`")] | None = None
+    leika_key: Annotated[str, Meta(pattern=LEIKA_KEY_PATTERN, description="14-digit LeiKa key")] | None = None
+    q: Annotated[str, Meta(min_length=2, max_length=200,
+                           description="German full-text search (`Anträge` finds `Antrag`)")] | None = None

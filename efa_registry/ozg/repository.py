@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncpg
 
 from efa_registry.kit.paging import Page, decode_cursor, encode_cursor
+from efa_registry.kit.sql import Params
 from efa_registry.ozg.model import LeikaEntry, OzgFilter, OzgLeistung, Themenfeld
 
 LEISTUNG_SELECT = """
@@ -39,7 +40,7 @@ async def get(conn: asyncpg.Connection, ozg_id: str) -> OzgLeistung | None:
 
 async def leika_entries(conn: asyncpg.Connection, ozg_id: str) -> list[LeikaEntry]:
     rows = await conn.fetch(
-        "SELECT leika_key, name, leika_type, legal_basis, sdg_relevant, ozg_leistung AS ozg_id"
+        "SELECT leika_key, name, leika_type, legal_basis, sdg_relevant"
         " FROM leika_entry WHERE ozg_leistung = $1 ORDER BY leika_key", ozg_id)
     return [LeikaEntry(**dict(r)) for r in rows]
 
@@ -48,44 +49,44 @@ async def list_leistungen(
     conn: asyncpg.Connection, flt: OzgFilter, *, limit: int, after: str | None
 ) -> Page[OzgLeistung]:
     """Ranked by relevance when ``q`` is given, else by OZG-ID (numerically)."""
-    where, args = [], []
-
-    def arg(value: object) -> str:
-        args.append(value)
-        return f"${len(args)}"
-
-    if flt.themenfeld:
-        where.append(f"o.themenfeld = {arg(flt.themenfeld)}")
-    if flt.lage:
-        where.append(f"EXISTS (SELECT 1 FROM ozg_leistung_lage ol WHERE ol.ozg_leistung = o.ozg_id"
-                     f" AND ol.lage = {arg(flt.lage)})")
-    if flt.leika_key:
-        where.append(f"EXISTS (SELECT 1 FROM leika_entry e WHERE e.ozg_leistung = o.ozg_id"
-                     f" AND e.leika_key = {arg(flt.leika_key)})")
-    if flt.q:
-        query = f"websearch_to_tsquery('german', {arg(flt.q)})"
-        where.append(f"o.search_vector @@ {query}")
-        rank = f", ts_rank(o.search_vector, {query}) AS rank"
-        key = decode_cursor(after, arity=2)
-        if key:
-            r, i = arg(key[0]), arg(int(key[1]))
-            where.append(f"(ts_rank(o.search_vector, {query}) < {r}::real OR "
-                         f"(ts_rank(o.search_vector, {query}) = {r}::real AND o.ozg_id::int > {i}))")
-        order = "rank DESC, o.ozg_id::int"
-    else:
-        rank = ""
-        key = decode_cursor(after, arity=1)
-        if key:
-            where.append(f"o.ozg_id::int > {arg(int(key[0]))}")
-        order = "o.ozg_id::int"
+    p = Params()
+    where = _conditions(p, flt)
+    rank, order, keyset = _order(p, flt, after)
     sql = LEISTUNG_SELECT.format(rank=rank)
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += f" ORDER BY {order} LIMIT {arg(limit + 1)}"
-    rows = await conn.fetch(sql, *args)
+    if where or keyset:
+        sql += " WHERE " + " AND ".join([*where, *keyset])
+    rows = await conn.fetch(sql + f" ORDER BY {order} LIMIT {p.add(limit + 1)}", *p.values)
     items = [_leistung(r) for r in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
         next_cursor = encode_cursor([last["rank"], last["ozg_id"]] if flt.q else [last["ozg_id"]])
     return Page(items=items, next_cursor=next_cursor)
+
+
+def _conditions(p: Params, flt: OzgFilter) -> list[str]:
+    where = []
+    if flt.themenfeld:
+        where.append(f"o.themenfeld = {p.add(flt.themenfeld)}")
+    if flt.lage:
+        where.append(f"EXISTS (SELECT 1 FROM ozg_leistung_lage ol WHERE ol.ozg_leistung = o.ozg_id"
+                     f" AND ol.lage = {p.add(flt.lage)})")
+    if flt.leika_key:
+        where.append(f"EXISTS (SELECT 1 FROM leika_entry e WHERE e.ozg_leistung = o.ozg_id"
+                     f" AND e.leika_key = {p.add(flt.leika_key)})")
+    return where
+
+
+def _order(p: Params, flt: OzgFilter, after: str | None) -> tuple[str, str, list[str]]:
+    """(rank column, ORDER BY, keyset condition): by relevance of ``q`` and OZG-ID, or by OZG-ID."""
+    if not flt.q:
+        key = decode_cursor(after, arity=1)
+        return "", "o.ozg_id::int", [f"o.ozg_id::int > {p.add(int(key[0]))}"] if key else []
+    query = f"websearch_to_tsquery('german', {p.add(flt.q)})"
+    keyset = [f"o.search_vector @@ {query}"]
+    key = decode_cursor(after, arity=2)
+    if key:
+        r, i = p.add(key[0]), p.add(int(key[1]))
+        keyset.append(f"(ts_rank(o.search_vector, {query}) < {r}::real OR "
+                      f"(ts_rank(o.search_vector, {query}) = {r}::real AND o.ozg_id::int > {i}))")
+    return f", ts_rank(o.search_vector, {query}) AS rank", "rank DESC, o.ozg_id::int", keyset

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import msgspec
+
 from efa_registry import db
 from efa_registry.errors import NotFound
 from efa_registry.kit.paging import Page
 from efa_registry.ozg import repository
-from efa_registry.ozg.model import LeikaEntry, OzgFilter, OzgLeistung, Themenfeld
+from efa_registry.ozg.model import OzgFilter, OzgLeistung, OzgLeistungDetail, Themenfeld
 
 
 async def list_themenfelder() -> list[Themenfeld]:
@@ -19,9 +21,10 @@ async def list_leistungen(flt: OzgFilter, *, limit: int, after: str | None) -> P
         return await repository.list_leistungen(conn, flt, limit=limit, after=after)
 
 
-async def get_leistung(ozg_id: str) -> tuple[OzgLeistung, list[LeikaEntry]]:
+async def get_leistung(ozg_id: str) -> OzgLeistungDetail:
     async with db.connection() as conn:
         leistung = await repository.get(conn, ozg_id)
         if leistung is None:
             raise NotFound(f"no OZG-Leistung with OZG-ID {ozg_id}", field="ozgId")
-        return leistung, await repository.leika_entries(conn, ozg_id)
+        entries = await repository.leika_entries(conn, ozg_id)
+    return OzgLeistungDetail(**msgspec.structs.asdict(leistung), leika_entries=entries)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Annotated, Literal
 
 import msgspec
+from msgspec import Meta
 
-from efa_registry.types import RolloutLevel, SolutionStatus
+from efa_registry.kit.wire import Query, Record
+from efa_registry.types import OZG_ID_PATTERN, RolloutLevel, SolutionStatus
 
 
 class Cell(msgspec.Struct, frozen=True, kw_only=True):
@@ -27,8 +30,8 @@ class Cell(msgspec.Struct, frozen=True, kw_only=True):
     latest_go_live: dt.date | None = None
 
 
-class StatusCounts(msgspec.Struct, frozen=True, kw_only=True):
-    """Adoptions located in the area, by lifecycle status."""
+class StatusCounts(Record):
+    """Adoptions located in the area, by lifecycle status (withdrawn ones included)."""
 
     interested: int
     agreed: int
@@ -38,8 +41,12 @@ class StatusCounts(msgspec.Struct, frozen=True, kw_only=True):
     withdrawn: int
 
 
-class Figures(msgspec.Struct, frozen=True, kw_only=True):
-    """The rollout figures of one cell, derived from a ``Cell`` by ``rules.figures``."""
+class Figures(Record):
+    """Rollout figures of one area (derived from a ``Cell`` by ``rules.figures``). `eligibleUnits`
+    are the units at the rollout level that must each be live (Gemeinden without gemeindefreie
+    Gebiete, Kreise incl. kreisfreie Städte, or the Land); a unit is covered when a live adoption by
+    it or by an area containing it exists. Shares are null when there is nothing to cover.
+    `flaechendeckend` only when every eligible unit is covered."""
 
     eligible_units: int
     covered_units: int
@@ -54,13 +61,15 @@ class Figures(msgspec.Struct, frozen=True, kw_only=True):
     latest_go_live: dt.date | None
 
 
-class LandRef(msgspec.Struct, frozen=True, kw_only=True):
+class LandRef(Record):
     code: str
     iso_code: str | None
     name: str
 
 
-class SolutionRef(msgspec.Struct, frozen=True, kw_only=True):
+class SolutionRef(Record):
+    """A solution as the rollout figures name it."""
+
     id: uuid.UUID
     slug: str
     name: str
@@ -68,25 +77,27 @@ class SolutionRef(msgspec.Struct, frozen=True, kw_only=True):
     rollout_level: RolloutLevel
 
 
-class OzgRef(msgspec.Struct, frozen=True, kw_only=True):
+class OzgRef(Record):
+    """An OZG-Leistung as the rollout figures name it."""
+
     ozg_id: str
     name: str
     themenfeld: str
     execution_level: str | None
 
 
-class LandFigures(msgspec.Struct, frozen=True, kw_only=True):
+class LandFigures(Record):
     land: LandRef
     figures: Figures
 
 
-class KreisFigures(msgspec.Struct, frozen=True, kw_only=True):
+class KreisFigures(Record):
     ars: str
     name: str
     figures: Figures
 
 
-class SolutionRollout(msgspec.Struct, frozen=True, kw_only=True):
+class SolutionRollout(Record):
     """A solution's figures per Land and nationally; ``kreise`` only when drilled down."""
 
     solution: SolutionRef
@@ -95,13 +106,13 @@ class SolutionRollout(msgspec.Struct, frozen=True, kw_only=True):
     kreise: list[KreisFigures] | None = None
 
 
-class LandSeries(msgspec.Struct, frozen=True, kw_only=True):
+class LandSeries(Record):
     land: LandRef
     eligible_units: int
     covered: list[int]
 
 
-class Timeline(msgspec.Struct, frozen=True, kw_only=True):
+class Timeline(Record):
     """Cumulative covered units at the end of each month (``months`` are first-of-month dates)."""
 
     solution: SolutionRef
@@ -110,35 +121,35 @@ class Timeline(msgspec.Struct, frozen=True, kw_only=True):
     national: list[int]
 
 
-class OzgRollout(msgspec.Struct, frozen=True, kw_only=True):
+class OzgRollout(Record):
     """An OZG-Leistung's figures over the union of its non-retired solutions."""
 
     ozg_leistung: OzgRef
     rollout_level: RolloutLevel
-    level_source: str
+    level_source: Literal["execution_level", "solutions", "default"]
     solutions: list[SolutionRef]
     lands: list[LandFigures]
     national: Figures
 
 
-class SolutionInLand(msgspec.Struct, frozen=True, kw_only=True):
+class SolutionInLand(Record):
     solution: SolutionRef
     figures: Figures
 
 
-class OzgInLand(msgspec.Struct, frozen=True, kw_only=True):
+class OzgInLand(Record):
     ozg_leistung: OzgRef
     rollout_level: RolloutLevel
     figures: Figures
 
 
-class LandOverview(msgspec.Struct, frozen=True, kw_only=True):
+class LandOverview(Record):
     land: LandRef
     solutions: list[SolutionInLand]
     ozg_leistungen: list[OzgInLand]
 
 
-class RankingEntry(msgspec.Struct, frozen=True, kw_only=True):
+class RankingEntry(Record):
     rank: int
     land: str
     iso_code: str | None
@@ -148,9 +159,9 @@ class RankingEntry(msgspec.Struct, frozen=True, kw_only=True):
     mean_share_by_count: float
 
 
-class MatrixRow(msgspec.Struct, frozen=True, kw_only=True):
-    """One solution; every list is aligned with ``Matrix.lands`` (columnar: 600 × 16 cells stay
-    a few hundred kilobytes and cheap to build)."""
+class MatrixRow(Record):
+    """One solution; each list has one value per entry of the matrix's `lands`, in that order
+    (columnar: 600 × 16 cells stay a few hundred kilobytes and cheap to build)."""
 
     solution: SolutionRef
     national: Figures
@@ -161,13 +172,20 @@ class MatrixRow(msgspec.Struct, frozen=True, kw_only=True):
     flaechendeckend: list[bool]
 
 
-class Matrix(msgspec.Struct, frozen=True, kw_only=True):
+class Matrix(Record):
+    """Solutions × Länder, and the Länder ranked by the number of OZG-Leistungen they cover
+    flächendeckend (ties by mean coverage share)."""
+
     lands: list[LandRef]
     rows: list[MatrixRow]
     ranking: list[RankingEntry]
 
 
-class MatrixFilter(msgspec.Struct, frozen=True, kw_only=True):
-    themenfeld: str | None = None
-    ozg_id: str | None = None
-    status: SolutionStatus | None = None
+class MatrixFilter(Query):
+    """Narrow the matrix; ``themenfeld`` and ``ozg_id`` also narrow the ranking's OZG-Leistungen."""
+
+    themenfeld: Annotated[str, Meta(
+        max_length=60, description="Only solutions implementing an OZG-Leistung of this Themenfeld")] | None = None
+    ozg_id: Annotated[str, Meta(
+        pattern=OZG_ID_PATTERN, description="Only solutions implementing this OZG-Leistung")] | None = None
+    status: Annotated[SolutionStatus, Meta(description="Only solutions in this status")] | None = None

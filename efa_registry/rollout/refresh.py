@@ -46,8 +46,7 @@ async def refresh_solution(conn: asyncpg.Connection, solution_id: uuid.UUID) -> 
     state = await repo.solution_state(conn, solution_id)
     if state is None:
         # Deleted: its own rows went with it; the unions that counted it must drop it.
-        ozg_ids = [r[0] for r in await conn.fetch(
-            "SELECT DISTINCT ozg_leistung FROM rollout_ozg_land WHERE $1 = ANY(solution_ids)", solution_id)]
+        ozg_ids = await repo.ozg_ids_counting(conn, solution_id)
         await _refresh_ozgs(conn, ozg_ids, await repo.land_codes(conn))
         return
     await _refresh_solution(conn, solution_id, state)

@@ -1,4 +1,5 @@
-"""Rollout SQL: the coverage rule in one place and the summary rows it keeps (reads: ``queries``).
+"""Rollout SQL, write side: the coverage rule in one place and the summary rows it keeps (reading
+the stored rows: ``summary_repository``).
 
 Every figure comes from ``_coverage``: the adoptions of a set of solutions (one solution, or all
 solutions of an OZG-Leistung) and the current areas at the eligible level, optionally within one
@@ -207,6 +208,13 @@ async def ozg_members(conn: asyncpg.Connection, ozg_ids: Sequence[str] | None = 
     if ozg_ids is None:
         return await conn.fetch(MEMBERS_SQL.format(where="true"))
     return await conn.fetch(MEMBERS_SQL.format(where="o.ozg_id = ANY($1::text[])"), list(ozg_ids))
+
+
+async def ozg_ids_counting(conn: asyncpg.Connection, solution_id: uuid.UUID) -> list[str]:
+    """The OZG-Leistungen whose stored union counts the solution (it may be gone by now)."""
+    rows = await conn.fetch("SELECT DISTINCT ozg_leistung FROM rollout_ozg_land WHERE $1 = ANY(solution_ids)",
+                            solution_id)
+    return [r[0] for r in rows]
 
 
 async def stored_ozg_state(conn: asyncpg.Connection, ozg_ids: Sequence[str], land: str) -> dict[str, asyncpg.Record]:

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 import asyncpg
 
 from efa_registry import db
-from efa_registry.areas.service import land_key
 from efa_registry.errors import InvalidParameter, NotFound
-from efa_registry.rollout import queries, rules
 from efa_registry.rollout import repository as repo
+from efa_registry.rollout import rules
+from efa_registry.rollout import summary_repository as summary
 from efa_registry.rollout.cache import cached
 from efa_registry.rollout.model import (
     Cell,
@@ -46,7 +46,7 @@ from efa_registry.rollout.refresh import (  # noqa: F401  re-exported: callers u
 
 
 async def _solution(conn: asyncpg.Connection, key: str | uuid.UUID) -> SolutionRef:
-    solution = await queries.find_solution(conn, key)
+    solution = await summary.find_solution(conn, key)
     if solution is None:
         raise NotFound(f"no solution {key}", field="key")
     return solution
@@ -56,7 +56,7 @@ async def _solution_cells(
     conn: asyncpg.Connection, key: str | uuid.UUID
 ) -> tuple[SolutionRef, list[tuple[LandRef, Cell]]]:
     """Stored figures; a solution never summarised (or at another level) is computed live."""
-    solution, stored = await queries.solution_cells(conn, key)
+    solution, stored = await summary.solution_cells(conn, key)
     if solution is None:
         raise NotFound(f"no solution {key}", field="key")
     if all(cell is not None for _, cell in stored):
@@ -74,8 +74,8 @@ async def solution_rollout(key: str | uuid.UUID, *, land: str | None = None, by:
     """Per Land and national; with ``land`` only that Land is listed, ``by="kreis"`` adds its Kreise."""
     if by == "kreis" and land is None:
         raise InvalidParameter("by=kreis needs a land to drill into", field="land")
-    code = await _land_code(land, field="land") if land else None
     async with db.connection() as conn:
+        code = await _land_code(conn, land, field="land") if land else None
         solution, cells = await _solution_cells(conn, key)
         lands, national = _per_land(cells)
         if code is not None:
@@ -86,11 +86,14 @@ async def solution_rollout(key: str | uuid.UUID, *, land: str | None = None, by:
     return SolutionRollout(solution=solution, lands=lands, national=national, kreise=kreise)
 
 
-async def _land_code(code: str, *, field: str) -> str:
-    try:
-        return await land_key(code)
-    except NotFound as exc:
-        raise NotFound(exc.detail, field=field) from exc
+async def _land_code(conn: asyncpg.Connection, code: str, *, field: str) -> str:
+    """``05`` or ``DE-NW`` (any case) → ``05``; a Land key is taken as it is (the caller checks it)."""
+    if code.isdigit():
+        return code
+    land = next((x for x in await summary.lands(conn) if x.iso_code == code.upper()), None)
+    if land is None:
+        raise NotFound(f"no Land with code {code}", field=field)
+    return land.code
 
 
 async def _kreise(conn: asyncpg.Connection, solution: SolutionRef, land: str | None) -> list[KreisFigures]:
@@ -101,7 +104,7 @@ async def _kreise(conn: asyncpg.Connection, solution: SolutionRef, land: str | N
         rows = await repo.compute_kreis_cells(c, [solution.id], solution.rollout_level, land)
         return [KreisFigures(ars=ars, name=name, figures=rules.figures(cell)) for ars, name, cell in rows]
 
-    return await cached(conn, ("kreise", solution.id, land), lambda c: queries.solution_fingerprint(c, solution.id),
+    return await cached(conn, ("kreise", solution.id, land), lambda c: summary.solution_fingerprint(c, solution.id),
                         compute)
 
 
@@ -110,7 +113,7 @@ async def solution_timeline(key: str | uuid.UUID) -> Timeline:
     async with db.connection() as conn:
         solution = await _solution(conn, key)
         return await cached(conn, ("timeline", solution.id),
-                            lambda c: queries.solution_fingerprint(c, solution.id),
+                            lambda c: summary.solution_fingerprint(c, solution.id),
                             lambda c: _timeline(c, solution))
 
 
@@ -130,17 +133,17 @@ async def _timeline(conn: asyncpg.Connection, solution: SolutionRef) -> Timeline
 async def ozg_rollout(ozg_id: str) -> OzgRollout:
     """An OZG-Leistung per Land and nationally, over the union of its non-retired solutions."""
     async with db.connection() as conn:
-        ozg = await queries.ozg_ref(conn, ozg_id)
+        ozg = await summary.ozg_ref(conn, ozg_id)
         if ozg is None:
             raise NotFound(f"no OZG-Leistung {ozg_id}", field="ozgId")
         (member,) = await repo.ozg_members(conn, [ozg_id])
         ids = list(member["solution_ids"])
         level, source = rules.ozg_level(ozg.execution_level, member["levels"])
-        stored = await queries.ozg_cells(conn, ozg_id, level, ids)
+        stored = await summary.ozg_cells(conn, ozg_id, level, ids)
         if any(cell is None for _, cell in stored):
             live = await repo.compute_cells(conn, ids, level)
             stored = [(land, cell or live.get(land.code, rules.empty_cell())) for land, cell in stored]
-        solutions = await queries.solutions_by_id(conn, ids)
+        solutions = await summary.solutions_by_id(conn, ids)
     lands, national = _per_land(stored)  # type: ignore[arg-type]
     return OzgRollout(ozg_leistung=ozg, rollout_level=level, level_source=source, solutions=solutions,
                       lands=lands, national=national)
@@ -148,22 +151,22 @@ async def ozg_rollout(ozg_id: str) -> OzgRollout:
 
 async def land_overview(code: str) -> LandOverview:
     """Every solution and every OZG-Leistung with a non-retired solution, in one Land."""
-    key = await land_key(code)
     async with db.connection() as conn:
-        return await cached(conn, ("land", key), queries.fingerprint, lambda c: _land_overview(c, key))
+        key = await _land_code(conn, code, field="code")
+        return await cached(conn, ("land", key), summary.fingerprint, lambda c: _land_overview(c, key))
 
 
 async def _land_overview(conn: asyncpg.Connection, key: str) -> LandOverview:
-    land = next((x for x in await queries.lands(conn) if x.code == key), None)
+    land = next((x for x in await summary.lands(conn) if x.code == key), None)
     if land is None:
         raise NotFound(f"no Land with key {key}", field="code")
     solutions = []
-    for solution, cell in await queries.land_solution_rows(conn, key):
+    for solution, cell in await summary.land_solution_rows(conn, key):
         if cell is None:
             cell = (await repo.compute_cells(conn, [solution.id], solution.rollout_level, key))[key]
         solutions.append(SolutionInLand(solution=solution, figures=rules.figures(cell)))
     ozgs = []
-    for ozg, level, ids, cell in await queries.land_ozg_rows(conn, key):
+    for ozg, level, ids, cell in await summary.land_ozg_rows(conn, key):
         if cell is None:
             cell = (await repo.compute_cells(conn, ids, level, key))[key]
         ozgs.append(OzgInLand(ozg_leistung=ozg, rollout_level=level, figures=rules.figures(cell)))  # type: ignore[arg-type]
@@ -173,22 +176,22 @@ async def _land_overview(conn: asyncpg.Connection, key: str) -> LandOverview:
 async def matrix(flt: MatrixFilter) -> Matrix:
     """Solutions × Länder (filtered), and the Länder ranked by flächendeckend OZG-Leistungen."""
     async with db.connection() as conn:
-        return await cached(conn, ("matrix", flt), queries.fingerprint, lambda c: _matrix(c, flt))
+        return await cached(conn, ("matrix", flt), summary.fingerprint, lambda c: _matrix(c, flt))
 
 
 async def _matrix(conn: asyncpg.Connection, flt: MatrixFilter) -> Matrix:
-    lands = await queries.lands(conn)
+    lands = await summary.lands(conn)
     codes = [land.code for land in lands]
     rows = []
-    for r in await queries.matrix_rows(conn, flt):
-        solution = queries.solution_ref(r)
+    for r in await summary.matrix_rows(conn, flt):
+        solution = summary.solution_ref(r)
         if r["a_land"] != codes or any(level != solution.rollout_level for level in r["a_rollout_level"]):
             rows.append(await _live_matrix_row(conn, solution, codes))
             continue
-        rows.append(_matrix_row(solution, queries.matrix_cell(r), r["a_eligible_units"], r["a_covered_units"],
+        rows.append(_matrix_row(solution, summary.matrix_cell(r), r["a_eligible_units"], r["a_covered_units"],
                                 r["a_eligible_population"], r["a_covered_population"]))
     ranking = rules.rank_lands(lands, ((r["land"], r["eligible_units"], r["covered_units"])
-                                      for r in await queries.ranking_rows(conn, flt)))
+                                      for r in await summary.ranking_rows(conn, flt)))
     return Matrix(lands=lands, rows=rows, ranking=ranking)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated
+from typing import Annotated, Any, NamedTuple
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from efa_registry.kit.commands import Command
+from efa_registry.kit.wire import Command, Record
 from efa_registry.organisations.model import Email, PersonName
 from efa_registry.types import (
     HttpsUrl,
@@ -32,20 +32,20 @@ OrgKey = Annotated[str, Meta(min_length=2, max_length=80, description="Organisat
 ShortText = Annotated[str, Meta(max_length=200)]
 
 
-class OrganisationRef(msgspec.Struct, frozen=True, kw_only=True):
+class OrganisationRef(Record):
     id: uuid.UUID
     slug: str
     name: str
     land: str | None
 
 
-class OzgRef(msgspec.Struct, frozen=True, kw_only=True):
+class OzgRef(Record):
     ozg_id: str
     name: str
     themenfeld: str
 
 
-class Interface(msgspec.Struct, frozen=True, kw_only=True):
+class Interface(Record):
     id: uuid.UUID
     solution_id: uuid.UUID
     kind: InterfaceKind
@@ -61,7 +61,9 @@ class Interface(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: dt.datetime
 
 
-class Solution(msgspec.Struct, frozen=True, kw_only=True):
+class Solution(Record):
+    """An EfA solution with its OZG-Leistungen, provider, operator and interfaces embedded."""
+
     id: uuid.UUID
     slug: str
     name: str
@@ -92,6 +94,18 @@ class Solution(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def themenfelder(self) -> list[str]:
         return sorted({o.themenfeld for o in self.ozg_leistungen})
+
+
+class HistoryEntry(Record):
+    """One recorded version of a solution: its author, time, request id and the fields that changed."""
+
+    seq: int
+    version: int | None
+    action: str
+    actor: str
+    request_id: str | None
+    at: dt.datetime
+    changes: dict[str, dict[str, Any]]
 
 
 class SolutionCreate(Command):
@@ -138,6 +152,16 @@ class SolutionPatch(Command):
     tags: list[Tag] | UnsetType = UNSET
     contact_name: PersonName | UnsetType | None = UNSET
     contact_email: Email | UnsetType | None = UNSET
+
+
+class Standing(NamedTuple):
+    """What adoptions need to know of a solution: whether it still takes adoptions, who provides
+    it, and the level its rollout counts."""
+
+    id: uuid.UUID
+    status: SolutionStatus
+    provider_id: uuid.UUID
+    rollout_level: RolloutLevel
 
 
 SOLUTION_REQUIRED = ("name", "provider", "slug", "status", "rollout_level", "ozg_ids", "tags")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any, Literal
 
 import asyncpg
 
+from efa_registry.kit import sql
 from efa_registry.organisations.repository import key_condition
-from efa_registry.solutions.model import Interface, OrganisationRef, OzgRef, Solution
+from efa_registry.solutions.model import Interface, OrganisationRef, OzgRef, Solution, Standing
 
 SOLUTION_SELECT = """
 SELECT s.id, s.slug, s.name, s.summary, s.description, s.status, s.efa_compliant, s.reifegrad_model,
@@ -36,6 +38,27 @@ async def resolve_id(conn: asyncpg.Connection, key: str | uuid.UUID, *, lock: bo
     condition, value = key_condition(key, alias="s")
     return await conn.fetchval(f"SELECT s.id FROM solution s WHERE {condition}" + (" FOR UPDATE" if lock else ""),
                                value)
+
+
+async def standing(conn: asyncpg.Connection, key: str | uuid.UUID) -> Standing | None:
+    """The few facts adoptions need of a solution (by UUID or slug)."""
+    condition, value = key_condition(key, alias="s")
+    row = await conn.fetchrow(f"SELECT s.id, s.status, s.provider, s.rollout_level FROM solution s WHERE {condition}",
+                              value)
+    return Standing(*row) if row else None
+
+
+Table = Literal["solution", "interface"]
+
+
+async def insert(conn: asyncpg.Connection, table: Table, values: dict[str, Any]) -> None:
+    """A new solution (``table="solution"``) or interface (``"interface"``)."""
+    await sql.insert(conn, table, values)
+
+
+async def update(conn: asyncpg.Connection, table: Table, row_id: uuid.UUID, values: dict[str, Any]) -> int:
+    """Write ``values`` to a locked solution or interface and bump its version; returns the new version."""
+    return await sql.update_versioned(conn, table, row_id, values)
 
 
 async def load(conn: asyncpg.Connection, ids: Sequence[uuid.UUID]) -> list[Solution]:
@@ -101,9 +124,3 @@ async def get_interface(conn: asyncpg.Connection, interface_id: uuid.UUID, *, lo
     row = await conn.fetchrow(f"SELECT {INTERFACE_COLUMNS} FROM interface WHERE id = $1"
                               + (" FOR UPDATE" if lock else ""), interface_id)
     return Interface(**dict(row)) if row else None
-
-
-async def history(conn: asyncpg.Connection, solution_id: uuid.UUID) -> list[asyncpg.Record]:
-    return await conn.fetch(
-        "SELECT seq, occurred_at, actor, request_id, action, version, snapshot FROM event"
-        " WHERE entity_type = 'solution' AND entity_id = $1 ORDER BY seq", str(solution_id))

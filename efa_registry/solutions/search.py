@@ -9,43 +9,52 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
-from typing import Literal
+from typing import Annotated, Literal
 
 import asyncpg
 import msgspec
+from msgspec import Meta
 
 from efa_registry.kit.paging import decode_cursor, encode_cursor
 from efa_registry.kit.sql import Params
-from efa_registry.types import InterfaceKind, ReuseRoute, SolutionStatus
+from efa_registry.kit.wire import Query, Record
+from efa_registry.types import InterfaceKind, LeikaKey, OzgId, ReuseRoute, SolutionStatus
 
 Sort = Literal["relevance", "name", "updated"]
 Facet = Literal["themenfeld", "status", "providerLand", "interfaceStandard", "reuseRoute", "interfaceKind"]
 FACETS: tuple[str, ...] = Facet.__args__  # type: ignore[attr-defined]
 
 
-class SolutionQuery(msgspec.Struct, frozen=True, kw_only=True):
-    q: str | None = None
+class SolutionQuery(Query):
+    """A catalogue search; also the query parameters of ``GET /v1/solutions`` under their wire names.
+    List filters match any of their values; retired solutions only when ``status`` asks for them."""
+
+    q: Annotated[str, Meta(min_length=2, max_length=200, description=(
+        "German full-text search over names, summaries, descriptions, OZG-Leistung names and interface "
+        "standards (`Bauanträge` finds `Bauantrag`)"))] | None = None
     themenfeld: list[str] = msgspec.field(default_factory=list)
-    ozg_id: str | None = None
-    leika_key: str | None = None
-    provider: str | None = None
-    provider_land: list[str] = msgspec.field(default_factory=list)
+    ozg_id: OzgId | None = None
+    leika_key: LeikaKey | None = None
+    provider: Annotated[str, Meta(description="Providing organisation (UUID or slug)")] | None = None
+    provider_land: Annotated[list[str], Meta(description="Land key(s) of the provider")] = msgspec.field(
+        default_factory=list)
     status: list[SolutionStatus] = msgspec.field(default_factory=list)
     efa_compliant: bool | None = None
-    min_reifegrad: int | None = None
+    min_reifegrad: Annotated[int, Meta(ge=0, le=7)] | None = None
     interface_standard: list[str] = msgspec.field(default_factory=list)
     interface_kind: list[InterfaceKind] = msgspec.field(default_factory=list)
     reuse_route: list[ReuseRoute] = msgspec.field(default_factory=list)
     updated_since: dt.datetime | None = None
-    sort: Sort | None = None
-    facets: list[Facet] = msgspec.field(default_factory=list)
+    sort: Annotated[Sort, Meta(description="relevance (default with q), name, updated")] | None = None
+    facets: Annotated[list[Facet], Meta(description=f"Facet counts: {', '.join(FACETS)}")] = msgspec.field(
+        default_factory=list)
 
     @property
     def effective_sort(self) -> Sort:
         return self.sort or ("relevance" if self.q else "name")
 
 
-class FacetCount(msgspec.Struct, frozen=True):
+class FacetCount(Record):
     value: str
     count: int
 
@@ -174,5 +183,5 @@ async def facet_counts(conn: asyncpg.Connection, query: SolutionQuery) -> dict[s
                         f" {FROM} {join} WHERE {' AND '.join(where)} GROUP BY 2")
     counts: dict[str, list[FacetCount]] = {f: [] for f in dict.fromkeys(query.facets)}
     for r in await conn.fetch(" UNION ALL ".join(f"({b})" for b in branches) + " ORDER BY 1, 3 DESC, 2", *p.values):
-        counts[r["facet"]].append(FacetCount(r["value"], r["n"]))
+        counts[r["facet"]].append(FacetCount(value=r["value"], count=r["n"]))
     return counts

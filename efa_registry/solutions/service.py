@@ -14,8 +14,9 @@ from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.access.policy import authorize
 from efa_registry.errors import InvalidReference, NotFound
-from efa_registry.events.recorder import record
-from efa_registry.kit import idempotency, sql
+from efa_registry.events import repository as events
+from efa_registry.events.recorder import record, snapshot_of
+from efa_registry.kit import idempotency
 from efa_registry.kit.paging import Page
 from efa_registry.kit.patching import changes, check_version, diff
 from efa_registry.kit.slugs import slugify
@@ -25,6 +26,7 @@ from efa_registry.solutions.model import (
     CONTACT_FIELDS,
     INTERFACE_REQUIRED,
     SOLUTION_REQUIRED,
+    HistoryEntry,
     Interface,
     InterfaceCreate,
     InterfacePatch,
@@ -34,16 +36,6 @@ from efa_registry.solutions.model import (
 )
 
 log = structlog.get_logger(__name__)
-
-
-class HistoryEntry(msgspec.Struct, frozen=True, kw_only=True):
-    seq: int
-    version: int | None
-    action: str
-    actor: str
-    request_id: str | None
-    at: Any
-    changes: dict[str, dict[str, Any]]
 
 
 # --------------------------------------------------------------------------- reads
@@ -76,7 +68,7 @@ async def history(key: str | uuid.UUID, *, with_contact: bool = False) -> list[H
         solution_id = await repository.resolve_id(conn, key)
         if solution_id is None:
             raise NotFound(f"no solution {key}", field="id")
-        rows = await repository.history(conn, solution_id)
+        rows = await events.history(conn, "solution", solution_id)
     entries, previous = [], None
     for row in rows:
         snapshot = msgspec.json.decode(row["snapshot"]) if row["snapshot"] else {}
@@ -110,7 +102,7 @@ async def create_solution(
         ozg_ids = values.pop("ozg_ids")
         values.update(id=uuid.uuid4(), slug=values["slug"] or slugify(values["name"]), is_demo=is_demo)
         rules.check_slug(values["slug"])
-        await sql.insert(conn, "solution", values)
+        await repository.insert(conn, "solution", values)
         await repository.set_ozg_leistungen(conn, values["id"], ozg_ids)
         solution = await _after_write(conn, values["id"], actor, "created")
         if claim is not None:
@@ -133,7 +125,7 @@ async def update_solution(
         rules.check_solution({**_as_values(current), **values})
         rules.check_slug(values.get("slug", current.slug))
         ozg_ids = values.pop("ozg_ids", None)
-        await sql.update_versioned(conn, "solution", current.id, values)
+        await repository.update(conn, "solution", current.id, values)
         if ozg_ids is not None:
             await repository.set_ozg_leistungen(conn, current.id, ozg_ids)
         if _changes_rollout(current, values, ozg_ids):
@@ -156,7 +148,7 @@ async def retire_solution(key: str | uuid.UUID, *, expected_version: int | None,
         current = await _locked(conn, key)
         authorize(actor, "solution.retire", organisation_id=current.provider.id)
         check_version(current.version, expected_version)
-        await sql.update_versioned(conn, "solution", current.id, {"status": "retired"})
+        await repository.update(conn, "solution", current.id, {"status": "retired"})
         await rollout.refresh_solution(conn, current.id)
         solution = await _after_write(conn, current.id, actor, "retired")
     log.info("solution.retired", solution_id=str(solution.id))
@@ -202,7 +194,7 @@ async def _after_write(conn: asyncpg.Connection, solution_id: uuid.UUID, actor: 
 
 def snapshot(solution: Solution) -> dict[str, Any]:
     """What the event log keeps of a solution: its own fields, references by key."""
-    data = msgspec.to_builtins(solution)
+    data = snapshot_of(solution)
     data["provider"] = str(solution.provider.id)
     data["operator"] = str(solution.operator.id) if solution.operator else None
     data["ozg_ids"] = [o.ozg_id for o in solution.ozg_leistungen]
@@ -241,7 +233,7 @@ async def create_interface(
             if isinstance(claim, uuid.UUID):
                 return await repository.get_interface(conn, claim), False
         values.update(id=uuid.uuid4(), solution=solution.id)
-        await sql.insert(conn, "interface", values)
+        await repository.insert(conn, "interface", values)
         interface = await _after_interface_write(conn, values["id"], solution, actor, "created")
         if claim is not None:
             await idempotency.complete(conn, claim, entity_id=interface.id)
@@ -261,7 +253,7 @@ async def update_interface(
         authorize(actor, "interface.retire" if retire else "interface.update", organisation_id=solution.provider.id)
         check_version(current.version, expected_version)
         rules.check_interface({**msgspec.structs.asdict(current), **values})
-        await sql.update_versioned(conn, "interface", interface_id, values)
+        await repository.update(conn, "interface", interface_id, values)
         interface = await _after_interface_write(conn, interface_id, solution, actor,
                                                  "retired" if retire else "updated")
     log.info("interface.updated", interface_id=str(interface_id), version=interface.version)
@@ -274,8 +266,8 @@ async def _after_interface_write(
     """The solution embeds its interfaces, so an interface change is also a new solution version."""
     interface = await repository.get_interface(conn, interface_id)
     await record(conn, actor=actor, entity_type="interface", entity_id=interface.id, action=action,
-                 version=interface.version, snapshot=msgspec.to_builtins(interface), solution_id=solution.id,
+                 version=interface.version, snapshot=interface, solution_id=solution.id,
                  land=solution.provider.land, themenfelder=solution.themenfelder)
-    await sql.update_versioned(conn, "solution", solution.id, {})
+    await repository.update(conn, "solution", solution.id, {})
     await _after_write(conn, solution.id, actor, f"interface_{action}")
     return interface

@@ -36,6 +36,7 @@ from efa_registry.db import migrate
 from efa_registry.errors import Conflict, InvalidInput
 from efa_registry.events.feed import current_cursor
 from efa_registry.kit.importing import Progress, no_progress
+from efa_registry.transfer import catalog
 
 log = structlog.get_logger(__name__)
 
@@ -99,59 +100,6 @@ def _zahl(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-# --------------------------------------------------------------------------- catalog
-
-# Piccolo's bookkeeping, and land_count, which a trigger on area rebuilds while area is restored.
-NOT_BACKED_UP = ("migration", "land_count")
-TABLES = f"""
-SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname NOT IN {NOT_BACKED_UP} ORDER BY c.relname
-"""
-FOREIGN_KEYS = """
-SELECT child.relname AS child, parent.relname AS parent FROM pg_constraint k
-JOIN pg_class child ON child.oid = k.conrelid JOIN pg_class parent ON parent.oid = k.confrelid
-JOIN pg_namespace n ON n.oid = child.relnamespace WHERE k.contype = 'f' AND n.nspname = 'public'
-"""
-# Generated columns are computed again on load; COPY refuses them as input anyway.
-COLUMNS = """
-SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = 'public' AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' ORDER BY a.attnum
-"""
-
-
-async def schema_tables(conn: asyncpg.Connection) -> dict[str, list[str]]:
-    """Table → columns, in an order that satisfies every foreign key (parents first)."""
-    names = [r[0] for r in await conn.fetch(TABLES)]
-    columns: dict[str, list[str]] = {n: [] for n in names}
-    for table, column in await conn.fetch(COLUMNS):
-        if table in columns:
-            columns[table].append(column)
-    parents: dict[str, set[str]] = {n: set() for n in names}
-    for child, parent in await conn.fetch(FOREIGN_KEYS):
-        if child in parents and parent in parents and child != parent:  # self-references load in one COPY
-            parents[child].add(parent)
-    ordered: list[str] = []
-    while len(ordered) < len(names):
-        ready = [n for n in names if n not in ordered and parents[n] <= set(ordered)]
-        if not ready:
-            raise Conflict(f"foreign keys form a cycle among {sorted(set(names) - set(ordered))}")
-        ordered += ready
-    return {n: columns[n] for n in ordered}
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-async def _sequences(conn: asyncpg.Connection) -> list[SequenceEntry]:
-    entries = []
-    for (name,) in await conn.fetch("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1"):
-        row = await conn.fetchrow(f"SELECT last_value, is_called FROM public.{_quote(name)}")
-        entries.append(SequenceEntry(name=name, last_value=row["last_value"], is_called=row["is_called"]))
-    return entries
-
-
 # --------------------------------------------------------------------------- export
 
 
@@ -161,7 +109,7 @@ async def export_dir(path: str | Path, *, progress: Progress = no_progress) -> B
     started = time.perf_counter()
     async with db.connection() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         feed_cursor = await current_cursor(conn)  # the first statement fixes the snapshot
-        tables = await schema_tables(conn)
+        tables = await catalog.schema_tables(conn)
         entries = []
         for done, (name, columns) in enumerate(tables.items(), start=1):
             status = await conn.copy_from_table(name, schema_name="public", columns=columns,
@@ -170,7 +118,8 @@ async def export_dir(path: str | Path, *, progress: Progress = no_progress) -> B
             entries.append(TableEntry(name=name, columns=columns, rows=int(status.split()[-1])))
             progress(done, len(tables))
         max_tx_id = await conn.fetchval("SELECT max(tx_id)::text::bigint FROM event")
-        sequences = await _sequences(conn)  # read last: never behind the rows copied above
+        # Read last: never behind the rows copied above.
+        sequences = [SequenceEntry(name=n, last_value=v, is_called=c) for n, v, c in await catalog.sequences(conn)]
         server_version = await conn.fetchval("SHOW server_version")
     manifest = Manifest(format=FORMAT, format_version=FORMAT_VERSION, created_at=dt.datetime.now(dt.UTC),
                         server_version=server_version, migrations=await migrate.applied(), tables=entries,
@@ -225,12 +174,12 @@ async def _check_target(conn: asyncpg.Connection, manifest: Manifest) -> dict[st
     if sorted(applied) != sorted(manifest.migrations):
         raise Conflict(f"the database has migrations {sorted(applied)}, the backup {sorted(manifest.migrations)}:"
                        " migrate both to the same schema first")
-    tables = await schema_tables(conn)
+    tables = await catalog.schema_tables(conn)
     expected = {t.name: t.columns for t in manifest.tables}
     differing = sorted(n for n in expected.keys() | tables.keys() if expected.get(n) != tables.get(n))
     if differing:
         raise Conflict(f"the backup's tables differ from the database's: {', '.join(differing)}")
-    probe = " UNION ALL ".join(f"(SELECT '{n}' FROM public.{_quote(n)} LIMIT 1)" for n in tables)
+    probe = " UNION ALL ".join(f"(SELECT '{n}' FROM public.{catalog.quote(n)} LIMIT 1)" for n in tables)
     filled = [r[0] for r in await conn.fetch(probe)] if tables else []
     if filled:
         raise Conflict(f"the database is not empty ({', '.join(filled)} hold rows): restore needs an empty,"
@@ -264,7 +213,7 @@ async def restore_dir(
                 progress(done, total)
             await (_rebase_tx_ids(conn) if feed == "rebase" else _check_feed_horizon(conn))
             for seq in manifest.sequences:
-                await conn.execute("SELECT setval($1::regclass, $2, $3)", f"public.{_quote(seq.name)}",
+                await conn.execute("SELECT setval($1::regclass, $2, $3)", f"public.{catalog.quote(seq.name)}",
                                    seq.last_value, seq.is_called)
         await conn.execute("ANALYZE", timeout=LONG)  # fresh statistics: the planner sees the loaded tables as they are
     summary = BackupSummary(action="restore", directory=str(directory),

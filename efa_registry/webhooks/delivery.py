@@ -37,7 +37,7 @@ from efa_registry import db
 from efa_registry.events.feed import event_from_row, read_events
 from efa_registry.events.model import Event
 from efa_registry.settings import Settings
-from efa_registry.webhooks import ssrf
+from efa_registry.webhooks import repository, ssrf
 from efa_registry.webhooks.model import WebhookFilters, feed_filters, matches
 from efa_registry.webhooks.service import mark_disabled
 
@@ -90,30 +90,6 @@ class Outcome(NamedTuple):
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-CLAIM = """
-WITH claimed AS (
-    SELECT d.id FROM webhook_subscription s
-    CROSS JOIN LATERAL (
-        SELECT d.id FROM webhook_delivery d
-        WHERE d.subscription = s.id AND d.status = 'pending' AND d.next_attempt_at <= now()
-        ORDER BY d.next_attempt_at, d.event LIMIT $2
-        FOR UPDATE SKIP LOCKED
-    ) d
-    WHERE s.enabled AND s.id <> ALL($1::uuid[])
-    LIMIT $3
-)
-UPDATE webhook_delivery d SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => $4)
-FROM claimed c, webhook_subscription s, event e
-WHERE d.id = c.id AND s.id = d.subscription AND e.seq = d.event
-RETURNING d.id AS delivery_id, d.subscription, d.attempts, s.url, s.secret, s.consecutive_failures > 0 AS failing,
-          e.seq, e.tx_id, e.occurred_at, e.actor, e.request_id, e.entity_type, e.entity_id, e.action, e.version,
-          e.solution_id, e.land, e.themenfelder, e.snapshot
-"""
-
-SUCCEEDED = ("UPDATE webhook_delivery SET status = 'succeeded', delivered_at = now(), last_status_code = $2,"
-             " last_error = NULL WHERE id = $1")
-
-
 class DeliveryWorker:
     """Enqueues and delivers webhook events; ``run_once`` for one round, ``run`` until stopped."""
 
@@ -161,14 +137,12 @@ class DeliveryWorker:
     async def enqueue(self) -> int:
         """Turn new matching events of every enabled subscription into pending deliveries."""
         async with db.connection() as conn:
-            ids = [r["id"] for r in await conn.fetch("SELECT id FROM webhook_subscription WHERE enabled")]
+            ids = await repository.enabled_ids(conn)
         return sum([await self._enqueue_one(subscription_id) for subscription_id in ids])
 
     async def _enqueue_one(self, subscription_id: uuid.UUID) -> int:
         async with db.transaction() as conn:
-            row = await conn.fetchrow(
-                "SELECT event_types, filters, audience, feed_cursor FROM webhook_subscription"
-                " WHERE id = $1 AND enabled FOR UPDATE SKIP LOCKED", subscription_id)
+            row = await repository.lock_for_enqueue(conn, subscription_id)
             if row is None:  # another worker is at it, or it was just disabled
                 return 0
             filters = feed_filters(row["event_types"], msgspec.json.decode(row["filters"], type=WebhookFilters))
@@ -176,16 +150,12 @@ class DeliveryWorker:
                                                filters=filters, audience=row["audience"])
             seqs = [e.seq for e in events if matches(row["event_types"], e.entity_type, e.action)]
             if seqs:
-                await conn.execute(
-                    "INSERT INTO webhook_delivery (id, subscription, event)"
-                    " SELECT gen_random_uuid(), $1, seq FROM unnest($2::bigint[]) AS seq"
-                    " ON CONFLICT (subscription, event) DO NOTHING", subscription_id, seqs)
+                await repository.enqueue(conn, subscription_id, seqs)
             # An idle feed still moves the cursor (the horizon advances); writing that on every
             # round would be a write per subscription per poll, so idle moves are saved now and then.
             now = time.monotonic()
             if cursor != row["feed_cursor"] and (events or now - self._cursor_saved.get(subscription_id, 0) > 10):
-                await conn.execute("UPDATE webhook_subscription SET feed_cursor = $2 WHERE id = $1",
-                                   subscription_id, cursor)
+                await repository.save_cursor(conn, subscription_id, cursor)
                 self._cursor_saved[subscription_id] = now
         return len(seqs)
 
@@ -194,8 +164,8 @@ class DeliveryWorker:
         if limit <= 0:
             return []
         async with db.connection() as conn:
-            rows = await conn.fetch(CLAIM, list(self._busy), self.config.per_subscription, limit,
-                                    self.config.lease)
+            rows = await repository.claim(conn, busy=list(self._busy), per_subscription=self.config.per_subscription,
+                                          limit=limit, lease=self.config.lease)
         claims = [Claim(r["delivery_id"], r["subscription"], event_from_row(r), r["attempts"], r["url"], r["secret"],
                         r["failing"]) for r in rows]
         for c in claims:
@@ -243,25 +213,20 @@ class DeliveryWorker:
                   "attempt": claim.attempts, "status_code": outcome.status_code}
         if outcome.ok and not claim.failing:  # the common case: one statement, no transaction
             async with db.connection() as conn:
-                await conn.execute(SUCCEEDED, claim.id, outcome.status_code)
+                await repository.succeeded(conn, claim.id, outcome.status_code)
             log.info("webhook.delivered", **fields)
             return
         # Subscription row first, then the delivery: the same lock order as the API's updates.
         async with db.transaction() as conn:
             if outcome.ok:
-                await conn.execute("UPDATE webhook_subscription SET consecutive_failures = 0"
-                                   " WHERE id = $1 AND consecutive_failures <> 0", claim.subscription)
-                await conn.execute(SUCCEEDED, claim.id, outcome.status_code)
+                await repository.reset_failures(conn, claim.subscription)
+                await repository.succeeded(conn, claim.id, outcome.status_code)
                 log.info("webhook.delivered", **fields)
                 return
-            failures = await conn.fetchval(
-                "UPDATE webhook_subscription SET consecutive_failures = consecutive_failures + 1 WHERE id = $1"
-                " RETURNING consecutive_failures", claim.subscription)
+            failures = await repository.count_failure(conn, claim.subscription)
             status = "failed" if claim.attempts >= self.config.max_attempts else "pending"
-            await conn.execute(
-                "UPDATE webhook_delivery SET status = $2, last_status_code = $3, last_error = $4,"
-                " next_attempt_at = now() + make_interval(secs => $5) WHERE id = $1",
-                claim.id, status, outcome.status_code, outcome.error, self.backoff(claim.attempts))
+            await repository.failed(conn, claim.id, status=status, status_code=outcome.status_code,
+                                    error=outcome.error, retry_in=self.backoff(claim.attempts))
             log.warning("webhook.failed", error=outcome.error, gave_up=status == "failed", **fields)
             if failures is not None and failures >= self.config.max_failures:
                 reason = f"{failures} consecutive failed deliveries; last: {outcome.error}"

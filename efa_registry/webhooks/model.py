@@ -16,7 +16,7 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from efa_registry.events.model import PRIVATE_ENTITY_TYPES, FeedFilters
-from efa_registry.kit.commands import Command
+from efa_registry.kit.wire import Command, Record
 from efa_registry.types import DeliveryStatus, EntityType, LandCode, values
 
 _TYPES = "|".join(values(EntityType))
@@ -54,8 +54,9 @@ class WebhookPatch(Command):
     enabled: bool | UnsetType = UNSET
 
 
-class Webhook(msgspec.Struct, frozen=True, kw_only=True):
-    """A subscription as its owner sees it — never with its secret."""
+class Webhook(Record):
+    """A subscription as its owner sees it — never with its secret. `enabled` turns false after
+    repeated failed deliveries (`disabledReason` says why); PATCH `{"enabled": true}` turns it back on."""
 
     id: uuid.UUID
     url: str
@@ -64,14 +65,15 @@ class Webhook(msgspec.Struct, frozen=True, kw_only=True):
     description: str | None
     enabled: bool
     disabled_reason: str | None
-    owner_id: uuid.UUID | None
+    owner_id: uuid.UUID | None = msgspec.field(name="ownerTokenId")
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
 
 
-class Delivery(msgspec.Struct, frozen=True, kw_only=True):
-    """One event to one subscription: the delivery log's line."""
+class Delivery(Record):
+    """One event to one subscription, the delivery log's line: `nextAttemptAt` is set while a retry
+    is pending."""
 
     id: uuid.UUID
     event_seq: int

@@ -14,27 +14,21 @@ import uuid
 from typing import Any
 
 import asyncpg
-import msgspec
 import structlog
 
 from efa_registry import db
 from efa_registry.access.model import Actor
-from efa_registry.access.policy import authorize
+from efa_registry.access.policy import audience_of, authorize
 from efa_registry.errors import InvalidInput, InvalidParameter, NotFound
 from efa_registry.events.feed import current_cursor
-from efa_registry.events.model import audience_of
 from efa_registry.events.recorder import record
-from efa_registry.kit import idempotency, sql
+from efa_registry.kit import idempotency
 from efa_registry.kit.paging import Page, decode_cursor, encode_cursor
 from efa_registry.kit.patching import changes, check_version
-from efa_registry.webhooks import ssrf
-from efa_registry.webhooks.model import Delivery, Webhook, WebhookCreate, WebhookFilters, WebhookPatch, private_patterns
+from efa_registry.webhooks import repository, ssrf
+from efa_registry.webhooks.model import Delivery, Webhook, WebhookCreate, WebhookPatch, private_patterns
 
 log = structlog.get_logger(__name__)
-
-SELECT = ("SELECT id, url, event_types, filters, description, enabled, disabled_reason, owner AS owner_id, version,"
-          " created_at, updated_at FROM webhook_subscription")
-
 
 def new_secret() -> str:
     """A Standard Webhooks signing secret: ``whsec_`` + base64 of 32 random bytes."""
@@ -59,14 +53,13 @@ async def create_webhook(
             claim = await idempotency.claim(conn, scope=actor.key, key=idempotency_key,
                                             request_hash=idempotency.fingerprint("webhook.create", cmd))
             if isinstance(claim, uuid.UUID):
-                row = await conn.fetchrow("SELECT secret FROM webhook_subscription WHERE id = $1", claim)
-                return await _get(conn, claim), row["secret"], False
+                return await repository.get(conn, claim), await repository.secret(conn, claim), False
         webhook_id = uuid.uuid4()
-        await sql.insert(conn, "webhook_subscription", {
+        await repository.insert(conn, {
             "id": webhook_id, "url": cmd.url, "secret": secret, "event_types": cmd.event_types,
-            "filters": msgspec.json.encode(cmd.filters).decode(), "description": cmd.description,
-            "owner": actor.token_id, "feed_cursor": cursor, "audience": audience})
-        webhook = await _get(conn, webhook_id)
+            "filters": cmd.filters, "description": cmd.description, "owner": actor.token_id, "feed_cursor": cursor,
+            "audience": audience})
+        webhook = await repository.get(conn, webhook_id)
         await _record(conn, webhook, actor, "created")
         if idempotency_key:
             await idempotency.complete(conn, claim, entity_id=webhook_id)
@@ -77,15 +70,10 @@ async def create_webhook(
 async def list_webhooks(*, actor: Actor | None, limit: int, after: str | None) -> Page[Webhook]:
     """Curators see every subscription, integrators their own."""
     authorize(actor, "webhook.manage")
-    p = sql.Params()
-    where = [] if actor.role == "curator" else [f"owner = {p.add(actor.token_id)}"]
-    key = _listing_key(after)
-    if key:
-        where.append(f"(created_at, id) > ({p.add(key[0])}, {p.add(key[1])})")
-    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    owner = None if actor.role == "curator" else actor.token_id
     async with db.connection() as conn:
-        rows = await conn.fetch(f"{SELECT}{clause} ORDER BY created_at, id LIMIT {p.add(limit + 1)}", *p.values)
-    items = [_webhook(r) for r in rows[:limit]]
+        rows = await repository.list_webhooks(conn, owner=owner, after=_listing_key(after), limit=limit + 1)
+    items = rows[:limit]
     more = len(rows) > limit
     return Page(items, encode_cursor([items[-1].created_at.isoformat(), str(items[-1].id)]) if more else None)
 
@@ -119,16 +107,12 @@ async def update_webhook(
     async with db.transaction() as conn:
         current = await _visible(conn, webhook_id, actor, lock=True)
         check_version(current.version, expected_version)
-        audience = await conn.fetchval("SELECT audience FROM webhook_subscription WHERE id = $1", webhook_id)
-        _check_patterns(values.get("event_types", ()), audience)
-        if "filters" in values:
-            values["filters"] = msgspec.json.encode(values["filters"]).decode()
+        _check_patterns(values.get("event_types", ()), await repository.audience(conn, webhook_id))
         action = _toggle(values, current)
         if action == "enabled":
-            await conn.execute("UPDATE webhook_delivery SET next_attempt_at = now()"
-                               " WHERE subscription = $1 AND status = 'pending'", webhook_id)
-        await sql.update_versioned(conn, "webhook_subscription", webhook_id, values)
-        webhook = await _get(conn, webhook_id)
+            await repository.retry_pending_now(conn, webhook_id)
+        await repository.update(conn, webhook_id, values)
+        webhook = await repository.get(conn, webhook_id)
         await _record(conn, webhook, actor, action)
     log.info("webhook.updated", webhook_id=str(webhook_id), action=action, fields=sorted(values))
     return webhook
@@ -151,19 +135,9 @@ async def delete_webhook(webhook_id: uuid.UUID, *, expected_version: int | None,
     async with db.transaction() as conn:
         current = await _visible(conn, webhook_id, actor, lock=True)
         check_version(current.version, expected_version)
-        await conn.execute("DELETE FROM webhook_subscription WHERE id = $1", webhook_id)
+        await repository.delete(conn, webhook_id)
         await _record(conn, current, actor, "deleted")
     log.info("webhook.deleted", webhook_id=str(webhook_id))
-
-
-DELIVERIES = """
-SELECT d.id, d.event AS event_seq, e.entity_type || '.' || e.action AS event_type, d.status, d.attempts,
-       d.last_status_code, d.last_error, CASE WHEN d.status = 'pending' THEN d.next_attempt_at END AS next_attempt_at,
-       d.delivered_at, d.created_at
-FROM webhook_delivery d JOIN event e ON e.seq = d.event
-WHERE d.subscription = $1 AND d.event < $2 AND ($3::text IS NULL OR d.status = $3)
-ORDER BY d.event DESC LIMIT $4
-"""
 
 
 async def list_deliveries(
@@ -176,19 +150,17 @@ async def list_deliveries(
         raise InvalidParameter("cursor does not belong to this listing", field="after")
     async with db.connection() as conn:
         await _visible(conn, webhook_id, actor)
-        rows = await conn.fetch(DELIVERIES, webhook_id, key[0] if key else 2**63 - 1, status, limit + 1)
-    items = [Delivery(**dict(r)) for r in rows[:limit]]
+        rows = await repository.deliveries(conn, webhook_id, before_seq=key[0] if key else 2**63 - 1, status=status,
+                                           limit=limit + 1)
+    items = rows[:limit]
     return Page(items, encode_cursor([items[-1].event_seq]) if len(rows) > limit else None)
 
 
 async def mark_disabled(conn: asyncpg.Connection, webhook_id: uuid.UUID, reason: str) -> Webhook | None:
     """Disable after repeated failure (the delivery worker); its pending deliveries wait."""
-    updated = await conn.fetchval("UPDATE webhook_subscription SET enabled = false, disabled_reason = $2,"
-                                  " version = version + 1, updated_at = now() WHERE id = $1 AND enabled"
-                                  " RETURNING id", webhook_id, reason[:300])
-    if updated is None:
+    if not await repository.disable(conn, webhook_id, reason):
         return None
-    webhook = await _get(conn, webhook_id)
+    webhook = await repository.get(conn, webhook_id)
     await _record(conn, webhook, Actor.system("webhook-worker"), "disabled")
     return webhook
 
@@ -200,24 +172,15 @@ def _check_patterns(patterns, audience: str) -> None:
 
 async def _visible(conn: asyncpg.Connection, webhook_id: uuid.UUID, actor: Actor, *, lock: bool = False) -> Webhook:
     """The subscription if ``actor`` may see it; other owners' subscriptions do not exist for it."""
-    row = await conn.fetchrow(SELECT + " WHERE id = $1" + (" FOR UPDATE" if lock else ""), webhook_id)
-    if row is None or (actor.role != "curator" and (row["owner_id"] is None or row["owner_id"] != actor.token_id)):
+    webhook = await repository.get(conn, webhook_id, lock=lock)
+    foreign = actor.role != "curator" and (webhook is None or webhook.owner_id is None
+                                           or webhook.owner_id != actor.token_id)
+    if webhook is None or foreign:
         raise NotFound(f"no webhook {webhook_id}", field="id")
-    return _webhook(row)
-
-
-async def _get(conn: asyncpg.Connection, webhook_id: uuid.UUID) -> Webhook:
-    return _webhook(await conn.fetchrow(SELECT + " WHERE id = $1", webhook_id))
-
-
-def _webhook(row: asyncpg.Record) -> Webhook:
-    data = dict(row)
-    data["filters"] = msgspec.json.decode(data["filters"] or "{}", type=WebhookFilters)
-    data["event_types"] = list(data["event_types"])
-    return Webhook(**data)
+    return webhook
 
 
 async def _record(conn: asyncpg.Connection, webhook: Webhook, actor: Actor, action: str) -> None:
     # The snapshot is the secret-free record; the secret never enters the event log.
     await record(conn, actor=actor, entity_type="webhook", entity_id=webhook.id, action=action,
-                 version=webhook.version, snapshot=msgspec.to_builtins(webhook))
+                 version=webhook.version, snapshot=webhook)

@@ -14,7 +14,7 @@ import pytest
 from efa_registry import db
 from efa_registry.errors import Conflict, InvalidInput
 from efa_registry.events.feed import read_events
-from efa_registry.transfer import backup
+from efa_registry.transfer import backup, catalog
 
 GETS = ["/v1/solutions", "/v1/solutions?status=available,pilot&facets=status",
         "/v1/solutions/wohngeld-digital", "/v1/solutions/wohngeld-digital/history",
@@ -66,7 +66,7 @@ async def whole_feed() -> list:
 
 async def wipe() -> None:
     async with db.connection() as conn:
-        tables = [r[0] for r in await conn.fetch(backup.TABLES)]
+        tables = [r[0] for r in await conn.fetch(catalog.TABLES)]
         await conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
 
 

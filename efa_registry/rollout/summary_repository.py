@@ -1,5 +1,6 @@
-"""Rollout reads: the stored summary rows with the solutions, OZG-Leistungen and Länder they
-describe, and the fingerprints that tell when any of them changed."""
+"""Rollout SQL, read side: the stored summary rows with the solutions, OZG-Leistungen and Länder
+they describe, and the fingerprints that tell when any of them changed. (Computing the figures
+and writing the summary rows: ``repository``.)"""
 
 from __future__ import annotations
 

@@ -1,0 +1,102 @@
+"""SQL of the event log: appending events, reading the feed past a position, the latest events,
+and one entity's history. Feed order and cursors are the concern of ``events.feed``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+
+from efa_registry.events.model import CONTACT_KEYS, PRIVATE_ENTITY_TYPES, Audience, FeedFilters
+from efa_registry.kit.sql import Params
+
+INSERT = """
+INSERT INTO event (actor, request_id, entity_type, entity_id, action, version, snapshot,
+                   solution_id, land, themenfelder)
+VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10)
+"""
+
+
+async def append(conn: asyncpg.Connection, row: Sequence[Any]) -> int:
+    """Append one event (the columns of ``INSERT`` in order); returns its sequence number."""
+    return await conn.fetchval(INSERT + " RETURNING seq", *row)
+
+
+async def append_many(conn: asyncpg.Connection, rows: Sequence[Sequence[Any]]) -> None:
+    await conn.executemany(INSERT, rows)
+
+
+async def snapshot_text(conn: asyncpg.Connection) -> str:
+    """The connection's current snapshot as ``xmin:xmax:xip``."""
+    return await conn.fetchval("SELECT pg_current_snapshot()::text")
+
+
+READ = """
+WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
+SELECT horizon.xmin AS horizon, e.* FROM horizon LEFT JOIN LATERAL (
+    SELECT {columns} FROM event
+    WHERE (tx_id, seq) > ($1::xid8, $2::bigint) AND tx_id < horizon.xmin{conditions}
+    ORDER BY tx_id, seq LIMIT $3
+) e ON true
+"""
+
+
+async def read_after(
+    conn: asyncpg.Connection, tx_id: int, seq: int, *, limit: int, filters: FeedFilters, audience: Audience,
+    invisible_in: str | None,
+) -> list[asyncpg.Record]:
+    """Up to ``limit`` events after (tx_id, seq) in feed order, below the horizon, leaving out the
+    events visible in the snapshot ``invisible_in``. Every row carries the ``horizon``; when no event
+    qualifies there is one row with only that (its ``seq`` is NULL)."""
+    p = Params()
+    for value in (tx_id, seq, limit):
+        p.add(value)
+    conditions = _conditions(p, filters, audience)
+    if invisible_in is not None:
+        conditions += f" AND NOT pg_visible_in_snapshot(tx_id, {p.add(invisible_in)}::text::pg_snapshot)"
+    return await conn.fetch(READ.format(columns=_columns(audience), conditions=conditions), *p.values)
+
+
+RECENT = ("SELECT {columns} FROM event WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot()){conditions}"
+          " ORDER BY tx_id DESC, seq DESC LIMIT $1")
+
+
+async def recent(conn: asyncpg.Connection, *, limit: int, filters: FeedFilters, audience: Audience
+                 ) -> list[asyncpg.Record]:
+    """The latest ``limit`` events, newest first."""
+    p = Params()
+    p.add(limit)
+    return await conn.fetch(RECENT.format(columns=_columns(audience), conditions=_conditions(p, filters, audience)),
+                            *p.values)
+
+
+async def history(conn: asyncpg.Connection, entity_type: str, entity_id: object) -> list[asyncpg.Record]:
+    """Every event of one entity, oldest first."""
+    return await conn.fetch(
+        "SELECT seq, occurred_at, actor, request_id, action, version, snapshot FROM event"
+        " WHERE entity_type = $1 AND entity_id = $2 ORDER BY seq", entity_type, str(entity_id))
+
+
+def _columns(audience: Audience) -> str:
+    snapshot = "snapshot"
+    if audience == "public":
+        keys = ",".join(CONTACT_KEYS)
+        snapshot = f"snapshot - '{{{keys}}}'::text[]"
+    return ("seq, tx_id, occurred_at, actor, request_id, entity_type, entity_id, action, version, solution_id,"
+            f" land, themenfelder, {snapshot} AS snapshot")
+
+
+def _conditions(p: Params, filters: FeedFilters, audience: Audience) -> str:
+    parts = []
+    if filters.entity_types:
+        parts.append(f"entity_type = ANY({p.add(list(filters.entity_types))}::text[])")
+    if audience != "internal":
+        parts.append(f"entity_type <> ALL({p.add(list(PRIVATE_ENTITY_TYPES))}::text[])")
+    if filters.solution_id is not None:
+        parts.append(f"solution_id = {p.add(filters.solution_id)}")
+    if filters.land is not None:
+        parts.append(f"land = {p.add(filters.land)}")
+    if filters.themenfeld is not None:
+        parts.append(f"{p.add(filters.themenfeld)}::varchar = ANY(themenfelder)")
+    return "".join(f" AND {part}" for part in parts)
