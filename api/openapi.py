@@ -87,7 +87,7 @@ def openapi_config() -> OpenAPIConfig:
         css_url="/static/swagger-ui/swagger-ui.css",
         standalone_preset_js_url="/static/swagger-ui/swagger-ui-standalone-preset.js",
         path="/",
-        favicon='<link rel="icon" type="image/png" href="/static/swagger-ui/favicon-32x32.png">',
+        favicon='<link rel="icon" href="/favicon.ico">',
     )
     return OpenAPIConfig(
         title="EfA reuse registry",
@@ -96,7 +96,9 @@ def openapi_config() -> OpenAPIConfig:
             "Catalogue of the OZG online services built once (Einer für Alle) and offered for "
             "reuse, the authorities that reuse them, and the rollout per Bundesland. Errors are "
             "RFC 9457 problem+json; collections are cursor-paginated (`next`); GETs carry strong "
-            "ETags (send `If-None-Match` for 304)."
+            "ETags (send `If-None-Match` for 304).\n\n"
+            "[← Zurück zum EfA-Nachnutzungsregister (Webseiten)](/) · "
+            "[Datenquellen und Lizenzen](/v1/sources)"
         ),
         contact=Contact(name="OZG coordination office"),
         license=License(name="EUPL-1.2", identifier="EUPL-1.2"),

@@ -16,7 +16,9 @@ from api.rollout.controller import (
     RolloutMatrixController,
     SolutionRolloutController,
 )
+from api.scorecard.controller import ScorecardController, SolutionMissingController
 from api.solutions.controller import InterfaceController, SolutionController
+from api.sources.controller import SourceController
 from api.tokens.controller import TokenController
 from api.web import WEB_CONTROLLERS
 from api.webhooks.controller import WebhookController
@@ -24,6 +26,7 @@ from api.webhooks.controller import WebhookController
 ROUTES = [
     HealthController,
     LandController,
+    SourceController,
     AreaController,
     ThemenfeldController,
     OzgLeistungController,
@@ -43,5 +46,7 @@ ROUTES = [
     OzgRolloutController,
     LandRolloutController,
     RolloutMatrixController,
+    ScorecardController,
+    SolutionMissingController,
     *WEB_CONTROLLERS,
 ]

@@ -6,6 +6,7 @@ Presentation (labels, tile geometry, facet links) lives in the sibling modules.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from litestar import Controller, Request, get
@@ -16,6 +17,7 @@ from api.web import maps, views
 from api.web.errors import HTML_EXCEPTION_HANDLERS
 from efa_registry.adoptions import service as adoptions
 from efa_registry.areas import service as areas
+from efa_registry.areas.model import AreaFilter
 from efa_registry.errors import InvalidParameter
 from efa_registry.ozg import service as ozg
 from efa_registry.ozg.model import OzgFilter
@@ -23,12 +25,15 @@ from efa_registry.rollout import service as rollout
 from efa_registry.rollout.model import MatrixFilter
 from efa_registry.solutions import service as solutions
 from efa_registry.solutions.search import SolutionQuery
+from efa_registry.sources import service as sources
 from efa_registry.types import SolutionStatus, values
 
 PAGE_SIZE = 20
+FAVICON = (Path(__file__).parent / "static" / "favicon.ico").read_bytes()
 OZG_CHOICES = 2000  # the OZG catalogue has some 600 Leistungen
 ADOPTERS_PAGE = 50
 LAND_ROWS = 25
+CHILDREN = 500  # the largest Kreis has some 240 Gemeinden
 # Revalidate every time (cheap: the ETag middleware answers 304), so an edit shows at once.
 PAGE_HEADERS = {"Cache-Control": "public, no-cache"}
 
@@ -36,16 +41,18 @@ Values = Annotated[list[str] | None, QueryParameter()]
 Text = Annotated[str | None, QueryParameter(max_length=200)]
 
 
-async def accept_any_query(request: Request) -> None:
+async def page_context(request: Request) -> None:
     """Pages for people ignore query parameters they do not know (tracking tags, old bookmarks);
-    the API's refusal of unknown parameters protects machine clients from silent typos."""
+    the API's refusal of unknown parameters protects machine clients from silent typos. Every page
+    names its data's editions and says when demo data is loaded (``base.html``)."""
+    request.state.site = await sources.registry_facts()
 
 
 class PageController(Controller):
     path = "/"
     include_in_schema = False
     exception_handlers = HTML_EXCEPTION_HANDLERS
-    before_request = accept_any_query
+    before_request = page_context
 
     @get("/")
     async def katalog(self, request: Request, q: Text = None, themenfeld: Values = None, status: Values = None,
@@ -67,6 +74,10 @@ class PageController(Controller):
             "filtered": bool(query.q or query.themenfeld or query.status or query.provider_land
                              or query.interface_standard),
             "themen": themen})
+
+    @get("/favicon.ico", cache=86400, media_type="image/x-icon")
+    async def favicon(self) -> bytes:
+        return FAVICON
 
     @get("/loesungen/{slug:str}")
     async def loesung(self, request: Request, slug: FromPath[str], nach: Text = None) -> Template:
@@ -93,7 +104,7 @@ class PageController(Controller):
                    "choices": views.rollout_choices(overview.rows, leistungen.items, themen),
                    "selected": {"loesung": loesung, "ozg": ozg_id, "themenfeld": themenfeld}}
         if loesung or not (ozg_id or themenfeld):
-            key = loesung or next((c.value for c in context["choices"].solutions), None)
+            key = loesung or views.widest_rollout(overview.rows)
             context |= await self._solution_view(key) if key else {"mode": "leer"}
         elif ozg_id:
             figures = await rollout.ozg_rollout(ozg_id)
@@ -134,8 +145,13 @@ class PageController(Controller):
     async def gebiet(self, ars: FromPath[str]) -> Template:
         area = await areas.get_area(ars)
         entries = await adoptions.list_for_area(area.ars)
+        parent = await areas.get_area(area.parent) if area.parent else None
+        # A Land lists its Kreise (their parent may be a Regierungsbezirk); other areas their children.
+        below = AreaFilter(level="kreis", land=area.land) if area.level == "land" else AreaFilter(parent=area.ars)
+        children = await areas.list_areas(below, limit=CHILDREN, after=None)
         return Template("gebiet.html", headers=PAGE_HEADERS, context={
-            "page": "rollout", "area": area,
+            "page": "rollout", "area": area, "parent": parent, "children": children.items,
+            "more_children": children.next_cursor is not None,
             "own": [e.adoption for e in entries if e.inherited_from is None],
             "inherited": [e for e in entries if e.inherited_from is not None],
             "land": maps.land_names().get(area.land)})

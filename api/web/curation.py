@@ -16,7 +16,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from api.web import forms, session
-from api.web.controller import accept_any_query
+from api.web.controller import page_context
 from api.web.curation_views import adoption_rows, form_options
 from api.web.errors import HTML_EXCEPTION_HANDLERS, error_page, status_of
 from api.web.texts import ROLE
@@ -77,7 +77,7 @@ class CurationController(Controller):
     path = "/kuratierung"
     include_in_schema = False
     exception_handlers = {**HTML_EXCEPTION_HANDLERS, Unauthenticated: _sign_in_required}
-    before_request = accept_any_query
+    before_request = page_context
 
     # ------------------------------------------------------------------ session
 

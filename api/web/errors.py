@@ -44,7 +44,9 @@ def error_page(request: Request, status: int, detail: str | None = None) -> Temp
 
 
 def domain_error(request: Request, exc: errors.DomainError) -> Response:
-    return error_page(request, status_of(exc), exc.detail)
+    # The core's details are written for API clients (English); a page names only the field.
+    field = getattr(exc, "field", None)
+    return error_page(request, status_of(exc), f"Betroffene Angabe: {field}" if field else None)
 
 
 def validation_error(request: Request, exc: ValidationException) -> Response:

@@ -22,6 +22,14 @@ REUSE_ROUTE = {"fit_store": "FIT-Store", "marktplatz": "Marktplatz", "verwaltung
                "open_source": "Open Source"}
 ROLLOUT_LEVEL = {"gemeinde": "Gemeinde", "kreis": "Kreis", "land": "Land"}
 ROLLOUT_UNITS = {"gemeinde": "Gemeinden", "kreis": "Kreise und kreisfreie Städte", "land": "Länder"}
+# The eligible units of a rollout level in the cases the pages need: "3 von 13 berechtigten
+# Kreisen und kreisfreien Städten" (dative), "Anteil der Kreise und kreisfreien Städte" (genitive).
+UNITS_CASES = {
+    "gemeinde": {"nom": "Gemeinden", "dat": "Gemeinden", "gen": "Gemeinden"},
+    "kreis": {"nom": "Kreise und kreisfreie Städte", "dat": "Kreisen und kreisfreien Städten",
+              "gen": "Kreise und kreisfreien Städte"},
+    "land": {"nom": "Länder", "dat": "Ländern", "gen": "Länder"},
+}
 AREA_LEVEL = {"land": "Land", "regierungsbezirk": "Regierungsbezirk", "region": "Region",
               "kreis": "Kreis / kreisfreie Stadt", "gemeindeverband": "Gemeindeverband", "gemeinde": "Gemeinde",
               "gemeindefreies_gebiet": "gemeindefreies Gebiet"}
@@ -72,8 +80,28 @@ def datum(value: dt.date | dt.datetime | None) -> str:
 MONTHS = ("Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sep.", "Okt.", "Nov.", "Dez.")
 
 
+def stand(edition: str) -> str:
+    """An edition as people read it: an ISO date in German form, any other label as it is."""
+    try:
+        return datum(dt.date.fromisoformat(edition))
+    except ValueError:
+        return edition.removeprefix("Stand ")
+
+
 def monat(value: dt.date) -> str:
     return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def einheiten(level: str | None, case: str = "nom") -> str:
+    """The eligible units of ``level`` in a grammatical case (nom, dat, gen)."""
+    return UNITS_CASES.get(level or "gemeinde", UNITS_CASES["gemeinde"])[case]
+
+
+def map_title(level: str | None, name: str, what: str = "live nutzen") -> str:
+    """The accessible name of a rollout map: a Land-level rollout has no share within a Land."""
+    if level == "land":
+        return f"Karte: Länder, die {name} {what}"
+    return f"Karte: Anteil der {einheiten(level, 'gen')} je Land, die {name} {what}"
 
 
 def label(value: str | None, table: dict[str, str]) -> str:
@@ -84,7 +112,9 @@ def label(value: str | None, table: dict[str, str]) -> str:
 
 def register(env: Environment) -> None:
     """Filters and label tables for every template."""
-    env.filters.update(prozent=prozent, zahl=zahl, datum=datum, monat=monat, label=label)
+    env.filters.update(prozent=prozent, zahl=zahl, datum=datum, monat=monat, label=label, einheiten=einheiten,
+                       stand=stand)
+    env.globals.update(map_title=map_title)
     env.globals.update(SOLUTION_STATUS=SOLUTION_STATUS, INTERFACE_KIND=INTERFACE_KIND,
                        INTERFACE_STATUS=INTERFACE_STATUS, ADOPTION_STATUS=ADOPTION_STATUS, REUSE_ROUTE=REUSE_ROUTE,
                        ROLLOUT_LEVEL=ROLLOUT_LEVEL, ROLLOUT_UNITS=ROLLOUT_UNITS, AREA_LEVEL=AREA_LEVEL, ROLE=ROLE,

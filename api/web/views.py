@@ -13,7 +13,7 @@ import msgspec
 from litestar import Request
 
 from api.web.maps import land_names
-from api.web.texts import ROLLOUT_UNITS, SOLUTION_STATUS, zahl
+from api.web.texts import SOLUTION_STATUS, einheiten, zahl
 from efa_registry.ozg.model import OzgLeistung, Themenfeld
 from efa_registry.rollout.model import LandFigures, MatrixRow, OzgInLand, RankingEntry, SolutionInLand
 from efa_registry.solutions.search import FacetCount, SolutionQuery
@@ -84,7 +84,7 @@ def total(query: SolutionQuery, status_counts: list[FacetCount]) -> int:
 
 def land_shares(lands: Iterable[LandFigures], level: str) -> dict[str, tuple[float | None, str]]:
     """Share of eligible units live per Land, with the sentence a screen reader hears."""
-    units = ROLLOUT_UNITS.get(level, level)
+    units = einheiten(level, "dat")
     return {lf.land.code: (lf.figures.share_by_count,
                            f"{zahl(lf.figures.covered_units)} von {zahl(lf.figures.eligible_units)} {units} live"
                            + (" (flächendeckend)" if lf.figures.flaechendeckend else ""))
@@ -128,6 +128,15 @@ def rollout_choices(rows: Sequence[MatrixRow], leistungen: Sequence[OzgLeistung]
         themenfelder=[Choice(t.key, t.name) for t in themen])
 
 
+def widest_rollout(rows: Sequence[MatrixRow]) -> str | None:
+    """The solution /rollout opens on: live in the most Länder, then the largest national share —
+    a first view that shows something."""
+    def spread(row: MatrixRow) -> tuple[int, float]:
+        return sum(1 for n in row.covered_units if n), row.national.share_by_count or 0.0
+
+    return max(rows, key=spread).solution.slug if rows else None
+
+
 class LandSolutions(msgspec.Struct, frozen=True):
     live: list[SolutionInLand]
     live_total: int
@@ -137,16 +146,19 @@ class LandSolutions(msgspec.Struct, frozen=True):
 
 
 def land_solutions(entries: Iterable[SolutionInLand], limit: int | None) -> LandSolutions:
-    """In use (something live, widest coverage first), planned (adoptions on the way, nothing live
-    yet), and how many have neither; ``limit`` rows of each unless the person asked for all."""
+    """In use (something live, widest coverage first), planned (adoptions on the way — also where
+    the solution is live elsewhere in the Land), and how many have neither; ``limit`` rows of
+    each unless the person asked for all."""
     live, planned, untouched = [], [], 0
     for entry in entries:
         counts = entry.figures.adoptions
-        if entry.figures.covered_units or counts.live:
+        in_use = bool(entry.figures.covered_units or counts.live)
+        on_the_way = bool(counts.interested or counts.agreed or counts.onboarding or counts.paused)
+        if in_use:
             live.append(entry)
-        elif counts.interested or counts.agreed or counts.onboarding or counts.paused:
+        if on_the_way:
             planned.append(entry)
-        else:
+        if not (in_use or on_the_way):
             untouched += 1
     live.sort(key=lambda e: (-(e.figures.share_by_count or 0), e.solution.name))
     planned.sort(key=lambda e: e.solution.name)

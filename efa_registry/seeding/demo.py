@@ -26,7 +26,8 @@ import structlog
 
 from efa_registry import db
 from efa_registry.access.model import Actor
-from efa_registry.adoptions.bulk import BulkItem, apply, units_in
+from efa_registry.adoptions.bulk import BulkItem, apply
+from efa_registry.areas import repository as areas
 from efa_registry.kit.importing import ImportSummary
 from efa_registry.organisations.model import OrganisationCreate
 from efa_registry.organisations.service import create_organisation
@@ -90,7 +91,8 @@ async def _seed_adoptions(specs: list[dict[str, Any]], *, actor: Actor, summary:
 async def _areas_of(conn: Any, solution_id: Any, entry: dict[str, Any]) -> list[str]:
     if "ars" in entry:
         return [entry["ars"]]
-    units = await units_in(conn, solution_id, entry.get("land") or entry["within"])
+    level = await conn.fetchval("SELECT rollout_level FROM solution WHERE id = $1", solution_id)
+    units = await areas.units_within(conn, level, entry.get("land") or entry["within"])
     return units[entry.get("offset", 0)::entry.get("every", 1)]
 
 

@@ -9,6 +9,8 @@ from typing import Literal
 
 import msgspec
 
+from efa_registry.kit.wire import Record
+
 SourceKind = Literal["gv100ad", "ozg-leistungen", "leika"]
 Origin = Literal["shipped", "import"]
 
@@ -24,7 +26,7 @@ class SourceInfo(msgspec.Struct, frozen=True, kw_only=True):
     url: str
 
 
-class LoadedSource(msgspec.Struct, frozen=True, kw_only=True):
+class LoadedSource(Record):
     """A source with the edition now in the database (None: not loaded)."""
 
     kind: SourceKind
@@ -36,6 +38,11 @@ class LoadedSource(msgspec.Struct, frozen=True, kw_only=True):
     edition: str | None
     origin: Origin | None
     loaded_at: dt.datetime | None
+
+
+class RegistryFacts(Record):
+    sources: list[LoadedSource]
+    demo: bool
 
 
 GV100AD = SourceInfo(

@@ -26,3 +26,8 @@ async def stored_sources(conn: asyncpg.Connection) -> dict[str, dict[str, object
 async def current_gebietsstand(conn: asyncpg.Connection) -> dt.date | None:
     """The newest Gebietsstand among the current areas (the edition a later import left)."""
     return await conn.fetchval("SELECT max(gebietsstand) FROM area WHERE current")
+
+
+async def demo_loaded(conn: asyncpg.Connection) -> bool:
+    return await conn.fetchval(
+        "SELECT EXISTS (SELECT FROM solution WHERE is_demo) OR EXISTS (SELECT FROM organisation WHERE is_demo)")

@@ -20,8 +20,8 @@ def test_the_readme_links_examples():
 
 
 @pytest.mark.parametrize("path", EXAMPLES)
-async def test_every_readme_example_answers_with_content(pages, demo, path):
-    response = await pages.get(path, headers={"Accept": "text/html" if not path.startswith("/v1") else "*/*"})
+async def test_every_readme_example_answers_with_content(reader, path):
+    response = await reader.get(path, headers={"Accept": "text/html" if not path.startswith("/v1") else "*/*"})
     assert response.status_code == 200, (path, response.text[:300])
     if response.headers["content-type"].startswith("application/json"):
         body = response.json()
