@@ -11,13 +11,17 @@ Reports, without a database:
   approximate recall — does the expected Leistung (its name and LeiKa names, expanded as the
   index would be) match the query as ``query.plan`` expands it (a crude Python stand-in for
   PostgreSQL's stemmer; the real benchmark runs against the database);
-- ``spelling.suggest`` speed on the catalogue vocabulary and on a ~20,000-word one.
+- ``spelling.suggest`` speed on the catalogue vocabulary and on a ~20,000-word one;
+- with ``--synthetic N``, names not tuned on: N random Gemeinden written as people do (ae/oe/ue,
+  dots left out, "Stadt"/"Gemeinde" prefixes, "a.d." abbreviations, a swapped or missing letter),
+  counted right when the Gemeinde is found, or flagged ambiguous where its name is not unique.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import random
 import statistics
 import sys
 import time
@@ -69,6 +73,41 @@ def check_places(data: Path, verbose: bool) -> float:
           f"p95 {sorted(times)[int(len(times) * 0.95)]:.2f} ms, max {max(times):.2f} ms")
     print("\n".join(failures))
     return good / len(cases)
+
+
+def _typed_variants(name: str, rnd: random.Random) -> list[tuple[str, bool]]:
+    """(how people might type a Gemeinde's name, whether it is a typo)."""
+    base = name.split(",")[0].strip()
+    out = [(base, False), (base.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss"), False),
+           (base.replace("ä", "a").replace("ö", "o").replace("ü", "u"), False), ("Gemeinde " + base, False),
+           (base.replace(" an der ", " a.d. ").replace(" am ", " a. ").replace(" im ", " i. "), False),
+           (base.replace("-", " "), False)]
+    if ", Stadt" in name or ", St" in name:
+        out.append(("Stadt " + base, False))
+    if len(base) > 7:
+        i, j = rnd.randrange(2, len(base) - 2), rnd.randrange(2, len(base) - 1)
+        out += [(base[:i] + base[i + 1] + base[i] + base[i + 2:], True), (base[:j] + base[j + 1:], True)]
+    return list(dict.fromkeys(out))
+
+
+def check_synthetic(data: Path, size: int) -> None:
+    rows = parse_gv100ad((data / "gv100ad" / "GV100AD_30112025.txt").read_bytes()).rows
+    index, rnd = places.build_index(rows), random.Random(7)
+    gemeinden = [r for r in rows if r.level == "gemeinde"]
+    names = defaultdict(int)
+    for r in gemeinden:
+        names[text.fold(r.name.split(",")[0])] += 1
+    tally: dict[tuple[str, bool], int] = defaultdict(int)
+    for row in rnd.sample(gemeinden, size):
+        unique = names[text.fold(row.name.split(",")[0])] == 1
+        for typed, typo in _typed_variants(row.name, rnd):
+            result = places.rank(typed, index)
+            found = result.verdict in ("exact", "probable") and pad(result.ars or "") == row.ars
+            kind = "typo" if typo else "spelling" if unique else "shared name"
+            tally[kind, found or (not unique and result.verdict == "ambiguous")] += 1
+    for kind in ("spelling", "typo", "shared name"):
+        good, total = tally[kind, True], tally[kind, True] + tally[kind, False]
+        print(f"  synthetic {kind}: {good}/{total} ({good / max(total, 1):.1%})")
 
 
 def catalogue(data: Path) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -147,6 +186,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=HERE.parents[2] / "shared" / "data")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--synthetic", type=int, default=0, metavar="N", help="also N random Gemeinden")
     args = parser.parse_args()
     if not (args.data / "ozg" / "ozg_leistungen.csv").exists():
         print(f"reference data not found at {args.data}", file=sys.stderr)
@@ -159,8 +199,12 @@ def main() -> int:
     check_thesaurus(vocab, texts)
     check_queries(args.data, vocab, args.verbose)
     place_rows = parse_gv100ad((args.data / "gv100ad" / "GV100AD_30112025.txt").read_bytes()).rows
-    check_spelling(vocab, [r.name for r in place_rows] + [p for t in texts for p in compounds.all_parts(t, vocab)])
+    legal = [r["rechtsgrundlage"] for r in read(args.data / "ozg" / "leika_ozg_zuordnung.csv")]
+    parts = [p for t in texts for p in compounds.all_parts(t, vocab)]
+    check_spelling(vocab, [r.name for r in place_rows] + legal + parts)
     check_places(args.data, args.verbose)
+    if args.synthetic:
+        check_synthetic(args.data, args.synthetic)
     return 0
 
 

@@ -1,15 +1,21 @@
-"""The language core of search: German words as people type them, in pure Python.
+"""The language core of search: German words as people type them, in pure Python, no I/O.
 
 The embedded PostgreSQL has no contrib extensions (no pg_trgm, no unaccent), so everything
 beyond the ``german`` stemmer happens here, before text reaches the database:
 
-- ``text``       normalisation, umlaut folding, tokens (hyphens, ``an-, um- und abmelden``), stopwords
-- ``compounds``  the catalogue's vocabulary and compound splitting (``Hundesteuer`` → hund + steuer)
-- ``thesaurus``  everyday words → catalogue wording (``Kita`` → Kindertagesbetreuung)
-- ``spelling``   typo correction against the vocabulary ("Meinten Sie …?")
-- ``query``      a user query → a safe ``to_tsquery('german', …)`` string
-- ``places``     hand-typed place and authority names → ARS, flagging what is ambiguous
+- ``text``        normalisation, umlaut folding (ä = ae, ß = ss), tokens with hyphens, stopwords
+- ``compounds``   the catalogue's vocabulary, compound splitting, the text to index
+- ``thesaurus``   everyday words → catalogue wording (``seed/thesaurus.csv``: Kita → Kindertagesbetreuung)
+- ``spelling``    typo correction against the vocabulary ("Meinten Sie …?")
+- ``query``       a user query → a safe ``to_tsquery('german', …)`` string
+- ``places``      hand-typed place and authority names → ARS, flagging what is ambiguous
 
-Index side: ``to_tsvector('german', compounds.expand_for_index(text, vocab))``.
-Query side: ``to_tsquery('german', query.build_tsquery(q, vocab=vocab))`` (None → no search).
+Wiring, once per vocabulary (rebuild it when the indexed texts change)::
+
+    vocab = compounds.build_vocabulary(all_texts_that_are_indexed)
+    # index side, per field and weight:
+    setweight(to_tsvector('german', $1), 'A')   with $1 = compounds.expand_for_index(name, vocab)
+    # query side (None: nothing searchable, return no hits):
+    tsq = query.build_tsquery(q, vocab=vocab)   → WHERE v @@ to_tsquery('german', $1)
+    hint = spelling.suggest(q, vocab)            → "Meinten Sie …?" when not None
 """

@@ -84,6 +84,8 @@ def _strip_kind(words: list[str], *, leading: bool) -> tuple[list[str], Kind | N
         word = words[0] if leading else words[-1]
         if word not in (KIND_WORDS if leading else _TRAILING_KINDS) and not (kind and word in CONNECTORS):
             break
+        if not leading and words[-2] in CONNECTORS:  # "Weil der Stadt" is a name, not a Stadt
+            break
         kind = kind or KIND_WORDS.get(word)
         words = words[1:] if leading else words[:-1]
     return words, kind
@@ -111,7 +113,7 @@ def parse(name: str, *, official: bool = False, key: str = "fold") -> NameForm:
     qualifier = _words(qualifier_text + " " + after_slash, key) + ([] if official else _words(tail, key))
     words = _words(head, key)
     words, kind = _strip_kind(words, leading=True)
-    words, trailing = _strip_kind(words, leading=False)
+    words, trailing = (words, None) if official else _strip_kind(words, leading=False)
     words, kreis = _kreis_suffix(words)
     kind = kind or trailing or ("landkreis" if kreis else None)
     split = next((i for i, w in enumerate(words) if i > 0 and w in CONNECTORS), len(words))

@@ -120,6 +120,8 @@ def _adjust(place: Place, kind: Kind | None, city: bool, land: str | None, kreis
 
 def _scored(query: str, index: PlaceIndex, hint_land: str | None, hint_kreis: str | None):
     typed = forms(query)
+    if not typed:
+        return []
     stripped, qualifier_land = _qualifier_land(typed)
     land, kreise = land_key(hint_land) or qualifier_land, _kreis_keys(hint_kreis, index)
     kind = next((f.kind for f in typed if f.kind), None)
@@ -160,7 +162,8 @@ def rank(query: str, candidates: PlaceIndex | Iterable[object], hint_land: str |
     if rivals:
         return Resolution(query, "ambiguous", None, None, best[1], _matches(index, [best, *rivals][:10]))
     place = index.places[best[3]]
-    verdict: Verdict = "exact" if best[1] >= EXACT_FROM else "probable"
+    # The name as written, and no hint said otherwise (a penalised winner is only probable).
+    verdict: Verdict = "exact" if best[1] >= EXACT_FROM and best[0] > best[1] - HINT_PENALTY else "probable"
     return Resolution(query, verdict, place.ars, place.name, best[1], _matches(index, kept[1:5]))
 
 

@@ -111,12 +111,13 @@ def parse(data: str) -> Thesaurus:
         if not any(field.strip() for field in row):
             continue
         entry = _entry(row, line, problems)
-        if entry is None:
-            continue
-        if (key := _key(entry.term)) in first_line:
-            problems.append((line, f"term {' '.join(entry.term)!r} already on line {first_line[key]}"))
-        first_line.setdefault(key, line)
-        entries.append(entry)
+        term = tuple(tok.word for tok in t.tokenize(row[0])) if row else ()
+        if term and (key := _key(term)) in first_line:
+            problems.append((line, f"term {' '.join(term)!r} already on line {first_line[key]}"))
+        elif term:
+            first_line[key] = line
+        if entry is not None:
+            entries.append(entry)
     if problems:
         raise ThesaurusError(problems)
     return Thesaurus(entries)

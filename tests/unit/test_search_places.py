@@ -1,0 +1,188 @@
+"""Hand-typed place and authority names against GV100AD names: scores, verdicts, hints."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from efa_registry.search import places as p
+from efa_registry.search.places import Place
+
+# Real GV100AD records (names, levels and ARS as in the edition of 30.11.2025), a few per case.
+PLACES = [
+    Place("05", "Nordrhein-Westfalen", "land", "05"),
+    Place("05117", "Mülheim an der Ruhr, Stadt", "kreis", "05", population=173050),
+    Place("051170000", "Mülheim an der Ruhr, Stadt", "gemeindeverband", "05", population=173050),
+    Place("051170000000", "Mülheim an der Ruhr, Stadt", "gemeinde", "05", population=173050),
+    Place("071375008216", "Mülheim-Kärlich, Stadt", "gemeinde", "07", population=11159),
+    Place("072315001090", "Mülheim an der Mosel", "gemeinde", "07", population=934),
+    Place("09162", "München, Landeshauptstadt", "kreis", "09", population=1505005),
+    Place("091620000000", "München, Landeshauptstadt", "gemeinde", "09", population=1505005),
+    Place("09184", "München", "kreis", "09", population=354396),
+    Place("07316", "Neustadt an der Weinstraße, kreisfreie Stadt", "kreis", "07", population=52945),
+    Place("073160000000", "Neustadt an der Weinstraße, Stadt", "gemeinde", "07", population=52945),
+    Place("065340016016", "Neustadt (Hessen), Stadt", "gemeinde", "06", population=9316),
+    Place("071385001044", "Neustadt (Wied)", "gemeinde", "07", population=6526),
+    Place("092730152152", "Neustadt a.d.Donau, St", "gemeinde", "09", population=14778),
+    Place("064120000000", "Frankfurt am Main, Stadt", "gemeinde", "06", population=756021),
+    Place("120530000000", "Frankfurt (Oder), Stadt", "gemeinde", "12", population=57107),
+    Place("150020000000", "Halle (Saale), Stadt", "gemeinde", "15", population=226767),
+    Place("057540012012", "Halle (Westf.), Stadt", "gemeinde", "05", population=21393),
+    Place("032555408016", "Halle", "gemeinde", "03", population=1400),
+    Place("034565404008", "Halle", "gemeinde", "03", population=652),
+    Place("06438", "Offenbach", "kreis", "06", population=358022),
+    Place("064130000000", "Offenbach am Main, Stadt", "gemeinde", "06", population=132746),
+    Place("073375007061", "Offenbach an der Queich", "gemeinde", "07", population=6305),
+    Place("10046", "St. Wendel", "kreis", "10", population=87813),
+    Place("100460117117", "St. Wendel, Kreisstadt", "gemeinde", "10", population=25441),
+    Place("053820056056", "Sankt Augustin, Stadt", "gemeinde", "05", population=56521),
+    Place("05382", "Rhein-Sieg-Kreis", "kreis", "05", population=608000),
+    Place("08136", "Ostalbkreis", "kreis", "08", population=316000),
+    Place("02", "Hamburg", "land", "02", population=1862565),
+    Place("02000", "Hamburg, Freie und Hansestadt", "kreis", "02", population=1862565),
+    Place("020000000000", "Hamburg, Freie und Hansestadt", "gemeinde", "02", population=1862565),
+    Place("010030000000", "Lübeck, Hansestadt", "gemeinde", "01", population=218095),
+    Place("051110000000", "Düsseldorf, Stadt", "gemeinde", "05", population=629047),
+    Place("12", "Brandenburg", "land", "12", population=2556747),
+    Place("120510000000", "Brandenburg an der Havel, Stadt", "gemeinde", "12", population=72040),
+    Place("064340001001", "Bad Homburg v. d. Höhe, Stadt", "gemeinde", "06", population=54000),
+    Place("091750127127", "Markt Schwaben, M", "gemeinde", "09", population=13900),
+    Place("081150050050", "Weil der Stadt, Stadt", "gemeinde", "08", population=19500),
+    Place("091810145145", "Weil", "gemeinde", "09", population=3800),
+    Place("120665606168", "Kroppen", "gemeinde", "12", population=650),
+    Place("073405003026", "Kröppen", "gemeinde", "07", population=160),
+    Place("095710193193", "Rothenburg ob der Tauber, GKSt", "gemeinde", "09", population=11300),
+    Place("095715501", "Rothenburg ob der Tauber (VGem)", "gemeindeverband", "09", population=13500),
+    Place("13003", "Rostock", "kreis", "13", population=205307),
+    Place("130030000000", "Rostock, Hanse- und Universitätsstadt", "gemeinde", "13", population=205307),
+    Place("13072", "Landkreis Rostock", "kreis", "13", population=218721),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> p.PlaceIndex:
+    return p.build_index(PLACES)
+
+
+@pytest.mark.parametrize(("typed", "official"), [
+    ("München", "München, Landeshauptstadt"),
+    ("Muenchen", "München, Landeshauptstadt"),
+    ("Landeshauptstadt München", "München, Landeshauptstadt"),
+    ("Mülheim a.d. Ruhr", "Mülheim an der Ruhr, Stadt"),
+    ("Muelheim an der Ruhr", "Mülheim an der Ruhr, Stadt"),
+    ("Stadt Mülheim an der Ruhr", "Mülheim an der Ruhr, Stadt"),
+    ("Mülheim Kärlich", "Mülheim-Kärlich, Stadt"),
+    ("Frankfurt/Main", "Frankfurt am Main, Stadt"),
+    ("Frankfurt Oder", "Frankfurt (Oder), Stadt"),
+    ("Halle/Saale", "Halle (Saale), Stadt"),
+    ("St. Augustin", "Sankt Augustin, Stadt"),
+    ("Hansestadt Lübeck", "Lübeck, Hansestadt"),
+    ("Rhein Sieg Kreis", "Rhein-Sieg-Kreis"),
+    ("Kreis Rhein-Sieg", "Rhein-Sieg-Kreis"),
+    ("Landkreis München", "München"),
+    ("Neustadt a. d. Weinstrasse", "Neustadt an der Weinstraße, Stadt"),
+    ("Weil der Stadt", "Weil der Stadt, Stadt"),
+    ("Markt Schwaben", "Markt Schwaben, M"),
+])
+def test_the_same_name_written_differently_scores_one(typed, official):
+    assert p.score(typed, official) == 1.0
+
+
+@pytest.mark.parametrize(("typed", "official", "low", "high"), [
+    ("Mülheim", "Mülheim an der Ruhr, Stadt", 0.85, 0.95),    # the directory's name is qualified
+    ("Mülheim", "Mülheim-Kärlich, Stadt", 0.85, 0.95),        # the first words of a longer name
+    ("Frankfurt a.M.", "Frankfurt am Main, Stadt", 0.9, 0.99),  # an abbreviated qualifier
+    ("Halle Westfalen", "Halle (Westf.), Stadt", 0.9, 0.99),
+    ("Düsseldorff", "Düsseldorf, Stadt", 0.72, 0.95),          # a typo
+    ("Munchen", "München, Landeshauptstadt", 0.9, 0.99),       # umlaut dots left out
+    ("Halle (Saale)", "Halle (Westf.), Stadt", 0.0, 0.6),      # another qualifier
+    ("Weil", "Weil der Stadt, Stadt", 0.8, 0.95),              # "der Stadt" is part of the name
+    ("Kroppen", "Kröppen", 0.0, 0.96),
+    ("Hamburg", "Offenbach", 0.0, 0.1),
+])
+def test_scores_order_near_and_far_names(typed, official, low, high):
+    assert low <= p.score(typed, official) <= high
+
+
+@pytest.mark.parametrize(("typed", "hint", "verdict", "ars"), [
+    ("München", None, "exact", "091620000000"),             # the city, not the Landkreis of that name
+    ("Landkreis München", None, "exact", "09184"),
+    ("Lkr. München", None, "exact", "09184"),
+    ("Mülheim an der Ruhr", None, "exact", "051170000000"),  # one area though listed at three levels
+    ("Mülheim a. d. Ruhr", None, "exact", "051170000000"),
+    ("Mülheim", None, "ambiguous", None),
+    ("Mülheim", "NW", "probable", "051170000000"),           # a Land hint separates
+    ("Mülheim", "05", "probable", "051170000000"),
+    ("Neustadt", None, "ambiguous", None),
+    ("Neustadt", "Rheinland-Pfalz", "ambiguous", None),     # still two there
+    ("Neustadt", "DE-HE", "probable", "065340016016"),
+    ("Neustadt, Hessen", None, "exact", "065340016016"),     # a Land named as the qualifier
+    ("Frankfurt", None, "ambiguous", None),
+    ("Frankfurt a.M.", None, "probable", "064120000000"),
+    ("Halle", None, "ambiguous", None),                      # two Gemeinden named exactly Halle
+    ("Halle (Saale)", None, "exact", "150020000000"),
+    ("Offenbach", None, "ambiguous", None),                  # the Kreis and Offenbach am Main
+    ("Kreis Offenbach", None, "exact", "06438"),
+    ("Stadt Offenbach", None, "probable", "064130000000"),   # the Stadt, not the Ortsgemeinde
+    ("St. Wendel", None, "exact", "100460117117"),           # the Kreisstadt before the Kreis
+    ("Landkreis St. Wendel", None, "exact", "10046"),
+    ("Hamburg", None, "exact", "020000000000"),
+    ("Freie und Hansestadt Hamburg", None, "exact", "020000000000"),
+    ("Brandenburg", None, "ambiguous", None),                # the Land and the city
+    ("Land Brandenburg", None, "exact", "12"),
+    ("Düsseldorff", None, "probable", "051110000000"),
+    ("Munchen", None, "probable", "091620000000"),
+    ("Kroppen", None, "exact", "120665606168"),              # spelt as typed beats spelt without dots
+    ("Bad Homburg", None, "probable", "064340001001"),
+    ("Rothenburg ob der Tauber", None, "exact", "095710193193"),  # the town before its VGem
+    ("Rostock", None, "exact", "130030000000"),
+    ("Landkreis Rostock", None, "exact", "13072"),           # not the kreisfreie Stadt's Kreis record
+    ("Ostalbkreis", None, "exact", "08136"),
+    ("Xylophonhausen", None, "unknown", None),
+    ("", None, "unknown", None),
+    ("!!!", None, "unknown", None),
+])
+def test_rank_resolves_or_flags(index, typed, hint, verdict, ars):
+    result = p.rank(typed, index, hint_land=hint)
+    assert (result.verdict, result.ars) == (verdict, ars)
+
+
+def test_ambiguous_names_list_the_candidates_and_guess_none(index):
+    result = p.rank("Mülheim", index)
+    assert result.ars is None and result.name is None
+    assert {"051170000000", "071375008216", "072315001090"} <= {m.ars for m in result.alternatives}
+
+
+def test_equally_good_candidates_are_never_decided_by_population():
+    twins = [Place("1", "Hausen", "gemeinde", "09", population=100_000), Place("2", "Hausen", "gemeinde", "07",
+                                                                                population=10)]
+    assert p.rank("Hausen", twins).verdict == "ambiguous"
+
+
+def test_a_contradicting_hint_makes_a_unique_name_only_probable(index):
+    assert p.rank("Düsseldorf", index).verdict == "exact"
+    assert p.rank("Düsseldorf", index, hint_land="BY")[1:3] == ("probable", "051110000000")
+
+
+def test_a_kreis_hint_separates_too(index):
+    result = p.rank("Halle", index, hint_kreis="03255")
+    assert (result.verdict, result.ars) == ("exact", "032555408016")
+
+
+def test_candidates_may_be_any_records_with_the_fields():
+    records = [SimpleNamespace(ars="091620000000", name="München, Landeshauptstadt", level="gemeinde", land="09",
+                               population=1)]
+    assert p.rank("Muenchen", records).ars == "091620000000"
+
+
+def test_a_resolved_name_lists_its_runners_up(index):
+    result = p.rank("München", index)
+    assert result.verdict == "exact" and "09184" in {m.ars for m in result.alternatives}
+
+
+@pytest.mark.parametrize(("hint", "key"), [("06", "06"), ("6", "06"), ("DE-HE", "06"), ("he", "06"),
+                                           ("Hessen", "06"), ("Baden-Württemberg", "08"), ("NRW", "05"),
+                                           ("Atlantis", None), (None, None)])
+def test_land_hints_in_every_usual_form(hint, key):
+    assert p.land_key(hint) == key

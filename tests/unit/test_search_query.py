@@ -1,0 +1,165 @@
+"""User queries as to_tsquery('german', …) strings: alternatives, prefixes, safety."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from efa_registry.search import query as q
+from efa_registry.search.compounds import build_vocabulary
+
+TOKEN = re.compile(r"\s*('[^\W_]+'(?::\*)?|&|\||\(|\))")
+
+
+def well_formed(tsquery: str) -> bool:
+    """A strict reading of what build_tsquery may emit: quoted letters/digits, & | and brackets."""
+    tokens, pos = [], 0
+    while pos < len(tsquery):
+        match = TOKEN.match(tsquery, pos)
+        if not match:
+            return False
+        tokens.append(match.group(1))
+        pos = match.end()
+
+    def expression(i: int) -> int:
+        i = term(i)
+        while i < len(tokens) and tokens[i] in "&|":
+            i = term(i + 1)
+        return i
+
+    def term(i: int) -> int:
+        if i < len(tokens) and tokens[i] == "(":
+            i = expression(i + 1)
+            if i >= len(tokens) or tokens[i] != ")":
+                raise ValueError
+            return i + 1
+        if i < len(tokens) and tokens[i].startswith("'"):
+            return i + 1
+        raise ValueError
+
+    try:
+        return expression(0) == len(tokens)
+    except ValueError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return build_vocabulary(["Hundesteuer", "Hundehaltung Anmeldung", "Personalausweis", "Führerschein",
+                             "Gewerbe Anmeldung", "Steuer", "Hund", "Kindertagesbetreuung", "Wohngeld"])
+
+
+def groups(tsquery: str) -> list[str]:
+    """The top-level AND operands."""
+    depth, parts, current = 0, [], ""
+    for ch in tsquery:
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "&" and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    return [*parts, current.strip()]
+
+
+def test_thesaurus_alternatives_are_ored():
+    built = q.build_tsquery("Kita")
+    assert "'kita'" in built and "'kindertagesbetreuung':*" in built and " | " in built
+
+
+def test_words_are_anded_and_alternatives_stay_inside_their_word():
+    built = q.build_tsquery("Kita Gutschein")
+    assert groups(built) == [groups(built)[0], "'gutschein':*"]
+    assert "kindertagesbetreuung" in groups(built)[0]
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("Führersch", "'führersch':*"),    # the last word as typed so far
+    ("Ki", "'ki':*"),                  # even when short
+    ("Rente", "'rente':*"),            # four letters and more: a prefix anyway
+    ("Bau Amt", "'bau' & 'amt':*"),    # short words before the last are whole words
+])
+def test_prefix_matching(typed, expected):
+    assert q.build_tsquery(typed) == expected
+
+
+def test_no_as_you_type_prefix_when_asked_not_to():
+    assert q.build_tsquery("Bau Amt", as_you_type=False) == "'bau' & 'amt'"
+
+
+def test_a_complete_thesaurus_term_is_no_prefix():
+    assert "'perso'" in q.build_tsquery("Perso") and "'perso':*" not in q.build_tsquery("Perso")
+
+
+def test_multi_word_terms_become_one_group():
+    built = q.build_tsquery("Auto anmelden")
+    assert len(groups(built)) == 1 and "'kraftfahrzeugzulassung':*" in built
+
+
+def test_hyphen_parts_are_an_alternative_with_their_own_synonyms():
+    built = q.build_tsquery("Kfz-Zulassung")
+    assert "'kfzzulassung':*" in built
+    assert re.search(r"\('kfz' \| 'kraftfahrzeug':\* \| 'fahrzeug':\*\) & 'zulassung':\*", built)
+
+
+def test_noise_words_are_dropped_when_something_else_remains():
+    assert q.build_tsquery("Personalausweis online beantragen") == "'personalausweis':*"
+    assert q.build_tsquery("Antrag") == "'antrag':*"
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "der die das", "und oder", "!!!", "a b c", "\x00\x00"])
+def test_nothing_searchable_gives_none(typed):
+    assert q.build_tsquery(typed) is None
+
+
+HOSTILE = [
+    "'", "''", "'kita'", "\\", "\\'", "&", "|", "!", "()", ")(", ":*", "kita:*", "kita:A", "<->", "kita <-> amt",
+    "a & b | !c (d) :* \\ \x00 'e'", "'; DROP TABLE solution; --", "Kita' | 'x", "((((Kita", "Kita))))",
+    "Kita\x00Gutschein", "x" * 10_000, "Kita " * 500, "ǅemal İstanbul ﬁsch ١٢٣", "e\u0301cole", "%_*?",
+    "\u202eKita\u202c", "Kita\nGutschein\tAmt", "$1", "Kita::*", "!Kita", "-Kita", "Kita-", "--", "- -",
+]
+
+
+@pytest.mark.parametrize("typed", HOSTILE)
+def test_hostile_input_gives_a_well_formed_query_or_none(typed, vocab):
+    for built in (q.build_tsquery(typed), q.build_tsquery(typed, vocab=vocab)):
+        assert built is None or well_formed(built), built
+
+
+def test_long_input_is_bounded():
+    built = q.build_tsquery(" ".join(f"wort{i}" for i in range(100)))
+    assert len(groups(built)) == q.MAX_GROUPS
+    assert q.build_tsquery("x" * 10_000) is None
+
+
+def test_vocabulary_adds_the_catalogue_spelling(vocab):
+    assert "'führerschein':*" in q.build_tsquery("Fuehrerschein", vocab=vocab)
+
+
+def test_vocabulary_adds_compound_parts_of_unknown_compounds(vocab):
+    built = q.build_tsquery("Hundeanmeldung", vocab=vocab)
+    assert "'hundeanmeldung':*" in built and "'anmeldung':*" in built
+
+
+def test_vocabulary_adds_typo_corrections(vocab):
+    assert "'hundesteuer':*" in q.build_tsquery("Hundesteur", vocab=vocab)
+    assert "'hundesteuer':*" not in q.build_tsquery("Hundesteur", vocab=vocab, correct=False)
+
+
+def test_words_the_index_cannot_know_are_not_required(vocab):
+    assert q.build_tsquery("Personalausweis xqzvwk", vocab=vocab) == "'personalausweis':*"
+    assert q.build_tsquery("xqzvwk", vocab=vocab) == "'xqzvwk':*"  # alone it is still searched
+
+
+def test_plan_exposes_groups_for_callers_that_relax_the_and(vocab):
+    plan = q.plan("Hundesteuer Anmeldung", vocab=vocab)
+    assert [g.typed for g in plan] == ["hundesteuer", "anmeldung"]
+    assert q.render(plan[1], last_typed=False, thesaurus=q.load()) == "'anmeldung':*"
+    assert q.render(plan[0], last_typed=False, thesaurus=q.load()) == "('hundesteuer' | 'hundehaltung':*)"
+
+
+def test_lexemes_keep_only_letters_and_digits():
+    assert q.lexeme("a'b\\c:*", prefix=True) == "'abc':*"
+    assert q.lexeme("'&|", prefix=False) == ""

@@ -1,0 +1,112 @@
+"""Typo correction against the index vocabulary: distance, candidates, suggestions, speed."""
+
+from __future__ import annotations
+
+import random
+import string
+import time
+
+import pytest
+
+from efa_registry.search import spelling
+from efa_registry.search.compounds import build_vocabulary
+from efa_registry.search.vocabulary import Vocabulary
+
+TEXTS = [
+    "Hundesteuer", "Hundesteuer Befreiung", "Personalausweis", "Personalausweis Ausstellung", "Führerschein",
+    "Führerschein Umtausch", "Gewerbe Anmeldung", "Gewerbe Abmeldung", "Kindergeld", "Elterngeld", "Wohngeld",
+    "Meldebescheinigung", "Baugenehmigung", "Aufenthaltstitel", "Fischereischein", "Reisepass", "Antrag",
+    "Rente", "Wahlschein", "Briefwahl", "Einbürgerung", "Bestattung",
+]
+
+
+@pytest.fixture(scope="module")
+def vocab() -> Vocabulary:
+    return build_vocabulary(TEXTS)
+
+
+@pytest.mark.parametrize(("a", "b", "d"), [
+    ("hundesteuer", "hundesteuer", 0),
+    ("hundesteur", "hundesteuer", 1),      # one letter missing
+    ("fuehrerschien", "fuehrerschein", 1),  # two letters swapped: one slip
+    ("personalausweiss", "personalausweis", 1),
+    ("baugenemigung", "baugenehmigung", 1),
+    ("kitten", "sitting", 3),               # above the limit: reported as limit + 1
+    ("", "abc", 3),
+])
+def test_damerau_levenshtein_distance(a, b, d):
+    assert spelling.distance(a, b) == min(d, spelling.MAX_DISTANCE + 1)
+
+
+@pytest.mark.parametrize(("word", "allowed"), [("bau", 0), ("kita", 1), ("rente", 1), ("wohngeld", 2),
+                                               ("hundesteuer", 2)])
+def test_longer_words_allow_more_slips(word, allowed):
+    assert spelling.max_distance(word) == allowed
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("Hundesteur", "hundesteuer"),
+    ("Personalausweiss", "personalausweis"),
+    ("Führerschien", "führerschein"),
+    ("Fuehrerschien", "führerschein"),
+    ("Gewerbeanmeldnug", "gewerbeanmeldung"),  # a compound corrected in its last part
+    ("Kindergelt", "kindergeld"),
+    ("Meldebescheinung", "meldebescheinigung"),
+    ("Aufenthaltstitle", "aufenthaltstitel"),
+    ("Reisepas", "reisepass"),
+    ("Antrag Hundesteur", "antrag hundesteuer"),
+    ("Personalausweiß", "personalausweis"),
+])
+def test_suggest_corrects_typos(vocab, typed, meant):
+    assert spelling.suggest(typed, vocab) == meant
+
+
+@pytest.mark.parametrize("query", [
+    "Hundesteuer", "Fuehrerschein", "FÜHRERSCHEIN", "Hundesteuerbefreiung",  # known, folded, a compound of known words
+    "Perso", "Kita",  # thesaurus terms are right although the index lacks them
+    "der die das", "2024", "", "xqzvw",  # stopwords, numbers, nothing; nothing close enough
+])
+def test_suggest_returns_none_when_nothing_is_to_correct(vocab, query):
+    assert spelling.suggest(query, vocab) is None
+
+
+def test_short_words_are_never_corrected(vocab):
+    assert spelling.correct("Ren", vocab) is None
+
+
+def test_frequency_breaks_ties():
+    vocab = Vocabulary({"haus": 10, "maus": 1})
+    assert spelling.correct("xaus", vocab) == "haus"
+    assert spelling.correct("xaus", Vocabulary({"haus": 1, "maus": 10})) == "maus"
+
+
+def test_the_longer_shared_beginning_breaks_ties_before_frequency():
+    vocab = Vocabulary({"reisepass": 1, "reisemas": 50})
+    assert spelling.correct("reisepas", vocab) == "reisepass"
+
+
+def test_umlauts_typed_without_dots_are_found(vocab):
+    assert spelling.correct("Einburgerung", vocab) == "einbürgerung"
+
+
+def test_hyphenated_words_are_corrected_per_part(vocab):
+    assert spelling.suggest("Wahlschien-Briefwahl", vocab) == "wahlschein-briefwahl"
+
+
+def test_learned_parts_are_never_suggested():
+    vocab = build_vocabulary(["Personalausweis", "Parkausweis", "Bibliotheksausweis", "Personal", "Parken",
+                              "Bibliothek"])
+    assert "ausweis" in vocab.parts
+    assert spelling.correct("ausweiss", vocab) != "ausweis"
+
+
+def test_fast_enough_for_twenty_thousand_words():
+    rnd = random.Random(12)
+    words = {"".join(rnd.choices(string.ascii_lowercase + "äöü", k=rnd.randint(5, 18))): 1 for _ in range(20_000)}
+    words["hundesteuer"] = 5
+    vocab = Vocabulary(words)
+    spelling.index(vocab)  # built once per vocabulary
+    started = time.perf_counter()
+    for _ in range(20):
+        assert spelling.suggest("Hundesteur", vocab, also_known=()) == "hundesteuer"
+    assert (time.perf_counter() - started) / 20 < 0.05  # measured ~2 ms; generous for a shared machine
