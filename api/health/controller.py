@@ -32,8 +32,7 @@ class HealthController(Controller):
     async def ready(self) -> Response[Readiness]:
         """Readiness: 200 when the database answers and every migration is applied, else 503."""
         try:
-            async with db.connection() as conn:
-                await conn.fetchval("SELECT 1")
+            await db.ping()
             pending = await migrate.pending()
         except Exception as exc:  # any failure to reach the database means "not ready"
             return Response(Readiness(status="unavailable", database="unreachable",

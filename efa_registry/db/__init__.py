@@ -62,6 +62,12 @@ async def connection() -> AsyncIterator[asyncpg.Connection]:
         yield conn
 
 
+async def ping() -> None:
+    """A round trip to the database; raises whatever keeps it from answering."""
+    async with connection() as conn:
+        await conn.fetchval("SELECT 1")
+
+
 # Constraint name → (field on the wire, message). One place, used by every use case.
 CONSTRAINT_FIELDS: dict[str, tuple[str, str]] = {
     "organisation_slug_key": ("slug", "an organisation with this slug exists"),

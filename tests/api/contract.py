@@ -17,9 +17,12 @@ def assert_problem(response, status: int, field: str | None = None) -> dict:
 
 
 async def check_resource_contract(client, *, url: str, missing_url: str, patch_body: dict, auth: dict,
-                                  forbidden_auth: dict) -> None:
-    """``url`` points at an existing entity that ``auth`` may change and ``forbidden_auth`` may not."""
-    assert_problem(await client.get(missing_url), 404)
+                                  forbidden_auth: dict, private: bool = False) -> None:
+    """``url`` points at an existing entity that ``auth`` may change and ``forbidden_auth`` may not;
+    a ``private`` resource is read with ``auth`` too (anonymous callers get 401 instead)."""
+    if private:
+        assert_problem(await client.get(url), 401)
+    assert_problem(await client.get(missing_url, headers=auth if private else {}), 404)
     current = await client.get(url, headers=auth)
     assert current.status_code == 200
     etag = current.headers["etag"]

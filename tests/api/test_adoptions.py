@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import pytest
 
 from efa_registry import db
-from tests.api.contract import assert_problem
+from tests.api.contract import assert_problem, check_resource_contract
 
 
 @pytest.fixture
@@ -53,6 +54,14 @@ async def test_municipality_subscribes_and_the_provider_takes_it_live(client, ad
     rollout = (await client.get("/v1/solutions/wohngeld-digital/rollout")).json()
     nrw = next(land for land in rollout["lands"] if land["land"] == "05")
     assert nrw["coveredUnits"] == 1 and nrw["eligibleUnits"] == 2
+
+
+async def test_adoptions_keep_the_resource_contract(client, adoption_setup):
+    tokens = adoption_setup
+    adoption = (await subscribe(client, tokens)).json()
+    await check_resource_contract(
+        client, url=f"/v1/adoptions/{adoption['id']}", missing_url=f"/v1/adoptions/{uuid.uuid4()}",
+        patch_body={"note": "Start im März"}, auth=tokens.auth("adopter"), forbidden_auth=tokens.auth("provider_saar"))
 
 
 async def test_illegal_transition_lists_the_allowed_ones(client, adoption_setup):

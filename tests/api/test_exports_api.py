@@ -11,7 +11,6 @@ import json
 import httpx
 import pytest
 
-from api.exports.controller import ExportController
 from efa_registry import db
 from efa_registry.events.feed import read_events
 from efa_registry.transfer import exports
@@ -24,12 +23,8 @@ SOLUTION = {"name": "Elterngeld digital", "provider": "land-nrw", "ozgIds": ["10
 @pytest.fixture(scope="module")
 def export_app(settings, database):
     from api.app import create_app
-    from api.routes import ROUTES
 
-    app = create_app(settings)
-    if ExportController not in ROUTES:  # until the route table lists it
-        app.register(ExportController)
-    return app
+    return create_app(settings)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import httpx
 import pytest
 
 from api.app import create_app
-from api.feed.controller import EventController, HumanFeedController
 from tests.api.contract import assert_problem
 from tests.api.test_catalogue import SOLUTION, create
 
@@ -19,18 +18,9 @@ EVENT_KEYS = {"seq", "cursor", "occurredAt", "actor", "requestId", "entityType",
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def with_routes(app, routes):
-    """Register controllers that api/routes.py does not list yet, keyed by a path each serves."""
-    paths = {route.path for route in app.routes}
-    for path, controller in routes.items():
-        if path not in paths:
-            app.register(controller)
-    return app
-
-
 @pytest.fixture(scope="module")
 def feed_app(settings, database):
-    return with_routes(create_app(settings), {"/v1/events": EventController, "/v1/feed.json": HumanFeedController})
+    return create_app(settings)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import httpx
 import pytest
 import yaml
 
-from api.publiccode.controller import PubliccodeController
 from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.solutions.publiccode_import import import_publiccode
@@ -34,12 +33,8 @@ KEPT = ["name", "slug", "summary", "description", "status", "efaCompliant", "rei
 @pytest.fixture(scope="module")
 def publiccode_app(settings, database):
     from api.app import create_app
-    from api.routes import ROUTES
 
-    app = create_app(settings)
-    if PubliccodeController not in ROUTES:  # until the route table lists it
-        app.register(PubliccodeController)
-    return app
+    return create_app(settings)
 
 
 @pytest.fixture

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from unittest import mock
 
-import httpx
 import pytest
 
-from api.rollout.controller import CONTROLLERS
 from efa_registry import db
 from efa_registry.rollout import service
 from tests.api.contract import assert_problem
@@ -17,18 +14,6 @@ from tests.api.contract import assert_problem
 FIGURES = {"eligibleUnits", "coveredUnits", "eligiblePopulation", "coveredPopulation", "shareByCount",
            "shareByPopulation", "flaechendeckend", "availableSomewhere", "adoptions", "firstGoLive", "latestGoLive"}
 SOLUTION_REF = {"id", "slug", "name", "status", "rolloutLevel"}
-
-
-@pytest.fixture
-async def client(settings, clean_db):
-    """The real app, with the rollout controllers registered even before api/routes.py lists them."""
-    import api.app
-
-    routes = [*api.app.ROUTES, *(c for c in CONTROLLERS if c not in api.app.ROUTES)]
-    with mock.patch.object(api.app, "ROUTES", routes):
-        app = api.app.create_app(settings)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test") as c:
-        yield c
 
 
 async def _solution(conn, slug: str, level: str, ozg: str) -> uuid.UUID:

@@ -3,19 +3,18 @@ with If-Match, re-enabling, the delivery log, and the SSRF guard at registration
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 import msgspec
 import pytest
 
 from api.app import create_app
-from api.feed.controller import EventController
-from api.webhooks.controller import WebhookController
 from efa_registry.access import tokens as token_service
 from efa_registry.access.model import Actor
 from efa_registry.webhooks.delivery import DeliveryWorker, WorkerConfig
-from tests.api.contract import assert_problem
+from tests.api.contract import assert_problem, check_resource_contract
 from tests.api.test_catalogue import create
-from tests.api.test_feed_api import with_routes
 from tests.integration.test_webhook_delivery import Receiver
 
 WEBHOOK_KEYS = {"id", "url", "eventTypes", "filters", "description", "enabled", "disabledReason", "ownerTokenId",
@@ -24,22 +23,17 @@ DELIVERY_KEYS = {"id", "eventSeq", "eventType", "status", "attempts", "lastStatu
                  "deliveredAt", "createdAt"}
 BODY = {"url": "http://127.0.0.1:9/hooks", "eventTypes": ["solution.*", "adoption.go_live"],
         "filters": {"land": "05"}, "description": "Landesportal NRW"}
-ROUTES = {"/v1/webhooks": WebhookController, "/v1/events": EventController}
-
-
-def app_for(settings):
-    return with_routes(create_app(settings), ROUTES)
 
 
 @pytest.fixture(scope="module")
 def webhook_app(settings, database):
-    return app_for(settings)
+    return create_app(settings)
 
 
 @pytest.fixture(scope="module")
 def strict_app(settings, database):
     """The app as operators run it: the SSRF guard on."""
-    return app_for(msgspec.structs.replace(settings, webhook_allow_private=False))
+    return create_app(msgspec.structs.replace(settings, webhook_allow_private=False))
 
 
 @pytest.fixture
@@ -133,6 +127,15 @@ class TestChanges:
         assert_problem(await api.delete(url, headers=auth), 428)
         assert (await api.delete(url, headers={**auth, "If-Match": '"v2"'})).status_code == 204
         assert_problem(await api.get(url, headers=auth), 404)
+
+
+    async def test_webhooks_keep_the_resource_contract(self, api, catalogue):
+        tokens = catalogue["tokens"]
+        webhook = await register(api, tokens)
+        await check_resource_contract(
+            api, url=f"/v1/webhooks/{webhook['id']}", missing_url=f"/v1/webhooks/{uuid.uuid4()}",
+            patch_body={"description": "Landesportal NRW, Pilot"}, auth=tokens.auth("integrator"),
+            forbidden_auth=tokens.auth("provider_nrw"), private=True)
 
 
 class TestDeliveryLog:

@@ -1,0 +1,68 @@
+"""Query strings decode into the core's query Structs (api.params.query_of): every parameter is
+documented, unknown ones are refused naming them, list values repeat or comma-separate, and
+OPTIONS on a route answers instead of failing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.contract import assert_problem
+
+SEARCH_PARAMETERS = {
+    "q", "themenfeld", "ozgId", "leikaKey", "provider", "providerLand", "status", "efaCompliant", "minReifegrad",
+    "interfaceStandard", "interfaceKind", "reuseRoute", "updatedSince", "sort", "facets", "limit", "after",
+}
+
+
+def parameters(spec: dict, path: str) -> dict[str, dict]:
+    return {p["name"]: p for p in spec["paths"][path]["get"]["parameters"] if p["in"] == "query"}
+
+
+async def test_every_filter_of_the_core_query_is_documented(client):
+    spec = (await client.get("/schema/openapi.json")).json()
+    search = parameters(spec, "/v1/solutions")
+    assert set(search) == SEARCH_PARAMETERS
+    assert search["minReifegrad"]["schema"]["maximum"] == 7  # the Struct's constraints, documented
+    assert (search["q"]["schema"]["minLength"], search["ozgId"]["schema"]["pattern"]) == (2, "^[0-9]{1,6}$")
+    assert "available" in search["status"]["description"] and "comma" in search["status"]["description"]
+    assert set(parameters(spec, "/v1/areas")) == {"level", "land", "parent", "q", "limit", "after"}
+    assert set(parameters(spec, "/v1/events")) == {"after", "limit", "entityType", "solution", "land", "themenfeld",
+                                                    "wait"}
+    assert set(parameters(spec, "/v1/rollout")) == {"themenfeld", "ozgId", "status"}
+
+
+@pytest.mark.parametrize(("url", "field"), [
+    ("/v1/solutions?stauts=available", "stauts"),
+    ("/v1/organisations?kind=land&lnad=05", "lnad"),
+    ("/v1/ozg-leistungen?themenfeld_key=x", "themenfeld_key"),
+    ("/v1/events?entity_type=solution", "entity_type"),
+])
+async def test_unknown_parameters_are_refused_naming_them(client, url, field):
+    body = assert_problem(await client.get(url), 400, field)
+    assert "allowed:" in body["detail"]
+
+
+async def test_list_values_repeat_or_comma_separate(client, catalogue):
+    tokens = catalogue["tokens"]
+    for name, status in (("Abbruchanzeige online", "available"), ("Digitaler Bauantrag", "pilot"),
+                         ("Vaterschaft online", "planned")):
+        response = await client.post("/v1/solutions", json={"name": name, "provider": "land-nrw", "status": status,
+                                                             "ozgIds": ["10521"]}, headers=tokens.auth("curator"))
+        assert response.status_code == 201, response.text
+
+    async def names(query: str) -> list[str]:
+        response = await client.get(f"/v1/solutions?{query}")
+        assert response.status_code == 200, response.text
+        return [s["name"] for s in response.json()["items"]]
+
+    assert await names("status=available,pilot") == ["Abbruchanzeige online", "Digitaler Bauantrag"]
+    assert await names("status=available&status=planned") == ["Abbruchanzeige online", "Vaterschaft online"]
+    assert await names("status=%20pilot%20,") == ["Digitaler Bauantrag"]
+    assert_problem(await client.get("/v1/solutions?status=available,done"), 400, "status")
+
+
+@pytest.mark.parametrize("url", ["/v1/areas", "/v1/solutions/wohngeld", "/health", "/v1/events"])
+async def test_options_on_a_route_answers_with_the_allowed_methods(client, url):
+    response = await client.options(url)
+    assert response.status_code == 204, response.text
+    assert "GET" in response.headers["allow"]
