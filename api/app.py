@@ -6,11 +6,13 @@ from collections.abc import Callable
 
 import structlog
 from litestar import Litestar
+from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 from litestar.static_files import create_static_files_router
 
 from api.auth import DEPENDENCIES
+from api.limits import front_door, input_limits
 from api.middleware import etag_middleware, request_context_middleware
 from api.openapi import STATIC_DIR, document_problems, openapi_config, swagger_bundle
 from api.params import reject_unknown_query_parameters
@@ -25,6 +27,18 @@ from efa_registry.settings import Settings
 
 log = structlog.get_logger(__name__)
 
+# What a browser script on an allowed origin may send and read (preflight and simple requests).
+CORS_HEADERS = ["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "X-Request-ID"]
+CORS_EXPOSED = ["ETag", "Location", "Retry-After", "X-Request-ID"]
+
+
+def cors_config(settings: Settings) -> CORSConfig | None:
+    """Cross-origin access only for the origins ``EFA_CORS_ORIGINS`` names (none by default)."""
+    origins = settings.cors_origin_list
+    if not origins:
+        return None
+    return CORSConfig(allow_origins=origins, allow_methods=["GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"],
+                      allow_headers=CORS_HEADERS, expose_headers=CORS_EXPOSED, allow_credentials=False, max_age=600)
 
 
 def create_app(settings: Settings, *, dsn: str | None = None) -> Litestar:
@@ -38,7 +52,8 @@ def create_app(settings: Settings, *, dsn: str | None = None) -> Litestar:
             create_static_files_router(path="/static", directories=[STATIC_DIR],
                                        include_in_schema=False),
         ],
-        middleware=[request_context_middleware, etag_middleware],
+        middleware=[request_context_middleware, input_limits, etag_middleware],
+        cors_config=cors_config(settings),
         dependencies=DEPENDENCIES,
         before_request=reject_unknown_query_parameters,
         # Browsers asking for an unknown page get the German one; machines keep problem+json.
@@ -52,6 +67,7 @@ def create_app(settings: Settings, *, dsn: str | None = None) -> Litestar:
         debug=False,
     )
     document_problems(app)
+    front_door(app)
     return app
 
 

@@ -9,8 +9,13 @@ from litestar import Response
 from litestar.params import HeaderParameter
 
 from efa_registry.errors import InvalidParameter
+from efa_registry.kit.patching import ANY_VERSION, Expected
 
-_ETAG = re.compile(r'^(?:W/)?"v(\d+)(?:-[a-z]+)?"$')
+# One entity-tag of an If-Match / If-None-Match list (RFC 9110 8.8.3): optional W/, quoted opaque part.
+# Empty list elements are allowed (RFC 9110 5.6.1.2); the opaque part may itself hold commas.
+_LIST_ITEM = re.compile(r'[\s,]*(W/)?"([\x21\x23-\x7e\x80-\xff]*)"[\s,]*')
+# Our tags: "v<version>" or "v<version>-auth". Versions are bounded: no int() of 5,000 digits.
+_OURS = re.compile(r"^v([0-9]{1,18})(?:-[a-z]+)?$")
 
 IfMatch = Annotated[str | None, HeaderParameter(
     name="If-Match", description='The ETag of the version this change is based on, e.g. `"v3"`. Required.')]
@@ -25,15 +30,29 @@ def entity_etag(version: int, *, authenticated: bool = False) -> str:
     return f'"v{version}-auth"' if authenticated else f'"v{version}"'
 
 
-def expected_version(if_match: str | None) -> int | None:
-    """The version named by If-Match; None when absent (the use case answers 428 after it has
-    checked who is asking, so an anonymous caller learns nothing about versions)."""
-    if not if_match:
+def expected_version(if_match: str | None) -> Expected:
+    """What If-Match names: None when absent (the use case answers 428 after it has checked who is
+    asking, so an anonymous caller learns nothing about versions), ``*``, or the versions of its
+    strong tags. Weak and foreign tags never match (strong comparison): they lead to 412."""
+    if not if_match or not if_match.strip():
         return None
-    match = _ETAG.match(if_match.strip())
-    if not match:
-        raise InvalidParameter('If-Match must be an ETag of this API, e.g. "v3"', field="If-Match")
-    return int(match.group(1))
+    if if_match.strip() == "*":
+        return ANY_VERSION
+    return frozenset(int(m.group(1)) for weak, tag in entity_tags(if_match, "If-Match")
+                     if not weak and (m := _OURS.match(tag)))
+
+
+def entity_tags(header: str, field: str) -> list[tuple[bool, str]]:
+    """(weak, opaque tag) for each entry of an entity-tag list; a malformed list is a 400."""
+    tags, position = [], 0
+    while position < len(header):
+        match = _LIST_ITEM.match(header, position)
+        if not match or (match.end() < len(header) and "," not in header[match.start(2) + len(match.group(2)):
+                                                                             match.end()]):
+            raise InvalidParameter(f'{field} must be "*" or a list of entity-tags, e.g. "v3"', field=field)
+        tags.append((bool(match.group(1)), match.group(2)))
+        position = match.end()
+    return tags
 
 
 def entity_response(body: Any, version: int, *, authenticated: bool = False, status_code: int = 200,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import traceback
 
+import asyncpg
 import structlog
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
@@ -45,8 +47,29 @@ HTTP_PROBLEMS: dict[int, tuple[str, str]] = {
     406: ("not-acceptable", "Not acceptable"),
     413: ("payload-too-large", "Payload too large"),
     415: ("unsupported-media-type", "Unsupported media type"),
+    408: ("request-timeout", "Request body too slow"),
+    414: ("uri-too-long", "URI too long"),
     429: ("too-many-requests", "Too many requests"),
+    431: ("headers-too-large", "Request header fields too large"),
+    503: ("unavailable", "Service unavailable"),
 }
+
+# Seconds a client should wait after a 503: the embedded database's supervisor looks every second
+# and a restart takes a few.
+RETRY_AFTER_SECONDS = 5
+
+# Failures of the infrastructure, not of the request: the database is down, restarting or cut the
+# connection. The client may retry the same request (nothing was committed: a transaction that
+# loses its connection is rolled back). OS errors count only when raised inside the driver.
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
+    asyncpg.PostgresConnectionError,  # 08xxx: connection lost, refused, never made
+    asyncpg.CannotConnectNowError,  # 57P03: starting up, shutting down
+    asyncpg.AdminShutdownError,  # 57P01
+    asyncpg.CrashShutdownError,  # 57P02: another backend crashed, all connections reset
+    asyncpg.TooManyConnectionsError,  # 53300
+    asyncpg.InterfaceError,  # the pool or connection was closed under the request
+)
+DRIVER_MODULES = ("asyncpg", "piccolo")
 
 
 def problem_response(request: Request, problem: Problem, headers: dict[str, str] | None = None) -> Response:
@@ -67,6 +90,8 @@ def domain_error_handler(request: Request, exc: errors.DomainError) -> Response:
     if isinstance(exc, errors.ImportFailed):
         problem.errors = [{"line": n, "message": m} for n, m in exc.errors]
     headers = {"WWW-Authenticate": 'Bearer realm="efa-registry"'} if status == 401 else None
+    if status == 503:
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     return problem_response(request, problem, headers)
 
 
@@ -119,7 +144,29 @@ def http_error_handler(request: Request, exc: HTTPException) -> Response:
     return problem_response(request, problem, headers or None)
 
 
+def unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached (rather than that the request is wrong)."""
+    if isinstance(exc, UNAVAILABLE_ERRORS):
+        return True
+    if isinstance(exc, OSError):  # refused, reset, timed out, socket gone: only the driver's own
+        return any(frame.f_globals.get("__name__", "").startswith(DRIVER_MODULES)
+                   for frame, _ in traceback.walk_tb(exc.__traceback__))
+    return False
+
+
 def internal_error_handler(request: Request, exc: Exception) -> Response:
+    if unavailable(exc):
+        log.warning("request.database_unavailable", error=type(exc).__name__, detail=str(exc)[:200])
+        problem = Problem(type=PROBLEM_BASE + "unavailable", title="Service unavailable", status=503,
+                          detail="The database cannot be reached at the moment; retry after a few seconds.")
+        return problem_response(request, problem, {"Retry-After": str(RETRY_AFTER_SECONDS)})
+    if isinstance(exc, asyncpg.DataError):
+        # A value the database cannot take (NUL, out of range, bad UUID) that no check caught first:
+        # the request is at fault, not the server. Logged, because a check should have named the field.
+        log.warning("request.value_refused_by_database", error=type(exc).__name__, detail=str(exc)[:200])
+        problem = Problem(type=PROBLEM_BASE + "invalid-input", title="Invalid input", status=400,
+                          detail="a value in the request cannot be stored or compared")
+        return problem_response(request, problem)
     log.exception("request.failed", error=type(exc).__name__)
     problem = Problem(type=PROBLEM_BASE + "internal-error", title="Internal error",
                       status=HTTP_500_INTERNAL_SERVER_ERROR,

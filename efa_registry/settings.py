@@ -78,6 +78,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
              "(SSRF guard off). Default false; only for tests and closed networks."),
     ] = False
 
+    max_body_bytes: Annotated[
+        int, Meta(ge=1024, description="EFA_MAX_BODY_BYTES — largest request body accepted; a larger one is "
+                  "refused with 413 before it is read. Default 1048576 (1 MiB).")
+    ] = 1_048_576
+    body_timeout_seconds: Annotated[
+        float, Meta(gt=0, le=600, description="EFA_BODY_TIMEOUT_SECONDS — how long a request body may take to "
+                    "arrive in full; a slower or stalled one ends with 408 and frees the worker. Default 10.")
+    ] = 10.0
+    cors_origins: Annotated[
+        str, Meta(description="EFA_CORS_ORIGINS — comma-separated origins (e.g. `https://portal.example.de`) "
+                  "whose browser scripts may call the API; `*` for any. Default empty: no cross-origin access.")
+    ] = ""
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         """Read ``EFA_<FIELD>`` variables; ``overrides`` (command-line flags) win over them."""
@@ -86,6 +99,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             return msgspec.convert(raw, cls, strict=False)
         except msgspec.ValidationError as exc:
             raise InvalidSettings(f"invalid configuration: {exc} (see `efa-registry settings`)") from exc
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
     @classmethod
     def _raw(cls, environ: Mapping[str, str] | None, overrides: Mapping[str, object]

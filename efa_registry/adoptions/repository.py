@@ -57,7 +57,7 @@ async def list_adoptions(
         where.append(f"a.status = ANY({p.add(list(status))}::text[])")
     if land:
         where.append(f"ar.land = {p.add(land)}")
-    key = decode_cursor(after, arity=2)
+    key = decode_cursor(after, kinds=(str, uuid.UUID))
     if key:
         where.append(f"(a.area, a.id) > ({p.add(key[0])}, {p.add(uuid.UUID(key[1]))})")
     sql = SELECT + (" WHERE " + " AND ".join(where) if where else "")

@@ -52,7 +52,7 @@ async def land_by_iso(conn: asyncpg.Connection, iso_code: str) -> str | None:
 async def list_areas(
     conn: asyncpg.Connection, flt: AreaFilter, *, limit: int, after: str | None
 ) -> Page[Area]:
-    key = decode_cursor(after, arity=1)
+    key = decode_cursor(after, kinds=(str,))
     p, where = Params(), []
     if flt.level:
         where.append(f"level = {p.add(flt.level)}")

@@ -30,9 +30,26 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, dict
     }
 
 
-def check_version(current: int, expected: int | None) -> None:
+class AnyVersion:
+    """``If-Match: *``: any current version will do (the entity must exist)."""
+
+    def __repr__(self) -> str:
+        return "*"
+
+
+ANY_VERSION = AnyVersion()
+# What a write is based on: one version, the versions an If-Match list names (empty when none of its
+# tags is a strong tag of ours, RFC 9110 13.1.1), any version, or nothing (no If-Match sent).
+Expected = int | frozenset[int] | AnyVersion | None
+
+
+def check_version(current: int, expected: Expected) -> None:
     """Optimistic concurrency: a write names the version it is based on (If-Match)."""
     if expected is None:
         raise PreconditionRequired("send If-Match with the ETag of the version you edited", field="If-Match")
-    if current != expected:
-        raise VersionConflict(f"the entity is at version {current}, not {expected}", current_version=current)
+    if expected is ANY_VERSION:
+        return
+    if current not in (expected if isinstance(expected, frozenset) else {expected}):
+        named = ", ".join(f"v{v}" for v in sorted(expected)) if isinstance(expected, frozenset) else f"v{expected}"
+        raise VersionConflict(f"the entity is at version {current}, not {named or 'one of the tags sent'}",
+                              current_version=current)

@@ -43,7 +43,7 @@ async def get(conn: asyncpg.Connection, key: str | uuid.UUID, *, for_update: boo
 async def list_organisations(
     conn: asyncpg.Connection, flt: OrganisationFilter, *, limit: int, after: str | None
 ) -> Page[Organisation]:
-    key = decode_cursor(after, arity=2)
+    key = decode_cursor(after, kinds=(str, uuid.UUID))
     p, where = Params(), []
     if flt.kind:
         where.append(f"o.kind = {p.add(flt.kind)}")

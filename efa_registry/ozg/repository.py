@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import asyncpg
 
 from efa_registry.kit.paging import Page, decode_cursor, encode_cursor
 from efa_registry.kit.sql import Params
 from efa_registry.ozg.model import LeikaEntry, OzgFilter, OzgLeistung, Themenfeld
+
+OZG_ID = re.compile(r"[0-9]{1,9}")  # cursors carry the OZG-ID as text; SQL compares it as an int
 
 LEISTUNG_SELECT = """
 SELECT o.ozg_id, o.name, o.themenfeld, t.name AS themenfeld_name, o.execution_level,
@@ -80,11 +84,11 @@ def _conditions(p: Params, flt: OzgFilter) -> list[str]:
 def _order(p: Params, flt: OzgFilter, after: str | None) -> tuple[str, str, list[str]]:
     """(rank column, ORDER BY, keyset condition): by relevance of ``q`` and OZG-ID, or by OZG-ID."""
     if not flt.q:
-        key = decode_cursor(after, arity=1)
+        key = decode_cursor(after, kinds=(OZG_ID,))
         return "", "o.ozg_id::int", [f"o.ozg_id::int > {p.add(int(key[0]))}"] if key else []
     query = f"websearch_to_tsquery('german', {p.add(flt.q)})"
     keyset = [f"o.search_vector @@ {query}"]
-    key = decode_cursor(after, arity=2)
+    key = decode_cursor(after, kinds=(float, OZG_ID))
     if key:
         r, i = p.add(key[0]), p.add(int(key[1]))
         keyset.append(f"(ts_rank(o.search_vector, {query}) < {r}::real OR "

@@ -131,7 +131,8 @@ def _provider_condition(provider: str, p: Params) -> str:
 def _order(query: SolutionQuery, p: Params, after: str | None) -> tuple[str, str, list[str]]:
     """(select expression of the sort key, ORDER BY, keyset condition)."""
     sort = query.effective_sort
-    key = decode_cursor(after, arity=2)
+    key = decode_cursor(after, kinds=(float if sort == "relevance" and query.q else dt.datetime if sort == "updated"
+                                      else str, uuid.UUID))
     if sort == "relevance" and query.q:
         expr = f"ts_rank(s.search_vector, websearch_to_tsquery('german', {p.add(query.q)}))"
         keyset = [f"({expr} < {p.add(key[0])}::real OR ({expr} = {p.add(key[0])}::real"

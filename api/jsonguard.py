@@ -1,0 +1,76 @@
+"""What a JSON body must be before any decoder sees it: valid UTF-8, keys unique, nesting bounded,
+no NUL and no lone surrogate in any string. One check for every operation (``api/limits.py``).
+
+msgspec, which decodes the bodies into Structs, lets the last of two equal keys win, accepts
+``\\u0000`` (PostgreSQL cannot store it) and raises ``RecursionError`` on deep nesting; each of
+these becomes a 400 here that names the field, before the body reaches it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from litestar.exceptions import ValidationException
+
+MAX_JSON_DEPTH = 64
+_BAD = re.compile("[\x00\ud800-\udfff]")
+
+
+class _Refused(Exception):
+    def __init__(self, field: str | None, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _Refused(key, f"duplicate key '{key}'")
+        seen[key] = value
+    return seen
+
+
+def check(body: bytes) -> None:
+    """Refuse (400, naming the field) what no operation may receive; pass syntax errors on to the
+    decoder, whose message is more precise."""
+    text = body.decode("utf-8", errors="surrogateescape")  # invalid bytes stay visible as surrogates
+    try:
+        document = json.loads(text, object_pairs_hook=_pairs)
+    except _Refused as refused:
+        _refuse(refused.field, refused.message)
+    except RecursionError:
+        _refuse(None, f"the body is nested deeper than {MAX_JSON_DEPTH} levels")
+    except ValueError:
+        return  # not JSON at all: the decoder's 400 says where
+    problem = _first_problem(document)
+    if problem:
+        _refuse(*problem)
+
+
+def _first_problem(document: Any) -> tuple[str | None, str] | None:
+    """(field, message) of the first string that cannot be stored, or of excessive nesting."""
+    stack: list[tuple[Any, str | None, int]] = [(document, None, 1)]
+    while stack:
+        value, field, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return field, f"the body is nested deeper than {MAX_JSON_DEPTH} levels"
+        if isinstance(value, str):
+            if _BAD.search(value):
+                return field, "must be valid UTF-8 text without NUL characters"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                name = key if field is None else f"{field}.{key}"
+                if _BAD.search(key):
+                    return field, "a key is not valid UTF-8 text or contains NUL"
+                stack.append((item, name, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, field, depth + 1) for item in value)
+    return None
+
+
+def _refuse(field: str | None, message: str) -> None:
+    detail = f"{field}: {message}" if field else message
+    raise ValidationException(detail, extra=[{"key": field, "source": "body", "message": message}])
