@@ -50,9 +50,10 @@ class Directory:
         if band is None:
             return []
         length = rules.PEER_LENGTH[kind]
+        # The population test first: the kind takes a few lookups, and a Land has thousands of Gemeinden.
         return [ars for ars, r in self.rows.items()
-                if len(ars) == length and ars != exclude and r["population"] is not None
-                and band[0] <= r["population"] <= band[1] and self.kind(ars) == kind]
+                if len(ars) == length and r["population"] is not None and band[0] <= r["population"] <= band[1]
+                and ars != exclude and self.kind(ars) == kind]
 
 
 def group(area: ScoredArea, directory: Directory, canonical: str, peers: Sequence[str],

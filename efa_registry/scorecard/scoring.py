@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import msgspec
 
-from efa_registry.rollout.rules import is_flaechendeckend, ozg_level
+from efa_registry.rollout.rules import LEVELS, is_flaechendeckend, ozg_level
 from efa_registry.scorecard import rules
 from efa_registry.scorecard.model import (
     AreaRef,
@@ -202,8 +202,10 @@ def breadth(levels: Mapping[str, str], eligible: Mapping[str, int], enclosing: s
     units per level, the Leistungen a live adoption by the area or an area containing it covers
     (``enclosing``), units covered from inside per Leistung (``inside``). Only the Leistungen
     covered somewhere are visited: a peer group holds hundreds of areas."""
+    if not inside and all(eligible.get(level, 0) for level in LEVELS):
+        return len(enclosing), 0  # a Gemeinde: every Leistung covered for it is covered for all of it
     online = partial = 0
-    for ozg_id in enclosing | inside.keys():
+    for ozg_id in enclosing.union(inside):
         units = eligible.get(levels[ozg_id], 0)
         covered = units if ozg_id in enclosing else inside[ozg_id]
         if is_flaechendeckend(units, covered):
