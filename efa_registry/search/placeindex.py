@@ -70,7 +70,8 @@ def compare(typed: NameForm, official: NameForm) -> float:
 def _compare(typed: NameForm, official: NameForm) -> float:
     """1 for the same name; 0.95 same core, compatible qualifier; 0.9 same core, the official
     name qualified ("Frankfurt" ~ "Frankfurt am Main"); 0.88 the first words of a longer name
-    ("Mülheim" ~ "Mülheim-Kärlich"); below that near misses by edit distance; else 0."""
+    ("Mülheim" ~ "Mülheim-Kärlich"); 0.8 its last words; 0.75 a name with a district added;
+    near misses by edit distance below that; else 0."""
     full_t, full_o = _compact(typed.full), _compact(official.full)
     if typed.full == official.full or full_t == full_o:
         return 1.0
@@ -87,6 +88,10 @@ def _compare(typed: NameForm, official: NameForm) -> float:
     elif not typed.qualifier and official.qualifier and typed.core[:len(official.core)] == official.core:
         # The qualifier typed without brackets or "an der": "Halle Westfalen" ~ "Halle (Westf.)".
         structural = 0.95 if _compatible(typed.core[len(official.core):], official.qualifier) else 0.5
+    elif not typed.qualifier and len(official.core) > len(typed.core) == 1 and official.core[-1] == typed.core[0]:
+        structural = 0.8  # the last word of a name: "Windsheim" ~ "Bad Windsheim"
+    elif not official.qualifier and typed.core[:len(official.core)] == official.core:
+        structural = 0.75  # a district added: "Berlin-Mitte", "Hamburg-Harburg"
     if structural > 0.9:
         return structural
     pairs = [(full_t, full_o, 0.9)] + ([(core_t, core_o, 0.85)] if not typed.qualifier else [])
@@ -108,6 +113,7 @@ class PlaceIndex:
     def __init__(self, places: Iterable[Place]):
         self.places = list(places)
         self.forms = [forms(p.name, official=True) or [NameForm((p.ars,), (), None, False)] for p in self.places]
+        self.laender = {p.ars: i for i, p in enumerate(self.places) if p.level == "land"}
         self.by_core: dict[str, list[int]] = defaultdict(list)
         self.by_first: dict[tuple[str, ...], list[int]] = defaultdict(list)
         self.by_trigram: dict[str, list[int]] = defaultdict(list)
@@ -132,7 +138,10 @@ class PlaceIndex:
         """Places sharing a typed form's core, full name or first words (two, when typed)."""
         found: set[int] = set()
         for form in typed:
-            for key in (_compact(form.core), _compact(form.full)):
+            # The core, the whole name, and its first words as a name ("Essen" for "Essen-Kettwig").
+            keys = {_compact(form.core), _compact(form.full),
+                    *(_compact(form.core[:n]) for n in range(1, len(form.core)))}
+            for key in keys:
                 found.update(self.by_core.get(key, ()))
             found.update(self.by_first.get(form.core[:2], ()))
         return found

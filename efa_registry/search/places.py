@@ -26,10 +26,11 @@ UNKNOWN_BELOW = 0.72  # a best text score under this resolves nothing
 EXACT_FROM = 0.99
 HINT_PENALTY = 0.2  # outside the hinted Land or Kreis: still listed, never the answer over one inside
 FUZZY_NEEDED = 0.92  # below this best score the typo candidates are scored too
+EXACT_PENALTY = 0.1  # a winner penalised this much (another kind, outside the hint) is not exact
 
 # Levels preferred for each kind asked for; None: a bare name means the municipality first.
 _PREFERENCE: dict[Kind | None, dict[str, float]] = {
-    None: {"gemeinde": 0, "gemeindefreies_gebiet": -0.05, "gemeindeverband": -0.05, "kreis": -0.08},
+    None: {"gemeinde": 0, "gemeindefreies_gebiet": -0.05, "gemeindeverband": -0.05, "kreis": -0.08, "land": -0.05},
     "kreis": {"kreis": 0},
     "landkreis": {"kreis": 0},
     "stadt": {"gemeinde": 0, "gemeindeverband": -0.1},
@@ -38,7 +39,7 @@ _PREFERENCE: dict[Kind | None, dict[str, float]] = {
     "land": {"land": 0},
 }
 _OTHER_LEVEL = {None: -0.1}
-_ELSEWHERE = -0.15
+_ELSEWHERE = -0.25  # another kind than asked for: "Kreis Neuss" is the Rhein-Kreis Neuss, not the Stadt
 
 LAENDER = {
     "01": ("Schleswig-Holstein", "SH"), "02": ("Hamburg", "HH"), "03": ("Niedersachsen", "NI"),
@@ -126,12 +127,14 @@ def _scored(query: str, index: PlaceIndex, hint_land: str | None, hint_kreis: st
     land, kreise = land_key(hint_land) or qualifier_land, _kreis_keys(hint_kreis, index)
     kind = next((f.kind for f in typed if f.kind), None)
     all_typed = typed + (stripped if qualifier_land else [])
+    # A Land by its usual short name or code: "NRW", "DE-BY".
+    named = index.laender.get(land_key(query) or "") if not query.strip().isdigit() else None
 
     def scored(candidates: set[int]) -> list[tuple[float, float, int, int]]:
         found = []
         for i in candidates:
             place, official = index.places[i], index.forms[i]
-            text = max(compare(q, c) for q in typed for c in official)
+            text = 1.0 if i == named else max(compare(q, c) for q in typed for c in official)
             if qualifier_land and place.land == qualifier_land:
                 text = max(text, *(compare(q, c) for q in stripped for c in official))
             if text >= 0.5:
@@ -139,7 +142,8 @@ def _scored(query: str, index: PlaceIndex, hint_land: str | None, hint_kreis: st
                 found.append((round(adjusted, 6), text, place.population or 0, i))
         return found
 
-    found = scored(structural := index.candidates(all_typed))
+    structural = index.candidates(all_typed) | ({named} if named is not None else set())
+    found = scored(structural)
     # Near misses score at most ~0.86: they can only matter when no name matched well.
     if not found or max(found)[0] < FUZZY_NEEDED:
         found += scored(index.near(typed) - structural)
@@ -162,8 +166,8 @@ def rank(query: str, candidates: PlaceIndex | Iterable[object], hint_land: str |
     if rivals:
         return Resolution(query, "ambiguous", None, None, best[1], _matches(index, [best, *rivals][:10]))
     place = index.places[best[3]]
-    # The name as written, and no hint said otherwise (a penalised winner is only probable).
-    verdict: Verdict = "exact" if best[1] >= EXACT_FROM and best[0] > best[1] - HINT_PENALTY else "probable"
+    # The name as written, of the kind asked for, where the hints say: else only probable.
+    verdict: Verdict = "exact" if best[1] >= EXACT_FROM and best[0] > best[1] - EXACT_PENALTY else "probable"
     return Resolution(query, verdict, place.ars, place.name, best[1], _matches(index, kept[1:5]))
 
 

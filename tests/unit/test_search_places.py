@@ -57,6 +57,11 @@ PLACES = [
     Place("13003", "Rostock", "kreis", "13", population=205307),
     Place("130030000000", "Rostock, Hanse- und Universitätsstadt", "gemeinde", "13", population=205307),
     Place("13072", "Landkreis Rostock", "kreis", "13", population=218721),
+    Place("11", "Berlin", "land", "11", population=3685265),
+    Place("110000000000", "Berlin, Stadt", "gemeinde", "11", population=3685265),
+    Place("091720114114", "Bad Reichenhall, GKSt", "gemeinde", "09", population=19000),
+    Place("05162", "Rhein-Kreis Neuss", "kreis", "05", population=450000),
+    Place("051620024024", "Neuss, Stadt", "gemeinde", "05", population=155000),
 ]
 
 
@@ -129,7 +134,12 @@ def test_scores_order_near_and_far_names(typed, official, low, high):
     ("Landkreis St. Wendel", None, "exact", "10046"),
     ("Hamburg", None, "exact", "020000000000"),
     ("Freie und Hansestadt Hamburg", None, "exact", "020000000000"),
-    ("Brandenburg", None, "ambiguous", None),                # the Land and the city
+    ("Brandenburg", None, "exact", "12"),                    # the Land's name exactly; the city's is longer
+    ("Stadt Brandenburg", None, "probable", "120510000000"),
+    ("NRW", None, "exact", "05"),                            # a Land by its abbreviation
+    ("Berlin-Mitte", None, "probable", "110000000000"),     # a Bezirk is no area: its city, not sure
+    ("Reichenhall", None, "probable", "091720114114"),      # "Bad" left out
+    ("Kreis Neuss", None, "probable", "05162"),              # the Rhein-Kreis Neuss, not the Stadt Neuss
     ("Land Brandenburg", None, "exact", "12"),
     ("Düsseldorff", None, "probable", "051110000000"),
     ("Munchen", None, "probable", "091620000000"),
