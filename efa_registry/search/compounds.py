@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from efa_registry.search import text as t
-from efa_registry.search.vocabulary import Vocabulary
+from efa_registry.search.vocabulary import Vocabulary, as_vocabulary
 
 __all__ = ["Vocabulary", "build_vocabulary", "expand_for_index", "split"]
 
@@ -158,7 +158,7 @@ def _cost(pieces: tuple[Piece, ...], vocab: Vocabulary) -> tuple[float, ...]:
 def pieces(word: str, vocab: Vocabulary, *, modifier: bool = False) -> tuple[Piece, ...]:
     """The best split of one word (no hyphens) into at least two known pieces, else ().
     A ``modifier`` (the front of a bigger compound, "kindertages") may end in a linking element."""
-    word = t.normalize(word)
+    word, vocab = t.normalize(word), as_vocabulary(vocab)
     if len(word) < 2 * MIN_PART or len(word) > MAX_WORD or not word.isalpha():
         return ()
     memo: dict[tuple[str, bool], tuple[Piece, ...]] = vocab.derived("pieces", lambda _: {})
@@ -192,7 +192,7 @@ def split(word: str, vocab: Vocabulary) -> list[str]:
     """The parts of a compound as vocabulary words ("gewerbeanmeldung" → ["gewerbe",
     "anmeldung"]); ``[word]`` when it is no compound of known words. Hyphenated words split at
     their hyphens first, each part on its own."""
-    tokens = t.tokenize(word)
+    tokens = t.tokens(word)
     if not tokens:
         return []
     token = tokens[0]
@@ -249,7 +249,7 @@ def expand_for_index(text: str, vocab: Vocabulary) -> str:
     """``text`` followed by what PostgreSQL cannot derive itself: hyphenated words joined,
     completed coordinations, compound parts, and the folded spelling (ae/oe/ue/ss) of every word
     with an umlaut. Feed it to ``to_tsvector('german', …)``; the stemmer does the rest."""
-    tokens = t.tokenize(text)
+    tokens, vocab = t.tokens(text), as_vocabulary(vocab)
     extra: list[str] = []
     # What to_tsvector finds itself: the words as written, and the parts of hyphenated ones.
     seen = {w for tok in tokens for w in (tok.parts or (tok.word,))}

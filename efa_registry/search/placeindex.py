@@ -8,7 +8,7 @@ sharing most letter trigrams (for typos), a few hundred at most.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from efa_registry.search.placenames import NameForm, forms
@@ -33,12 +33,21 @@ class Place(NamedTuple):
 
 
 def to_place(record: object) -> Place:
+    """A Place from any record: an object with the attributes (an ``Area``, an ``AreaRow``), a
+    mapping with the keys, or a tuple in Place's field order."""
     if isinstance(record, Place):
         return record
-    ars, level = str(record.ars), str(record.level)
-    kreis = getattr(record, "kreis", None) or (ars[:5] if level in _SUB_MUNICIPAL and len(ars) >= 5 else None)
-    return Place(ars, str(record.name), level, str(getattr(record, "land", ars[:2])), kreis,
-                 getattr(record, "population", None), getattr(record, "textkennzeichen", None))
+    if isinstance(record, tuple):
+        return Place(*record)
+    if isinstance(record, Mapping):
+        get = record.get
+    else:
+        def get(key: str) -> object:
+            return getattr(record, key, None)
+    ars, level = str(get("ars")), str(get("level"))
+    kreis = get("kreis") or (ars[:5] if level in _SUB_MUNICIPAL and len(ars) >= 5 else None)
+    return Place(ars, str(get("name")), level, str(get("land") or ars[:2]), kreis, get("population"),
+                 get("textkennzeichen"))
 
 
 _TOWN_MARKS = frozenset({"41", "42", "61", "62", "63", "67"})

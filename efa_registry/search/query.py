@@ -17,7 +17,7 @@ from typing import NamedTuple
 from efa_registry.search import compounds, spelling
 from efa_registry.search import text as t
 from efa_registry.search.thesaurus import Thesaurus, load
-from efa_registry.search.vocabulary import Vocabulary
+from efa_registry.search.vocabulary import Vocabulary, as_vocabulary
 
 MAX_INPUT = 500  # characters of a query considered; more is no search, it is a paste accident
 MAX_GROUPS = 8  # words ANDed; beyond that a query only gets slower, never better
@@ -86,8 +86,9 @@ def plan(query: str, *, vocab: Vocabulary | None = None, thesaurus: Thesaurus | 
     With a ``vocab``, words the index cannot know (no spelling, prefix, part or correction in
     the vocabulary) and pure noise words ("online beantragen") are left out of the AND, as long
     as another word remains: requiring them could only ever find nothing."""
-    tokens = [tok for tok in t.tokenize(query[:MAX_INPUT]) if len(tok.word) <= MAX_WORD]
+    tokens = [tok for tok in t.tokens(query[:MAX_INPUT]) if len(tok.word) <= MAX_WORD]
     thesaurus = thesaurus if thesaurus is not None else load()
+    vocab = as_vocabulary(vocab) if vocab is not None else None
     groups = []
     for start, size, expansions in thesaurus.spans([tok.word for tok in tokens]):
         span = tokens[start:start + size]
@@ -113,14 +114,12 @@ def lexeme(word: str, prefix: bool) -> str:
     return f"'{clean}'" + (":*" if prefix else "") if clean else ""
 
 
-def render(group: Group, last_typed: bool, thesaurus: Thesaurus) -> str:
+def render(group: Group, last_typed: bool) -> str:
     """OR over the alternatives, AND over each one's slots, OR inside a slot. Words of four and
-    more letters match as prefixes; the typed last word of an as-you-type query does from two
-    letters on, unless it is a thesaurus term, complete by definition ("Kfz", "Perso")."""
+    more letters match as prefixes (compounds begin with them: "rente" finds Rentenversicherung);
+    the typed last word of an as-you-type query does from two letters on ("Kit" → Kita…)."""
     def word(w: str) -> str:
-        typed_now = last_typed and w == group.typed and len(w) > 1 and not thesaurus.lookup([w])
-        complete_term = w == group.typed and bool(thesaurus.lookup([w]))
-        return lexeme(w, (len(w) >= MIN_PREFIX and not complete_term) or typed_now)
+        return lexeme(w, len(w) >= MIN_PREFIX or (last_typed and w == group.typed and len(w) > 1))
 
     def joined(items: list[str], operator: str) -> str:
         items = list(dict.fromkeys(i for i in items if i))
@@ -138,8 +137,7 @@ def build_tsquery(query: str, *, vocab: Vocabulary | None = None, thesaurus: The
     ``vocab`` (the index's vocabulary) adds the catalogue's spelling, compound parts and typo
     corrections; ``as_you_type`` makes the last word a prefix even when short ("Kit" → Kita…).
     """
-    thesaurus = thesaurus if thesaurus is not None else load()
     groups = plan(query, vocab=vocab, thesaurus=thesaurus, correct=correct)
     last = len(groups) - 1
-    rendered = [r for i, g in enumerate(groups) if (r := render(g, as_you_type and i == last, thesaurus))]
+    rendered = [r for i, g in enumerate(groups) if (r := render(g, as_you_type and i == last))]
     return " & ".join(rendered) if rendered else None

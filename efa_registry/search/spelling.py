@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 
 from efa_registry.search import compounds, thesaurus
 from efa_registry.search import text as t
-from efa_registry.search.vocabulary import Vocabulary
+from efa_registry.search.vocabulary import Vocabulary, as_vocabulary
 
 PREFIX = 7  # deletes are taken of this many leading letters; the full words are compared after
 MAX_DISTANCE = 2
@@ -120,6 +120,7 @@ def known(word: str, vocab: Vocabulary) -> bool:
 def correct(word: str, vocab: Vocabulary) -> str | None:
     """The vocabulary word meant by a misspelt ``word``, else None. A compound missing from the
     vocabulary is corrected in its last part ("gewerbeanmeldnug" → gewerbe + "anmeldung")."""
+    vocab = as_vocabulary(vocab)
     spell = index(vocab)
     word = t.normalize(word)
     found = spell.correct(word)
@@ -139,6 +140,7 @@ def suggest(query: str, vocab: Vocabulary, *, also_known: Iterable[str] | None =
     """The query with every unknown word corrected ("Meinten Sie …?"), as normalised words;
     None when every word is known or nothing better is found. ``also_known``: words that are
     right although the index lacks them; by default the shipped thesaurus's terms ("Perso")."""
+    vocab = as_vocabulary(vocab)
     if also_known is None:
         also_known = (w for entry in thesaurus.load().entries for w in entry.term)
     extra = {t.fold(w) for w in also_known}
@@ -151,7 +153,7 @@ def suggest(query: str, vocab: Vocabulary, *, also_known: Iterable[str] | None =
         changed = changed or better != word
         return better
 
-    for token in t.tokenize(query):
+    for token in t.tokens(query):
         known_whole = known(token.word, vocab) or t.fold(token.word) in extra
         words.append("-".join(map(fix, token.parts)) if token.parts and not known_whole else fix(token.word))
     return " ".join(words) if changed else None

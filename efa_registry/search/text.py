@@ -83,22 +83,28 @@ def strip_punctuation(text: str) -> str:
     return re.sub(r"[^\w-]|_", " ", normalize(text))
 
 
-def tokenize(text: str) -> list[Token]:
-    """The words of ``text`` in order, normalised; hyphenated words keep their parts."""
-    tokens = []
+def tokens(text: str) -> list[Token]:
+    """The words of ``text`` in order, normalised, with their hyphen parts and elision marks."""
+    found = []
     for match in _TOKEN.finditer(normalize(text)):
         whole = match.group(2)
         parts = tuple(whole.split("-"))
-        tokens.append(Token("".join(parts), parts if len(parts) > 1 else (), bool(match.group(1)),
-                            bool(match.group(3))))
-    return tokens
+        found.append(Token("".join(parts), parts if len(parts) > 1 else (), bool(match.group(1)),
+                           bool(match.group(3))))
+    return found
+
+
+def tokenize(text: str) -> list[str]:
+    """The words of ``text`` as strings, in order: a hyphenated word as written and then each
+    part ("Kita-Gutschein" → kita-gutschein, kita, gutschein), as PostgreSQL's parser does."""
+    return [w for tok in tokens(text) for w in (("-".join(tok.parts), *tok.parts) if tok.parts else (tok.word,))]
 
 
 def words(text: str) -> list[str]:
     """Every searchable word: each token whole and, when hyphenated, each part as well
     ("Kita-Gutschein" → kitagutschein, kita, gutschein). Stopwords are kept; callers decide."""
     out: list[str] = []
-    for token in tokenize(text):
+    for token in tokens(text):
         out.append(token.word)
         out.extend(token.parts)
     return out

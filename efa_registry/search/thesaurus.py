@@ -76,7 +76,7 @@ class Thesaurus:
         """Per query word (or multi-word term) the alternatives to OR: the words as typed, then
         their expansions; the groups are meant to be ANDed."""
         # Hyphenated words stay one word ("kfzsteuer"): their parts are the query builder's business.
-        words = [tok.word for token in tokens for tok in t.tokenize(token)]
+        words = [tok.word for token in tokens for tok in t.tokens(token)]
         return [[" ".join(words[i:i + n]), *expansions] for i, n, expansions in self.spans(words)]
 
 
@@ -86,8 +86,8 @@ def _entry(row: list[str], line: int, problems: list[tuple[int, str]]) -> Entry 
         return None
     term_text, expansions_text, note = (field.strip() for field in row)
     # Hyphenated words count as one, as the query builder sees them ("Kfz-Steuer" → kfzsteuer).
-    term = tuple(tok.word for tok in t.tokenize(term_text))
-    expansions = tuple(" ".join(tok.word for tok in t.tokenize(e)) for e in expansions_text.split(SEPARATOR))
+    term = tuple(tok.word for tok in t.tokens(term_text))
+    expansions = tuple(" ".join(tok.word for tok in t.tokens(e)) for e in expansions_text.split(SEPARATOR))
     if not term:
         problems.append((line, "empty term"))
     if not expansions_text or any(not e for e in expansions):
@@ -111,7 +111,7 @@ def parse(data: str) -> Thesaurus:
         if not any(field.strip() for field in row):
             continue
         entry = _entry(row, line, problems)
-        term = tuple(tok.word for tok in t.tokenize(row[0])) if row else ()
+        term = tuple(tok.word for tok in t.tokens(row[0])) if row else ()
         if term and (key := _key(term)) in first_line:
             problems.append((line, f"term {' '.join(term)!r} already on line {first_line[key]}"))
         elif term:

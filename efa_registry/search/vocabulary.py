@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TypeVar
 
 from efa_registry.search import text as t
@@ -82,3 +82,13 @@ class Vocabulary:
         if name not in self._cache:
             self._cache[name] = build(self)
         return self._cache[name]  # type: ignore[return-value]
+
+
+def as_vocabulary(words: Vocabulary | Mapping[str, int] | Iterable[str]) -> Vocabulary:
+    """A Vocabulary from a Vocabulary, word frequencies, or plain words (each counted once).
+    Only a real Vocabulary keeps its derived indexes between calls: build one and pass it."""
+    if isinstance(words, Vocabulary):
+        return words
+    if isinstance(words, Mapping):
+        return Vocabulary(words)
+    return Vocabulary(Counter(t.normalize(w) for w in words))

@@ -180,10 +180,13 @@ def test_a_kreis_hint_separates_too(index):
     assert (result.verdict, result.ars) == ("exact", "032555408016")
 
 
-def test_candidates_may_be_any_records_with_the_fields():
-    records = [SimpleNamespace(ars="091620000000", name="München, Landeshauptstadt", level="gemeinde", land="09",
-                               population=1)]
-    assert p.rank("Muenchen", records).ars == "091620000000"
+@pytest.mark.parametrize("record", [
+    SimpleNamespace(ars="091620000000", name="München, Landeshauptstadt", level="gemeinde", land="09", population=1),
+    {"ars": "091620000000", "name": "München, Landeshauptstadt", "level": "gemeinde", "land": "09"},
+    ("091620000000", "München, Landeshauptstadt", "gemeinde", "09", "09162", 1505005),
+])
+def test_candidates_may_be_any_records_with_the_fields(record):
+    assert p.rank("Muenchen", [record]).ars == "091620000000"
 
 
 def test_a_resolved_name_lists_its_runners_up(index):

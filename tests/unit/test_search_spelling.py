@@ -70,6 +70,11 @@ def test_suggest_returns_none_when_nothing_is_to_correct(vocab, query):
     assert spelling.suggest(query, vocab) is None
 
 
+@pytest.mark.parametrize("words", [["hundesteuer", "kindergeld"], {"hundesteuer": 3, "kindergeld": 1}])
+def test_plain_word_lists_and_frequencies_serve_as_vocabulary(words):
+    assert spelling.suggest("Hundesteur", words) == "hundesteuer"
+
+
 def test_short_words_are_never_corrected(vocab):
     assert spelling.correct("Ren", vocab) is None
 

@@ -14,7 +14,7 @@ def shipped() -> th.Thesaurus:
 
 
 def expansions(thesaurus: th.Thesaurus, term: str) -> set[str]:
-    return {t.fold(e) for e in thesaurus.lookup([tok.word for tok in t.tokenize(term)])}
+    return {t.fold(e) for e in thesaurus.lookup([tok.word for tok in t.tokens(term)])}
 
 
 def test_the_shipped_thesaurus_is_valid_and_large_enough(shipped):
