@@ -4,7 +4,6 @@ decoding of a query string into the core's query Struct (``query_of``)."""
 from __future__ import annotations
 
 import inspect
-import types
 import typing
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
@@ -17,6 +16,7 @@ from litestar.handlers import BaseRouteHandler
 from litestar.params import ParameterKwarg, QueryParameter
 
 from efa_registry.errors import InvalidParameter
+from efa_registry.kit.wire import members
 
 Limit = Annotated[int, QueryParameter(ge=1, le=1000, description="Page size (1 … EFA_PAGE_SIZE_MAX).")]
 After = Annotated[str | None, QueryParameter(description="Cursor from the previous page's `next` link.")]
@@ -105,10 +105,8 @@ def _parameter(field: msgspec.structs.FieldInfo) -> Any:
 
 def _unwrap(annotation: Any) -> tuple[Any, dict[str, Any]]:
     """(the type without ``Annotated`` and ``None``, the constraints of its ``msgspec.Meta``)."""
-    args = typing.get_args(annotation) if isinstance(annotation, types.UnionType) or typing.get_origin(
-        annotation) is typing.Union else (annotation,)
     kinds, constraints = [], {}
-    for arg in args:
+    for arg in members(annotation):
         if arg is type(None):
             continue
         if typing.get_origin(arg) is Annotated:

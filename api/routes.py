@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.adoptions.controller import AdoptionController, AreaAdoptionController, SolutionAdoptionController
+from api.adoptions.controller import AdoptionController
 from api.areas.controller import AreaController, LandController
 from api.exports.controller import ExportController
 from api.feed.controller import EventController, HumanFeedController
@@ -10,12 +10,7 @@ from api.health.controller import HealthController
 from api.organisations.controller import OrganisationController
 from api.ozg.controller import OzgLeistungController, ThemenfeldController
 from api.publiccode.controller import PubliccodeController
-from api.rollout.controller import (
-    LandRolloutController,
-    OzgRolloutController,
-    RolloutMatrixController,
-    SolutionRolloutController,
-)
+from api.rollout.controller import RolloutController
 from api.scorecard.controller import ScorecardController, SolutionMissingController
 from api.solutions.controller import InterfaceController, SolutionController
 from api.sources.controller import SourceController
@@ -35,17 +30,12 @@ ROUTES = [
     SolutionController,
     InterfaceController,
     TokenController,
-    SolutionAdoptionController,
     AdoptionController,
-    AreaAdoptionController,
     EventController,
     HumanFeedController,
     WebhookController,
     ExportController,
-    SolutionRolloutController,
-    OzgRolloutController,
-    LandRolloutController,
-    RolloutMatrixController,
+    RolloutController,
     ScorecardController,
     SolutionMissingController,
     *WEB_CONTROLLERS,

@@ -329,13 +329,9 @@ async def check_exact(touched: list) -> str:
 
 
 def http_app():
-    """uvicorn factory (``--factory``): the real app, with the rollout controllers registered if
-    api/routes.py does not list them yet."""
-    from api import routes
+    """uvicorn factory (``--factory``): the real app."""
     from api.app import create_app
-    from api.rollout.controller import CONTROLLERS
 
-    routes.ROUTES.extend(c for c in CONTROLLERS if c not in routes.ROUTES)
     settings = Settings.from_env()
     configure_logging(settings)
     return create_app(settings, dsn=settings.database_url)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class DomainError(Exception):
@@ -16,6 +19,13 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     """The named entity does not exist."""
+
+
+def found(value: T | None, detail: str, *, field: str) -> T:
+    """``value``, or NotFound (``detail``, naming ``field``) when there is none."""
+    if value is None:
+        raise NotFound(detail, field=field)
+    return value
 
 
 class AlreadyExists(DomainError):

@@ -103,9 +103,9 @@ def over_limits(directory: Path) -> set[str]:
         if len(text.splitlines()) > MAX_MODULE_LINES:
             offenders.add(name)
         for node in ast.walk(ast.parse(text, filename=name)):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                if node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES:
-                    offenders.add(f"{name}:{node.name}")
+            function = isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            if function and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES:
+                offenders.add(f"{name}:{node.name}")
     return offenders
 
 

@@ -1,4 +1,8 @@
-"""Reuse (Nachnutzung): subscriptions of areas to solutions and their lifecycle."""
+"""Reuse (Nachnutzung): subscriptions of areas to solutions and their lifecycle.
+
+One controller at `/v1` whose handlers name their full paths: adoptions are listed below the
+solution and the area they belong to, and changed at `/v1/adoptions/{id}`.
+"""
 
 from __future__ import annotations
 
@@ -29,11 +33,11 @@ def _response(adoption: model.Adoption, status_code: int = 200) -> Response[Adop
     return entity_response(Adoption.of(adoption), adoption.version, status_code=status_code)
 
 
-class SolutionAdoptionController(Controller):
-    path = "/v1/solutions/{key:str}/adoptions"
+class AdoptionController(Controller):
+    path = "/v1"
     tags = ["Reuse"]
 
-    @get("/", operation_id="listSolutionAdoptions", summary="Adoptions of a solution")
+    @get("/solutions/{key:str}/adoptions", operation_id="listSolutionAdoptions", summary="Adoptions of a solution")
     async def list_adoptions(
         self, request: Request, key: SolutionKey,
         status: Annotated[list[AdoptionStatus] | None, QueryParameter(description="Only these statuses")] = None,
@@ -45,7 +49,7 @@ class SolutionAdoptionController(Controller):
                                                limit=bounded_limit(request, limit), after=after)
         return Page(items=[Adoption.of(a) for a in page.items], next=next_link(request, page.next_cursor), limit=limit)
 
-    @post("/", operation_id="subscribe", summary="Subscribe an area to reuse the solution")
+    @post("/solutions/{key:str}/adoptions", operation_id="subscribe", summary="Subscribe an area to reuse the solution")
     async def subscribe(
         self, key: SolutionKey, data: SubscribeBody, actor: Caller, idempotency_key: IdempotencyKey = None
     ) -> Response[Adoption]:
@@ -54,23 +58,20 @@ class SolutionAdoptionController(Controller):
         adoption, created = await service.subscribe(key, data, actor=actor, idempotency_key=idempotency_key)
         return _response(adoption, 201 if created else 200)
 
-    @post("/bulk", operation_id="bulkAdopt", summary="Set many areas at once (curator, provider)", status_code=200)
+    @post("/solutions/{key:str}/adoptions/bulk", operation_id="bulkAdopt",
+          summary="Set many areas at once (curator, provider)", status_code=200)
     async def bulk(self, key: SolutionKey, data: JSONBody[BulkAdoption], actor: Caller) -> BulkResult:
         """Set a list of ARS, or every eligible unit of a Land or Kreis, to one status in one transaction.
         Idempotent: areas already at that status are left alone."""
         return await bulk.bulk_adopt(key, data, actor=actor)
 
-
-class AdoptionController(Controller):
-    path = "/v1/adoptions"
-    tags = ["Reuse"]
-
-    @get("/{adoption_id:uuid}", operation_id="getAdoption", summary="One adoption with its transitions")
+    @get("/adoptions/{adoption_id:uuid}", operation_id="getAdoption", summary="One adoption with its transitions")
     async def get_adoption(self, adoption_id: FromPath[uuid.UUID]) -> Response[Adoption]:
         """An adoption with every transition (who, when, note) and the statuses it may move to."""
         return _response(await service.get_adoption(adoption_id))
 
-    @patch("/{adoption_id:uuid}", operation_id="changeAdoption", summary="Move an adoption through its lifecycle")
+    @patch("/adoptions/{adoption_id:uuid}", operation_id="changeAdoption",
+           summary="Move an adoption through its lifecycle")
     async def change(
         self, adoption_id: FromPath[uuid.UUID], data: StepBody, actor: Caller, if_match: IfMatch = None
     ) -> Response[Adoption]:
@@ -80,12 +81,7 @@ class AdoptionController(Controller):
         adoption = await service.change(adoption_id, data, expected_version=expected_version(if_match), actor=actor)
         return _response(adoption)
 
-
-class AreaAdoptionController(Controller):
-    path = "/v1/areas/{ars:str}/adoptions"
-    tags = ["Reuse"]
-
-    @get("/", operation_id="listAreaAdoptions", summary="What an area uses or plans to use")
+    @get("/areas/{ars:str}/adoptions", operation_id="listAreaAdoptions", summary="What an area uses or plans to use")
     async def list_for_area(
         self, ars: Annotated[str, PathParameter(pattern=r"^[0-9]{2,12}$", description="ARS of the area")]
     ) -> list[AreaAdoption]:

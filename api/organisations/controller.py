@@ -12,7 +12,7 @@ from api.auth import Caller
 from api.concurrency import IfMatch, entity_response, expected_version
 from api.organisations.schemas import Organisation
 from api.params import After, Limit, bounded_limit, next_link, query_of
-from api.schemas import Page
+from api.schemas import Page, contact_out
 from efa_registry.organisations import model, service
 from efa_registry.organisations.model import OrganisationCreate, OrganisationFilter, OrganisationPatch
 
@@ -21,7 +21,7 @@ OrgKey = Annotated[str, PathParameter(description="Organisation UUID or slug", m
 
 def _response(org: model.Organisation, actor: Caller, status_code: int = 200) -> Response[Organisation]:
     authenticated = actor is not None
-    return entity_response(Organisation.of(org, with_contact=authenticated), org.version,
+    return entity_response(contact_out(Organisation, org, with_contact=authenticated), org.version,
                            authenticated=authenticated, status_code=status_code)
 
 
@@ -37,7 +37,7 @@ class OrganisationController(Controller):
     ) -> Page[Organisation]:
         """Organisations by name, filtered by kind, Land or a part of the name."""
         page = await service.list_organisations(flt, limit=bounded_limit(request, limit), after=after)
-        items = [Organisation.of(o, with_contact=actor is not None) for o in page.items]
+        items = [contact_out(Organisation, o, with_contact=actor is not None) for o in page.items]
         return Page(items=items, next=next_link(request, page.next_cursor), limit=limit)
 
     @get("/{key:str}", operation_id="getOrganisation", summary="One organisation")

@@ -13,7 +13,7 @@ from litestar.params import PathParameter, QueryParameter
 
 from api.auth import Caller
 from api.concurrency import IfMatch, entity_etag, expected_version
-from api.schemas import WireOut
+from api.schemas import WireOut, contact_out
 from api.solutions.schemas import Solution
 from efa_registry.solutions import publiccode, publiccode_import
 
@@ -75,7 +75,7 @@ class PubliccodeController(Controller):
             await request.body(), provider=provider, actor=actor, expected_version=expected_version(if_match),
             require_version=True)
         authenticated = actor is not None
-        body = PubliccodeImport(solution=Solution.of(result.solution, with_contact=authenticated),
+        body = PubliccodeImport(solution=contact_out(Solution, result.solution, with_contact=authenticated),
                                 created=result.created, unmapped_fields=result.unmapped_fields)
         return Response(body, status_code=201 if result.created else 200,
                         headers={"ETag": entity_etag(result.solution.version, authenticated=authenticated)})

@@ -1,7 +1,7 @@
 """Rollout figures: per solution, OZG-Leistung and Land, and the solutions × Länder matrix.
 
-Each resource has its own controller because `/v1/solutions/{key}`, `/v1/ozg-leistungen/{ozgId}`
-and `/v1/lands/{code}` belong to the catalogue and area controllers. Responses must be
+One controller at `/v1` whose handlers name their full paths: the figures hang below resources of
+the catalogue and area controllers (`/v1/solutions/{key}/rollout` …). Responses must be
 revalidated (`no-cache` + strong ETag): the figures change the moment an adoption goes live.
 """
 
@@ -57,13 +57,13 @@ class _EncodedResults:
 _encoded = _EncodedResults()
 
 
-class SolutionRolloutController(Controller):
-    path = "/v1/solutions/{key:str}/rollout"
+class RolloutController(Controller):
+    path = "/v1"
     tags = ["Rollout"]
     cache_control = REVALIDATE
 
-    @get("/", operation_id="getSolutionRollout", summary="Rollout of a solution per Land")
-    async def get_rollout(
+    @get("/solutions/{key:str}/rollout", operation_id="getSolutionRollout", summary="Rollout of a solution per Land")
+    async def solution_rollout(
         self,
         key: SolutionKey,
         land: Annotated[str | None, QueryParameter(
@@ -76,50 +76,32 @@ class SolutionRolloutController(Controller):
         `?land=05&by=kreis` drills down to the Kreise of one Land."""
         return SolutionRollout.of(await service.solution_rollout(key, land=land, by=by))
 
-    @get("/timeline", operation_id="getSolutionRolloutTimeline", summary="Go-lives of a solution month by month")
-    async def get_timeline(self, key: SolutionKey) -> Timeline:
+    @get("/solutions/{key:str}/rollout/timeline", operation_id="getSolutionRolloutTimeline",
+         summary="Go-lives of a solution month by month")
+    async def solution_timeline(self, key: SolutionKey) -> Timeline:
         """Cumulative covered units at the end of each month, per Land and nationally, from the
         first to the latest go-live."""
         return Timeline.of(await service.solution_timeline(key))
 
-
-class OzgRolloutController(Controller):
-    path = "/v1/ozg-leistungen/{ozgId:str}/rollout"
-    tags = ["Rollout"]
-    cache_control = REVALIDATE
-
-    @get("/", operation_id="getOzgLeistungRollout", summary="Rollout of an OZG-Leistung per Land")
-    async def get_rollout(self, ozg_id: OzgIdPath) -> OzgRollout:
+    @get("/ozg-leistungen/{ozgId:str}/rollout", operation_id="getOzgLeistungRollout",
+         summary="Rollout of an OZG-Leistung per Land")
+    async def ozg_rollout(self, ozg_id: OzgIdPath) -> OzgRollout:
         """The rollout figures of an OZG-Leistung per Land and nationally: a unit is covered when
         it is live with any non-retired solution implementing the Leistung."""
         return OzgRollout.of(await service.ozg_rollout(ozg_id))
 
-
-class LandRolloutController(Controller):
-    path = "/v1/lands/{code:str}/rollout"
-    tags = ["Rollout"]
-    cache_control = REVALIDATE
-
-    @get("/", operation_id="getLandRollout", summary="Every solution and OZG-Leistung in one Land")
-    async def get_rollout(self, code: LandCode) -> Response[LandOverview]:
+    @get("/lands/{code:str}/rollout", operation_id="getLandRollout",
+         summary="Every solution and OZG-Leistung in one Land")
+    async def land_rollout(self, code: LandCode) -> Response[LandOverview]:
         """The rollout figures in one Land of every solution and of every OZG-Leistung that has a
         non-retired solution."""
         overview = await service.land_overview(code)
         return _encoded.response(("land", overview.land.code), overview, LandOverview.of)
 
-
-class RolloutMatrixController(Controller):
-    path = "/v1/rollout"
-    tags = ["Rollout"]
-    cache_control = REVALIDATE
-
-    @get("/", operation_id="getRolloutMatrix", summary="Solutions × Länder, and the Länder ranking",
+    @get("/rollout", operation_id="getRolloutMatrix", summary="Solutions × Länder, and the Länder ranking",
          dependencies={"flt": query_of(MatrixFilter)})
-    async def get_matrix(self, flt: NamedDependency[MatrixFilter]) -> Response[Matrix]:
+    async def matrix(self, flt: NamedDependency[MatrixFilter]) -> Response[Matrix]:
         """Coverage of every solution in every Land (columnar: each list follows `lands`), with
         national figures, and the Länder ranked by how many OZG-Leistungen they cover
         flächendeckend. `themenfeld` and `ozgId` also narrow the ranking's OZG-Leistungen."""
         return _encoded.response(("matrix", flt), await service.matrix(flt))
-
-
-CONTROLLERS = [SolutionRolloutController, OzgRolloutController, LandRolloutController, RolloutMatrixController]

@@ -13,6 +13,7 @@ from litestar.params import Body, FromPath, JSONBody, PathParameter
 from api.auth import Caller
 from api.concurrency import IdempotencyKey, IfMatch, entity_response, expected_version
 from api.params import After, Limit, bounded_limit, next_link, query_of
+from api.schemas import contact_out
 from api.solutions.schemas import Solution, SolutionPage
 from efa_registry.solutions import model, service
 from efa_registry.solutions.model import (
@@ -40,7 +41,7 @@ SolutionKey = Annotated[str, PathParameter(description="Solution UUID or slug", 
 
 def _solution_response(solution: model.Solution, actor: Caller, status_code: int = 200) -> Response[Solution]:
     authenticated = actor is not None
-    return entity_response(Solution.of(solution, with_contact=authenticated), solution.version,
+    return entity_response(contact_out(Solution, solution, with_contact=authenticated), solution.version,
                            authenticated=authenticated, status_code=status_code)
 
 
@@ -61,7 +62,7 @@ class SolutionController(Controller):
         """Find solutions by text and filters, ranked by relevance, paged with a cursor. Retired solutions are
         left out unless `status` asks for them. `facets` adds counts per value that respect every other filter."""
         page, facets = await service.search_solutions(criteria, limit=bounded_limit(request, limit), after=after)
-        return SolutionPage(items=[Solution.of(s, with_contact=actor is not None) for s in page.items],
+        return SolutionPage(items=[contact_out(Solution, s, with_contact=actor is not None) for s in page.items],
                             next=next_link(request, page.next_cursor), limit=limit, facets=facets)
 
     @get("/{key:str}", operation_id="getSolution", summary="One solution")

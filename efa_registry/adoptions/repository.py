@@ -10,7 +10,7 @@ import asyncpg
 
 from efa_registry.adoptions.model import Adoption, AreaRef, SolutionRef, TransitionRecord
 from efa_registry.kit import sql
-from efa_registry.kit.paging import Page, decode_cursor, encode_cursor
+from efa_registry.kit.paging import Page, decode_cursor, page_of
 from efa_registry.kit.sql import Params
 
 SELECT = """
@@ -63,9 +63,7 @@ async def list_adoptions(
     sql = SELECT + (" WHERE " + " AND ".join(where) if where else "")
     sql += f" ORDER BY a.area, a.id LIMIT {p.add(limit + 1)}"
     rows = await conn.fetch(sql, *p.values)
-    items = [_adoption(r) for r in rows[:limit]]
-    cursor = encode_cursor([items[-1].area.ars, str(items[-1].id)]) if len(rows) > limit else None
-    return Page(items=items, next_cursor=cursor)
+    return page_of([_adoption(r) for r in rows], limit, lambda a: [a.area.ars, str(a.id)])
 
 
 async def for_area(conn: asyncpg.Connection, ars: str) -> list[tuple[Adoption, str | None]]:

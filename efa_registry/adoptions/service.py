@@ -17,7 +17,7 @@ from efa_registry.access.policy import authorize
 from efa_registry.adoptions import repository, rules
 from efa_registry.adoptions.model import Adoption, AdoptionPatch, AreaAdoption, Subscribe
 from efa_registry.areas import repository as areas
-from efa_registry.errors import Conflict, InvalidInput, InvalidReference, NotFound
+from efa_registry.errors import Conflict, InvalidInput, InvalidReference, NotFound, found
 from efa_registry.events.recorder import record, snapshot_of
 from efa_registry.kit import idempotency
 from efa_registry.kit.paging import Page
@@ -38,9 +38,7 @@ async def list_for_solution(
     solution_key: str, *, status: Sequence[str], land: str | None, limit: int, after: str | None
 ) -> Page[Adoption]:
     async with db.connection() as conn:
-        solution_id = await solutions.resolve_id(conn, solution_key)
-        if solution_id is None:
-            raise NotFound(f"no solution {solution_key}", field="id")
+        solution_id = found(await solutions.resolve_id(conn, solution_key), f"no solution {solution_key}", field="id")
         return await repository.list_adoptions(conn, solution_id=solution_id, status=status, land=land, limit=limit,
                                                after=after)
 
@@ -106,9 +104,7 @@ async def change(
 
 async def open_solution(conn: asyncpg.Connection, solution_key: str) -> Standing:
     """A solution that still takes adoptions (not retired)."""
-    solution = await solutions.standing(conn, solution_key)
-    if solution is None:
-        raise NotFound(f"no solution {solution_key}", field="id")
+    solution = found(await solutions.standing(conn, solution_key), f"no solution {solution_key}", field="id")
     if solution.status == "retired":
         raise Conflict("a retired solution takes no new adoptions")
     return solution
@@ -128,10 +124,7 @@ async def check_adopting_areas(conn: asyncpg.Connection, ars: Sequence[str]) -> 
 
 
 async def _existing(conn: asyncpg.Connection, adoption_id: uuid.UUID, *, lock: bool = False) -> Adoption:
-    adoption = await repository.get(conn, adoption_id, lock=lock)
-    if adoption is None:
-        raise NotFound(f"no adoption {adoption_id}", field="id")
-    return adoption
+    return found(await repository.get(conn, adoption_id, lock=lock), f"no adoption {adoption_id}", field="id")
 
 
 async def _set_interfaces(conn, adoption_id, solution_id, interfaces) -> None:

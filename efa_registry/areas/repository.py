@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import asyncpg
 
 from efa_registry.areas.model import MUNICIPALITY_LEVEL, Area, AreaFilter, LandSummary
-from efa_registry.kit.paging import Page, decode_cursor, encode_cursor
+from efa_registry.kit.paging import Page, decode_cursor, page_of
 from efa_registry.kit.sql import Params
 
 AREA_COLUMNS = (
@@ -53,13 +53,8 @@ async def list_areas(
     conn: asyncpg.Connection, flt: AreaFilter, *, limit: int, after: str | None
 ) -> Page[Area]:
     key = decode_cursor(after, kinds=(str,))
-    p, where = Params(), []
-    if flt.level:
-        where.append(f"level = {p.add(flt.level)}")
-    if flt.land:
-        where.append(f"land = {p.add(flt.land)}")
-    if flt.parent:
-        where.append(f"parent = {p.add(flt.parent)}")
+    p = Params()
+    where = p.equal({"level": flt.level, "land": flt.land, "parent": flt.parent})
     if flt.q:
         pattern = flt.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         where.append(f"name ILIKE {p.add('%' + pattern + '%')}")
@@ -67,9 +62,7 @@ async def list_areas(
         where.append(f"ars > {p.add(key[0])}")
     sql = f"SELECT {AREA_COLUMNS} FROM area" + (" WHERE " + " AND ".join(where) if where else "")
     rows = await conn.fetch(sql + f" ORDER BY ars LIMIT {p.add(limit + 1)}", *p.values)
-    items = [_area(r) for r in rows[:limit]]
-    next_cursor = encode_cursor([items[-1].ars]) if len(rows) > limit else None
-    return Page(items=items, next_cursor=next_cursor)
+    return page_of([_area(r) for r in rows], limit, lambda a: [a.ars])
 
 
 LAND_SUMMARY_SQL = """

@@ -5,16 +5,13 @@ from __future__ import annotations
 from efa_registry import db
 from efa_registry.areas import repository
 from efa_registry.areas.model import Area, AreaFilter, LandSummary
-from efa_registry.errors import NotFound
+from efa_registry.errors import NotFound, found
 from efa_registry.kit.paging import Page
 
 
 async def get_area(key: str) -> Area:
     async with db.connection() as conn:
-        area = await repository.get(conn, key)
-    if area is None:
-        raise NotFound(f"no area with ARS/AGS {key}", field="ars")
-    return area
+        return found(await repository.get(conn, key), f"no area with ARS/AGS {key}", field="ars")
 
 
 async def list_areas(flt: AreaFilter, *, limit: int, after: str | None) -> Page[Area]:
@@ -29,10 +26,10 @@ async def list_lands() -> list[LandSummary]:
 
 async def get_land(code: str) -> LandSummary:
     async with db.connection() as conn:
-        found = await repository.land_summaries(conn, code)
-    if not found:
+        lands = await repository.land_summaries(conn, code)
+    if not lands:
         raise NotFound(f"no Land with key {code}", field="code")
-    return found[0]
+    return lands[0]
 
 
 async def land_key(code: str) -> str:
@@ -40,7 +37,4 @@ async def land_key(code: str) -> str:
     if code.isdigit():
         return code
     async with db.connection() as conn:
-        key = await repository.land_by_iso(conn, code.upper())
-    if key is None:
-        raise NotFound(f"no Land with code {code}", field="code")
-    return key
+        return found(await repository.land_by_iso(conn, code.upper()), f"no Land with code {code}", field="code")

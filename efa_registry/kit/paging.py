@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 import msgspec
@@ -87,3 +87,11 @@ class Page(msgspec.Struct, Generic[T], frozen=True):
 
     items: list[T]
     next_cursor: str | None
+
+
+def page_of(items: list[T], limit: int, key: Callable[[T], list[Any]]) -> Page[T]:
+    """The page of a listing fetched with one row more than ``limit``: that row, if there, says a
+    next page exists, whose cursor is ``key`` of this page's last item."""
+    more = len(items) > limit
+    items = items[:limit]
+    return Page(items=items, next_cursor=encode_cursor(key(items[-1])) if more else None)

@@ -31,3 +31,7 @@ class Params:
     def add(self, value: Any) -> str:
         self.values.append(value)
         return f"${len(self.values)}"
+
+    def equal(self, columns: dict[str, Any]) -> list[str]:
+        """``column = $n`` for every column whose filter value is given (not None or empty)."""
+        return [f"{column} = {self.add(value)}" for column, value in columns.items() if value]

@@ -6,9 +6,9 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-from msgspec import UNSET, Meta, UnsetType
+from msgspec import Meta
 
-from efa_registry.kit.wire import Command, Query, Record
+from efa_registry.kit.wire import Command, Query, Record, patch_of
 from efa_registry.types import LAND_PATTERN, Ars, HttpsUrl, OrganisationKind, Slug
 
 Name = Annotated[str, Meta(min_length=2, max_length=300)]
@@ -46,17 +46,6 @@ class OrganisationCreate(Command):
     contact_phone: Phone | None = None
 
 
-class OrganisationPatch(Command):
-    kind: OrganisationKind | UnsetType = UNSET
-    name: Name | UnsetType = UNSET
-    slug: Slug | UnsetType = UNSET
-    area: Ars | UnsetType | None = UNSET
-    website: HttpsUrl | UnsetType | None = UNSET
-    contact_name: PersonName | UnsetType | None = UNSET
-    contact_email: Email | UnsetType | None = UNSET
-    contact_phone: Phone | UnsetType | None = UNSET
-
-
 class OrganisationFilter(Query):
     kind: Annotated[OrganisationKind, Meta(description="Kind of organisation")] | None = None
     land: Annotated[str, Meta(pattern=LAND_PATTERN, description="Land key")] | None = None
@@ -64,4 +53,5 @@ class OrganisationFilter(Query):
 
 
 REQUIRED = ("kind", "name", "slug")
+OrganisationPatch = patch_of(OrganisationCreate, required=REQUIRED)
 CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")

@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 
 from efa_registry.kit import sql
-from efa_registry.kit.paging import Page, decode_cursor, encode_cursor
+from efa_registry.kit.paging import Page, decode_cursor, page_of
 from efa_registry.kit.sql import Params
 from efa_registry.organisations.model import Organisation, OrganisationFilter
 
@@ -44,20 +44,15 @@ async def list_organisations(
     conn: asyncpg.Connection, flt: OrganisationFilter, *, limit: int, after: str | None
 ) -> Page[Organisation]:
     key = decode_cursor(after, kinds=(str, uuid.UUID))
-    p, where = Params(), []
-    if flt.kind:
-        where.append(f"o.kind = {p.add(flt.kind)}")
-    if flt.land:
-        where.append(f"a.land = {p.add(flt.land)}")
+    p = Params()
+    where = p.equal({"o.kind": flt.kind, "a.land": flt.land})
     if flt.q:
         where.append(f"o.name ILIKE {p.add('%' + flt.q.replace('%', '').replace('_', '') + '%')}")
     if key:
         where.append(f"(lower(o.name), o.id) > ({p.add(key[0])}, {p.add(uuid.UUID(key[1]))})")
     sql = SELECT + (" WHERE " + " AND ".join(where) if where else "")
     rows = await conn.fetch(sql + f" ORDER BY lower(o.name), o.id LIMIT {p.add(limit + 1)}", *p.values)
-    items = [_organisation(r) for r in rows[:limit]]
-    cursor = encode_cursor([items[-1].name.lower(), str(items[-1].id)]) if len(rows) > limit else None
-    return Page(items=items, next_cursor=cursor)
+    return page_of([_organisation(r) for r in rows], limit, lambda o: [o.name.lower(), str(o.id)])
 
 
 async def insert(conn: asyncpg.Connection, values: dict[str, Any]) -> None:

@@ -10,39 +10,31 @@ import structlog
 from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.access.policy import authorize
-from efa_registry.errors import NotFound
+from efa_registry.errors import found
 from efa_registry.events.recorder import record
 from efa_registry.kit.paging import Page
 from efa_registry.kit.patching import changes, check_version
 from efa_registry.kit.slugs import slugify
-from efa_registry.organisations import repository
-from efa_registry.organisations.model import (
-    REQUIRED,
-    Organisation,
-    OrganisationCreate,
-    OrganisationFilter,
-    OrganisationPatch,
-)
+from efa_registry.organisations import model, repository
 
 log = structlog.get_logger(__name__)
 
 
-async def get_organisation(key: str | uuid.UUID) -> Organisation:
+async def get_organisation(key: str | uuid.UUID) -> model.Organisation:
     async with db.connection() as conn:
-        org = await repository.get(conn, key)
-    if org is None:
-        raise NotFound(f"no organisation {key}", field="id")
-    return org
+        return found(await repository.get(conn, key), f"no organisation {key}", field="id")
 
 
 async def list_organisations(
-    flt: OrganisationFilter = OrganisationFilter(), *, limit: int, after: str | None
-) -> Page[Organisation]:
+    flt: model.OrganisationFilter = model.OrganisationFilter(), *, limit: int, after: str | None
+) -> Page[model.Organisation]:
     async with db.connection() as conn:
         return await repository.list_organisations(conn, flt, limit=limit, after=after)
 
 
-async def create_organisation(cmd: OrganisationCreate, *, actor: Actor, is_demo: bool = False) -> Organisation:
+async def create_organisation(
+    cmd: model.OrganisationCreate, *, actor: Actor, is_demo: bool = False
+) -> model.Organisation:
     authorize(actor, "organisation.create")
     values = msgspec.structs.asdict(cmd)
     values["slug"] = cmd.slug or slugify(cmd.name)
@@ -57,13 +49,11 @@ async def create_organisation(cmd: OrganisationCreate, *, actor: Actor, is_demo:
 
 
 async def update_organisation(
-    key: str | uuid.UUID, patch: OrganisationPatch, *, expected_version: int | None, actor: Actor
-) -> Organisation:
-    values = changes(patch, required=REQUIRED)
+    key: str | uuid.UUID, patch: model.OrganisationPatch, *, expected_version: int | None, actor: Actor
+) -> model.Organisation:
+    values = changes(patch, required=model.REQUIRED)
     async with db.transaction() as conn:
-        current = await repository.get(conn, key, for_update=True)
-        if current is None:
-            raise NotFound(f"no organisation {key}", field="id")
+        current = found(await repository.get(conn, key, for_update=True), f"no organisation {key}", field="id")
         authorize(actor, "organisation.update", organisation_id=current.id)
         check_version(current.version, expected_version)
         await repository.update(conn, current.id, values)
@@ -73,6 +63,6 @@ async def update_organisation(
     return org
 
 
-async def _record(conn, org: Organisation, actor: Actor, action: str) -> None:
+async def _record(conn, org: model.Organisation, actor: Actor, action: str) -> None:
     await record(conn, actor=actor, entity_type="organisation", entity_id=org.id, action=action,
                  version=org.version, snapshot=org, land=org.land)

@@ -6,7 +6,7 @@ import re
 
 import asyncpg
 
-from efa_registry.kit.paging import Page, decode_cursor, encode_cursor
+from efa_registry.kit.paging import Page, decode_cursor, page_of
 from efa_registry.kit.sql import Params
 from efa_registry.ozg.model import LeikaEntry, OzgFilter, OzgLeistung, Themenfeld
 
@@ -60,18 +60,13 @@ async def list_leistungen(
     if where or keyset:
         sql += " WHERE " + " AND ".join([*where, *keyset])
     rows = await conn.fetch(sql + f" ORDER BY {order} LIMIT {p.add(limit + 1)}", *p.values)
-    items = [_leistung(r) for r in rows[:limit]]
-    next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        next_cursor = encode_cursor([last["rank"], last["ozg_id"]] if flt.q else [last["ozg_id"]])
-    return Page(items=items, next_cursor=next_cursor)
+    cursor = (lambda r: [r["rank"], r["ozg_id"]]) if flt.q else (lambda r: [r["ozg_id"]])
+    page = page_of(list(rows), limit, cursor)
+    return Page(items=[_leistung(r) for r in page.items], next_cursor=page.next_cursor)
 
 
 def _conditions(p: Params, flt: OzgFilter) -> list[str]:
-    where = []
-    if flt.themenfeld:
-        where.append(f"o.themenfeld = {p.add(flt.themenfeld)}")
+    where = p.equal({"o.themenfeld": flt.themenfeld})
     if flt.lage:
         where.append(f"EXISTS (SELECT 1 FROM ozg_leistung_lage ol WHERE ol.ozg_leistung = o.ozg_id"
                      f" AND ol.lage = {p.add(flt.lage)})")

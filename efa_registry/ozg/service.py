@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from efa_registry import db
-from efa_registry.errors import NotFound
+from efa_registry.errors import found
 from efa_registry.kit.paging import Page
 from efa_registry.ozg import repository
 from efa_registry.ozg.model import OzgFilter, OzgLeistung, OzgLeistungDetail, Themenfeld
@@ -23,8 +23,6 @@ async def list_leistungen(flt: OzgFilter, *, limit: int, after: str | None) -> P
 
 async def get_leistung(ozg_id: str) -> OzgLeistungDetail:
     async with db.connection() as conn:
-        leistung = await repository.get(conn, ozg_id)
-        if leistung is None:
-            raise NotFound(f"no OZG-Leistung with OZG-ID {ozg_id}", field="ozgId")
+        leistung = found(await repository.get(conn, ozg_id), f"no OZG-Leistung with OZG-ID {ozg_id}", field="ozgId")
         entries = await repository.leika_entries(conn, ozg_id)
     return OzgLeistungDetail(**msgspec.structs.asdict(leistung), leika_entries=entries)

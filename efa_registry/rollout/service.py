@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import asyncpg
 
 from efa_registry import db
-from efa_registry.errors import InvalidParameter, NotFound
+from efa_registry.errors import InvalidParameter, NotFound, found
 from efa_registry.rollout import repository as repo
 from efa_registry.rollout import rules
 from efa_registry.rollout import summary_repository as summary
@@ -46,10 +46,7 @@ from efa_registry.rollout.refresh import (  # noqa: F401  re-exported: callers u
 
 
 async def _solution(conn: asyncpg.Connection, key: str | uuid.UUID) -> SolutionRef:
-    solution = await summary.find_solution(conn, key)
-    if solution is None:
-        raise NotFound(f"no solution {key}", field="key")
-    return solution
+    return found(await summary.find_solution(conn, key), f"no solution {key}", field="key")
 
 
 async def _solution_cells(
@@ -133,9 +130,7 @@ async def _timeline(conn: asyncpg.Connection, solution: SolutionRef) -> Timeline
 async def ozg_rollout(ozg_id: str) -> OzgRollout:
     """An OZG-Leistung per Land and nationally, over the union of its non-retired solutions."""
     async with db.connection() as conn:
-        ozg = await summary.ozg_ref(conn, ozg_id)
-        if ozg is None:
-            raise NotFound(f"no OZG-Leistung {ozg_id}", field="ozgId")
+        ozg = found(await summary.ozg_ref(conn, ozg_id), f"no OZG-Leistung {ozg_id}", field="ozgId")
         (member,) = await repo.ozg_members(conn, [ozg_id])
         ids = list(member["solution_ids"])
         level, source = rules.ozg_level(ozg.execution_level, member["levels"])

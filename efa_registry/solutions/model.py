@@ -7,9 +7,9 @@ import uuid
 from typing import Annotated, Any, NamedTuple
 
 import msgspec
-from msgspec import UNSET, Meta, UnsetType
+from msgspec import Meta
 
-from efa_registry.kit.wire import Command, Record
+from efa_registry.kit.wire import Command, Record, patch_of
 from efa_registry.organisations.model import Email, PersonName
 from efa_registry.types import (
     HttpsUrl,
@@ -131,29 +131,6 @@ class SolutionCreate(Command):
     contact_email: Email | None = None
 
 
-class SolutionPatch(Command):
-    name: Name | UnsetType = UNSET
-    provider: OrgKey | UnsetType = UNSET
-    slug: Slug | UnsetType = UNSET
-    summary: Summary | UnsetType | None = UNSET
-    description: LongText | UnsetType | None = UNSET
-    operator: OrgKey | UnsetType | None = UNSET
-    ozg_ids: list[OzgId] | UnsetType = UNSET
-    status: SolutionStatus | UnsetType = UNSET
-    efa_compliant: bool | UnsetType | None = UNSET
-    reifegrad_model: ReifegradModel | UnsetType | None = UNSET
-    reifegrad: Reifegrad | UnsetType | None = UNSET
-    reuse_route: ReuseRoute | UnsetType | None = UNSET
-    rollout_level: RolloutLevel | UnsetType = UNSET
-    licence: Annotated[str, Meta(max_length=100)] | UnsetType | None = UNSET
-    source_repository: HttpsUrl | UnsetType | None = UNSET
-    documentation_url: HttpsUrl | UnsetType | None = UNSET
-    costs_note: LongText | UnsetType | None = UNSET
-    tags: list[Tag] | UnsetType = UNSET
-    contact_name: PersonName | UnsetType | None = UNSET
-    contact_email: Email | UnsetType | None = UNSET
-
-
 class Standing(NamedTuple):
     """What adoptions need to know of a solution: whether it still takes adoptions, who provides
     it, and the level its rollout counts."""
@@ -165,6 +142,7 @@ class Standing(NamedTuple):
 
 
 SOLUTION_REQUIRED = ("name", "provider", "slug", "status", "rollout_level", "ozg_ids", "tags")
+SolutionPatch = patch_of(SolutionCreate, required=SOLUTION_REQUIRED)
 
 
 class InterfaceCreate(Command):
@@ -178,16 +156,6 @@ class InterfaceCreate(Command):
     sunset_on: dt.date | None = None
 
 
-class InterfacePatch(Command):
-    kind: InterfaceKind | UnsetType = UNSET
-    name: Name | UnsetType | None = UNSET
-    standard: Annotated[str, Meta(min_length=1, max_length=120)] | UnsetType | None = UNSET
-    standard_version: Annotated[str, Meta(min_length=1, max_length=40)] | UnsetType | None = UNSET
-    spec_url: HttpsUrl | UnsetType | None = UNSET
-    authentication: ShortText | UnsetType | None = UNSET
-    status: InterfaceStatus | UnsetType = UNSET
-    sunset_on: dt.date | UnsetType | None = UNSET
-
-
 INTERFACE_REQUIRED = ("kind", "status")
+InterfacePatch = patch_of(InterfaceCreate, required=INTERFACE_REQUIRED)
 CONTACT_FIELDS = ("contact_name", "contact_email")

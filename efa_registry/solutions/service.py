@@ -13,7 +13,7 @@ import structlog
 from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.access.policy import authorize
-from efa_registry.errors import InvalidReference, NotFound
+from efa_registry.errors import InvalidReference, NotFound, found
 from efa_registry.events import repository as events
 from efa_registry.events.recorder import record, snapshot_of
 from efa_registry.kit import idempotency
@@ -65,9 +65,7 @@ async def search_solutions(
 async def history(key: str | uuid.UUID, *, with_contact: bool = False) -> list[HistoryEntry]:
     """Versions with the fields that changed; people's contact fields only for authenticated callers."""
     async with db.connection() as conn:
-        solution_id = await repository.resolve_id(conn, key)
-        if solution_id is None:
-            raise NotFound(f"no solution {key}", field="id")
+        solution_id = found(await repository.resolve_id(conn, key), f"no solution {key}", field="id")
         rows = await events.history(conn, "solution", solution_id)
     entries, previous = [], None
     for row in rows:
@@ -156,9 +154,7 @@ async def retire_solution(key: str | uuid.UUID, *, expected_version: int | None,
 
 
 async def _locked(conn: asyncpg.Connection, key: str | uuid.UUID) -> Solution:
-    solution_id = await repository.resolve_id(conn, key, lock=True)
-    if solution_id is None:
-        raise NotFound(f"no solution {key}", field="id")
+    solution_id = found(await repository.resolve_id(conn, key, lock=True), f"no solution {key}", field="id")
     return (await repository.load(conn, [solution_id]))[0]
 
 
@@ -213,9 +209,7 @@ async def list_interfaces(solution_key: str | uuid.UUID) -> list[Interface]:
 async def get_interface(interface_id: uuid.UUID) -> Interface:
     async with db.connection() as conn:
         interface = await repository.get_interface(conn, interface_id)
-    if interface is None:
-        raise NotFound(f"no interface {interface_id}", field="id")
-    return interface
+    return found(interface, f"no interface {interface_id}", field="id")
 
 
 async def create_interface(
@@ -246,9 +240,8 @@ async def update_interface(
 ) -> Interface:
     values = {"status": "retired"} if retire else changes(patch, required=INTERFACE_REQUIRED)
     async with db.transaction() as conn:
-        current = await repository.get_interface(conn, interface_id, lock=True)
-        if current is None:
-            raise NotFound(f"no interface {interface_id}", field="id")
+        current = found(await repository.get_interface(conn, interface_id, lock=True), f"no interface {interface_id}",
+                        field="id")
         solution = (await repository.load(conn, [current.solution_id]))[0]
         authorize(actor, "interface.retire" if retire else "interface.update", organisation_id=solution.provider.id)
         check_version(current.version, expected_version)

@@ -23,7 +23,7 @@ from efa_registry.errors import InvalidInput, InvalidParameter, NotFound
 from efa_registry.events.feed import current_cursor
 from efa_registry.events.recorder import record
 from efa_registry.kit import idempotency
-from efa_registry.kit.paging import Page, decode_cursor, encode_cursor
+from efa_registry.kit.paging import Page, decode_cursor, page_of
 from efa_registry.kit.patching import changes, check_version
 from efa_registry.webhooks import repository, ssrf
 from efa_registry.webhooks.model import Delivery, Webhook, WebhookCreate, WebhookPatch, private_patterns
@@ -73,9 +73,7 @@ async def list_webhooks(*, actor: Actor | None, limit: int, after: str | None) -
     owner = None if actor.role == "curator" else actor.token_id
     async with db.connection() as conn:
         rows = await repository.list_webhooks(conn, owner=owner, after=_listing_key(after), limit=limit + 1)
-    items = rows[:limit]
-    more = len(rows) > limit
-    return Page(items, encode_cursor([items[-1].created_at.isoformat(), str(items[-1].id)]) if more else None)
+    return page_of(rows, limit, lambda w: [w.created_at.isoformat(), str(w.id)])
 
 
 def _listing_key(after: str | None) -> tuple[dt.datetime, uuid.UUID] | None:
@@ -152,8 +150,7 @@ async def list_deliveries(
         await _visible(conn, webhook_id, actor)
         rows = await repository.deliveries(conn, webhook_id, before_seq=key[0] if key else 2**63 - 1, status=status,
                                            limit=limit + 1)
-    items = rows[:limit]
-    return Page(items, encode_cursor([items[-1].event_seq]) if len(rows) > limit else None)
+    return page_of(rows, limit, lambda d: [d.event_seq])
 
 
 async def mark_disabled(conn: asyncpg.Connection, webhook_id: uuid.UUID, reason: str) -> Webhook | None:
