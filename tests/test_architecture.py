@@ -114,3 +114,12 @@ def test_modules_and_functions_stay_small():
     assert offenders - ALLOWED_OVER_LIMITS == set(), f"split these: modules ≤ {MAX_MODULE_LINES} lines, " \
                                                      f"functions ≤ {MAX_FUNCTION_LINES} lines"
     assert ALLOWED_OVER_LIMITS - offenders == set(), "within the limits now: drop the allowance"
+
+
+def test_every_file_the_architecture_page_names_exists():
+    import re
+
+    page = (ROOT / "docs" / "architecture.md").read_text()
+    named = set(re.findall(r"`((?:efa_registry|api|tests|migrations|seed)/[\w./]*)`", page))
+    assert len(named) > 30, "the concern table lost its paths"
+    assert sorted(p for p in named if not (ROOT / p).exists()) == []
