@@ -51,3 +51,26 @@ DeliveryStatus = Literal["pending", "succeeded", "failed", "abandoned"]
 def values(literal: object) -> tuple[str, ...]:
     """The allowed values of a ``Literal`` alias, e.g. for a CHECK constraint."""
     return literal.__args__  # type: ignore[attr-defined]
+
+
+# German labels of the values above: the one place the web pages and the feed titles take their
+# wording from (a test checks that every value has one).
+LABELS: dict[str, dict[str, str]] = {
+    "SolutionStatus": {"planned": "geplant", "in_development": "in Entwicklung", "pilot": "Pilotbetrieb",
+                       "available": "verfügbar", "retired": "eingestellt"},
+    "InterfaceKind": {"fit_connect": "FIT-Connect", "xoev": "XÖV-Standard", "rest": "REST-API", "soap": "SOAP",
+                      "osci_xta": "OSCI/XTA", "file": "Dateiaustausch", "other": "sonstige"},
+    "InterfaceStatus": {"planned": "geplant", "active": "aktiv", "deprecated": "abgekündigt", "retired": "eingestellt"},
+    "AdoptionStatus": {"interested": "interessiert", "agreed": "vereinbart", "onboarding": "im Onboarding",
+                       "live": "live", "paused": "pausiert", "withdrawn": "zurückgezogen"},
+    "ReuseRoute": {"fit_store": "FIT-Store", "marktplatz": "Marktplatz", "verwaltungsabkommen": "Verwaltungsabkommen",
+                   "open_source": "Open Source"},
+    "RolloutLevel": {"gemeinde": "Gemeinde", "kreis": "Kreis", "land": "Land"},
+    "AreaLevel": {"land": "Land", "regierungsbezirk": "Regierungsbezirk", "region": "Region",
+                  "kreis": "Kreis / kreisfreie Stadt", "gemeindeverband": "Gemeindeverband", "gemeinde": "Gemeinde",
+                  "gemeindefreies_gebiet": "gemeindefreies Gebiet"},
+    "Role": {"curator": "Koordinierungsstelle", "provider": "Anbieter", "adopter": "Nachnutzer",
+             "integrator": "Integrator"},
+    "OrganisationKind": {"bund": "Bund", "land": "Land", "kommune": "Kommune", "it_dienstleister": "IT-Dienstleister",
+                         "verbund": "Verbund", "other": "sonstige"},
+}

@@ -50,7 +50,7 @@ CLASSES: tuple[ColourClass, ...] = (
     ColourClass("k4", "75 bis unter 100\u00a0%", "#1d5a96", LIGHT, 0.75, 1.0),
     ColourClass("k5", "100\u00a0% – flächendeckend", "#08306b", LIGHT, 1.0, 1.0),
 )
-NO_UNITS = ColourClass("na", "„–“: keine berechtigten Einheiten", "#ffffff", DARK, None, None)
+NO_UNITS = ColourClass("na", "keine berechtigten Einheiten", "#ffffff", DARK, None, None)
 LEGEND: tuple[ColourClass, ...] = (*CLASSES, NO_UNITS)
 
 

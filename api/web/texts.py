@@ -11,16 +11,18 @@ import math
 
 from jinja2 import Environment
 
-SOLUTION_STATUS = {"planned": "geplant", "in_development": "in Entwicklung", "pilot": "Pilotbetrieb",
-                   "available": "verfügbar", "retired": "eingestellt"}
-INTERFACE_KIND = {"fit_connect": "FIT-Connect", "xoev": "XÖV-Standard", "rest": "REST-API", "soap": "SOAP",
-                  "osci_xta": "OSCI/XTA", "file": "Dateiaustausch", "other": "sonstige"}
-INTERFACE_STATUS = {"planned": "geplant", "active": "aktiv", "deprecated": "abgekündigt", "retired": "eingestellt"}
-ADOPTION_STATUS = {"interested": "interessiert", "agreed": "vereinbart", "onboarding": "im Onboarding",
-                   "live": "live", "paused": "pausiert", "withdrawn": "zurückgezogen"}
-REUSE_ROUTE = {"fit_store": "FIT-Store", "marktplatz": "Marktplatz", "verwaltungsabkommen": "Verwaltungsabkommen",
-               "open_source": "Open Source"}
-ROLLOUT_LEVEL = {"gemeinde": "Gemeinde", "kreis": "Kreis", "land": "Land"}
+from efa_registry.types import LABELS
+
+# The German labels of the core's values live beside the values (efa_registry/types.py), where the
+# feed titles take them from too.
+SOLUTION_STATUS = LABELS["SolutionStatus"]
+INTERFACE_KIND = LABELS["InterfaceKind"]
+INTERFACE_STATUS = LABELS["InterfaceStatus"]
+ADOPTION_STATUS = LABELS["AdoptionStatus"]
+REUSE_ROUTE = LABELS["ReuseRoute"]
+ROLLOUT_LEVEL = LABELS["RolloutLevel"]
+AREA_LEVEL = LABELS["AreaLevel"]
+ROLE = LABELS["Role"]
 ROLLOUT_UNITS = {"gemeinde": "Gemeinden", "kreis": "Kreise und kreisfreie Städte", "land": "Länder"}
 # The eligible units of a rollout level in the cases the pages need: "3 von 13 berechtigten
 # Kreisen und kreisfreien Städten" (dative), "Anteil der Kreise und kreisfreien Städte" (genitive).
@@ -30,11 +32,6 @@ UNITS_CASES = {
               "gen": "Kreise und kreisfreien Städte"},
     "land": {"nom": "Länder", "dat": "Ländern", "gen": "Länder"},
 }
-AREA_LEVEL = {"land": "Land", "regierungsbezirk": "Regierungsbezirk", "region": "Region",
-              "kreis": "Kreis / kreisfreie Stadt", "gemeindeverband": "Gemeindeverband", "gemeinde": "Gemeinde",
-              "gemeindefreies_gebiet": "gemeindefreies Gebiet"}
-ROLE = {"curator": "Koordinierungsstelle", "provider": "Anbieter", "adopter": "Nachnutzer",
-        "integrator": "Integrator"}
 # Button text for moving an adoption to a status (a paused adoption's resume reads "Fortsetzen (…)").
 TRANSITION_BUTTON = {"agreed": "Vereinbaren", "onboarding": "Onboarding beginnen", "live": "Live schalten",
                      "paused": "Pausieren", "withdrawn": "Zurückziehen"}

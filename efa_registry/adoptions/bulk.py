@@ -25,6 +25,7 @@ from efa_registry.areas import repository as areas
 from efa_registry.errors import InvalidInput
 from efa_registry.events.recorder import record_many
 from efa_registry.rollout import refresh as rollout
+from efa_registry.solutions import repository as solutions
 
 
 class BulkItem(msgspec.Struct, frozen=True, kw_only=True):
@@ -41,6 +42,8 @@ async def apply(
     """Set each item's area to its status; the caller owns the transaction and has authorised."""
     await check_adopting_areas(conn, [i.ars for i in items])
     existing = await repository.open_for_update(conn, solution_id, [i.ars for i in items])
+    # Events name what changed (feed titles, webhooks), as single adoption events do.
+    solution, area_names = await solutions.label(conn, solution_id), await areas.names(conn, [i.ars for i in items])
     result, transitions, events = BulkResult(), [], []
     for item in items:
         row = existing.get(item.ars)
@@ -56,7 +59,7 @@ async def apply(
         result.changed += row is not None
         from_status = row["status"] if row else None
         transitions.append((adoption_id, from_status, item.status, actor.label, actor.request_id, item.note, version))
-        events.append(_event(adoption_id, solution_id, item, live_since, version))
+        events.append(_event(adoption_id, solution, area_names.get(item.ars), item, live_since, version))
     await repository.add_transitions(conn, transitions)
     await record_many(conn, events, actor=actor)
     if transitions:
@@ -85,11 +88,11 @@ async def _write(
     return row["id"], await repository.update(conn, row["id"], values)
 
 
-def _event(adoption_id: uuid.UUID, solution_id: uuid.UUID, item: BulkItem, live_since: dt.date | None,
-           version: int) -> dict:
+def _event(adoption_id: uuid.UUID, solution: dict[str, str], area_name: str | None, item: BulkItem,
+           live_since: dt.date | None, version: int) -> dict:
     return {"entity_type": "adoption", "entity_id": adoption_id, "action": f"bulk_{item.status}",
-            "version": version, "solution_id": solution_id, "land": item.ars[:2],
-            "snapshot": {"id": str(adoption_id), "solution": str(solution_id), "area": item.ars,
+            "version": version, "solution_id": uuid.UUID(solution["id"]), "land": item.ars[:2],
+            "snapshot": {"id": str(adoption_id), "solution": solution, "area": {"ars": item.ars, "name": area_name},
                          "status": item.status, "live_since": live_since, "version": version}}
 
 

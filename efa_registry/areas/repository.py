@@ -37,6 +37,12 @@ async def current_levels(conn: asyncpg.Connection, ars: Sequence[str]) -> dict[s
     return {r["ars"]: r["level"] for r in rows}
 
 
+async def names(conn: asyncpg.Connection, ars: Sequence[str]) -> dict[str, str]:
+    """ARS → name, for the areas that exist (e.g. to name them in events)."""
+    rows = await conn.fetch("SELECT ars, name FROM area WHERE ars = ANY($1::varchar[])", list(ars))
+    return {r["ars"]: r["name"] for r in rows}
+
+
 async def units_within(conn: asyncpg.Connection, level: str, prefix: str) -> list[str]:
     """The ARS of every current area at ``level`` inside the area ``prefix``, in order."""
     rows = await conn.fetch(

@@ -11,7 +11,7 @@ import msgspec
 from msgspec import Meta
 
 from efa_registry.kit.wire import Query, Record
-from efa_registry.types import LAND_PATTERN, EntityType, values
+from efa_registry.types import LABELS, LAND_PATTERN, EntityType, values
 
 # Who reads: the public gets no operational events (tokens, webhooks) and no contact details;
 # authenticated callers get contacts; "internal" (curators, exports, backups) gets the whole log.
@@ -78,11 +78,12 @@ def describe(event: Event) -> str:
     """A German one-liner, e.g. ``Lösung „Wohngeld digital“ geändert (Version 3)``."""
     noun = NOUNS.get(event.entity_type, event.entity_type)
     if event.action.startswith("bulk_"):
-        verb = f"per Sammelmeldung auf „{event.action.removeprefix('bulk_')}“ gesetzt"
+        status = event.action.removeprefix("bulk_")
+        verb = f"per Sammelmeldung auf „{LABELS['AdoptionStatus'].get(status, status)}“ gesetzt"
     else:
         verb = VERBS.get(event.action, event.action.replace("_", " "))
     name = _name(event.entity_type, event.snapshot_data())
-    subject = f"{noun} „{name}“" if name else f"{noun} {event.entity_id}"
+    subject = f"{noun} „{name}“" if name else noun  # never a bare UUID where a name belongs
     version = f" (Version {event.version})" if event.version else ""
     return f"{subject} {verb}{version}"
 

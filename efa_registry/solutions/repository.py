@@ -40,6 +40,12 @@ async def resolve_id(conn: asyncpg.Connection, key: str | uuid.UUID, *, lock: bo
                                value)
 
 
+async def label(conn: asyncpg.Connection, solution_id: uuid.UUID) -> dict[str, str]:
+    """The solution's id, slug and name, as events name it."""
+    row = await conn.fetchrow("SELECT id::text, slug, name FROM solution WHERE id = $1", solution_id)
+    return dict(row) if row else {"id": str(solution_id)}
+
+
 async def standing(conn: asyncpg.Connection, key: str | uuid.UUID) -> Standing | None:
     """The few facts adoptions need of a solution (by UUID or slug)."""
     condition, value = key_condition(key, alias="s")

@@ -143,3 +143,20 @@ class TestHumanFeeds:
         nrw = (await api.get("/v1/feed.json", params={"land": "05", "entityType": "solution"})).json()["items"]
         assert [i["tags"] for i in nrw] == [["solution.created"]]
         assert_problem(await api.get("/v1/feed.atom", params={"limit": "500"}), 400, "limit")
+
+
+async def test_feed_titles_name_things_in_german_never_by_uuid(pages, demo):
+    import re
+
+    import msgspec
+
+    response = await pages.get("/v1/feed.json", params={"limit": 100})
+    assert response.status_code == 200, response.text
+    feed = msgspec.json.decode(response.content)
+    titles = [item["title"] for item in feed["items"]]
+    bulk = [t for t in titles if "Sammelmeldung" in t]
+    assert bulk and all("„live“" in t or "„im Onboarding“" in t or "„vereinbart“" in t or "„interessiert“" in t
+                        or "„pausiert“" in t or "„zurückgezogen“" in t for t in bulk)
+    assert not [t for t in titles if re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", t)]
+    assert not [t for t in titles if re.search(r"„(live|onboarding|paused|withdrawn|agreed|interested)“", t)
+                and "„live“" not in t]

@@ -233,11 +233,14 @@ async def test_adoption_buttons_follow_the_lifecycle_and_the_role(pages, demo):
 
 
 def test_labels_cover_every_status_the_core_knows():
+    from efa_registry import types
     from efa_registry.types import AdoptionStatus, InterfaceKind, SolutionStatus, values
 
     assert set(texts.SOLUTION_STATUS) == set(values(SolutionStatus))
     assert set(texts.ADOPTION_STATUS) == set(values(AdoptionStatus))
     assert set(texts.INTERFACE_KIND) == set(values(InterfaceKind))
+    for name, labels in types.LABELS.items():  # every value of every labelled Literal has its German label
+        assert set(labels) == set(values(getattr(types, name))), name
 
 
 async def test_unknown_addresses_are_a_german_page_for_browsers_and_problem_json_for_machines(settings, database):

@@ -164,4 +164,5 @@ async def test_favicon_and_a_way_back_from_the_api_docs(reader, demo_once):
 async def test_empty_and_zero_mean_different_things_on_the_map(reader, demo_once):
     # Land-level Elterngeld: Berlin live (100 %), Brandenburg withdrawn (0 %): "–" only where nothing is eligible.
     assert texts.prozent(None) == "–" and texts.prozent(0.0) == "0\u00a0%"
-    assert maps.NO_UNITS.label.startswith("„–“")
+    found = tiles((await reader.get("/rollout", params={"loesung": "demo-elterngeld-digital"})).text)
+    assert found["12"] == ("k0", "0\u00a0%") and found["11"] == ("k5", "100\u00a0%")
