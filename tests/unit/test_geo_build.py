@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import gzip
 import json
-from pathlib import Path
 
 import pytest
 
 from seed.geo import build, shapes
 
 # The reference data beside the checkout; the shipped files must not depend on it.
-GEO_SOURCE = Path(__file__).resolve().parents[3] / "shared" / "data" / "geo"
 
 
 def test_the_projection_is_epsg_3035():
@@ -75,15 +72,3 @@ def test_the_command_explains_itself(capsys):
     with pytest.raises(SystemExit) as exit_:
         build.main(["--help"])
     assert exit_.value.code == 0 and "--source" in capsys.readouterr().out
-
-
-@pytest.mark.realdata
-def test_the_shipped_files_are_what_the_build_makes_of_the_reference_data():
-    if not (GEO_SOURCE / build.KREISE_FILE).exists():
-        pytest.skip(f"reference data not found at {GEO_SOURCE}")
-    files = build.build(GEO_SOURCE)
-    assert sorted(files) == ["vg250_detail.json.gz", "vg250_overview.json.gz"]
-    for name, data in files.items():
-        assert (build.HERE / name).read_bytes() == data, f"{name} is stale: run python -m seed.geo.build"
-        assert json.loads(gzip.decompress(data))["meta"]["unit_m"] == build.UNIT_M
-    assert sum(len(d) for d in files.values()) < 1_000_000
