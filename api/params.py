@@ -68,10 +68,11 @@ def query_of(struct: type[S]) -> Provide:
     """
     fields = msgspec.structs.fields(struct)
     annotations = {f.name: _parameter(f) for f in fields}
+    lists = {f.name for f in fields if _is_list(f.type)}
 
     async def provide(**raw: Any) -> S:
-        values = {f.encode_name: _split(raw[f.name]) if _is_list(f.type) else raw[f.name]
-                  for f in fields if raw.get(f.name) is not None}
+        values = {f.encode_name: _split(raw[f.name]) if f.name in lists else raw[f.name]
+                  for f in fields if raw[f.name] is not None}
         try:
             return msgspec.convert(values, struct)
         except msgspec.ValidationError as exc:
@@ -94,11 +95,10 @@ def _parameter(field: msgspec.structs.FieldInfo) -> Any:
     by msgspec); a scalar keeps its type, with its msgspec constraints as Litestar's."""
     base, constraints = _unwrap(field.type)
     if _is_list(field.type):
-        items = typing.get_args(base)[0]
-        choices = typing.get_args(_unwrap(items)[0]) if typing.get_origin(_unwrap(items)[0]) is typing.Literal else ()
-        constraints = {"description": constraints.get("description") or (
-            f"One or more of {', '.join(choices)} (repeat or comma-separate)" if choices
-            else "One or more values (repeat or comma-separate)")}
+        item = _unwrap(typing.get_args(base)[0])[0]
+        choices = typing.get_args(item) if typing.get_origin(item) is typing.Literal else ()
+        described = f"One or more of {', '.join(choices)}" if choices else "One or more values"
+        constraints = {"description": constraints.get("description") or f"{described} (repeat or comma-separate)"}
         base = list[str]
     return Annotated[base | None, QueryParameter(name=field.encode_name, **constraints)]
 

@@ -30,6 +30,7 @@ from efa_registry.webhooks.model import Delivery, Webhook, WebhookCreate, Webhoo
 
 log = structlog.get_logger(__name__)
 
+
 def new_secret() -> str:
     """A Standard Webhooks signing secret: ``whsec_`` + base64 of 32 random bytes."""
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
