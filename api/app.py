@@ -19,6 +19,8 @@ from api.params import reject_unknown_query_parameters
 from api.problems import EXCEPTION_HANDLERS, http_error_handler
 from api.routes import ROUTES
 from api.web import template_config
+from api.web.session import STORE_NAME
+from api.web.session_store import PostgresStore
 from api.web.errors import for_people
 from efa_registry import __version__, db
 from efa_registry.db import migrate
@@ -61,6 +63,8 @@ def create_app(settings: Settings, *, dsn: str | None = None) -> Litestar:
         openapi_config=openapi_config(),
         template_config=template_config(),
         state=State({"settings": settings}),
+        # Curation sessions in PostgreSQL: any worker or container serves any signed-in request.
+        stores={STORE_NAME: PostgresStore()},
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         logging_config=None,

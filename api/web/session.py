@@ -2,10 +2,9 @@
 
 A person signs in with an API token once; the browser then holds only a random session id in
 an HttpOnly, SameSite=Strict cookie. The token stays on the server, in the app's store named
-``web_sessions`` (a MemoryStore unless the app configures another). Every request re-checks the
-token with the core (``tokens.authenticate``), so a revoked or expired token ends the session at
-once. With the default MemoryStore, sessions live in one process: they end when it restarts and
-are not shared between workers (configure a shared Litestar store, e.g. Redis, to change that).
+``web_sessions``: a table in PostgreSQL (``session_store.PostgresStore``), so every API process
+serves every session and sessions survive a restart. Every request re-checks the token with the
+core (``tokens.authenticate``), so a revoked or expired token ends the session at once.
 
 CSRF: each session carries a synchronizer token that every form posts back in a hidden field.
 The sign-in form, which has no session yet, uses a double-submit cookie instead.

@@ -7,8 +7,9 @@ import asyncpg
 
 from efa_registry.errors import Conflict
 
-# Piccolo's bookkeeping, and land_count, which a trigger on area rebuilds while area is restored.
-NOT_BACKED_UP = ("migration", "land_count")
+# Piccolo's bookkeeping, land_count, which a trigger on area rebuilds while area is restored, and the
+# curation sessions (a restored registry starts signed out).
+NOT_BACKED_UP = ("migration", "land_count", "web_session")
 TABLES = f"""
 SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname NOT IN {NOT_BACKED_UP} ORDER BY c.relname
