@@ -11,5 +11,6 @@ COPY seed ./seed
 RUN pip install . && useradd --system --uid 10001 efa
 USER efa
 EXPOSE 8000
-# Migrate, then serve with several workers; EFA_DATABASE_URL points at the PostgreSQL service.
-CMD ["sh", "-c", "efa-registry migrate && exec uvicorn api.asgi:app --host 0.0.0.0 --port 8000 --workers ${EFA_WORKERS:-1} --proxy-headers --no-access-log"]
+# Migrate, load the shipped reference data (skipped when already there), then serve with several
+# workers; EFA_DATABASE_URL points at the PostgreSQL service.
+CMD ["sh", "-c", "efa-registry migrate && efa-registry seed && exec uvicorn api.asgi:app --host 0.0.0.0 --port 8000 --workers ${EFA_WORKERS:-2} --proxy-headers --no-access-log"]

@@ -7,8 +7,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import errno
+import os
 import signal
 import socket
+import subprocess
 import sys
 
 import structlog
@@ -49,10 +51,6 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
         print(f"Fehler: {settings.host}:{settings.port} ist schon belegt. Beenden Sie das andere Programm "
               "oder wählen Sie mit --port (oder EFA_PORT) einen anderen Port.", file=sys.stderr)
         raise SystemExit(core.ADDRESS_IN_USE)
-    import uvicorn
-
-    from api.app import create_app
-
     _stop_on_sigterm()
     with embedded.database_url(settings, supervise=True) as dsn:
 
@@ -65,10 +63,26 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
             await load_seed(args.seed_dir, demo=args.demo)
 
         asyncio.run(with_database(settings, dsn, prepare))
-        log.info("serve.listening", url=f"http://{settings.host}:{settings.port}",
-                 docs=f"http://{settings.host}:{settings.port}/schema")
-        uvicorn.run(create_app(settings, dsn=dsn), host=settings.host, port=settings.port,
+        run_processes(settings, dsn)
+
+
+def run_processes(settings: Settings, dsn: str) -> None:
+    """``settings.workers`` API processes on one port, and the webhook worker exactly once: as a
+    process of its own, so no API worker delivers (several would only compete for the queue)."""
+    import uvicorn
+
+    os.environ.update(EFA_DATABASE_URL=dsn, EFA_WEBHOOK_WORKER="false")
+    webhooks = (subprocess.Popen([sys.executable, "-m", "api.cli", "worker"], env=os.environ.copy())
+                if settings.webhook_worker else None)
+    log.info("serve.listening", url=f"http://{settings.host}:{settings.port}", workers=settings.workers,
+             webhook_worker=webhooks is not None, docs=f"http://{settings.host}:{settings.port}/schema")
+    try:
+        uvicorn.run("api.asgi:app", host=settings.host, port=settings.port, workers=settings.workers,
                     log_config=None, access_log=False, proxy_headers=True)
+    finally:
+        if webhooks is not None:
+            webhooks.terminate()
+            webhooks.wait(timeout=30)
 
 
 def add_serve(sub: argparse._SubParsersAction) -> None:
@@ -81,6 +95,7 @@ def add_serve(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--port", type=int, help="Port (EFA_PORT, Vorgabe 8000)")
     serve.add_argument("--data-dir", dest="data_dir", help="wo das eingebettete PostgreSQL seine Daten "
                        "ablegt (EFA_DATA_DIR)")
+    serve.add_argument("--workers", type=int, help="API-Prozesse (EFA_WORKERS, Vorgabe: Zahl der Prozessorkerne)")
     serve.add_argument("--demo", action="store_true", help="auch den gekennzeichneten Demo-Katalog laden")
     serve.set_defaults(func=cmd_serve)
 

@@ -50,6 +50,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     ] = msgspec.field(default_factory=_default_data_dir)
     host: Annotated[str, Meta(description="EFA_HOST — address `serve` binds to. Default 127.0.0.1.")] = "127.0.0.1"
     port: Annotated[int, Meta(ge=1, le=65535, description="EFA_PORT — port `serve` listens on. Default 8000.")] = 8000
+    workers: Annotated[
+        int,
+        Meta(ge=1, le=64, description="EFA_WORKERS — API processes `serve` starts (they share sessions, "
+             "caches and the database). Default: the number of CPU cores."),
+    ] = msgspec.field(default_factory=lambda: os.cpu_count() or 1)
     log_format: Annotated[
         Literal["console", "json"],
         Meta(description="EFA_LOG_FORMAT — `console` (development, coloured) or `json` (production). Default console."),

@@ -197,8 +197,8 @@ def cmd_import_publiccode(settings: Settings, path: Path, provider: str) -> None
 
 
 def flag_overrides(args: argparse.Namespace) -> dict[str, object]:
-    """Settings given as flags (``serve --host --port --data-dir``): they win over EFA_* variables."""
-    return {name: getattr(args, name, None) for name in ("host", "port", "data_dir")}
+    """Settings given as flags (``serve --host --port --data-dir --workers``): they win over EFA_* variables."""
+    return {name: getattr(args, name, None) for name in ("host", "port", "data_dir", "workers")}
 
 
 SOURCE_LABELS = {"default": "Vorgabe", "environment": "Umgebungsvariable", "command line": "Kommandozeile"}

@@ -121,8 +121,8 @@ def wait_ready(port: int | str, seconds: float = 90) -> httpx.Response | None:
 
 def test_serve_port_flag_wins_and_sigterm_stops_the_database(cli_env):
     port = free_port()  # the flag, not EFA_PORT, decides
-    server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port)], env=cli_env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"],
+                              env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     pgdata = Path(cli_env["EFA_DATA_DIR"]) / "pgdata"
     try:
         ready = wait_ready(port)
@@ -130,6 +130,10 @@ def test_serve_port_flag_wins_and_sigterm_stops_the_database(cli_env):
         lands = httpx.get(f"http://127.0.0.1:{port}/v1/lands").json()
         assert sum(land["gemeinden"] for land in lands) == 10_751  # the shipped edition, without --demo
         assert postgres_running(pgdata)
+        family = psutil.Process(server.pid).children(recursive=True)
+        commands = [" ".join(p.cmdline()) for p in family if "python" in p.name()]
+        assert sum("api.cli worker" in c for c in commands) == 1  # webhooks delivered by exactly one process
+        assert sum("multiprocessing" in c and "spawn_main" in c for c in commands) == 2  # two API workers
     finally:
         server.send_signal(signal.SIGTERM)
         output = server.communicate(timeout=60)[0]
