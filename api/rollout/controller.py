@@ -72,7 +72,8 @@ class RolloutController(Controller):
             description="`kreis` adds the figures of every Kreis of `land`")] = "land",
     ) -> SolutionRollout:
         """How many eligible units of each Land (and nationally) are live with this solution, by
-        count and by population, with adoption counts per status and first and latest go-live.
+        count and by population, with adoption counts per status, first and latest go-live, and a
+        `forecast`: at the pace of the last 12 months, the month every eligible unit would be live.
         `?land=05&by=kreis` drills down to the Kreise of one Land."""
         return SolutionRollout.of(await service.solution_rollout(key, land=land, by=by))
 
@@ -86,8 +87,8 @@ class RolloutController(Controller):
     @get("/ozg-leistungen/{ozgId:str}/rollout", operation_id="getOzgLeistungRollout",
          summary="Rollout of an OZG-Leistung per Land")
     async def ozg_rollout(self, ozg_id: OzgIdPath) -> OzgRollout:
-        """The rollout figures of an OZG-Leistung per Land and nationally: a unit is covered when
-        it is live with any non-retired solution implementing the Leistung."""
+        """The rollout figures of an OZG-Leistung per Land and nationally, each with its `forecast`:
+        a unit is covered when it is live with any non-retired solution implementing the Leistung."""
         return OzgRollout.of(await service.ozg_rollout(ozg_id))
 
     @get("/lands/{code:str}/rollout", operation_id="getLandRollout",

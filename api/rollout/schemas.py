@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 
 from efa_registry.rollout import model
-from efa_registry.rollout.model import Figures
+from efa_registry.rollout.model import Figures, ForecastFigures
 from efa_registry.types import RolloutLevel
 
 
@@ -21,8 +21,8 @@ def _flat(figures: Figures, **row: Any) -> dict[str, Any]:
     return {**msgspec.structs.asdict(figures), **row}
 
 
-class LandFigures(Figures):
-    """The figures in one Land (`land` is its 2-digit key)."""
+class LandFigures(ForecastFigures):
+    """The figures in one Land (`land` is its 2-digit key), with the Land's forecast."""
 
     land: str
     iso_code: str | None
@@ -45,7 +45,8 @@ class KreisFigures(Figures):
 
 
 class SolutionRollout(model.SolutionRollout, omit_defaults=True):
-    """A solution's rollout per Land and nationally; `kreise` only with `by=kreis`."""
+    """A solution's rollout per Land and nationally, each with its `forecast`; `kreise` only with
+    `by=kreis` (figures without a forecast)."""
 
     lands: list[LandFigures]
     kreise: list[KreisFigures] | None = None

@@ -29,30 +29,19 @@ Limits
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
-from typing import Literal
 
-import msgspec
-
+from efa_registry.rollout.model import Forecast, ForecastState
 from efa_registry.rollout.rules import month_axis
 
-ForecastState = Literal["done", "on_track", "no_progress", "beyond_horizon", "no_units"]
+__all__ = ["HORIZON_YEARS", "WINDOW_MONTHS", "Forecast", "ForecastState", "by_land", "forecast", "projection",
+           "window"]
 WINDOW_MONTHS = 12
 HORIZON_YEARS = 100
-
-
-class Forecast(msgspec.Struct, frozen=True, kw_only=True):
-    state: ForecastState
-    eligible_units: int
-    live_units: int
-    remaining_units: int
-    pace_per_month: float | None  # None only without eligible units
-    complete_by: dt.date | None  # first day of the month; only when on_track
-    window_start: dt.date
-    window_end: dt.date  # today
-    go_lives_in_window: int
 
 
 def _year_before(day: dt.date) -> dt.date:
@@ -119,3 +108,19 @@ def projection(result: Forecast) -> list[tuple[dt.date, float]]:
     eligible, live, pace = float(result.eligible_units), float(result.live_units), result.pace_per_month
     climb = [(month, min(eligible, live + pace * step)) for step, month in enumerate(months) if step]
     return [(months[0], live), *climb[:-1], (result.complete_by, eligible)]
+
+
+def by_land(
+    units: Mapping[str, tuple[int, int]], go_live_days: Iterable[tuple[str, dt.date, int]], today: dt.date
+) -> tuple[dict[str, Forecast], Forecast]:
+    """The forecast of each Land and of Germany. ``units`` maps a Land key to (eligible, live);
+    ``go_live_days`` holds (Land, day, units first covered that day), one entry per day and Land,
+    for the units covered now (the net view: a withdrawn go-live is no progress)."""
+    days: dict[str, list[dt.date]] = defaultdict(list)
+    for land, day, count in go_live_days:
+        days[land].extend(itertools.repeat(day, count))
+    lands = {code: forecast(eligible_units=eligible, live_units=live, go_lives=days[code], today=today)
+             for code, (eligible, live) in units.items()}
+    national = forecast(eligible_units=sum(e for e, _ in units.values()), live_units=sum(n for _, n in units.values()),
+                        go_lives=itertools.chain.from_iterable(days[code] for code in units), today=today)
+    return lands, national

@@ -61,6 +61,40 @@ class Figures(Record):
     latest_go_live: dt.date | None
 
 
+ForecastState = Literal["done", "on_track", "no_progress", "beyond_horizon", "no_units"]
+
+
+class Forecast(Record):
+    """When every eligible unit would be live at the pace of the last 12 months (method and limits:
+    ``forecast``, docs/forecast.md). `state`: `done` (every eligible unit live), `on_track`
+    (`completeBy` is the first day of the month by which the rest would be live), `no_progress`
+    (no unit went live in the window: not at this pace), `beyond_horizon` (later than 100 years
+    from now) or `no_units` (nothing is eligible). `pacePerMonth` is the units newly
+    live in the window (`windowStart`…`windowEnd`, today) divided by 12; a unit counts once, on
+    the first day any live adoption (its own or one of an area containing it) covered it."""
+
+    state: ForecastState
+    eligible_units: int
+    live_units: int
+    remaining_units: int
+    pace_per_month: float | None  # None only without eligible units
+    complete_by: dt.date | None  # first day of the month; only when on_track
+    window_start: dt.date
+    window_end: dt.date  # today
+    go_lives_in_window: int
+
+
+class ForecastFigures(Figures):
+    """Rollout figures with the forecast of when they would be flächendeckend at the recent pace."""
+
+    forecast: Annotated[Forecast, Meta(description=(
+        "At the pace of the last 12 months (units newly covered in the window / 12, linear), the month "
+        "in which every eligible unit would be live, or why there is none (`state`). Each unit counts "
+        "once, on the day a live adoption first covered it: a Kreis or Land adoption counts as one "
+        "go-live for every unit it covers. Go-lives of adoptions withdrawn since are not counted, dates "
+        "after today neither. Method and limits: docs/forecast.md."))]
+
+
 class LandRef(Record):
     code: str
     iso_code: str | None
@@ -88,7 +122,7 @@ class OzgRef(Record):
 
 class LandFigures(Record):
     land: LandRef
-    figures: Figures
+    figures: ForecastFigures
 
 
 class KreisFigures(Record):
@@ -102,7 +136,7 @@ class SolutionRollout(Record):
 
     solution: SolutionRef
     lands: list[LandFigures]
-    national: Figures
+    national: ForecastFigures
     kreise: list[KreisFigures] | None = None
 
 
@@ -129,7 +163,7 @@ class OzgRollout(Record):
     level_source: Literal["execution_level", "solutions", "default"]
     solutions: list[SolutionRef]
     lands: list[LandFigures]
-    national: Figures
+    national: ForecastFigures
 
 
 class SolutionInLand(Record):

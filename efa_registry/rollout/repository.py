@@ -99,9 +99,9 @@ async def compute_cells(
 
 
 async def compute_kreis_cells(
-    conn: asyncpg.Connection, solution_ids: Sequence[uuid.UUID], level: str, land: str
+    conn: asyncpg.Connection, solution_ids: Sequence[uuid.UUID], level: str, land: str | None
 ) -> list[tuple[str, str, Cell]]:
-    """(Kreis ARS, name, figures) for every Kreis (and kreisfreie Stadt) of ``land``."""
+    """(Kreis ARS, name, figures) for every Kreis (and kreisfreie Stadt) of ``land``, or of Germany."""
     p = Params()
     sql = _cells(p, solution_ids, level, land, by="kreis") + " SELECT * FROM cells ORDER BY key"
     return [(r["key"], r["name"], to_cell(r)) for r in await conn.fetch(sql, *p.values)]
@@ -116,6 +116,18 @@ async def compute_new_per_month(
            " SELECT left(ars, 2) AS land, date_trunc('month', since)::date AS month, count(*)::int AS n"
            " FROM covering GROUP BY 1, 2 ORDER BY 1, 2")
     return [(r["land"], r["month"], r["n"]) for r in await conn.fetch(sql, *p.values)]
+
+
+async def compute_go_live_days(
+    conn: asyncpg.Connection, solution_ids: Sequence[uuid.UUID], level: str
+) -> list[tuple[str, dt.date, int]]:
+    """(Land, day, units first covered that day) of the units covered now, for the forecast: the
+    same rule as ``compute_new_per_month``, by day because the forecast's window is."""
+    p = Params()
+    sql = (f"WITH {_coverage(p, solution_ids, level, None)}"
+           " SELECT left(ars, 2) AS land, since AS day, count(*)::int AS n"
+           " FROM covering GROUP BY 1, 2 ORDER BY 1, 2")
+    return [(r["land"], r["day"], r["n"]) for r in await conn.fetch(sql, *p.values)]
 
 
 # --------------------------------------------------------------------------- maintaining summary rows

@@ -12,16 +12,18 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 import asyncpg
+import msgspec
 
 from efa_registry import db
 from efa_registry.errors import InvalidParameter, NotFound, found
+from efa_registry.rollout import forecast as fc
 from efa_registry.rollout import repository as repo
 from efa_registry.rollout import rules
 from efa_registry.rollout import summary_repository as summary
 from efa_registry.rollout.cache import cached
 from efa_registry.rollout.model import (
     Cell,
-    Figures,
+    ForecastFigures,
     KreisFigures,
     LandFigures,
     LandOverview,
@@ -31,6 +33,7 @@ from efa_registry.rollout.model import (
     MatrixFilter,
     MatrixRow,
     OzgInLand,
+    OzgRef,
     OzgRollout,
     SolutionInLand,
     SolutionRef,
@@ -43,6 +46,7 @@ from efa_registry.rollout.refresh import (  # noqa: F401  re-exported: callers u
     refresh_ozg_leistung,
     refresh_solution,
 )
+from efa_registry.types import RolloutLevel
 
 
 async def _solution(conn: asyncpg.Connection, key: str | uuid.UUID) -> SolutionRef:
@@ -62,25 +66,50 @@ async def _solution_cells(
     return solution, [(land, cell or live.get(land.code, rules.empty_cell())) for land, cell in stored]
 
 
-def _per_land(cells: Sequence[tuple[LandRef, Cell]]) -> tuple[list[LandFigures], Figures]:
-    lands = [LandFigures(land=land, figures=rules.figures(cell)) for land, cell in cells]
-    return lands, rules.figures(rules.total([cell for _, cell in cells]))
+GoLiveDays = list[tuple[str, dt.date, int]]
 
 
-async def solution_rollout(key: str | uuid.UUID, *, land: str | None = None, by: str = "land") -> SolutionRollout:
-    """Per Land and national; with ``land`` only that Land is listed, ``by="kreis"`` adds its Kreise."""
+def _per_land(cells: Sequence[tuple[LandRef, Cell]], go_live_days: GoLiveDays, today: dt.date | None
+              ) -> tuple[list[LandFigures], ForecastFigures]:
+    """Figures and forecast per Land and nationally."""
+    units = {land.code: (cell.eligible_units, cell.covered_units) for land, cell in cells}
+    forecasts, national = fc.by_land(units, go_live_days, today or dt.date.today())
+
+    def with_forecast(cell: Cell, forecast: fc.Forecast) -> ForecastFigures:
+        return ForecastFigures(**msgspec.structs.asdict(rules.figures(cell)), forecast=forecast)
+
+    lands = [LandFigures(land=land, figures=with_forecast(cell, forecasts[land.code])) for land, cell in cells]
+    return lands, with_forecast(rules.total([cell for _, cell in cells]), national)
+
+
+async def _solution_go_lives(conn: asyncpg.Connection, solution: SolutionRef) -> GoLiveDays:
+    """The go-live days of the units a solution covers now; cached while its figures are unchanged."""
+    return await cached(conn, ("go_lives", solution.id), lambda c: summary.solution_fingerprint(c, solution.id),
+                        lambda c: repo.compute_go_live_days(c, [solution.id], solution.rollout_level))
+
+
+async def solution_rollout(key: str | uuid.UUID, *, land: str | None = None, by: str = "land",
+                           today: dt.date | None = None) -> SolutionRollout:
+    """Per Land and national, each with its forecast as of ``today`` (default: the current date);
+    with ``land`` only that Land is listed, ``by="kreis"`` adds its Kreise."""
     if by == "kreis" and land is None:
         raise InvalidParameter("by=kreis needs a land to drill into", field="land")
     async with db.connection() as conn:
         code = await _land_code(conn, land, field="land") if land else None
         solution, cells = await _solution_cells(conn, key)
-        lands, national = _per_land(cells)
+        lands, national = _per_land(cells, await _solution_go_lives(conn, solution), today)
         if code is not None:
             lands = [f for f in lands if f.land.code == code]
             if not lands:
                 raise NotFound(f"no Land with key {code}", field="land")
         kreise = await _kreise(conn, solution, code) if by == "kreis" else None
     return SolutionRollout(solution=solution, lands=lands, national=national, kreise=kreise)
+
+
+async def solution_kreise(key: str | uuid.UUID) -> list[KreisFigures]:
+    """Every Kreis of Germany with the solution's figures (the national Kreis map)."""
+    async with db.connection() as conn:
+        return await _kreise(conn, await _solution(conn, key), None)
 
 
 async def _land_code(conn: asyncpg.Connection, code: str, *, field: str) -> str:
@@ -94,7 +123,8 @@ async def _land_code(conn: asyncpg.Connection, code: str, *, field: str) -> str:
 
 
 async def _kreise(conn: asyncpg.Connection, solution: SolutionRef, land: str | None) -> list[KreisFigures]:
-    if solution.rollout_level == "land" or land is None:
+    """The Kreise of ``land``, or of Germany when None."""
+    if solution.rollout_level == "land":
         raise InvalidParameter("a land-level solution has no units inside Kreise", field="by")
 
     async def compute(c: asyncpg.Connection) -> list[KreisFigures]:
@@ -127,21 +157,44 @@ async def _timeline(conn: asyncpg.Connection, solution: SolutionRef) -> Timeline
     return Timeline(solution=solution, months=axis, lands=series, national=rules.cumulative(national, axis))
 
 
-async def ozg_rollout(ozg_id: str) -> OzgRollout:
-    """An OZG-Leistung per Land and nationally, over the union of its non-retired solutions."""
+async def _ozg_members(conn: asyncpg.Connection, ozg_id: str) -> tuple[OzgRef, list[uuid.UUID], RolloutLevel, str]:
+    """An OZG-Leistung, its non-retired solutions, and the level (and its source) it is measured at."""
+    ozg = found(await summary.ozg_ref(conn, ozg_id), f"no OZG-Leistung {ozg_id}", field="ozgId")
+    (member,) = await repo.ozg_members(conn, [ozg_id])
+    level, source = rules.ozg_level(ozg.execution_level, member["levels"])
+    return ozg, list(member["solution_ids"]), level, source
+
+
+async def ozg_rollout(ozg_id: str, *, today: dt.date | None = None) -> OzgRollout:
+    """An OZG-Leistung per Land and nationally, over the union of its non-retired solutions, each
+    with its forecast as of ``today`` (default: the current date)."""
     async with db.connection() as conn:
-        ozg = found(await summary.ozg_ref(conn, ozg_id), f"no OZG-Leistung {ozg_id}", field="ozgId")
-        (member,) = await repo.ozg_members(conn, [ozg_id])
-        ids = list(member["solution_ids"])
-        level, source = rules.ozg_level(ozg.execution_level, member["levels"])
+        ozg, ids, level, source = await _ozg_members(conn, ozg_id)
         stored = await summary.ozg_cells(conn, ozg_id, level, ids)
         if any(cell is None for _, cell in stored):
             live = await repo.compute_cells(conn, ids, level)
             stored = [(land, cell or live.get(land.code, rules.empty_cell())) for land, cell in stored]
         solutions = await summary.solutions_by_id(conn, ids)
-    lands, national = _per_land(stored)  # type: ignore[arg-type]
+        go_lives = await cached(conn, ("ozg_go_lives", ozg_id, level, tuple(ids)), summary.fingerprint,
+                                lambda c: repo.compute_go_live_days(c, ids, level))
+    lands, national = _per_land(stored, go_lives, today)  # type: ignore[arg-type]
     return OzgRollout(ozg_leistung=ozg, rollout_level=level, level_source=source, solutions=solutions,
                       lands=lands, national=national)
+
+
+async def ozg_kreise(ozg_id: str, land: str | None = None) -> list[KreisFigures]:
+    """Every Kreis of ``land`` (or of Germany) with the OZG-Leistung's figures over its solutions."""
+    async with db.connection() as conn:
+        code = await _land_code(conn, land, field="land") if land else None
+        _, ids, level, _ = await _ozg_members(conn, ozg_id)
+        if level == "land":
+            raise InvalidParameter("a land-level OZG-Leistung has no units inside Kreise", field="by")
+
+        async def compute(c: asyncpg.Connection) -> list[KreisFigures]:
+            rows = await repo.compute_kreis_cells(c, ids, level, code)
+            return [KreisFigures(ars=ars, name=name, figures=rules.figures(cell)) for ars, name, cell in rows]
+
+        return await cached(conn, ("ozg_kreise", ozg_id, level, tuple(ids), code), summary.fingerprint, compute)
 
 
 async def land_overview(code: str) -> LandOverview:

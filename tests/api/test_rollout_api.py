@@ -54,10 +54,10 @@ async def test_solution_rollout_per_land_and_national(client, rollout):
     body = response.json()
     assert set(body) == {"solution", "national", "lands"}
     assert set(body["solution"]) == SOLUTION_REF and body["solution"]["rolloutLevel"] == "gemeinde"
-    assert set(body["national"]) == FIGURES
+    assert set(body["national"]) == FIGURES | {"forecast"}
     assert [land["land"] for land in body["lands"]] == ["03", "05", "10"]
     nrw = body["lands"][1]
-    assert set(nrw) == FIGURES | {"land", "isoCode", "name"}
+    assert set(nrw) == FIGURES | {"land", "isoCode", "name", "forecast"}
     assert (nrw["isoCode"], nrw["eligibleUnits"], nrw["coveredUnits"], nrw["shareByCount"]) == ("DE-NW", 2, 1, 0.5)
     assert nrw["shareByPopulation"] == pytest.approx(503707 / (503707 + 586608))
     assert nrw["adoptions"] == {"interested": 1, "agreed": 0, "onboarding": 0, "live": 1, "paused": 0, "withdrawn": 0}
