@@ -8,10 +8,13 @@ import argparse
 import asyncio
 import errno
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import structlog
 
@@ -72,6 +75,9 @@ def run_processes(settings: Settings, dsn: str) -> None:
     import uvicorn
 
     os.environ.update(EFA_DATABASE_URL=dsn, EFA_WEBHOOK_WORKER="false")
+    if settings.workers > 1:  # /metrics merges the counts of every worker (prometheus-client multiprocess)
+        metrics_dir = Path(tempfile.mkdtemp(prefix="efa-metrics-"))
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     webhooks = (subprocess.Popen([sys.executable, "-m", "api.cli", "worker"], env=os.environ.copy())
                 if settings.webhook_worker else None)
     log.info("serve.listening", url=f"http://{settings.host}:{settings.port}", workers=settings.workers,
@@ -83,6 +89,8 @@ def run_processes(settings: Settings, dsn: str) -> None:
         if webhooks is not None:
             webhooks.terminate()
             webhooks.wait(timeout=30)
+        if settings.workers > 1:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def add_serve(sub: argparse._SubParsersAction) -> None:

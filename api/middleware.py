@@ -15,6 +15,8 @@ import structlog
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from api import metrics
+
 log = structlog.get_logger("api.http")
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -42,8 +44,10 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
             try:
                 await app(scope, receive, send_with_id)
             finally:
+                seconds = time.perf_counter() - started
+                metrics.observe(scope["method"], scope.get("path_template"), status, seconds)
                 log.info("http.request", method=scope["method"], path=scope["path"], status=status,
-                         duration_ms=round((time.perf_counter() - started) * 1000, 2))
+                         duration_ms=round(seconds * 1000, 2))
 
     return middleware
 

@@ -7,6 +7,7 @@ from api.areas.controller import AreaController, LandController
 from api.exports.controller import ExportController
 from api.feed.controller import EventController, HumanFeedController
 from api.health.controller import HealthController
+from api.metrics import MetricsController
 from api.organisations.controller import OrganisationController
 from api.ozg.controller import OzgLeistungController, ThemenfeldController
 from api.publiccode.controller import PubliccodeController
@@ -20,6 +21,7 @@ from api.webhooks.controller import WebhookController
 
 ROUTES = [
     HealthController,
+    MetricsController,
     LandController,
     SourceController,
     AreaController,

@@ -26,6 +26,7 @@ ROUTES = """
     POST    /kuratierung/schnittstellen/{interface_id:uuid}
     GET     /laender/{code:str}
     GET     /loesungen/{slug:str}
+    GET     /metrics
     GET     /ready
     GET     /rollout
     GET     /schema

@@ -1,0 +1,1 @@
+"""What an operator watches: the figures behind ``/metrics`` that only the database knows."""
