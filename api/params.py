@@ -3,6 +3,7 @@ decoding of a query string into the core's query Struct (``query_of``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import typing
 from typing import Annotated, Any, TypeVar
@@ -87,6 +88,8 @@ def query_of(struct: type[S]) -> Provide:
     return Provide(provide)
 
 
+_TIMES = {dt.datetime: r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:?\d{2})?$",
+          dt.date: r"^\d{4}-\d{2}-\d{2}$"}
 _CONSTRAINTS = ("ge", "gt", "le", "lt", "min_length", "max_length", "pattern", "description")
 
 
@@ -100,6 +103,8 @@ def _parameter(field: msgspec.structs.FieldInfo) -> Any:
         described = f"One or more of {', '.join(choices)}" if choices else "One or more values"
         constraints = {"description": constraints.get("description") or f"{described} (repeat or comma-separate)"}
         base = list[str]
+    elif base in _TIMES:  # as text, converted by msgspec below: Litestar would take "0.5" for a timestamp
+        base, constraints = str, {**constraints, "pattern": _TIMES[base]}
     return Annotated[base | None, QueryParameter(name=field.encode_name, **constraints)]
 
 
