@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from collections.abc import Iterator, Mapping, Sequence
 
 import asyncpg
+import structlog
 
 from efa_registry import db
 from efa_registry.areas.service import land_key
@@ -22,6 +24,8 @@ from efa_registry.kit.paging import decode_cursor, encode_cursor
 from efa_registry.scorecard import repository as repo
 from efa_registry.scorecard import rules
 from efa_registry.scorecard.model import AreaRef, MissingList, MissingScope, MissingSolution, MissingUnit
+
+log = structlog.get_logger(__name__)
 
 CSV_COLUMNS = ("ars", "ags", "name", "level", "population", "kreisArs", "kreisName", "status", "statusFromArs",
                "statusFromName", "statusOrigin", "plannedLiveOn")
@@ -81,7 +85,10 @@ async def missing(key: str, *, land: str | None = None, kreis: str | None = None
                   after: str | None = None) -> MissingList:
     """One page (by ARS) of the units not yet live with the solution, with the scope's totals."""
     cursor = decode_cursor(after, arity=1)
+    started = time.perf_counter()
     solution, scope, covered, units = await _compute(key, land, kreis)
+    log.info("scorecard.missing_listed", solution=solution.slug, scope=scope.ars or "DE", missing=len(units),
+             covered=len(covered), ms=round((time.perf_counter() - started) * 1000, 1))
     rest = [u for u in units if cursor is None or u.ars > cursor[0]]
     page = rest[:limit]
     eligible_population = sum(u["population"] for u in covered) + sum(u.population for u in units)

@@ -242,8 +242,10 @@ class MissingScope(Record):
 
 
 class MissingUnit(Record):
-    """An eligible unit no live adoption covers. `status`: the furthest status of the adoptions by it or an
-    area containing it (`none` without any), held by `statusFrom` (`statusOrigin` `own` or `inherited`)."""
+    """An eligible unit no live adoption covers. `status`: the furthest status (onboarding, agreed, interested,
+    paused, withdrawn) of the adoptions by it or an area containing it, `none` without any; held by the
+    nearest such adopter `statusFrom`: `own` when that is the unit (also under a wider key of the same
+    authority, a verbandsfreie Gemeinde's Verband), else `inherited`. `kreis`: a Gemeinde's Kreis."""
 
     ars: str
     ags: str | None

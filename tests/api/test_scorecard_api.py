@@ -72,7 +72,9 @@ async def test_compare_takes_repeated_or_comma_separated_keys(client, loaded, qu
 
 
 async def test_compare_is_not_swallowed_by_the_area_lookup(client, loaded):
-    assert_problem(await client.get("/v1/areas/compare"), 400, "ars")  # the comparison's own refusal
+    refused = assert_problem(await client.get("/v1/areas/compare"), 400, "ars")
+    assert refused["detail"] == "compare 2 to 10 areas, got 0"  # the comparison's refusal, not the lookup's
+    assert "areas" in (await client.get("/v1/areas/compare?ars=05112000,05915000")).json()
     assert (await client.get("/v1/areas/05112000")).json()["name"] == "Duisburg, Stadt"
     spec = (await client.get("/schema/openapi.json")).json()["paths"]
     assert spec["/v1/areas/compare"]["get"]["operationId"] == "compareAreas"
