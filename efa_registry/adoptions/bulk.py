@@ -25,6 +25,7 @@ from efa_registry.areas import repository as areas
 from efa_registry.errors import InvalidInput
 from efa_registry.events.recorder import record_many
 from efa_registry.rollout import refresh as rollout
+from efa_registry.rollout.deltas import AdoptionChange
 from efa_registry.solutions import repository as solutions
 
 
@@ -44,7 +45,7 @@ async def apply(
     existing = await repository.open_for_update(conn, solution_id, [i.ars for i in items])
     # Events name what changed (feed titles, webhooks), as single adoption events do.
     solution, area_names = await solutions.label(conn, solution_id), await areas.names(conn, [i.ars for i in items])
-    result, transitions, events = BulkResult(), [], []
+    result, transitions, events, changes = BulkResult(), [], [], []
     for item in items:
         row = existing.get(item.ars)
         live_since = _live_since(item, row)
@@ -60,10 +61,12 @@ async def apply(
         from_status = row["status"] if row else None
         transitions.append((adoption_id, from_status, item.status, actor.label, actor.request_id, item.note, version))
         events.append(_event(adoption_id, solution, area_names.get(item.ars), item, live_since, version))
+        changes.append(AdoptionChange(adoption_id=adoption_id, area=item.ars, before_status=from_status,
+                                      before_since=row["live_since"] if row else None, after_status=item.status,
+                                      after_since=live_since))
     await repository.add_transitions(conn, transitions)
     await record_many(conn, events, actor=actor)
-    if transitions:
-        await rollout.refresh_solution(conn, solution_id)
+    await rollout.apply_adoption_changes(conn, solution_id, changes)
     return result
 
 

@@ -23,6 +23,7 @@ from efa_registry.kit import idempotency
 from efa_registry.kit.paging import Page
 from efa_registry.kit.patching import check_version
 from efa_registry.rollout import refresh as rollout
+from efa_registry.rollout.deltas import AdoptionChange
 from efa_registry.solutions import repository as solutions
 from efa_registry.solutions.model import Standing
 
@@ -73,7 +74,7 @@ async def subscribe(
             await _set_interfaces(conn, adoption_id, solution.id, cmd.interfaces)
         await repository.add_transition(conn, adoption_id, from_status=None, to_status="interested", actor=actor.label,
                                         request_id=actor.request_id, note=cmd.note, version=1)
-        adoption = await _after_write(conn, adoption_id, actor, "subscribed")
+        adoption = await _after_write(conn, adoption_id, actor, "subscribed", before=None)
         if claim is not None:
             await idempotency.complete(conn, claim, entity_id=adoption_id)
     log.info("adoption.subscribed", adoption_id=str(adoption_id), ars=cmd.ars, solution_id=str(solution.id))
@@ -97,7 +98,7 @@ async def change(
             await repository.add_transition(conn, adoption_id, from_status=current.status, to_status=patch.status,
                                             actor=actor.label, request_id=actor.request_id,
                                             note=None if patch.note is msgspec.UNSET else patch.note, version=version)
-        adoption = await _after_write(conn, adoption_id, actor, step or "updated")
+        adoption = await _after_write(conn, adoption_id, actor, step or "updated", before=current)
     log.info("adoption.changed", adoption_id=str(adoption_id), step=step, status=adoption.status)
     return adoption
 
@@ -134,9 +135,14 @@ async def _set_interfaces(conn, adoption_id, solution_id, interfaces) -> None:
                                field="interfaces")
 
 
-async def _after_write(conn: asyncpg.Connection, adoption_id: uuid.UUID, actor: Actor, action: str) -> Adoption:
+async def _after_write(conn: asyncpg.Connection, adoption_id: uuid.UUID, actor: Actor, action: str, *,
+                       before: Adoption | None) -> Adoption:
+    """The adoption as written, its rollout figures moved by the change, and its event."""
     adoption = await repository.get(conn, adoption_id)
-    await rollout.refresh_after_adoption_change(conn, solution_id=adoption.solution.id, area_ars=adoption.area.ars)
+    await rollout.apply_adoption_changes(conn, adoption.solution.id, [AdoptionChange(
+        adoption_id=adoption.id, area=adoption.area.ars, before_status=before.status if before else None,
+        before_since=before.live_since if before else None, after_status=adoption.status,
+        after_since=adoption.live_since)])
     snapshot = snapshot_of(adoption)
     del snapshot["transitions"]
     await record(conn, actor=actor, entity_type="adoption", entity_id=adoption.id, action=action,

@@ -11,13 +11,16 @@ default); lock order is solution row, solution cells, then OZG cells, each in ke
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 import asyncpg
 import structlog
 
 from efa_registry.errors import NotFound
+from efa_registry.rollout import deltas
 from efa_registry.rollout import repository as repo
 from efa_registry.rollout import rules
+from efa_registry.rollout.deltas import AdoptionChange
 
 log = structlog.get_logger(__name__)
 
@@ -38,6 +41,67 @@ async def refresh_after_adoption_change(conn: asyncpg.Connection, *, solution_id
     await repo.store_solution_cells(conn, solution_id, state["rollout_level"], land)
     await _refresh_ozg_cells(conn, list(state["ozg_ids"]), land)
     log.debug("rollout.cell_refreshed", solution_id=str(solution_id), land=land)
+
+
+async def apply_adoption_changes(
+    conn: asyncpg.Connection, solution_id: uuid.UUID, changes: Sequence[AdoptionChange]
+) -> None:
+    """Move the figures of ``solution_id`` and of its OZG-Leistungen by ``changes`` (its adoptions
+    as they were and as they are now, written in this transaction): the write path's refresh, a
+    handful of index look-ups per change instead of a recompute of the Land (``deltas``). Cells
+    that are not stored as expected (never summarised, another level or set of solutions) are
+    recomputed instead, so the result is always what ``rebuild_all`` would store."""
+    changes = [c for c in changes if c.moves_figures]
+    if not changes:
+        return
+    state = await repo.solution_state(conn, solution_id)
+    if state is None:
+        raise NotFound(f"no solution {solution_id}", field="id")
+    level = state["rollout_level"]
+    if list(state["stored"]) != [level]:
+        await _refresh_solution(conn, solution_id, state)
+        return
+    lands = sorted({c.area[:2] for c in changes})
+    targets = [deltas.Target("solution", str(solution_id), level, (solution_id,))]
+    whole = []
+    for ozg_id, rows in _by_ozg(await repo.ozg_members_stored(conn, list(state["ozg_ids"]), lands)).items():
+        ozg_level, _ = rules.ozg_level(rows[0]["execution_level"], rows[0]["levels"])
+        ids = tuple(rows[0]["solution_ids"])
+        if not all(r["stored_level"] == ozg_level and tuple(r["stored_ids"]) == ids for r in rows):
+            whole.append(ozg_id)  # stored over another level or set of solutions (or not at all)
+        elif solution_id in ids:
+            targets.append(deltas.Target("ozg", ozg_id, ozg_level, ids))
+    all_lands = await repo.land_codes(conn) if whole else []
+    ozg_keys = sorted([repo.cell_key("ozg", t.key, x) for t in targets[1:] for x in lands]
+                      + [repo.cell_key("ozg", o, x) for o in whole for x in all_lands])
+    await repo.lock(conn, [*(repo.cell_key("solution", solution_id, x) for x in lands), *ozg_keys])
+    moved = await deltas.apply(conn, changes, targets)
+    for kind, key, land in sorted(deltas.expected_cells(changes, targets) - moved):
+        await _recompute_cell(conn, kind, key, land)  # changed concurrently since the state was read
+    if whole:
+        for m in await repo.ozg_members(conn, whole):
+            ozg_level, _ = rules.ozg_level(m["execution_level"], m["levels"])
+            await repo.store_ozg_cells(conn, m["ozg_id"], ozg_level, m["solution_ids"])
+    log.debug("rollout.moved", solution_id=str(solution_id), changes=len(changes), cells=len(moved))
+
+
+def _by_ozg(rows: Sequence[asyncpg.Record]) -> dict[str, list[asyncpg.Record]]:
+    grouped: dict[str, list[asyncpg.Record]] = {}
+    for r in rows:
+        grouped.setdefault(r["ozg_id"], []).append(r)
+    return grouped
+
+
+async def _recompute_cell(conn: asyncpg.Connection, kind: str, key: str, land: str) -> None:
+    """One cell from the adoptions, with the level and solutions as they stand now."""
+    if kind == "solution":
+        state = await repo.solution_state(conn, uuid.UUID(key))
+        if state is not None:
+            await repo.store_solution_cells(conn, uuid.UUID(key), state["rollout_level"], land)
+        return
+    for m in await repo.ozg_members(conn, [key]):
+        ozg_level, _ = rules.ozg_level(m["execution_level"], m["levels"])
+        await repo.store_ozg_cells(conn, key, ozg_level, m["solution_ids"], land)
 
 
 async def refresh_solution(conn: asyncpg.Connection, solution_id: uuid.UUID) -> None:

@@ -222,6 +222,19 @@ async def ozg_members(conn: asyncpg.Connection, ozg_ids: Sequence[str] | None = 
     return await conn.fetch(MEMBERS_SQL.format(where="o.ozg_id = ANY($1::text[])"), list(ozg_ids))
 
 
+async def ozg_members_stored(conn: asyncpg.Connection, ozg_ids: Sequence[str], lands: Sequence[str]
+                             ) -> list[asyncpg.Record]:
+    """``ozg_members`` of ``ozg_ids``, one row per Land of ``lands`` with the level (``stored_level``)
+    and solutions (``stored_ids``) its stored row was computed over (NULL when there is none)."""
+    if not ozg_ids:
+        return []
+    return await conn.fetch(
+        f"SELECT m.*, l.land, r.rollout_level AS stored_level, r.solution_ids AS stored_ids"
+        f" FROM ({MEMBERS_SQL.format(where='o.ozg_id = ANY($1::text[])')}) m"
+        " CROSS JOIN unnest($2::text[]) AS l(land)"
+        " LEFT JOIN rollout_ozg_land r ON r.ozg_leistung = m.ozg_id AND r.land = l.land", list(ozg_ids), list(lands))
+
+
 async def ozg_ids_counting(conn: asyncpg.Connection, solution_id: uuid.UUID) -> list[str]:
     """The OZG-Leistungen whose stored union counts the solution (it may be gone by now)."""
     rows = await conn.fetch("SELECT DISTINCT ozg_leistung FROM rollout_ozg_land WHERE $1 = ANY(solution_ids)",

@@ -41,6 +41,7 @@ from efa_registry.rollout.model import (
     Timeline,
 )
 from efa_registry.rollout.refresh import (  # noqa: F401  re-exported: callers use rollout.service.refresh_…
+    apply_adoption_changes,
     rebuild_all,
     refresh_after_adoption_change,
     refresh_ozg_leistung,

@@ -1,0 +1,135 @@
+"""The rollout summaries kept by deltas equal a full recompute after any mix of concurrent writes.
+
+Hypothesis draws sequences of real use-case calls — subscribe, every lifecycle step (legal or
+not), go-live dates moved, withdrawals, bulk loads by ARS list, Land and Kreis (which cover the
+units inside them by inheritance) — for solutions at Gemeinde, Kreis and Land level that share
+OZG-Leistungen, and runs them in three concurrent lanes. Afterwards every stored summary row must
+equal what ``rebuild_all`` stores from scratch (rolled back, so the comparison changes nothing).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import uuid
+
+import hypothesis.strategies as st
+import msgspec
+from hypothesis import HealthCheck, given, settings
+
+from efa_registry import db
+from efa_registry.access.model import Actor
+from efa_registry.adoptions import bulk, service
+from efa_registry.adoptions.model import AdoptionPatch, BulkAdoption, Subscribe
+from efa_registry.errors import DomainError
+from efa_registry.rollout import deltas
+from efa_registry.rollout import service as rollout
+from tests.integration.test_rollout import AREAS, areas, new_solution  # noqa: F401  (fixture)
+
+CURATOR = Actor(label="test:curator", role="curator")
+ADOPTERS = [ars for ars, _, level, _, _ in AREAS if level not in ("region", "gemeindefreies_gebiet")]
+STATUSES = ["interested", "agreed", "onboarding", "live", "paused", "withdrawn"]
+DATES = [dt.date(2023, 1, 1), dt.date(2024, 6, 30), dt.date(2025, 3, 3), None]
+# slug, level, OZG-Leistungen: two share 10000 (a union), one is measured at Kreis level (10521).
+SOLUTIONS = [("a", "gemeinde", ("10000",)), ("b", "gemeinde", ("10000", "10521")), ("k", "kreis", ("10521",)),
+             ("l", "land", ("10000",))]
+COLUMNS = ("eligible_units, eligible_population, covered_units, covered_population, interested, agreed, onboarding,"
+           " live, paused, withdrawn, first_go_live, latest_go_live, rollout_level")
+
+subscribe = st.tuples(st.just("subscribe"), st.integers(0, 3), st.sampled_from(ADOPTERS))
+step = st.tuples(st.just("step"), st.integers(0, 40), st.sampled_from(STATUSES), st.sampled_from(DATES))
+move_date = st.tuples(st.just("date"), st.integers(0, 40), st.sampled_from(DATES[:3]))
+bulk_load = st.tuples(st.just("bulk"), st.integers(0, 3), st.sampled_from(["live", "onboarding", "withdrawn", "paused"]),
+                      st.sampled_from([("ars", ADOPTERS[:4]), ("ars", ADOPTERS[6:]), ("land", "07"), ("land", "05"),
+                                       ("kreis", "07131"), ("kreis", "05112")]), st.sampled_from(DATES))
+# Forward along the lifecycle (resume when paused; from live: pause or withdraw), so adoptions reach
+# live and leave it again in most sequences.
+advance = st.tuples(st.just("advance"), st.integers(0, 40), st.booleans(), st.sampled_from(DATES))
+operation = st.one_of(subscribe, subscribe, advance, advance, advance, step, move_date, bulk_load)
+NEXT = {"interested": "agreed", "agreed": "onboarding", "onboarding": "live"}
+lanes = st.lists(st.lists(operation, min_size=1, max_size=12), min_size=3, max_size=3)
+
+
+async def _run(op: tuple, solutions: list[uuid.UUID], adoptions: list[uuid.UUID]) -> None:
+    """One use-case call; refusals (illegal step, duplicate, stale version) are part of the game."""
+    with contextlib.suppress(DomainError):
+        if op[0] == "subscribe":
+            adoption, _ = await service.subscribe(str(solutions[op[1]]), Subscribe(ars=op[2]), actor=CURATOR)
+            adoptions.append(adoption.id)
+        elif op[0] in ("step", "date", "advance") and adoptions:
+            current = await service.get_adoption(adoptions[op[1] % len(adoptions)])
+            if op[0] == "advance":
+                target = NEXT.get(current.status) or current.paused_from or ("paused" if op[2] else "withdrawn")
+                since = op[3] if target == "live" and current.status == "onboarding" and op[3] else msgspec.UNSET
+                patch = AdoptionPatch(status=target, live_since=since)
+            elif op[0] == "step":
+                since = op[3] if op[2] == "live" and op[3] else msgspec.UNSET
+                patch = AdoptionPatch(status=op[2], live_since=since)
+            else:
+                patch = AdoptionPatch(live_since=op[2])
+            await service.change(current.id, patch, expected_version=current.version, actor=CURATOR)
+        elif op[0] == "bulk":
+            kind, where = op[3]
+            await bulk.bulk_adopt(str(solutions[op[1]]), BulkAdoption(status=op[2], live_since=op[4] if op[2] == "live"
+                                                                      else None, **{kind: where}), actor=CURATOR)
+
+
+async def _stored() -> tuple[list, list]:
+    async with db.connection() as conn:
+        return (await conn.fetch(f"SELECT solution, land, {COLUMNS} FROM rollout_solution_land ORDER BY 1, 2"),
+                await conn.fetch(f"SELECT ozg_leistung, land, solution_ids, {COLUMNS} FROM rollout_ozg_land"
+                                 " ORDER BY 1, 2"))
+
+
+class _Rollback(Exception):
+    pass
+
+
+async def _rebuilt() -> tuple[list, list]:
+    """What ``rebuild_all`` stores from the adoptions as they are; rolled back afterwards."""
+    result: tuple[list, list] = ([], [])
+    with contextlib.suppress(_Rollback):
+        async with db.transaction() as conn:
+            await rollout.rebuild_all(conn)
+            result = (await conn.fetch(f"SELECT solution, land, {COLUMNS} FROM rollout_solution_land ORDER BY 1, 2"),
+                      await conn.fetch(f"SELECT ozg_leistung, land, solution_ids, {COLUMNS} FROM rollout_ozg_land"
+                                       " ORDER BY 1, 2"))
+            raise _Rollback
+    return result
+
+
+async def _fresh_catalogue() -> list[uuid.UUID]:
+    async with db.transaction() as conn:
+        await conn.execute("TRUNCATE adoption, rollout_solution_land, rollout_ozg_land, event CASCADE")
+        await conn.execute("DELETE FROM solution_ozg_leistung; DELETE FROM solution")
+    return [await new_solution(slug, level, ozg=ozg) for slug, level, ozg in SOLUTIONS]
+
+
+class TestDeltasEqualARecompute:
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                     HealthCheck.too_slow])
+    @given(lanes=lanes)
+    async def test_concurrent_random_writes_leave_every_summary_exact(self, areas, lanes):  # noqa: F811
+        solutions = await _fresh_catalogue()
+        adoptions: list[uuid.UUID] = []
+
+        async def lane(ops):
+            for op in ops:
+                await _run(op, solutions, adoptions)
+
+        await asyncio.gather(*(lane(ops) for ops in lanes))
+        stored, rebuilt = await _stored(), await _rebuilt()
+        assert stored[0] == rebuilt[0], "solution × Land summaries drifted from a recompute"
+        assert stored[1] == rebuilt[1], "OZG-Leistung × Land summaries drifted from a recompute"
+
+
+class TestMovesFigures:
+    def test_a_note_or_plan_moves_nothing_a_status_or_go_live_date_does(self):
+        same = dict(adoption_id=uuid.uuid4(), area="07", before_status="live", before_since=dt.date(2024, 1, 1))
+        assert not deltas.AdoptionChange(**same, after_status="live", after_since=dt.date(2024, 1, 1)).moves_figures
+        assert deltas.AdoptionChange(**same, after_status="live", after_since=dt.date(2024, 2, 1)).moves_figures
+        assert deltas.AdoptionChange(**same, after_status="paused", after_since=dt.date(2024, 1, 1)).moves_figures
+        new = deltas.AdoptionChange(adoption_id=uuid.uuid4(), area="07", before_status=None, before_since=None,
+                                    after_status="interested", after_since=None)
+        assert new.moves_figures
