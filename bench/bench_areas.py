@@ -38,7 +38,7 @@ from bench.common import (
 )
 from efa_registry import db
 from efa_registry.access.model import Actor
-from efa_registry.areas.gv100ad import import_gv100ad
+from efa_registry.areas.gv100ad_import import import_gv100ad
 from efa_registry.db import embedded, migrate
 from efa_registry.log import configure_logging
 from efa_registry.seeding import seed

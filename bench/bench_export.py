@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 
 from efa_registry import db
-from efa_registry.areas.gv100ad import import_gv100ad
+from efa_registry.areas.gv100ad_import import import_gv100ad
 from efa_registry.db import embedded, migrate
 from efa_registry.log import configure_logging
 from efa_registry.seeding.reference import seed_laender, seed_themenfelder

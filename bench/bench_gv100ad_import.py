@@ -18,7 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from efa_registry import db
-from efa_registry.areas.gv100ad import import_gv100ad, parse_gv100ad
+from efa_registry.areas.gv100ad import parse_gv100ad
+from efa_registry.areas.gv100ad_import import import_gv100ad
 from efa_registry.db import embedded, migrate
 from efa_registry.log import configure_logging
 from efa_registry.settings import Settings

@@ -29,10 +29,11 @@ from bench.bench_rollout import GV100AD, Stats, build_dataset
 from efa_registry import db
 from efa_registry.access import tokens
 from efa_registry.access.model import Actor
-from efa_registry.areas.gv100ad import import_gv100ad
+from efa_registry.areas.gv100ad_import import import_gv100ad
 from efa_registry.db import embedded, migrate
 from efa_registry.log import configure_logging
 from efa_registry.rollout import refresh as rollout
+from efa_registry.search import lexicon
 from efa_registry.settings import Settings
 from efa_registry.solutions import repository as solutions
 
@@ -75,8 +76,8 @@ async def prepare(args: argparse.Namespace) -> dict[str, str]:
             "INSERT INTO interface (id, solution, kind, standard, standard_version, status) VALUES ($1, $2, $3, $4, $5,"
             " 'active')", [(uuid.uuid4(), s, *rng.choice(STANDARDS)) for s in ids for _ in range(rng.randint(0, 3))])
         await conn.execute("UPDATE solution SET summary = 'Onlinedienst ' || name || ' für Bürgerinnen und Bürger'")
-        for solution_id in ids:  # what the write path builds: German full-text over names, summaries, OZG
-            await solutions.refresh_search_document(conn, solution_id)
+        # what the write path builds: German full-text over names, summaries, OZG, compounds split
+        await solutions.refresh_documents(conn, ids, await lexicon.catalogue(conn))
     async with db.transaction() as conn:
         await rollout.rebuild_all(conn)
     async with db.connection() as conn:

@@ -28,7 +28,7 @@ from pathlib import Path
 import httpx
 
 from efa_registry import db
-from efa_registry.areas.gv100ad import import_gv100ad
+from efa_registry.areas.gv100ad_import import import_gv100ad
 from efa_registry.db import embedded, migrate
 from efa_registry.log import configure_logging
 from efa_registry.rollout import repository, service

@@ -16,7 +16,7 @@ import time
 from bench.common import DATA
 from efa_registry import db
 from efa_registry.access.model import Actor
-from efa_registry.areas.gv100ad import import_gv100ad
+from efa_registry.areas.gv100ad_import import import_gv100ad
 from efa_registry.db import migrate
 from efa_registry.kit.slugs import slugify
 from efa_registry.organisations.model import OrganisationCreate

@@ -1,4 +1,5 @@
-"""Importer of the Destatis GV100AD (Gemeindeverzeichnis): fixed-width records → area rows.
+"""Parser of the Destatis GV100AD (Gemeindeverzeichnis): fixed-width records → area rows (pure;
+the import use case is ``gv100ad_import``, its SQL ``edition_repository``).
 
 Record layout as in the Datensatzbeschreibung GV100AD (220 characters, 1-based positions):
 1-2 Satzart, 3-10 Gebietsstand, 11-18 Regionalschlüssel (Land 11-12, Regierungsbezirk 13,
@@ -10,31 +11,19 @@ Gemeindeverband, Gemeinde; the AGS leaves out the Gemeindeverband.
 
 from __future__ import annotations
 
-import asyncio
 import codecs
 import contextlib
 import datetime as dt
 import functools
-import hashlib
-import os
 import re
-import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
-from pathlib import Path
 
-import asyncpg
 import msgspec
 import structlog
 
-from efa_registry import db
-from efa_registry.access.model import Actor
 from efa_registry.errors import ImportFailed
-from efa_registry.events import recorder
-from efa_registry.kit.importing import ImportSummary, Progress, no_progress
-from efa_registry.sources.model import Origin
-from efa_registry.sources.repository import record_source
-from efa_registry.types import AREA_LEVELS, AreaLevel
+from efa_registry.types import AreaLevel
 
 log = structlog.get_logger(__name__)
 
@@ -262,128 +251,3 @@ def parse_gv100ad(data: bytes) -> Gv100ad:
 
 
 # --------------------------------------------------------------------------- writing
-
-COLUMNS = list(AreaRow.__struct_fields__)
-COMPARED = [c for c in COLUMNS if c != "ars"]
-
-STAGING_SQL = """
-CREATE TEMP TABLE gv100ad_staging (
-    ars varchar(12) PRIMARY KEY, ags varchar(8), name varchar(200), level varchar(24),
-    textkennzeichen varchar(2), parent varchar(12), land varchar(2), seat varchar(200),
-    population integer, area_ha integer, gebietsstand date
-) ON COMMIT DROP
-"""
-
-# AGS is a function of the ARS, so an AGS moves only when a Gemeinde changes its
-# Gemeindeverband (new ARS): the old row, kept for its references, gives the AGS up.
-RELEASE_AGS_SQL = """
-UPDATE area a SET ags = NULL, updated_at = now()
-FROM gv100ad_staging s WHERE s.ags = a.ags AND s.ars <> a.ars
-"""
-
-# Rows are never deleted: adoptions and organisations refer to them.
-RETIRE_SQL = """
-WITH retired AS (
-    UPDATE area a SET current = false, updated_at = now()
-    WHERE a.current AND NOT EXISTS (SELECT FROM gv100ad_staging s WHERE s.ars = a.ars)
-    RETURNING 1
-)
-SELECT count(*) FROM retired
-"""
-
-# One statement, so the self-referencing FK is checked once all parents are in; the WHERE
-# leaves unchanged rows (and their updated_at) alone; xmax = 0 marks freshly inserted rows.
-UPSERT_SQL = f"""
-WITH written AS (
-    INSERT INTO area AS a ({", ".join(COLUMNS)}, current, updated_at)
-    SELECT {", ".join(COLUMNS)}, true, now() FROM gv100ad_staging
-    ON CONFLICT (ars) DO UPDATE SET
-        {", ".join(f"{c} = excluded.{c}" for c in COMPARED)}, current = true, updated_at = now()
-    WHERE ({", ".join(f"a.{c}" for c in COMPARED)}, a.current)
-        IS DISTINCT FROM ({", ".join(f"excluded.{c}" for c in COMPARED)}, true)
-    RETURNING xmax = 0 AS created
-)
-SELECT count(*) FILTER (WHERE created) AS created, count(*) FILTER (WHERE NOT created) AS updated
-FROM written
-"""
-
-# Two imports at once would race on the same rows; the second waits for the first.
-LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext('efa_registry.gv100ad'))"
-
-
-async def _write(conn: asyncpg.Connection, rows: list[AreaRow], progress: Progress) -> dict[str, int]:
-    await conn.execute(LOCK_SQL)
-    await conn.execute(STAGING_SQL)
-    records = [msgspec.structs.astuple(row) for row in rows]
-    await conn.copy_records_to_table("gv100ad_staging", records=records, columns=COLUMNS)
-    progress(2, 3)
-    await conn.execute(RELEASE_AGS_SQL)
-    retired = await conn.fetchval(RETIRE_SQL)
-    written = await conn.fetchrow(UPSERT_SQL)
-    return {"created": written["created"], "updated": written["updated"], "retired": retired}
-
-
-async def _read(source: str | os.PathLike[str] | bytes) -> tuple[bytes, str]:
-    if isinstance(source, bytes):
-        return source, "gv100ad"
-    path = Path(source)
-    return await asyncio.to_thread(path.read_bytes), f"gv100ad {path.name}"
-
-
-def _summary(label: str, edition: Gv100ad, written: dict[str, int]) -> ImportSummary:
-    per_level = Counter(row.level for row in edition.rows)
-    counts = {level: per_level.get(level, 0) for level in AREA_LEVELS}
-    counts["no_longer_listed"] = written["retired"]
-    created, updated = written["created"], written["updated"]
-    return ImportSummary(
-        source=label, counts=counts, created=created, updated=updated,
-        unchanged=len(edition.rows) - created - updated,
-        edition=edition.gebietsstand.isoformat(),
-    )
-
-
-async def import_gv100ad(
-    source: str | os.PathLike[str] | bytes,
-    *,
-    actor: Actor | None = None,
-    progress: Progress = no_progress,
-    origin: Origin = "import",
-) -> ImportSummary:
-    """Load a GV100AD edition (a path or the file's bytes): all or nothing, idempotent.
-
-    Areas the edition no longer lists are kept with ``current = false``. One ``area``
-    event records the import when it changed anything. ``progress`` is called with
-    (1, 3) parsed, (2, 3) staged, (3, 3) written.
-    """
-    started = time.perf_counter()
-    data, label = await _read(source)
-    edition = parse_gv100ad(data)
-    progress(1, 3)
-    async with db.transaction() as conn:
-        written = await _write(conn, edition.rows, progress)
-        summary = _summary(label, edition, written)
-        await record_source(conn, "gv100ad", edition=edition.gebietsstand.isoformat(),
-                            sha256=hashlib.sha256(data).hexdigest(), origin=origin)
-        if summary.created or summary.updated or written["retired"]:
-            await recorder.record(
-                conn, actor=actor or Actor.system("import:gv100ad"), entity_type="area",
-                entity_id=f"gv100ad:{summary.edition}", action="imported",
-                snapshot=_snapshot(summary),
-            )
-            # Eligible units and populations changed: the rollout figures follow in this transaction.
-            from efa_registry.rollout.refresh import rebuild_all
-
-            await rebuild_all(conn)
-    progress(3, 3)
-    summary.seconds = time.perf_counter() - started
-    log.info("gv100ad.imported", edition=summary.edition, created=summary.created,
-             updated=summary.updated, unchanged=summary.unchanged,
-             no_longer_listed=written["retired"], seconds=round(summary.seconds, 3))
-    return summary
-
-
-def _snapshot(summary: ImportSummary) -> dict[str, object]:
-    return {
-        "edition": summary.edition, "counts": summary.counts, "created": summary.created,
-        "updated": summary.updated, "unchanged": summary.unchanged,
-    }

@@ -92,7 +92,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
 
 def _importer(kind: str) -> Callable[..., Awaitable[ImportSummary]]:
     if kind == "gv100ad":
-        from efa_registry.areas.gv100ad import import_gv100ad
+        from efa_registry.areas.gv100ad_import import import_gv100ad
 
         return import_gv100ad
     if kind == "adoptions":

@@ -9,8 +9,9 @@ adoptions are applied as an idempotent bulk load.
 An adoption entry names its areas in one of three ways: ``ars`` (one area), ``land`` (every
 eligible unit of the solution's level in that Land or Kreis prefix), or ``within`` with
 ``every`` (and ``offset``): every n-th eligible unit inside the prefix, in ARS order — a
-deterministic partial rollout. ``then`` names a later status (e.g. withdrawn after interested). ``liveFrom``/``liveTo`` spread the go-live dates evenly over the
-chosen units, so timelines and forecasts have a history to show.
+deterministic partial rollout. ``then`` names a later status (e.g. withdrawn after interested).
+``liveFrom``/``liveTo`` spread the go-live dates evenly over the chosen units, so timelines and
+forecasts have a history to show.
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ import structlog
 
 from efa_registry import db
 from efa_registry.access.model import Actor
-from efa_registry.areas.gv100ad import import_gv100ad, parse_gebietsstand
+from efa_registry.areas.gv100ad import parse_gebietsstand
+from efa_registry.areas.gv100ad_import import import_gv100ad
 from efa_registry.kit.importing import ImportSummary
 from efa_registry.ozg.catalogue_csv import decode
 from efa_registry.ozg.catalogue_import import import_leika, import_ozg_leistungen

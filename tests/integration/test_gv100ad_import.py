@@ -10,7 +10,7 @@ import pytest
 from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.areas import repository
-from efa_registry.areas.gv100ad import import_gv100ad
+from efa_registry.areas.gv100ad_import import import_gv100ad
 from efa_registry.errors import ImportFailed
 from tests.conftest import FIXTURES
 

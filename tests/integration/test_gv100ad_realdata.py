@@ -9,7 +9,7 @@ import pytest
 
 from efa_registry import db
 from efa_registry.areas import repository
-from efa_registry.areas.gv100ad import import_gv100ad
+from efa_registry.areas.gv100ad_import import import_gv100ad
 from tests.conftest import GV100AD_REAL
 
 pytestmark = pytest.mark.realdata

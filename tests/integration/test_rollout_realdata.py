@@ -12,7 +12,7 @@ import uuid
 import pytest
 
 from efa_registry import db
-from efa_registry.areas.gv100ad import import_gv100ad
+from efa_registry.areas.gv100ad_import import import_gv100ad
 from efa_registry.rollout import service
 from efa_registry.rollout.model import MatrixFilter
 from tests.conftest import GV100AD_REAL

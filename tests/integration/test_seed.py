@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from efa_registry import db
 from efa_registry.areas import repository as areas
-from efa_registry.areas.gv100ad import import_gv100ad
+from efa_registry.areas.gv100ad_import import import_gv100ad
 from efa_registry.ozg import repository as ozg
 from efa_registry.seeding import seed
 from seed import SEED_DIR
