@@ -5,8 +5,7 @@ newer one. Users see which edition their figures rest on (API `/v1/sources`, pag
 and the seed must know whether the shipped copy is already there or an imported one is newer.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+from efa_registry.db.migrate import sql_statements
 
 ID = "2026-12-01T09:00:00:000000"
 VERSION = "1.38.0"
@@ -23,13 +22,4 @@ STATEMENTS = [
 ]
 
 
-async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="efa_registry", description=DESCRIPTION)
-
-    async def run():
-        engine = engine_finder()
-        for statement in STATEMENTS:
-            await engine.run_ddl(statement)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_statements(ID, DESCRIPTION, STATEMENTS)

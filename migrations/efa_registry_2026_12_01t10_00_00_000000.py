@@ -5,8 +5,7 @@ signed-in curator; the database is the one thing they all share. Keys are random
 values the session record; expired rows are deleted as sessions are opened.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+from efa_registry.db.migrate import sql_statements
 
 ID = "2026-12-01T10:00:00:000000"
 VERSION = "1.38.0"
@@ -22,13 +21,4 @@ STATEMENTS = [
 ]
 
 
-async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="efa_registry", description=DESCRIPTION)
-
-    async def run():
-        engine = engine_finder()
-        for statement in STATEMENTS:
-            await engine.run_ddl(statement)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_statements(ID, DESCRIPTION, STATEMENTS)

@@ -8,8 +8,7 @@ with this partial index they are an index-only scan (measured with 200,000 adopt
 for the Landkreise of Bayern). Only live rows are indexed, so writes to the others cost nothing.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+from efa_registry.db.migrate import sql_statements
 
 ID = "2026-12-01T12:00:00:000000"
 VERSION = "1.38.0"
@@ -20,13 +19,4 @@ STATEMENTS = [
 ]
 
 
-async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="efa_registry", description=DESCRIPTION)
-
-    async def run():
-        engine = engine_finder()
-        for statement in STATEMENTS:
-            await engine.run_ddl(statement)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_statements(ID, DESCRIPTION, STATEMENTS)

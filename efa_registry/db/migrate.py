@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+from collections.abc import Awaitable, Callable
 
 from piccolo.apps.migrations.commands.base import BaseMigrationManager
 from piccolo.apps.migrations.commands.forwards import run_forwards
@@ -49,3 +50,23 @@ def available() -> list[str]:
 async def pending() -> list[str]:
     done = set(await applied())
     return [m for m in available() if m not in done]
+
+
+def sql_statements(migration_id: str, description: str, statements: list[str]) -> Callable[[], Awaitable[object]]:
+    """The ``forwards`` of a migration that runs plain SQL statements in order (triggers, indexes,
+    tables Piccolo's column types cannot express). Each migration file keeps its own statements."""
+    from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+    from piccolo.engine import engine_finder
+
+    async def forwards() -> MigrationManager:
+        manager = MigrationManager(migration_id=migration_id, app_name=APP, description=description)
+
+        async def run() -> None:
+            engine = engine_finder()
+            for statement in statements:
+                await engine.run_ddl(statement)
+
+        manager.add_raw(run)
+        return manager
+
+    return forwards
