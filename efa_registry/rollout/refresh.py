@@ -17,9 +17,8 @@ import asyncpg
 import structlog
 
 from efa_registry.errors import NotFound
-from efa_registry.rollout import deltas
+from efa_registry.rollout import deltas, rules
 from efa_registry.rollout import repository as repo
-from efa_registry.rollout import rules
 from efa_registry.rollout.deltas import AdoptionChange
 
 log = structlog.get_logger(__name__)

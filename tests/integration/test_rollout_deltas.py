@@ -40,7 +40,8 @@ COLUMNS = ("eligible_units, eligible_population, covered_units, covered_populati
 subscribe = st.tuples(st.just("subscribe"), st.integers(0, 3), st.sampled_from(ADOPTERS))
 step = st.tuples(st.just("step"), st.integers(0, 40), st.sampled_from(STATUSES), st.sampled_from(DATES))
 move_date = st.tuples(st.just("date"), st.integers(0, 40), st.sampled_from(DATES[:3]))
-bulk_load = st.tuples(st.just("bulk"), st.integers(0, 3), st.sampled_from(["live", "onboarding", "withdrawn", "paused"]),
+bulk_status = st.sampled_from(["live", "onboarding", "withdrawn", "paused"])
+bulk_load = st.tuples(st.just("bulk"), st.integers(0, 3), bulk_status,
                       st.sampled_from([("ars", ADOPTERS[:4]), ("ars", ADOPTERS[6:]), ("land", "07"), ("land", "05"),
                                        ("kreis", "07131"), ("kreis", "05112")]), st.sampled_from(DATES))
 # Forward along the lifecycle (resume when paused; from live: pause or withdraw), so adoptions reach
