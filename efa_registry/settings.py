@@ -96,6 +96,41 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                   "whose browser scripts may call the API; `*` for any. Default empty: no cross-origin access.")
     ] = ""
 
+    # The operator's facts for the legal pages (/impressum, /datenschutz, /barrierefreiheit). Left
+    # empty, those pages say plainly that the operator has not filled them in yet.
+    operator_name: Annotated[
+        str, Meta(max_length=200, description="EFA_OPERATOR_NAME — the public body that runs this registry, as the "
+                  "Impressum and the Erklärung zur Barrierefreiheit name it. Default empty.")
+    ] = ""
+    operator_address: Annotated[
+        str, Meta(max_length=500, description="EFA_OPERATOR_ADDRESS — its postal address, lines separated by `;` "
+                  "(`Musterstraße 1; 12345 Musterstadt`). Default empty.")
+    ] = ""
+    operator_email: Annotated[
+        str, Meta(max_length=200, description="EFA_OPERATOR_EMAIL — where people report accessibility barriers and "
+                  "other feedback. Default empty.")
+    ] = ""
+    operator_phone: Annotated[
+        str, Meta(max_length=60, description="EFA_OPERATOR_PHONE — the operator's telephone number. Default empty.")
+    ] = ""
+    impressum_url: Annotated[
+        str, Meta(max_length=500, description="EFA_IMPRESSUM_URL — the operator's full Impressum (§ 5 DDG), linked "
+                  "from /impressum and the footer. Default empty.")
+    ] = ""
+    datenschutz_url: Annotated[
+        str, Meta(max_length=500, description="EFA_DATENSCHUTZ_URL — the operator's Datenschutzerklärung (Art. 13 "
+                  "DSGVO), linked from /datenschutz and the footer. Default empty.")
+    ] = ""
+    schlichtungsstelle: Annotated[
+        str, Meta(max_length=1000, description="EFA_SCHLICHTUNGSSTELLE — the conciliation body the Erklärung zur "
+                  "Barrierefreiheit names, for an operator under a Land's law. Default empty: the federal "
+                  "Schlichtungsstelle nach § 16 BGG.")
+    ] = ""
+
+    @property
+    def operator_address_lines(self) -> list[str]:
+        return [line.strip() for line in self.operator_address.split(";") if line.strip()]
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         """Read ``EFA_<FIELD>`` variables; ``overrides`` (command-line flags) win over them."""

@@ -16,6 +16,8 @@ from litestar.template.config import TemplateConfig
 from api.web import forms, texts
 from api.web.controller import PageController
 from api.web.curation import CurationController
+from api.web.downloads import MapDownloadController
+from api.web.rechtliches import LegalController
 
 WEB_DIR = Path(__file__).parent
 TEMPLATE_DIR = WEB_DIR / "templates"
@@ -33,6 +35,8 @@ def template_config() -> TemplateConfig:
 
 WEB_CONTROLLERS = [
     PageController,
+    MapDownloadController,
+    LegalController,
     CurationController,
     create_static_files_router(path="/static/web", directories=[WEB_STATIC_DIR], include_in_schema=False,
                                name="web_static"),

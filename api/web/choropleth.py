@@ -5,7 +5,9 @@ per area, filled by the colour classes of ``api.web.maps``. Colour is never the 
 (WCAG 1.4.1): every class also has its own texture, shown in the legend, and areas without
 eligible units a dashed edge. The caller passes the words: each area's sentence becomes its
 tooltip (``<title>``) and accessible name. BKG's licence asks for the attribution next to every
-map; ``render_map`` puts it under the map as a link, ``svg_document`` into the file itself.
+map; ``render_map`` puts it under the map as a link, ``svg_document`` into the file itself. On a
+page the legend is HTML beside the map (it wraps and stays legible on a phone); in the file it is
+drawn inside.
 """
 
 from __future__ import annotations
@@ -117,7 +119,8 @@ def _fill(c: ColourClass, prefix: str, dashed: bool = True) -> str:
 def _area(shape: Shape, frame: Frame, shade: Shade | None, href: str | None, prefix: str, dashed: bool) -> str:
     label = escape(shade.label if shade else f"{shape.name}: keine Angaben")
     colour = colour_class(shade.share if shade else None)
-    path = f'<path d="{geodata.path_data(shape, frame)}" {_fill(colour, prefix, dashed)} data-ars="{shape.ars}"'
+    path = (f'<path d="{geodata.path_data(shape, frame)}" {_fill(colour, prefix, dashed)} data-ars="{shape.ars}" '
+            f'data-class="{colour.key}"')
     if href is None:
         return f'{path} aria-label="{label}"><title>{label}</title></path>'
     return f'<a href="{escape(href)}" aria-label="{label}"><title>{label}</title>{path}/></a>'
@@ -172,11 +175,13 @@ def _map_layers(kind: MapKind, land: str | None, values: Mapping[str, Shade], li
 
 def _svg(kind: MapKind, values: Mapping[str, Shade], *, title: str, link: Link | None, land: str | None,
          dom_id: str | None, standalone: bool, legend_title: str) -> str:
+    """The ``<svg>``; a standalone file carries its title, legend and attribution inside, a page's
+    map only the areas (the page sets its legend in HTML, readable at any width)."""
     prefix = dom_id or DEFAULT_IDS.get(kind, f"karte-{land}")
     heading, top = _lines(title, MARGIN, 18) if standalone else ("", 0.0)
     layers, height = _map_layers(kind, land, values, link, prefix, MARGIN + top + (12 if standalone else 0))
     legend_top = MARGIN + top + height + (12 if standalone else 0) + 16
-    legend, legend_height = _legend(prefix, legend_top, legend_title)
+    legend, legend_height = _legend(prefix, legend_top, legend_title) if standalone else ("", -12.0)
     tail = _attribution(legend_top + legend_height + 4) if standalone else ""
     total = legend_top + legend_height + (44 if standalone else 4)
     focus = (f"<style>#{prefix} a:focus>path,#{prefix} a:hover>path"
@@ -189,9 +194,22 @@ def _svg(kind: MapKind, values: Mapping[str, Shade], *, title: str, link: Link |
             f'{heading}{layers}{legend}{tail}</svg>')
 
 
+def _html_legend(prefix: str, title: str) -> str:
+    """The legend beside a page's map: text that wraps and zooms, each swatch with the map's
+    texture (the swatches are tenths of a pixel like the map, so the patterns match)."""
+    items = "".join(
+        f'<li data-class="{c.key}" data-fill="{c.fill}" data-low="{"" if c.low is None else c.low}" '
+        f'data-high="{"" if c.high is None else c.high}"><svg width="22" height="22" viewBox="0 0 220 220" '
+        f'aria-hidden="true" focusable="false"><rect x="10" y="10" width="200" height="200" stroke="{GREY}" '
+        f'stroke-width="15" {_fill(c, prefix)}/></svg><span>{escape(c.label)}</span></li>' for c in LEGEND)
+    return (f'<div class="legend map-legend"><p class="legend-title" id="{prefix}-legende">Legende: '
+            f'{escape(title)}</p><ul aria-labelledby="{prefix}-legende">{items}</ul></div>')
+
+
 def render_map(kind: MapKind, values: Mapping[str, Shade], *, title: str, link: Link | None = None,
                land: str | None = None, dom_id: str | None = None, legend_title: str = LEGEND_TITLE) -> Markup:
-    """The map for a page: an inline ``<svg>`` in a ``<figure>`` whose caption links the source.
+    """The map for a page: an inline ``<svg>`` in a ``<figure>`` with the legend (HTML) and a
+    caption that links the source.
 
     ``values`` maps an ARS (2 digits for a Land, 5 for a Kreis) to its Shade; areas without one
     read "keine Angaben", keys outside the map are ignored. ``link(ars)`` gives an area's href
@@ -200,9 +218,10 @@ def render_map(kind: MapKind, values: Mapping[str, Shade], *, title: str, link: 
     """
     svg = _svg(kind, values, title=title, link=link, land=land, dom_id=dom_id, standalone=False,
                legend_title=legend_title)
+    prefix = dom_id or DEFAULT_IDS.get(kind, f"karte-{land}")
     caption = (f'<figcaption class="map-source">Kartengrundlage: <a href="{ATTRIBUTION_URL}">'
                f'{escape(geodata.attribution())}</a>, <a href="{LICENCE_URL}">{LICENCE}</a></figcaption>')
-    return Markup(f'<figure class="choropleth-map">{svg}{caption}</figure>')
+    return Markup(f'<figure class="choropleth-map">{svg}{_html_legend(prefix, legend_title)}{caption}</figure>')
 
 
 def svg_document(kind: MapKind, values: Mapping[str, Shade], *, title: str, land: str | None = None,

@@ -1,7 +1,8 @@
 """The public pages: Katalog, Lösung, Rollout, Land, Gebiet — server-rendered from the core's use cases.
 
 Thin like the API controllers: read the query, call the core, hand the result to a template.
-Presentation (labels, tile geometry, facet links) lives in the sibling modules.
+Presentation (labels, maps, facet links) lives in the sibling modules; ``auswahl`` resolves what a
+rollout or Land page shows, for the page and for its map downloads (``downloads``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from litestar import Controller, Request, get
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
-from api.web import maps, views
+from api.web import auswahl, maps, views
 from api.web.errors import HTML_EXCEPTION_HANDLERS
 from efa_registry.adoptions import service as adoptions
 from efa_registry.areas import service as areas
@@ -21,6 +22,7 @@ from efa_registry.areas.model import AreaFilter
 from efa_registry.errors import InvalidParameter
 from efa_registry.ozg import service as ozg
 from efa_registry.ozg.model import OzgFilter
+from efa_registry.rollout import forecast as fc
 from efa_registry.rollout import service as rollout
 from efa_registry.rollout.model import MatrixFilter
 from efa_registry.solutions import service as solutions
@@ -39,6 +41,7 @@ PAGE_HEADERS = {"Cache-Control": "public, no-cache"}
 
 Values = Annotated[list[str] | None, QueryParameter()]
 Text = Annotated[str | None, QueryParameter(max_length=200)]
+OzgParam = Annotated[str | None, QueryParameter(name="ozg", max_length=6)]
 
 
 async def page_context(request: Request) -> None:
@@ -66,10 +69,12 @@ class PageController(Controller):
                               facets=["themenfeld", "status", "providerLand", "interfaceStandard"])
         page, facets = await solutions.search_solutions(query, limit=PAGE_SIZE, after=weiter or None)
         themen = {t.key: t.name for t in await ozg.list_themenfelder()}
+        groups = views.catalogue_facets(request, query, facets, themen)
         return Template("katalog.html", headers=PAGE_HEADERS, context={
             "page": "katalog", "query": query, "results": page.items,
+            "page_title": views.catalogue_title(query, groups, paged=bool(weiter)),
             "more": views.with_param(request, "weiter", page.next_cursor) if page.next_cursor else None,
-            "facets": views.catalogue_facets(request, query, facets, themen),
+            "facets": groups,
             "total": views.total(query, facets.get("status", [])),
             "filtered": bool(query.q or query.themenfeld or query.status or query.provider_land
                              or query.interface_standard),
@@ -82,56 +87,43 @@ class PageController(Controller):
     @get("/loesungen/{slug:str}")
     async def loesung(self, request: Request, slug: FromPath[str], nach: Text = None) -> Template:
         solution = await solutions.get_solution(slug)
-        figures = await rollout.solution_rollout(solution.id)
+        selection = await auswahl.rollout_selection(solution.slug, None, None)
         adopters = await adoptions.list_for_solution(str(solution.id), status=[], land=None, limit=ADOPTERS_PAGE,
                                                      after=nach or None)
         return Template("loesung.html", headers=PAGE_HEADERS, context={
-            "page": "katalog", "solution": solution, "rollout": figures,
-            "tiles": maps.tiles(views.land_shares(figures.lands, solution.rollout_level)),
-            "legend": maps.LEGEND, "adopters": adopters.items,
+            "page": "katalog", "solution": solution, "rollout": selection.solution,
+            "karte": await auswahl.rollout_map(selection, "land"), "adopters": adopters.items,
             "more_adopters": views.with_param(request, "nach", adopters.next_cursor) if adopters.next_cursor else None,
             "paged": bool(nach)})
 
     @get("/rollout")
-    async def rollout_page(self, loesung: Text = None, ozg_id: Annotated[str | None, QueryParameter(
-            name="ozg", max_length=6)] = None, themenfeld: Text = None) -> Template:
+    async def rollout_page(self, loesung: Text = None, ozg_id: OzgParam = None, themenfeld: Text = None,
+                           ebene: Text = None) -> Template:
+        level = auswahl.ebene_of(ebene)
         # The choices: every solution with rollout figures (the matrix is cached by the core) and
         # the whole OZG catalogue — a Leistung without a solution yet is an answer too.
         overview = await rollout.matrix(MatrixFilter())
         leistungen = await ozg.list_leistungen(OzgFilter(), limit=OZG_CHOICES, after=None)
         themen = await ozg.list_themenfelder()
-        context = {"page": "rollout", "legend": maps.LEGEND,
+        selection = await auswahl.rollout_selection(loesung, ozg_id, themenfeld, overview)
+        karte = await auswahl.rollout_map(selection, level)
+        context = {"page": "rollout", "sel": selection, "karte": karte, "land_names": views.land_name_map(),
+                   "ebene": "kreis" if karte and karte.kind == "germany_by_kreis" else "land",
                    "choices": views.rollout_choices(overview.rows, leistungen.items, themen),
                    "selected": {"loesung": loesung, "ozg": ozg_id, "themenfeld": themenfeld}}
-        if loesung or not (ozg_id or themenfeld):
-            key = loesung or views.widest_rollout(overview.rows)
-            context |= await self._solution_view(key) if key else {"mode": "leer"}
-        elif ozg_id:
-            figures = await rollout.ozg_rollout(ozg_id)
-            context |= {"mode": "ozg", "figures": figures, "lands": figures.lands, "national": figures.national,
-                        "level": figures.rollout_level,
-                        "tiles": maps.tiles(views.land_shares(figures.lands, figures.rollout_level))}
-        else:
-            matrix = await rollout.matrix(MatrixFilter(themenfeld=themenfeld))
-            context |= {"mode": "themenfeld", "themenfeld": next((t for t in themen if t.key == themenfeld), None),
-                        "ranking": sorted(matrix.ranking, key=lambda e: e.land),
-                        "tiles": maps.tiles(views.ranking_shares(matrix.ranking))}
+        if selection.solution is not None:
+            timeline = await rollout.solution_timeline(selection.solution.solution.id)
+            context["chart"] = maps.go_live_chart(timeline.months, timeline.national,
+                                                  projection=fc.projection(selection.national.forecast))
         return Template("rollout.html", headers=PAGE_HEADERS, context=context)
 
-    @staticmethod
-    async def _solution_view(key: str) -> dict[str, object]:
-        figures = await rollout.solution_rollout(key)
-        timeline = await rollout.solution_timeline(key)
-        return {"mode": "loesung", "figures": figures, "lands": figures.lands, "national": figures.national,
-                "level": figures.solution.rollout_level, "timeline": timeline,
-                "chart": maps.go_live_chart(timeline.months, timeline.national),
-                "tiles": maps.tiles(views.land_shares(figures.lands, figures.solution.rollout_level))}
-
     @get("/laender/{code:str}")
-    async def land(self, code: FromPath[str], alle: Text = None) -> Template:
+    async def land(self, code: FromPath[str], alle: Text = None, loesung: Text = None,
+                   ozg_id: OzgParam = None) -> Template:
         overview = await rollout.land_overview(code)
         summary = await areas.get_land(overview.land.code)
         own = await adoptions.list_for_area(overview.land.code)
+        selection = await auswahl.land_selection(overview, loesung, ozg_id)
         # A Land can use hundreds of solutions: the widest-spread first, all of them on request.
         limit = None if alle else LAND_ROWS
         return Template("land.html", headers=PAGE_HEADERS, context={
@@ -139,7 +131,9 @@ class PageController(Controller):
             "solutions": views.land_solutions(overview.solutions, limit),
             "ozg_leistungen": views.widest_first(overview.ozg_leistungen, limit),
             "ozg_total": len(overview.ozg_leistungen), "all": bool(alle), "limit": LAND_ROWS,
-            "own": own, "abbr": maps.land_names().get(overview.land.code)})
+            "own": own, "abbr": maps.land_names().get(overview.land.code),
+            "sel": selection, "karte": auswahl.land_map(selection, overview.land.code),
+            "choices": views.land_choices(overview)})
 
     @get("/gebiete/{ars:str}")
     async def gebiet(self, ars: FromPath[str]) -> Template:

@@ -1,8 +1,8 @@
-"""Geometry and colours of the SVG Länder tile map and the monthly go-live chart.
+"""The colour classes of the maps (``choropleth`` draws them), the Länder's names, and the monthly
+go-live chart with its dashed projection.
 
-Drawn by the app from the core's figures: no geodata, no script. Each Land is a square tile laid
-out roughly where it lies, labelled with its abbreviation and its percentage, so the colour is
-never the only carrier of the value.
+Drawn by the app from the core's figures, no script. The classes' text colours keep 4.5:1 on
+their fill; ``choropleth`` adds a texture per class so that colour never carries a value alone.
 """
 
 from __future__ import annotations
@@ -14,20 +14,9 @@ import math
 
 import msgspec
 
-from api.web.texts import prozent, zahl
+from api.web.texts import zahl
 from efa_registry.seeding import read_seed_csv
 from seed import SEED_DIR
-
-# Land key → (column, row) on a 5 × 5 grid, north at the top.
-GRID: dict[str, tuple[int, int]] = {
-    "01": (2, 0),
-    "04": (1, 1), "02": (2, 1), "13": (3, 1),
-    "05": (0, 2), "03": (1, 2), "15": (2, 2), "12": (3, 2), "11": (4, 2),
-    "07": (0, 3), "06": (1, 3), "16": (2, 3), "14": (3, 3),
-    "10": (0, 4), "08": (1, 4), "09": (2, 4),
-}
-TILE, GAP = 72, 6
-MAP_SIZE = 5 * (TILE + GAP) - GAP
 
 DARK, LIGHT = "#1a1a1a", "#ffffff"
 
@@ -77,32 +66,6 @@ def land_names() -> dict[str, LandName]:
             for r in read_seed_csv(SEED_DIR, "laender.csv")}
 
 
-class Tile(msgspec.Struct, frozen=True, kw_only=True):
-    code: str
-    abbr: str
-    name: str
-    x: int
-    y: int
-    colour: ColourClass
-    share: float | None
-    text: str
-    detail: str  # what a screen reader and the tooltip say
-    href: str
-
-
-def tiles(shares: dict[str, tuple[float | None, str]]) -> list[Tile]:
-    """One tile per Land; ``shares`` maps the Land key to (share, sentence describing it)."""
-    names = land_names()
-    result = []
-    for code, (col, row) in sorted(GRID.items()):
-        share, detail = shares.get(code, (None, "keine Angaben"))
-        land = names[code]
-        result.append(Tile(code=code, abbr=land.abbr, name=land.name, x=col * (TILE + GAP), y=row * (TILE + GAP),
-                           colour=colour_class(share), share=share, text=prozent(share),
-                           detail=f"{land.name}: {prozent(share)}, {detail}", href=f"/laender/{code}"))
-    return result
-
-
 # --------------------------------------------------------------------------- go-live chart
 
 CHART_W, CHART_H = 640, 260
@@ -127,6 +90,9 @@ class Tick(msgspec.Struct, frozen=True):
 class Chart(msgspec.Struct, frozen=True, kw_only=True):
     bars: list[Bar]
     line: str  # polyline points of the cumulative series
+    projection: str  # polyline points of the dashed projection ("" without one)
+    projection_end: dt.date | None  # the last month the projection reaches on the axis
+    projection_clipped: bool  # the projection runs on past the axis
     left_ticks: list[Tick]
     right_ticks: list[Tick]
     x_ticks: list[Tick]
@@ -134,7 +100,12 @@ class Chart(msgspec.Struct, frozen=True, kw_only=True):
     max_total: int
 
 
-def _nice_max(value: int) -> int:
+# The projection runs at most this far past the current month: a date decades away would squeeze
+# the months that happened into a sliver (the sentence above the chart names the month).
+AHEAD_MONTHS = 60
+
+
+def _nice_max(value: float) -> int:
     """The next 1-2-5 step at or above ``value`` (at least 1), for readable axis ticks."""
     if value <= 1:
         return 1
@@ -142,34 +113,61 @@ def _nice_max(value: int) -> int:
     return next(step * magnitude for step in (1, 2, 5, 10) if step * magnitude >= value)
 
 
-def go_live_chart(months: list[dt.date], cumulative: list[int], today: dt.date | None = None) -> Chart | None:
-    """Bars: units newly live per month; line: units live at the end of each month. The axis runs
-    on to the current month, so a rollout that stalled shows as a flat line, not as a fresh one."""
-    if not months:
-        return None
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _axis(months: list[dt.date], cumulative: list[int], today: dt.date | None,
+          projection: list[tuple[dt.date, float]]) -> tuple[list[dt.date], list[int], list[tuple[dt.date, float]]]:
+    """The months of the axis (on to the current month, and on along the projection), the actual
+    series up to the current month, and the projection points within the axis."""
     months, cumulative = list(months), list(cumulative)
     current = (today or dt.date.today()).replace(day=1)
     while months[-1] < current:
-        last = months[-1]
-        months.append(dt.date(last.year + last.month // 12, last.month % 12 + 1, 1))
+        months.append(_next_month(months[-1]))
         cumulative.append(cumulative[-1])
-    new = [cumulative[0], *(b - a for a, b in itertools.pairwise(cumulative))]
-    max_new, max_total = _nice_max(max(new)), _nice_max(max(cumulative))
-    width = (PLOT_RIGHT - PLOT_LEFT) / len(months)
-    height = PLOT_BOTTOM - PLOT_TOP
+    limit = current
+    for _ in range(AHEAD_MONTHS):
+        limit = _next_month(limit)
+    ahead = [(m, v) for m, v in projection if m <= limit]
+    axis = list(months)
+    while ahead and axis[-1] < ahead[-1][0]:
+        axis.append(_next_month(axis[-1]))
+    return axis, cumulative, ahead
 
-    def y_of(value: int, top: int) -> float:
+
+def go_live_chart(months: list[dt.date], cumulative: list[int], today: dt.date | None = None,
+                  projection: list[tuple[dt.date, float]] | None = None) -> Chart | None:
+    """Bars: units newly live per month; line: units live at the end of each month. The axis runs
+    on to the current month, so a rollout that stalled shows as a flat line, not as a fresh one;
+    ``projection`` (``forecast.projection``) adds a dashed line from there on, at most
+    ``AHEAD_MONTHS`` ahead."""
+    if not months:
+        return None
+    axis, cumulative, ahead = _axis(months, cumulative, today, projection or [])
+    new = [cumulative[0], *(b - a for a, b in itertools.pairwise(cumulative))]
+    max_new = _nice_max(max(new))
+    max_total = _nice_max(max([*cumulative, *(v for _, v in ahead)]))
+    width = (PLOT_RIGHT - PLOT_LEFT) / len(axis)
+    height = PLOT_BOTTOM - PLOT_TOP
+    index = {month: i for i, month in enumerate(axis)}
+
+    def x_of(month: dt.date) -> float:
+        return PLOT_LEFT + (index[month] + 0.5) * width
+
+    def y_of(value: float, top: int) -> float:
         return PLOT_BOTTOM - height * value / top
 
     bar = min(max(width * 0.8, 0.5), 28)
-    bars = [Bar(PLOT_LEFT + (i + 0.5) * width - bar / 2, y_of(n, max_new), bar,
-                height * n / max_new, month, n, total)
-            for i, (month, n, total) in enumerate(zip(months, new, cumulative, strict=True))]
-    line = " ".join(f"{PLOT_LEFT + (i + 0.5) * width:.1f},{y_of(t, max_total):.1f}" for i, t in enumerate(cumulative))
-    left = [Tick(y_of(v, max_new), zahl(v)) for v in dict.fromkeys((0, max_new // 2, max_new))]
-    right = [Tick(y_of(v, max_total), zahl(v)) for v in dict.fromkeys((0, max_total // 2, max_total))]
-    every = max(1, math.ceil(len(months) / 8))
-    x_ticks = [Tick(PLOT_LEFT + (i + 0.5) * width, f"{m.month:02d}/{m.year}")
-               for i, m in enumerate(months) if i % every == 0]
-    return Chart(bars=bars, line=line, left_ticks=left, right_ticks=right, x_ticks=x_ticks, max_new=max_new,
-                 max_total=max_total)
+    bars = [Bar(x_of(month) - bar / 2, y_of(n, max_new), bar, height * n / max_new, month, n, total)
+            for month, n, total in zip(axis, new, cumulative, strict=False)]
+    line = " ".join(f"{x_of(m):.1f},{y_of(t, max_total):.1f}" for m, t in zip(axis, cumulative, strict=False))
+    dashed = " ".join(f"{x_of(m):.1f},{y_of(v, max_total):.1f}" for m, v in ahead)
+    every = max(1, math.ceil(len(axis) / 8))
+    return Chart(bars=bars, line=line, projection=dashed if len(ahead) > 1 else "",
+                 projection_end=ahead[-1][0] if len(ahead) > 1 else None,
+                 projection_clipped=bool(projection) and len(ahead) < len(projection),
+                 left_ticks=[Tick(y_of(v, max_new), zahl(v)) for v in dict.fromkeys((0, max_new // 2, max_new))],
+                 right_ticks=[Tick(y_of(v, max_total), zahl(v)) for v in dict.fromkeys((0, max_total // 2, max_total))],
+                 x_ticks=[Tick(x_of(m), f"{m.month:02d}/{m.year}") for i, m in enumerate(axis) if i % every == 0],
+                 max_new=max_new, max_total=max_total)

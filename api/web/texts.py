@@ -11,6 +11,7 @@ import math
 
 from jinja2 import Environment
 
+from efa_registry.rollout.model import Forecast
 from efa_registry.types import LABELS
 
 # The German labels of the core's values live beside the values (efa_registry/types.py), where the
@@ -89,16 +90,48 @@ def monat(value: dt.date) -> str:
     return f"{MONTHS[value.month - 1]} {value.year}"
 
 
+MONATE = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+          "November", "Dezember")
+NONE_ADDED = {"gemeinde": "keine Gemeinde", "kreis": "kein Kreis und keine kreisfreie Stadt", "land": "kein Land"}
+
+
+def monat_lang(value: dt.date) -> str:
+    return f"{MONATE[value.month - 1]} {value.year}"
+
+
+def tempo(pace: float) -> str:
+    """Units per month with one decimal, never "0,0" for a pace above zero (1 in 12 months is 0,1)."""
+    tenths = max(round(pace * 10), 1) if pace > 0 else 0
+    return f"{tenths // 10},{tenths % 10}"
+
+
+def prognose(forecast: Forecast | None, level: str | None) -> str:
+    """The forecast as one German sentence (method: docs/forecast.md)."""
+    if forecast is None or forecast.state == "no_units":
+        return ""
+    units, all_units = einheiten(level, "nom"), f"alle berechtigten {einheiten(level, 'gen')}"
+    if forecast.state == "done":
+        return f"Flächendeckend: {all_units} sind live."
+    if forecast.state == "no_progress":
+        return (f"Bei diesem Tempo nicht absehbar: in den letzten 12 Monaten kam "
+                f"{NONE_ADDED.get(level or 'gemeinde', 'keine Einheit')} hinzu.")
+    pace = f"≈ {tempo(forecast.pace_per_month or 0)} {units} pro Monat in den letzten 12 Monaten"
+    if forecast.state == "beyond_horizon" or forecast.complete_by is None:
+        return f"Bei gleichem Tempo ({pace}) wären {all_units} erst in mehr als 100 Jahren live."
+    return f"Bei gleichem Tempo ({pace}) wären im {monat_lang(forecast.complete_by)} {all_units} live."
+
+
+def prognose_kurz(forecast: Forecast | None) -> str:
+    """The forecast in a table cell: the month, or why there is none."""
+    if forecast is None or forecast.state == "no_units":
+        return "–"
+    return {"done": "erreicht", "no_progress": "nicht absehbar", "beyond_horizon": "in über 100 Jahren"}.get(
+        forecast.state, monat_lang(forecast.complete_by) if forecast.complete_by else "–")
+
+
 def einheiten(level: str | None, case: str = "nom") -> str:
     """The eligible units of ``level`` in a grammatical case (nom, dat, gen)."""
     return UNITS_CASES.get(level or "gemeinde", UNITS_CASES["gemeinde"])[case]
-
-
-def map_title(level: str | None, name: str, what: str = "live nutzen") -> str:
-    """The accessible name of a rollout map: a Land-level rollout has no share within a Land."""
-    if level == "land":
-        return f"Karte: Länder, die {name} {what}"
-    return f"Karte: Anteil der {einheiten(level, 'gen')} je Land, die {name} {what}"
 
 
 def label(value: str | None, table: dict[str, str]) -> str:
@@ -110,8 +143,8 @@ def label(value: str | None, table: dict[str, str]) -> str:
 def register(env: Environment) -> None:
     """Filters and label tables for every template."""
     env.filters.update(prozent=prozent, zahl=zahl, datum=datum, monat=monat, label=label, einheiten=einheiten,
-                       stand=stand)
-    env.globals.update(map_title=map_title)
+                       stand=stand, monat_lang=monat_lang, prognose_kurz=prognose_kurz)
+    env.globals.update(prognose=prognose)
     env.globals.update(SOLUTION_STATUS=SOLUTION_STATUS, INTERFACE_KIND=INTERFACE_KIND,
                        INTERFACE_STATUS=INTERFACE_STATUS, ADOPTION_STATUS=ADOPTION_STATUS, REUSE_ROUTE=REUSE_ROUTE,
                        ROLLOUT_LEVEL=ROLLOUT_LEVEL, ROLLOUT_UNITS=ROLLOUT_UNITS, AREA_LEVEL=AREA_LEVEL, ROLE=ROLE,

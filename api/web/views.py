@@ -1,4 +1,4 @@
-"""Shaping the core's results for the templates: facet links, map shares, select options.
+"""Shaping the core's results for the templates: facet links, select options, Land page lists.
 
 Pure functions over the core's records; no I/O and no business rules (the figures are the
 core's — this only chooses which of them a page shows and how it links them).
@@ -13,9 +13,9 @@ import msgspec
 from litestar import Request
 
 from api.web.maps import land_names
-from api.web.texts import SOLUTION_STATUS, einheiten, zahl
+from api.web.texts import SOLUTION_STATUS
 from efa_registry.ozg.model import OzgLeistung, Themenfeld
-from efa_registry.rollout.model import LandFigures, MatrixRow, OzgInLand, RankingEntry, SolutionInLand
+from efa_registry.rollout.model import LandOverview, MatrixRow, OzgInLand, SolutionInLand
 from efa_registry.solutions.search import FacetCount, SolutionQuery
 
 
@@ -57,9 +57,13 @@ def _toggle(request: Request, param: str, value: str) -> str:
     return _url(request, [*others, *((param, v) for v in chosen)])
 
 
+def land_name_map() -> dict[str, str]:
+    return {code: land.name for code, land in land_names().items()}
+
+
 def catalogue_facets(request: Request, query: SolutionQuery, facets: dict[str, list[FacetCount]],
                      themen: dict[str, str]) -> list[FacetGroup]:
-    lands = {code: land.name for code, land in land_names().items()}
+    lands = land_name_map()
     spec = [("themenfeld", "Themenfeld", "themenfeld", query.themenfeld, themen),
             ("status", "Status", "status", query.status, SOLUTION_STATUS),
             ("land", "Land des Anbieters", "providerLand", query.provider_land, lands),
@@ -75,27 +79,20 @@ def catalogue_facets(request: Request, query: SolutionQuery, facets: dict[str, l
     return groups
 
 
+def catalogue_title(query: SolutionQuery, groups: list[FacetGroup], *, paged: bool) -> str:
+    """A title per search (WCAG 2.4.2: the browser's history and tabs tell searches apart):
+    "Suche „Bauantrag“, Bauen & Wohnen – Katalog"."""
+    parts = [f"Suche „{query.q}“"] if query.q else []
+    parts += [link.label for group in groups for link in group.links if link.selected]
+    title = ", ".join(parts) + " – Katalog" if parts else "Katalog"
+    return title + (", weitere Ergebnisse" if paged else "")
+
+
 def total(query: SolutionQuery, status_counts: list[FacetCount]) -> int:
     """Hits of the whole search: the status facet counts every other filter, and a solution has
     exactly one status, so the counts of the statuses searched for add up to the total."""
     wanted = set(query.status) if query.status else set(SOLUTION_STATUS) - {"retired"}
     return sum(f.count for f in status_counts if f.value in wanted)
-
-
-def land_shares(lands: Iterable[LandFigures], level: str) -> dict[str, tuple[float | None, str]]:
-    """Share of eligible units live per Land, with the sentence a screen reader hears."""
-    units = einheiten(level, "dat")
-    return {lf.land.code: (lf.figures.share_by_count,
-                           f"{zahl(lf.figures.covered_units)} von {zahl(lf.figures.eligible_units)} {units} live"
-                           + (" (flächendeckend)" if lf.figures.flaechendeckend else ""))
-            for lf in lands}
-
-
-def ranking_shares(ranking: Iterable[RankingEntry]) -> dict[str, tuple[float | None, str]]:
-    """A Themenfeld per Land: the mean coverage over its OZG-Leistungen that have a solution."""
-    return {e.land: (e.mean_share_by_count if e.ozg_leistungen else None,
-                     f"{e.flaechendeckend_ozg_leistungen} von {e.ozg_leistungen} OZG-Leistungen flächendeckend")
-            for e in ranking}
 
 
 class Choice(msgspec.Struct, frozen=True):
@@ -126,6 +123,25 @@ def rollout_choices(rows: Sequence[MatrixRow], leistungen: Sequence[OzgLeistung]
                                                               else "")) for r in solutions],
         ozg_groups=[ChoiceGroup(name, choices) for name, choices in groups.items()],
         themenfelder=[Choice(t.key, t.name) for t in themen])
+
+
+class LandChoices(msgspec.Struct, frozen=True):
+    solutions: list[Choice]
+    ozg_leistungen: list[Choice]
+
+
+def land_choices(overview: LandOverview) -> LandChoices:
+    """What a Land's Kreis map can show: every solution (a Land-level one says so) and every
+    OZG-Leistung with a solution, by name."""
+    def level_note(level: str) -> str:
+        return " (auf Landesebene)" if level == "land" else ""
+
+    solutions = sorted(overview.solutions, key=lambda e: e.solution.name.lower())
+    ozgs = sorted(overview.ozg_leistungen, key=lambda e: e.ozg_leistung.name.lower())
+    return LandChoices(
+        solutions=[Choice(e.solution.slug, e.solution.name + level_note(e.solution.rollout_level)) for e in solutions],
+        ozg_leistungen=[Choice(e.ozg_leistung.ozg_id, f"{e.ozg_leistung.name} ({e.ozg_leistung.ozg_id})"
+                               + level_note(e.rollout_level)) for e in ozgs])
 
 
 def widest_rollout(rows: Sequence[MatrixRow]) -> str | None:

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from api.web import texts
+from api.web import karten, texts
 from tests.api.test_web_pages import sign_in
 
 UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
@@ -89,6 +89,6 @@ async def test_without_demo_data_there_is_no_demo_notice_and_an_empty_catalogue_
 def test_units_are_inflected_for_their_case(level, dative, genitive):
     assert texts.einheiten(level, "dat") == dative
     assert texts.einheiten(level, "gen") == genitive
-    title = texts.map_title(level, "Digitaler Bauantrag (Demo)")
+    title = karten.title(level, "Digitaler Bauantrag (Demo)", "Land")
     assert title.endswith("Digitaler Bauantrag (Demo) live nutzen")
     assert "Anteil der Länder" not in title

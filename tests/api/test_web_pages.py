@@ -4,6 +4,7 @@ curation forms' session, CSRF, permission and conflict rules (the browser suite 
 from __future__ import annotations
 
 import re
+from html import unescape as html_unescape
 
 import pytest
 
@@ -17,10 +18,12 @@ def names(html: str) -> list[str]:
     return re.findall(r'<li class="result" data-slug="[^"]+">\s*<h3><a href="[^"]+">([^<]+)</a>', html)
 
 
-def tiles(html: str) -> dict[str, tuple[str, str]]:
-    """Land key → (colour class, percentage text) of the first tile map on the page."""
-    found = re.findall(r'data-land="(\d\d)" data-class="(\w+)".*?class="tile-value"[^>]*>([^<]*)</text>', html, re.S)
-    return {land: (cls, text) for land, cls, text in found}
+def map_areas(html: str) -> dict[str, tuple[str, str]]:
+    """ARS → (colour class, the sentence it is named by) of every area of the first map on the page."""
+    svg = html.split('<svg xmlns="http://www.w3.org/2000/svg"', 1)[1].split("</svg>", 1)[0]
+    found = re.findall(r'(?:aria-label="([^"]*)"><title>[^<]*</title>)?<path d="[^"]*" [^>]*?data-ars="(\d+)" '
+                       r'data-class="(\w+)"(?: aria-label="([^"]*)")?', svg)
+    return {ars: (cls, html_unescape(linked or plain)) for linked, ars, cls, plain in found}
 
 
 # --------------------------------------------------------------------------- pure presentation rules
@@ -53,18 +56,33 @@ def test_tile_text_contrast_is_at_least_4_5_to_1(colour):
     assert (light + 0.05) / (dark + 0.05) >= 4.5
 
 
-def test_every_land_has_a_tile_and_no_two_share_a_cell():
-    assert sorted(maps.GRID) == [f"{n:02d}" for n in range(1, 17)]
-    assert len(set(maps.GRID.values())) == 16
-    assert {t.abbr for t in maps.tiles({})} >= {"NW", "BY", "SL", "HB"}
-
-
 def test_chart_runs_to_the_current_month_with_new_and_cumulative_values():
     import datetime as dt
 
     chart = maps.go_live_chart([dt.date(2024, 1, 1), dt.date(2024, 2, 1)], [3, 5], today=dt.date(2024, 4, 15))
     assert [(b.month.month, b.new, b.total) for b in chart.bars] == [(1, 3, 3), (2, 2, 5), (3, 0, 5), (4, 0, 5)]
+    assert (chart.projection, chart.projection_end) == ("", None)
     assert maps.go_live_chart([], []) is None
+
+
+def test_the_projection_continues_the_line_dashed_and_stops_five_years_ahead():
+    import datetime as dt
+
+    from efa_registry.rollout import forecast as fc
+
+    today = dt.date(2024, 4, 15)
+    # 5 live of 10, 5 go-lives in the last 12 months: 5 left at 5/12 a month → 12 months, April 2025
+    result = fc.forecast(eligible_units=10, live_units=5, go_lives=[dt.date(2024, m, 1) for m in range(1, 5)]
+                         + [dt.date(2023, 12, 1)], today=today)
+    chart = maps.go_live_chart([dt.date(2024, 1, 1)], [5], today=today, projection=fc.projection(result))
+    assert result.complete_by == dt.date(2025, 4, 1) and chart.projection_end == dt.date(2025, 4, 1)
+    assert len(chart.bars) == 4 and len(chart.projection.split()) == 13  # April 2024 … April 2025
+    assert chart.line.split()[-1] == chart.projection.split()[0]  # it starts where the actual line ends
+    assert chart.max_total == 10 and not chart.projection_clipped
+    slow = fc.forecast(eligible_units=400, live_units=5, go_lives=[dt.date(2024, 1, 1)] * 6, today=today)
+    clipped = maps.go_live_chart([dt.date(2024, 1, 1)], [5], today=today, projection=fc.projection(slow))
+    assert slow.complete_by == dt.date(2090, 2, 1)  # 395 left at 0.5 a month: 790 months from mid-April
+    assert clipped.projection_clipped and clipped.projection_end == dt.date(2029, 4, 1)
 
 
 # --------------------------------------------------------------------------- public pages

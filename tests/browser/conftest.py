@@ -121,13 +121,19 @@ def server(database_dsn: str, demo_data: dict[str, str]) -> Iterator[str]:
         log.close()
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def browser(server: str) -> AsyncIterator[object]:
-    from playwright.async_api import async_playwright
-
+@pytest.fixture(scope="session")
+def screenshots_dir() -> Path:
+    """Emptied once per run: every browser test module adds its screenshots to the same folder."""
     if SCREENSHOTS.exists():
         shutil.rmtree(SCREENSHOTS)
     SCREENSHOTS.mkdir(parents=True)
+    return SCREENSHOTS
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def browser(server: str, screenshots_dir: Path) -> AsyncIterator[object]:
+    from playwright.async_api import async_playwright
+
     async with async_playwright() as p:
         chromium = await p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield chromium

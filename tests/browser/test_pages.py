@@ -1,11 +1,12 @@
 """A person in a real browser: finds a solution by searching and clicking facets, reads its rollout
-on the map and in the table, and a curator changes it through the forms. Screenshots of every
+on the maps (Länder and Kreise) and in the tables, and a curator changes it through the forms. Screenshots of every
 page land in test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
 import re
 
+from api.web import choropleth, maps
 from tests.browser.conftest import screenshot
 
 PUBLIC_PAGES = {
@@ -15,8 +16,13 @@ PUBLIC_PAGES = {
     "rollout-loesung": "/rollout?loesung=demo-wohngeld-online",
     "rollout-ozg": "/rollout?ozg=10294",
     "rollout-themenfeld": "/rollout?themenfeld=bauen-wohnen",
+    "rollout-kreise": "/rollout?loesung=demo-wohngeld-online&ebene=kreis",
     "land": "/laender/10",
+    "land-nrw-ozg": "/laender/05?ozg=10092",
+    "land-mv-bauantrag": "/laender/13?loesung=demo-digitaler-bauantrag",
     "gebiet": "/gebiete/100410100100",
+    "barrierefreiheit": "/barrierefreiheit",
+    "impressum": "/impressum",
     "kuratierung-anmeldung": "/kuratierung",
     "fehler-404": "/loesungen/gibt-es-nicht",
 }
@@ -89,65 +95,62 @@ async def _api_shares(page, slug: str) -> dict[str, float | None]:
     return {lf.land.code: lf.figures.share_by_count for lf in figures.lands}
 
 
-async def _legend(page) -> list[dict[str, str]]:
-    return await page.locator(".legend li").evaluate_all(
-        "items => items.map(li => ({key: li.dataset.class, fill: li.dataset.fill, low: li.dataset.low,"
-        " high: li.dataset.high, text: li.innerText.trim()}))")
+def _fill(prefix: str, cls: str) -> str:
+    """The fill a colour class has on a map: its texture pattern, or its plain colour."""
+    colour = next(c for c in maps.LEGEND if c.key == cls)
+    return f"url(#{prefix}-{cls})" if cls in choropleth.MARKS else colour.fill
 
 
-def _expected_class(legend: list[dict[str, str]], share: float | None) -> dict[str, str]:
-    """The legend entry whose range holds ``share``, read from the page's own legend."""
-    if share is None:
-        return next(c for c in legend if c["low"] == "")
-    for entry in legend:
-        if entry["low"] == "":
-            continue
-        low, high = float(entry["low"]), float(entry["high"])
-        if (low == high == share) or (low < share < high) or (low == share < high and low > 0):
-            return entry
-    raise AssertionError(f"no legend class for {share}")
+async def _areas(page) -> list[dict[str, str]]:
+    return await page.locator("svg.choropleth g.areas a").evaluate_all(
+        "as => as.map(a => ({ars: a.querySelector('path').dataset.ars, cls: a.querySelector('path').dataset.class,"
+        " fill: a.querySelector('path').getAttribute('fill'), label: a.getAttribute('aria-label'),"
+        " title: a.querySelector('title').textContent, href: a.getAttribute('href')}))")
 
 
-def _percent(share: float | None) -> str:
-    """What a tile must say: one decimal, rounded unless that would reach the next class boundary."""
-    if share is None:
-        return "–"
-    if share in (0, 1):
-        return f"{int(share * 100)}\u00a0%"
-    tenths = round(share * 1000) / 10
-    if any(share < bound <= tenths / 100 for bound in (0.25, 0.5, 0.75, 1.0)):
-        tenths = int(share * 1000) / 10
-    return (f"{tenths:.1f}".replace(".", ",") + "\u00a0%") if tenths else "unter 0,1\u00a0%"
-
-
-async def test_rollout_map_colours_and_legend_match_the_api(page):
+async def test_rollout_map_colours_match_the_api_and_drill_down_to_the_kreise(page):
     for slug in ("demo-gewerbeanmeldung", "demo-wohngeld-online", "demo-digitaler-bauantrag"):
         await page.goto(f"/rollout?loesung={slug}")
-        legend = await _legend(page)
-        assert [c["key"] for c in legend] == ["k0", "k1", "k2", "k3", "k4", "k5", "na"]
         shares = await _api_shares(page, slug)
-        assert len(shares) == 16
-        tiles = await page.locator("svg.tile-map a.tile").evaluate_all(
-            "tiles => tiles.map(t => ({land: t.dataset.land, cls: t.dataset.class,"
-            " fill: t.querySelector('rect').getAttribute('fill'), value: t.querySelector('.tile-value').textContent,"
-            " href: t.getAttribute('href')}))")
-        assert len(tiles) == 16
-        for tile in tiles:
-            share = shares[tile["land"]]
-            expected = _expected_class(legend, share)
-            assert (tile["cls"], tile["fill"]) == (expected["key"], expected["fill"]), (slug, tile)
-            assert tile["value"] == _percent(share), (slug, tile)
-            assert tile["href"] == f"/laender/{tile['land']}"
-            row = page.locator(f'table.figures tr[data-land="{tile["land"]}"] td.share')
-            assert await row.inner_text() == tile["value"].replace("\u00a0", " ") or \
-                await row.text_content() == tile["value"]
+        areas = await _areas(page)
+        assert len(shares) == len(areas) == 16
+        for area in areas:
+            cls = maps.colour_class(shares[area["ars"]]).key
+            assert (area["cls"], area["fill"]) == (cls, _fill("karte-laender", cls)), (slug, area)
+            assert area["label"] == area["title"] and area["label"].startswith(maps.land_names()[area["ars"]].name)
+            assert area["href"] == f"/laender/{area['ars']}?loesung={slug}#karte"
+            share = await page.locator(f'table.figures tr[data-land="{area["ars"]}"] td.share').text_content()
+            single = {"0\u00a0%": ": noch nicht live", "100\u00a0%": ": live"}  # a Stadtstaat is one Gemeinde
+            assert share in area["label"] or area["label"].endswith(single[share]), (share, area)
         await screenshot(page, f"rollout-{slug}")
-    saarland = page.locator('svg.tile-map a.tile[data-land="10"]')
     await page.goto("/rollout?loesung=demo-gewerbeanmeldung")
-    assert await saarland.get_attribute("data-class") == "k5"
-    await saarland.click()
-    await page.wait_for_url(re.compile(r"/laender/10$"))
-    assert "Saarland" in await page.locator("h1").inner_text()
+    await page.locator('svg.choropleth a[href^="/laender/10?"]').click()
+    await page.wait_for_url(re.compile(r"/laender/10\?loesung=demo-gewerbeanmeldung#karte$"))
+    kreise = await _areas(page)
+    assert [k["ars"] for k in kreise] == ["10041", "10042", "10043", "10044", "10045", "10046"]
+    assert {k["cls"] for k in kreise} == {"k5"}  # every Gemeinde of the Saarland is live
+    await screenshot(page, "land-saarland-kreise")
+    await page.locator('svg.choropleth a[href="/gebiete/10042"]').click()
+    await page.wait_for_url(re.compile(r"/gebiete/10042$"))
+    assert "Merzig-Wadern" in await page.locator("h1").inner_text()
+
+
+async def test_germany_by_kreis_and_the_downloads_next_to_the_map(page):
+    await page.goto("/rollout?loesung=demo-digitaler-bauantrag")
+    await page.get_by_role("link", name="nach Kreisen").click()
+    await page.wait_for_url(re.compile(r"ebene=kreis"))
+    kreise = await _areas(page)
+    assert len(kreise) == 400
+    mv = [k for k in kreise if k["ars"].startswith("13")]
+    assert len(mv) == 8 and {k["cls"] for k in mv} == {"k5"}  # the Land-wide adoption covers every Kreis
+    await screenshot(page, "rollout-kreise-bauantrag")
+    async with page.expect_download() as svg:
+        await page.get_by_role("link", name="Karte als SVG herunterladen").click()
+    assert (await svg.value).suggested_filename == "rollout-demo-digitaler-bauantrag-kreise.svg"
+    async with page.expect_download() as csv:
+        await page.get_by_role("link", name="Zahlen als CSV herunterladen").click()
+    rows = (await (await csv.value).path()).read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) == 401 and rows[0].startswith("Regionalschlüssel (ARS);Gebiet")
 
 
 async def test_curator_signs_in_edits_a_solution_and_sees_the_new_version(page, demo_data):
