@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
+import msgspec
 
 from efa_registry.adoptions.model import Adoption, AreaRef, SolutionRef, TransitionRecord
 from efa_registry.kit import sql
@@ -34,16 +35,24 @@ def _adoption(row: asyncpg.Record, transitions: list[TransitionRecord] | None = 
     )
 
 
+# The transitions come along as one JSON array (camelCase keys, as ``TransitionRecord`` decodes):
+# one round trip for the whole record, which every write reads back.
+WITH_TRANSITIONS = SELECT.replace("\nFROM adoption a", """,
+       (SELECT coalesce(json_agg(json_build_object('fromStatus', t.from_status, 'toStatus', t.to_status,
+                                                   'actor', t.actor, 'note', t.note, 'at', t.at,
+                                                   'version', t.version) ORDER BY t.id), '[]')
+        FROM adoption_transition t WHERE t.adoption = a.id) AS transitions
+FROM adoption a""", 1)
+TRANSITIONS = msgspec.json.Decoder(list[TransitionRecord])
+
+
 async def get(conn: asyncpg.Connection, adoption_id: uuid.UUID, *, lock: bool = False) -> Adoption | None:
-    if lock:
-        await conn.execute("SELECT 1 FROM adoption WHERE id = $1 FOR UPDATE", adoption_id)
-    row = await conn.fetchrow(SELECT + " WHERE a.id = $1", adoption_id)
+    """An adoption with its transitions; ``lock`` takes its row lock (FOR UPDATE OF the adoption)."""
+    row = await conn.fetchrow(WITH_TRANSITIONS + " WHERE a.id = $1" + (" FOR UPDATE OF a" if lock else ""),
+                              adoption_id)
     if row is None:
         return None
-    transitions = [TransitionRecord(**dict(r)) for r in await conn.fetch(
-        "SELECT from_status, to_status, actor, note, at, version FROM adoption_transition"
-        " WHERE adoption = $1 ORDER BY id", adoption_id)]
-    return _adoption(row, transitions)
+    return _adoption(row, TRANSITIONS.decode(row["transitions"]))
 
 
 async def list_adoptions(
@@ -77,8 +86,20 @@ async def for_area(conn: asyncpg.Connection, ars: str) -> list[tuple[Adoption, s
     return [(_adoption(r), None if r["a_ars"] == ars else r["a_ars"]) for r in rows]
 
 
-async def insert(conn: asyncpg.Connection, values: dict[str, Any]) -> None:
-    await sql.insert(conn, "adoption", values)
+async def insert(conn: asyncpg.Connection, values: dict[str, Any], *, transition: tuple[str, str | None] | None = None
+                 ) -> None:
+    """A new adoption; with ``transition`` (actor label, request id) also its first transition
+    (to its status, with its note, version 1) in the same statement."""
+    if transition is None:
+        await sql.insert(conn, "adoption", values)
+        return
+    columns = ", ".join(values)
+    placeholders = ", ".join(f"${i}" for i in range(1, len(values) + 1))
+    n = len(values)
+    await conn.execute(
+        f"WITH a AS (INSERT INTO adoption ({columns}) VALUES ({placeholders}) RETURNING id, status, note)"
+        f" INSERT INTO adoption_transition (adoption, from_status, to_status, actor, request_id, note, version)"
+        f" SELECT id, NULL, status, ${n + 1}, ${n + 2}, note, 1 FROM a", *values.values(), *transition)
 
 
 async def update(conn: asyncpg.Connection, adoption_id: uuid.UUID, values: dict[str, Any]) -> int:

@@ -69,11 +69,9 @@ async def subscribe(
         adoption_id = uuid.uuid4()
         await repository.insert(conn, {"id": adoption_id, "solution": solution.id, "area": cmd.ars,
                                        "status": "interested", "planned_live_on": cmd.planned_live_on,
-                                       "note": cmd.note})
+                                       "note": cmd.note}, transition=(actor.label, actor.request_id))
         if cmd.interfaces:
             await _set_interfaces(conn, adoption_id, solution.id, cmd.interfaces)
-        await repository.add_transition(conn, adoption_id, from_status=None, to_status="interested", actor=actor.label,
-                                        request_id=actor.request_id, note=cmd.note, version=1)
         adoption = await _after_write(conn, adoption_id, actor, "subscribed", before=None)
         if claim is not None:
             await idempotency.complete(conn, claim, entity_id=adoption_id)

@@ -27,8 +27,18 @@ async def connect(dsn: str, settings: Settings) -> None:
     await close()
     DB.config = {"dsn": dsn}
     await DB.start_connection_pool(
-        min_size=settings.pool_min_size, max_size=settings.pool_max_size, command_timeout=60
+        min_size=settings.pool_min_size, max_size=settings.pool_max_size, command_timeout=60, reset=_keep_session
     )
+
+
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """What a released connection needs beyond asyncpg's own rollback of an open transaction: nothing.
+
+    asyncpg's default reset sends ``SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET
+    ALL`` on every release — one more round trip per request, a fifth of a bare write's time here.
+    The registry keeps no session state on pooled connections (only ``SET LOCAL``, transaction-scoped
+    advisory locks, no LISTEN, no cursors WITH HOLD), so there is nothing to undo.
+    """
 
 
 async def close() -> None:

@@ -53,23 +53,15 @@ async def apply_adoption_changes(
     changes = [c for c in changes if c.moves_figures]
     if not changes:
         return
-    state = await repo.solution_state(conn, solution_id)
-    if state is None:
-        raise NotFound(f"no solution {solution_id}", field="id")
-    level = state["rollout_level"]
-    if list(state["stored"]) != [level]:
-        await _refresh_solution(conn, solution_id, state)
-        return
     lands = sorted({c.area[:2] for c in changes})
-    targets = [deltas.Target("solution", str(solution_id), level, (solution_id,))]
-    whole = []
-    for ozg_id, rows in _by_ozg(await repo.ozg_members_stored(conn, list(state["ozg_ids"]), lands)).items():
-        ozg_level, _ = rules.ozg_level(rows[0]["execution_level"], rows[0]["levels"])
-        ids = tuple(rows[0]["solution_ids"])
-        if not all(r["stored_level"] == ozg_level and tuple(r["stored_ids"]) == ids for r in rows):
-            whole.append(ozg_id)  # stored over another level or set of solutions (or not at all)
-        elif solution_id in ids:
-            targets.append(deltas.Target("ozg", ozg_id, ozg_level, ids))
+    rows = await repo.delta_state(conn, solution_id, lands)
+    if not rows:
+        raise NotFound(f"no solution {solution_id}", field="id")
+    level = rows[0]["rollout_level"]
+    if list(rows[0]["stored"]) != [level]:
+        await _refresh_solution(conn, solution_id, await repo.solution_state(conn, solution_id))
+        return
+    targets, whole = _targets(solution_id, level, rows)
     all_lands = await repo.land_codes(conn) if whole else []
     ozg_keys = sorted([repo.cell_key("ozg", t.key, x) for t in targets[1:] for x in lands]
                       + [repo.cell_key("ozg", o, x) for o in whole for x in all_lands])
@@ -84,11 +76,24 @@ async def apply_adoption_changes(
     log.debug("rollout.moved", solution_id=str(solution_id), changes=len(changes), cells=len(moved))
 
 
-def _by_ozg(rows: Sequence[asyncpg.Record]) -> dict[str, list[asyncpg.Record]]:
+def _targets(solution_id: uuid.UUID, level: str, rows: Sequence[asyncpg.Record]
+             ) -> tuple[list[deltas.Target], list[str]]:
+    """The cells to move by deltas (the solution's, and those of the OZG-Leistungen whose stored
+    rows count it as they stand), and the OZG-Leistungen stored over another level or set of
+    solutions (or not at all), which are recomputed in every Land instead."""
+    targets, whole = [deltas.Target("solution", str(solution_id), level, (solution_id,))], []
     grouped: dict[str, list[asyncpg.Record]] = {}
     for r in rows:
-        grouped.setdefault(r["ozg_id"], []).append(r)
-    return grouped
+        if r["ozg_id"] is not None:
+            grouped.setdefault(r["ozg_id"], []).append(r)
+    for ozg_id, ozg_rows in grouped.items():
+        ozg_level, _ = rules.ozg_level(ozg_rows[0]["execution_level"], ozg_rows[0]["levels"])
+        ids = tuple(ozg_rows[0]["solution_ids"])
+        if not all(r["stored_level"] == ozg_level and tuple(r["stored_ids"]) == ids for r in ozg_rows):
+            whole.append(ozg_id)
+        elif solution_id in ids:
+            targets.append(deltas.Target("ozg", ozg_id, ozg_level, ids))
+    return targets, whole
 
 
 async def _recompute_cell(conn: asyncpg.Connection, kind: str, key: str, land: str) -> None:

@@ -191,15 +191,18 @@ async def land_codes(conn: asyncpg.Connection) -> list[str]:
 async def solution_state(conn: asyncpg.Connection, solution_id: uuid.UUID) -> asyncpg.Record | None:
     """The solution's level, the levels its summary rows were computed at, and its OZG-Leistungen
     (linked now, or counted in a stored OZG summary: both need a refresh after a link change)."""
-    return await conn.fetchrow(
-        "SELECT s.rollout_level,"
-        " ARRAY(SELECT DISTINCT r.rollout_level FROM rollout_solution_land r WHERE r.solution = s.id) AS stored,"
-        " ARRAY(SELECT so.ozg_leistung FROM solution_ozg_leistung so WHERE so.solution = s.id"
-        "       UNION SELECT o.ozg_leistung FROM rollout_ozg_land o WHERE s.id = ANY(o.solution_ids)"
-        "       ORDER BY 1) AS ozg_ids"
-        # FOR SHARE: a concurrent change of the level or the links (an UPDATE of the solution
-        # row) waits for this refresh to commit, or this refresh waits and reads the new state.
-        " FROM solution s WHERE s.id = $1 FOR SHARE OF s", solution_id)
+    return await conn.fetchrow(SOLUTION_STATE, solution_id)
+
+
+SOLUTION_STATE = (
+    "SELECT s.rollout_level,"
+    " ARRAY(SELECT DISTINCT r.rollout_level FROM rollout_solution_land r WHERE r.solution = s.id) AS stored,"
+    " ARRAY(SELECT so.ozg_leistung FROM solution_ozg_leistung so WHERE so.solution = s.id"
+    "       UNION SELECT o.ozg_leistung FROM rollout_ozg_land o WHERE s.id = ANY(o.solution_ids)"
+    "       ORDER BY 1) AS ozg_ids"
+    # FOR SHARE: a concurrent change of the level or the links (an UPDATE of the solution
+    # row) waits for this refresh to commit, or this refresh waits and reads the new state.
+    " FROM solution s WHERE s.id = $1 FOR SHARE OF s")
 
 
 MEMBERS_SQL = """
@@ -222,17 +225,19 @@ async def ozg_members(conn: asyncpg.Connection, ozg_ids: Sequence[str] | None = 
     return await conn.fetch(MEMBERS_SQL.format(where="o.ozg_id = ANY($1::text[])"), list(ozg_ids))
 
 
-async def ozg_members_stored(conn: asyncpg.Connection, ozg_ids: Sequence[str], lands: Sequence[str]
-                             ) -> list[asyncpg.Record]:
-    """``ozg_members`` of ``ozg_ids``, one row per Land of ``lands`` with the level (``stored_level``)
-    and solutions (``stored_ids``) its stored row was computed over (NULL when there is none)."""
-    if not ozg_ids:
-        return []
+async def delta_state(conn: asyncpg.Connection, solution_id: uuid.UUID, lands: Sequence[str]) -> list[asyncpg.Record]:
+    """``solution_state`` (locking the solution row FOR SHARE) joined with ``ozg_members`` of its
+    OZG-Leistungen, one row per OZG-Leistung and Land of ``lands`` with the level (``stored_level``)
+    and solutions (``stored_ids``) its stored row was computed over: one round trip for what the
+    write path decides before it locks. One row with ``ozg_id`` NULL when no OZG-Leistung counts
+    the solution; none when the solution does not exist."""
     return await conn.fetch(
-        f"SELECT m.*, l.land, r.rollout_level AS stored_level, r.solution_ids AS stored_ids"
-        f" FROM ({MEMBERS_SQL.format(where='o.ozg_id = ANY($1::text[])')}) m"
-        " CROSS JOIN unnest($2::text[]) AS l(land)"
-        " LEFT JOIN rollout_ozg_land r ON r.ozg_leistung = m.ozg_id AND r.land = l.land", list(ozg_ids), list(lands))
+        f"WITH st AS ({SOLUTION_STATE.replace('FOR SHARE OF s', 'FOR SHARE')})"
+        " SELECT st.rollout_level, st.stored, m.ozg_id, m.execution_level, m.solution_ids, m.levels, l.land,"
+        " r.rollout_level AS stored_level, r.solution_ids AS stored_ids FROM st"
+        f" LEFT JOIN LATERAL ({MEMBERS_SQL.format(where='o.ozg_id = ANY(st.ozg_ids)')}) m ON true"
+        " LEFT JOIN LATERAL unnest($2::text[]) AS l(land) ON m.ozg_id IS NOT NULL"
+        " LEFT JOIN rollout_ozg_land r ON r.ozg_leistung = m.ozg_id AND r.land = l.land", solution_id, list(lands))
 
 
 async def ozg_ids_counting(conn: asyncpg.Connection, solution_id: uuid.UUID) -> list[str]:

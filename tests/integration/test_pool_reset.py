@@ -1,0 +1,28 @@
+"""Released connections: no session reset round trip, but nothing left open for the next user."""
+
+from __future__ import annotations
+
+from efa_registry import db
+
+
+async def test_a_released_connection_comes_back_without_the_transaction_left_open(clean_db):
+    async with db.connection() as conn:
+        await conn.execute("BEGIN")
+        await conn.execute("CREATE TEMP TABLE left_open (x int) ON COMMIT DROP")
+        backend = await conn.fetchval("SELECT pg_backend_pid()")
+    for _ in range(db.pool().get_size()):
+        async with db.connection() as conn:
+            assert not conn.is_in_transaction()
+            if await conn.fetchval("SELECT pg_backend_pid()") == backend:
+                assert await conn.fetchval("SELECT to_regclass('pg_temp.left_open')") is None
+                break
+    else:
+        raise AssertionError("the connection that was released never came back")
+
+
+async def test_the_pool_sends_no_reset_query_on_release(clean_db):
+    async with db.connection() as conn:
+        sent: list[str] = []
+        conn.add_query_logger(lambda record: sent.append(record.query))
+        await conn.fetchval("SELECT 1")
+    assert sent == ["SELECT 1"]
