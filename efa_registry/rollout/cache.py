@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 import asyncpg
 import msgspec
 
+from efa_registry.rollout import summary_repository as summary
+
 T = TypeVar("T")
 
 
@@ -28,7 +30,9 @@ class _Cached(msgspec.Struct, frozen=True):
 _cache: OrderedDict[Hashable, _Cached] = OrderedDict()
 _locks: dict[Hashable, asyncio.Lock] = {}
 _clock = itertools.count()
+_misses = itertools.count(1)
 CACHE_SIZE = 256
+PRUNE_EVERY = 1000  # misses between two prunings of the change log the fingerprints read
 
 
 def _usable(hit: _Cached | None, current: str, read_at: int) -> bool:
@@ -52,6 +56,8 @@ async def cached(
             stamp = next(_clock)
             computed = _Cached(await fingerprint(conn), stamp, await compute(conn))
         _cache[key] = computed
+        if next(_misses) % PRUNE_EVERY == 0:
+            await summary.prune_changes(conn)
         _cache.move_to_end(key)
         while len(_cache) > CACHE_SIZE:
             _locks.pop(_cache.popitem(last=False)[0], None)

@@ -19,6 +19,7 @@ import structlog
 from efa_registry.errors import NotFound
 from efa_registry.rollout import deltas, rules
 from efa_registry.rollout import repository as repo
+from efa_registry.rollout import summary_repository as summary
 from efa_registry.rollout.deltas import AdoptionChange
 
 log = structlog.get_logger(__name__)
@@ -132,6 +133,7 @@ async def rebuild_all(conn: asyncpg.Connection) -> None:
     """
     await repo.lock_rebuild(conn)
     await repo.clear(conn)
+    await summary.prune_changes(conn)
     solutions = await repo.all_solution_ids(conn)
     for row in solutions:
         await repo.store_solution_cells(conn, row["id"], row["rollout_level"])

@@ -18,20 +18,38 @@ from efa_registry.rollout.repository import FIGURES, to_cell
 STORED = ", ".join(f"r.{f}" for f in FIGURES)
 LAND_COLUMNS = "l.ars AS land, l.iso_code, l.name AS land_name"
 
-# Changes whenever a transaction that touched what the cross-solution reads show commits: every
-# refresh rewrites its summary rows and a catalogue change rewrites a solution or OZG row, each
-# time with a newer (larger) xmin, so per table (row count, sum of xmin) never repeats. The sum
-# is taken as age() differences (integer arithmetic, no text casts): sum(xmin) - 3·count.
+# Changes whenever a transaction that touched what the cross-solution reads show commits: a
+# trigger on each of those tables (migration 2026-12-02T10) leaves the writer's transaction id in
+# ``rollout_change``. Under a snapshot with xmin X, every transaction below X has ended, so
+# (newest id below X, the ids from X on that the snapshot sees) names exactly the set of changes
+# it sees: equal fingerprints, equal data. Two index probes instead of a scan of five tables.
+FINGERPRINT_SQL = """
+SELECT coalesce((SELECT max(c.tx_id) FROM rollout_change c WHERE c.tx_id < pg_snapshot_xmin(s))::text, '') || '/'
+    || coalesce((SELECT string_agg(c.tx_id::text, ',' ORDER BY c.tx_id) FROM rollout_change c
+                 WHERE c.tx_id >= pg_snapshot_xmin(s)), '')
+FROM pg_current_snapshot() AS s
+"""
+PRUNE_SQL = """
+DELETE FROM rollout_change WHERE tx_id < (SELECT max(tx_id) FROM rollout_change
+                                          WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot()))
+"""
+
+
+# The rows of one solution: sums of xmin (as age() differences, integer arithmetic) over a
+# handful of indexed rows, so it needs no change log.
 def _xmin_sum(table: str, where: str = "") -> str:
     return (f"(SELECT count(*) || ':' || coalesce(count(*) * age('3'::xid)::bigint - sum(age(xmin)::bigint), 0)"
             f" FROM {table} {where})")
 
 
-FINGERPRINT_SQL = "SELECT " + " || '/' || ".join(
-    _xmin_sum(t) for t in ("rollout_solution_land", "rollout_ozg_land", "solution", "solution_ozg_leistung",
-                           "ozg_leistung"))
 SOLUTION_FINGERPRINT_SQL = (f"SELECT {_xmin_sum('solution', 'WHERE id = $1')}"
                             f" || '/' || {_xmin_sum('rollout_solution_land', 'WHERE solution = $1')}")
+
+
+async def prune_changes(conn: asyncpg.Connection) -> None:
+    """Drop the ``rollout_change`` rows no fingerprint reads any more (all but the newest below the
+    oldest running writer)."""
+    await conn.execute(PRUNE_SQL)
 
 
 async def fingerprint(conn: asyncpg.Connection) -> str:
