@@ -6,7 +6,8 @@ from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, Response, get
+import msgspec
+from litestar import Controller, MediaType, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
@@ -35,12 +36,14 @@ class EventController(Controller):
     ) -> Response[EventPage]:
         """Every change in commit-safe order: a reader following `cursor` never misses and never repeats an
         event, even when transactions commit out of order. Without `after` it starts at the beginning."""
-        events, cursor = await feed.poll_events(after=after, limit=bounded_limit(request, limit), filters=filters,
-                                                audience=audience_of(actor), wait=wait)
-        page = EventPage(items=events, cursor=cursor, next=_next(request, cursor), limit=limit)
+        page = await feed.poll_events_json(after=after, limit=bounded_limit(request, limit), filters=filters,
+                                           audience=audience_of(actor), wait=wait)
+        body = msgspec.json.encode(schemas.EncodedEventPage(
+            items=msgspec.Raw(page.items), cursor=page.cursor, next=_next(request, page.cursor), limit=limit))
         # A page that is not full grows as transactions commit: caches must revalidate (and keep
         # an authenticated caller's page, which has contact details, to themselves).
-        return Response(page, headers={"Cache-Control": "no-cache" if actor is None else "private, no-cache"})
+        return Response(body, media_type=MediaType.JSON,
+                        headers={"Cache-Control": "no-cache" if actor is None else "private, no-cache"})
 
     @get("/cursor", operation_id="getFeedHead", summary="The feed's current position")
     async def head(self) -> Response[FeedCursor]:

@@ -40,6 +40,15 @@ class EventPage(WireOut):
     limit: int
 
 
+class EncodedEventPage(msgspec.Struct):
+    """``EventPage`` as the handler sends it: the events arrive encoded (``feed.read_events_json``)."""
+
+    items: msgspec.Raw
+    cursor: str
+    next: str
+    limit: int
+
+
 class FeedCursor(WireOut):
     """A cursor to read the feed from."""
 
