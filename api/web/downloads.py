@@ -21,7 +21,7 @@ log = structlog.get_logger(__name__)
 
 Text = Annotated[str | None, QueryParameter(max_length=200)]
 OzgParam = Annotated[str | None, QueryParameter(name="ozg", max_length=6)]
-TYPES = {"svg": "image/svg+xml", "csv": "text/csv; charset=utf-8"}
+TYPES = {"svg": "image/svg+xml", "csv": "text/csv"}  # Litestar adds "; charset=utf-8" to text types
 
 
 async def ignore_unknown_parameters(request: Request) -> None:

@@ -16,12 +16,13 @@ Method
     ``beyond_horizon`` (at this pace later than ``HORIZON_YEARS`` from now: a date would be
     false precision), ``on_track`` (a month is given).
 
-Limits
-  - The pace is gross: a unit that went live and was later withdrawn still counts as progress
-    in the window (its go-live happened), while ``live_units`` no longer contains it, so the
-    remaining work grows. A rollout that loses units as fast as it gains them looks on track.
-    Pass only the go-lives of units that are live now for a net view.
-  - One go-live per unit: a unit paused and resumed must not be passed twice.
+Limits (the registry's use of it, and why: docs/forecast.md)
+  - The pace counts the dates it is given. The service passes one date per unit covered now,
+    the day a live adoption first covered it (the net view: a go-live withdrawn since is no
+    progress); passed every go-live ever, a rollout losing units as fast as it gains them
+    would look on track.
+  - One go-live per unit: a unit paused and resumed, or covered by its own and its Kreis's
+    adoption, must not be passed twice.
   - A rollout that began within the window is measured over all 12 months, so a young rollout's
     pace is understated rather than extrapolated from a few busy weeks.
 """
