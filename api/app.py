@@ -25,6 +25,7 @@ from api.web.errors import for_people
 from efa_registry import __version__, db
 from efa_registry.db import migrate
 from efa_registry.errors import DatabaseNotReady
+from efa_registry.search import reindex
 from efa_registry.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -88,6 +89,7 @@ def _lifecycle(settings: Settings, dsn: str | None) -> tuple[Callable, Callable]
                 f"database schema is behind ({len(pending)} pending migrations): run "
                 "`efa-registry migrate` first"
             )
+        app.state.search_reindex = reindex.start()  # documents built by older code, rebuilt meanwhile
         if dsn is not None and settings.webhook_worker:
             from efa_registry.webhooks.delivery import start_worker
 
@@ -95,6 +97,8 @@ def _lifecycle(settings: Settings, dsn: str | None) -> tuple[Callable, Callable]
         log.info("app.started", version=__version__)
 
     async def on_shutdown(app: Litestar) -> None:
+        if (heal := app.state.get("search_reindex")) is not None:
+            heal.cancel()
         worker = app.state.get("webhook_worker")
         if worker is not None:
             await worker.stop()  # lets deliveries in flight finish

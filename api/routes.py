@@ -13,6 +13,7 @@ from api.ozg.controller import OzgLeistungController, ThemenfeldController
 from api.publiccode.controller import PubliccodeController
 from api.rollout.controller import RolloutController
 from api.scorecard.controller import ScorecardController, SolutionMissingController
+from api.search.controller import SuggestController
 from api.solutions.controller import InterfaceController, SolutionController
 from api.sources.controller import SourceController
 from api.tokens.controller import TokenController
@@ -40,5 +41,6 @@ ROUTES = [
     RolloutController,
     ScorecardController,
     SolutionMissingController,
+    SuggestController,
     *WEB_CONTROLLERS,
 ]

@@ -33,9 +33,8 @@ from efa_registry.areas.gv100ad_import import import_gv100ad
 from efa_registry.db import embedded, migrate
 from efa_registry.log import configure_logging
 from efa_registry.rollout import refresh as rollout
-from efa_registry.search import lexicon
+from efa_registry.search import indexing, lexicon
 from efa_registry.settings import Settings
-from efa_registry.solutions import repository as solutions
 
 BUDGET_MS = 100.0
 STANDARDS = [("xoev", "XBau", "2.3"), ("xoev", "XMeld", "3.3"), ("xoev", "XPersonenstand", "1.9"),
@@ -77,7 +76,7 @@ async def prepare(args: argparse.Namespace) -> dict[str, str]:
             " 'active')", [(uuid.uuid4(), s, *rng.choice(STANDARDS)) for s in ids for _ in range(rng.randint(0, 3))])
         await conn.execute("UPDATE solution SET summary = 'Onlinedienst ' || name || ' für Bürgerinnen und Bürger'")
         # what the write path builds: German full-text over names, summaries, OZG, compounds split
-        await solutions.refresh_documents(conn, ids, await lexicon.catalogue(conn))
+        await indexing.refresh_solutions(conn, ids, await lexicon.catalogue(conn))
     async with db.transaction() as conn:
         await rollout.rebuild_all(conn)
     async with db.connection() as conn:

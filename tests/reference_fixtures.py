@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from efa_registry import db
+from efa_registry.search import indexing, lexicon
 
 AREAS = [
     # ars, ags, name, level, tk, parent, land, iso, population
@@ -48,6 +49,8 @@ async def reference_data(clean_db):
         await conn.execute("INSERT INTO ozg_leistung_lage (ozg_leistung, lage) VALUES ('10000', 'geburt')")
         await conn.executemany(
             "INSERT INTO leika_entry (leika_key, name, leika_type, ozg_leistung) VALUES ($1, $2, $3, $4)", LEIKA)
+        # What the catalogue importers do after writing: the OZG-Leistungen's search documents.
+        await indexing.refresh_ozg(conn, None, await lexicon.catalogue(conn))
 
 
 class Tokens(dict):

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import PathParameter
+from litestar.openapi.spec import Example
+from litestar.params import Body, PathParameter
 
 from api.params import After, Limit, bounded_limit, next_link, query_of
 from api.schemas import Page
-from efa_registry.areas import service
-from efa_registry.areas.model import Area, AreaFilter, LandSummary
+from efa_registry.areas import names, service
+from efa_registry.areas.model import Area, AreaFilter, LandSummary, Resolved, ResolveNames
 
 LandKey = Annotated[str, PathParameter(pattern=r"^((0[1-9]|1[0-6])|DE-[A-Za-z]{2})$",
                                    description="Land key (`05`) or ISO 3166-2 code (`DE-NW`)")]
+
+ResolveBody = Annotated[ResolveNames, Body(examples=[Example(summary="A usedBy list", value={"names": [
+    {"name": "Stadt Mülheim a.d. Ruhr"}, {"name": "Neustadt", "land": "HE"}, {"name": "Lkr. München"}]})])]
 
 
 class LandController(Controller):
@@ -41,10 +45,18 @@ class AreaController(Controller):
     async def list_areas(
         self, request: Request, flt: NamedDependency[AreaFilter], limit: Limit = 50, after: After = None
     ) -> Page[Area]:
-        """Areas ordered by ARS, filtered by level, Land, parent or a part of the name; paged
-        with a cursor (`next`)."""
+        """Areas ordered by ARS, filtered by level, Land or parent; with `q`, the areas whose name matches it as
+        people write it (umlauts as ae/oe/ue, "Stadt …", "Landkreis …", "St." for Sankt, typos), best first, then
+        those whose name begins with it. Paged with a cursor (`next`)."""
         page = await service.list_areas(flt, limit=bounded_limit(request, limit), after=after)
         return Page(items=page.items, next=next_link(request, page.next_cursor), limit=limit)
+
+    @post("/resolve", operation_id="resolveAreaNames", summary="Resolve names typed by hand to areas", status_code=200)
+    async def resolve(self, data: ResolveBody) -> Resolved:
+        """Per name (up to 500, each with an optional Land or Kreis hint) the best area with its ARS and a
+        score, and the alternatives. Names that fit several areas equally well are `ambiguous`, names
+        that fit none `unknown`: the caller chooses, nothing is guessed."""
+        return Resolved(results=await names.resolve(data.names))
 
     @get("/{ars:str}", operation_id="getArea", summary="One area by ARS or AGS")
     async def get_area(

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import msgspec
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.params import PathParameter
+from msgspec import UNSET
 
+from api.ozg.schemas import OzgLeistungHit, OzgLeistungPage
 from api.params import After, Limit, bounded_limit, next_link, query_of
-from api.schemas import Page
 from efa_registry.ozg import service
-from efa_registry.ozg.model import OzgFilter, OzgLeistung, OzgLeistungDetail, Themenfeld
+from efa_registry.ozg.model import OzgFilter, OzgLeistungDetail, Themenfeld
 from efa_registry.types import OZG_ID_PATTERN
 
 
@@ -33,11 +35,16 @@ class OzgLeistungController(Controller):
          dependencies={"flt": query_of(OzgFilter)})
     async def list_leistungen(
         self, request: Request, flt: NamedDependency[OzgFilter], limit: Limit = 50, after: After = None
-    ) -> Page[OzgLeistung]:
-        """OZG-Leistungen filtered by Themenfeld, Lage or LeiKa key; with `q`, ranked by
-        relevance of a German full-text search over the name."""
-        page = await service.list_leistungen(flt, limit=bounded_limit(request, limit), after=after)
-        return Page(items=page.items, next=next_link(request, page.next_cursor), limit=limit)
+    ) -> OzgLeistungPage:
+        """OZG-Leistungen filtered by Themenfeld, Lage or LeiKa key. With `q`, a German search over the
+        name, the LeiKa entries' wording and the Lagen — compounds, everyday words ("Kita") and typos
+        included — ranked with a name match first, each hit with its matches marked (`highlight`)."""
+        hits = await service.search_leistungen(flt, limit=bounded_limit(request, limit), after=after)
+        items = [OzgLeistungHit(**msgspec.structs.asdict(o), highlight=hits.highlights.get(o.ozg_id, UNSET))
+                 for o in hits.page.items]
+        return OzgLeistungPage(items=items, next=next_link(request, hits.page.next_cursor), limit=limit,
+                               did_you_mean=hits.notes.did_you_mean, corrected_from=hits.notes.corrected_from,
+                               relaxed=hits.notes.relaxed)
 
     @get("/{ozgId:str}", operation_id="getOzgLeistung", summary="One OZG-Leistung with its LeiKa entries")
     async def get_leistung(

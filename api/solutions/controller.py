@@ -9,13 +9,14 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.openapi.spec import Example
 from litestar.params import Body, FromPath, JSONBody, PathParameter
+from msgspec import UNSET
 
 from api.auth import Caller
 from api.concurrency import IdempotencyKey, IfMatch, entity_response, expected_version
 from api.params import After, Limit, bounded_limit, next_link, query_of
 from api.schemas import contact_out
-from api.solutions.schemas import Solution, SolutionPage
-from efa_registry.solutions import model, service
+from api.solutions.schemas import Solution, SolutionHit, SolutionPage
+from efa_registry.solutions import discovery, model, service
 from efa_registry.solutions.model import (
     HistoryEntry,
     Interface,
@@ -59,11 +60,19 @@ class SolutionController(Controller):
         self, request: Request, actor: Caller, criteria: NamedDependency[SolutionQuery], limit: Limit = 20,
         after: After = None,
     ) -> SolutionPage:
-        """Find solutions by text and filters, ranked by relevance, paged with a cursor. Retired solutions are
-        left out unless `status` asks for them. `facets` adds counts per value that respect every other filter."""
-        page, facets = await service.search_solutions(criteria, limit=bounded_limit(request, limit), after=after)
-        return SolutionPage(items=[contact_out(Solution, s, with_contact=actor is not None) for s in page.items],
-                            next=next_link(request, page.next_cursor), limit=limit, facets=facets)
+        """Find solutions by text and filters, ranked by relevance (a name match first), paged with a cursor. `q`
+        understands German compounds, everyday words and typos; each hit has its matches marked (`highlight`).
+        Retired solutions are left out unless `status` asks for them. `facets` adds counts per value that
+        respect every other filter."""
+        hits, facets = await discovery.find_solutions(criteria, limit=bounded_limit(request, limit), after=after)
+        items = []
+        for s in hits.page.items:
+            item = contact_out(SolutionHit, s, with_contact=actor is not None)
+            item.highlight = hits.highlights.get(str(s.id), UNSET)
+            items.append(item)
+        return SolutionPage(items=items, next=next_link(request, hits.page.next_cursor), limit=limit, facets=facets,
+                            did_you_mean=hits.notes.did_you_mean, corrected_from=hits.notes.corrected_from,
+                            relaxed=hits.notes.relaxed)
 
     @get("/{key:str}", operation_id="getSolution", summary="One solution")
     async def get_solution(self, key: SolutionKey, actor: Caller) -> Response[Solution]:

@@ -2,13 +2,17 @@
 
 A solution's people contact goes out grouped under ``contact`` and to authenticated callers only
 (the core record keeps ``contact_name``/``contact_email`` flat, as the event log does), and the
-solution carries its ``themenfelder``; a search page carries its facet counts. Interfaces,
+solution carries its ``themenfelder``; a search page carries its facet counts and a hit its
+highlight. Interfaces,
 history entries, facet counts and the embedded references are the core records themselves.
 """
 
 from __future__ import annotations
 
+from msgspec import UNSET, UnsetType
+
 from api.schemas import WireOut, with_grouped_contact
+from efa_registry.search.model import Highlight
 from efa_registry.solutions import model
 from efa_registry.solutions.search import FacetCount
 
@@ -17,10 +21,22 @@ Solution = with_grouped_contact(model.Solution, module=__name__, themenfelder=li
     "only for authenticated callers."))
 
 
-class SolutionPage(WireOut):
-    """One page of catalogue results, with facet counts when `facets` was asked for."""
+class SolutionHit(Solution):  # type: ignore[valid-type, misc]
+    """A solution; found by `q`, with its matches marked in `highlight`."""
 
-    items: list[Solution]  # type: ignore[valid-type]
+    highlight: Highlight | UnsetType = UNSET
+
+
+class SolutionPage(WireOut):
+    """One page of catalogue results, with facet counts when `facets` was asked for. With `q`:
+    `didYouMean` a spelling correction offered ("Meinten Sie …?"); `correctedFrom` the typed
+    query when the typed words found nothing and the hits are for `didYouMean` instead; `relaxed` when
+    no hit has all the words and these have some."""
+
+    items: list[SolutionHit]
     next: str | None
     limit: int
     facets: dict[str, list[FacetCount]]
+    did_you_mean: str | None
+    corrected_from: str | None
+    relaxed: bool

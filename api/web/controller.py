@@ -25,6 +25,7 @@ from efa_registry.ozg.model import OzgFilter
 from efa_registry.rollout import forecast as fc
 from efa_registry.rollout import service as rollout
 from efa_registry.rollout.model import MatrixFilter
+from efa_registry.solutions import discovery
 from efa_registry.solutions import service as solutions
 from efa_registry.solutions.search import SolutionQuery
 from efa_registry.sources import service as sources
@@ -67,11 +68,13 @@ class PageController(Controller):
         query = SolutionQuery(q=(q or "").strip() or None, themenfeld=views.clean(themenfeld), status=statuses,
                               provider_land=views.clean(land), interface_standard=views.clean(standard),
                               facets=["themenfeld", "status", "providerLand", "interfaceStandard"])
-        page, facets = await solutions.search_solutions(query, limit=PAGE_SIZE, after=weiter or None)
+        hits, facets = await discovery.find_solutions(query, limit=PAGE_SIZE, after=weiter or None)
+        page = hits.page
         themen = {t.key: t.name for t in await ozg.list_themenfelder()}
         groups = views.catalogue_facets(request, query, facets, themen)
         return Template("katalog.html", headers=PAGE_HEADERS, context={
-            "page": "katalog", "query": query, "results": page.items,
+            "page": "katalog", "query": query, "results": page.items, "highlights": hits.highlights,
+            "notes": hits.notes,
             "page_title": views.catalogue_title(query, groups, paged=bool(weiter)),
             "more": views.with_param(request, "weiter", page.next_cursor) if page.next_cursor else None,
             "facets": groups,

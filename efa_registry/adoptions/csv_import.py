@@ -1,7 +1,10 @@
 """``efa-registry import adoptions FILE``: the office's spreadsheets, all-or-nothing.
 
-Columns (header required, ``,`` or ``;``): solution (slug or UUID), ars, status, live_since,
-planned_live_on, note. Dates as YYYY-MM-DD or DD.MM.YYYY.
+Columns (header required, ``,`` or ``;``): solution (slug or UUID), ars — or ``name`` (the area as
+people write it: "Stadt Mülheim a.d. Ruhr", "Lkr. München") with optional ``land`` and ``kreis``
+hints, resolved by ``areas.names`` —, status, live_since, planned_live_on, note. Dates as
+YYYY-MM-DD or DD.MM.YYYY. A row with an ARS uses it; a name that fits several areas or none is
+refused with its line, as is every other bad record, and then nothing is written.
 """
 
 from __future__ import annotations
@@ -15,17 +18,26 @@ import re
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import NamedTuple
+
+import asyncpg
+import msgspec
 
 from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.adoptions.bulk import BulkItem, apply
+from efa_registry.areas import names
 from efa_registry.areas import repository as areas
-from efa_registry.errors import DomainError, ImportFailed
+from efa_registry.areas.model import NameToResolve
+from efa_registry.errors import DomainError, ImportFailed, InvalidInput
 from efa_registry.kit.importing import ImportSummary, Progress, no_progress
+from efa_registry.search import lexicon
+from efa_registry.search.placeindex import PlaceIndex
 from efa_registry.solutions import repository as solutions
 from efa_registry.types import ARS_PATTERN, AdoptionStatus, values
 
-COLUMNS = ("solution", "ars", "status")
+COLUMNS = ("solution", "status")
+AREA_COLUMNS = ("ars", "name")  # at least one of them
 STATUSES = values(AdoptionStatus)
 
 
@@ -41,40 +53,88 @@ def _date(text: str) -> dt.date | None:
     raise ValueError(f"not a date: {text!r}")
 
 
-def parse(text: str) -> tuple[list[tuple[int, str, BulkItem]], list[tuple[int, str]]]:
-    """Rows as (line, solution key, item), and every malformed row as (line, reason)."""
+class Row(NamedTuple):
+    line: int
+    solution: str
+    item: BulkItem  # ``ars`` is empty until ``name`` is resolved
+    name: NameToResolve | None
+
+
+def _area(raw: dict[str, str | None]) -> tuple[str, NameToResolve | None]:
+    """The row's ARS, or the name (with hints) to resolve."""
+    ars, name = (raw.get("ars") or "").strip(), (raw.get("name") or "").strip()
+    if ars:
+        if not re.match(ARS_PATTERN, ars):
+            raise ValueError(f"not an ARS: {ars!r}")
+        return ars, None
+    if not name:
+        raise ValueError("neither an ARS nor a name")
+    try:
+        return "", msgspec.convert({"name": name, "land": (raw.get("land") or "").strip() or None,
+                                    "kreis": (raw.get("kreis") or "").strip() or None}, NameToResolve)
+    except msgspec.ValidationError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def parse(text: str) -> tuple[list[Row], list[tuple[int, str]]]:
+    """Rows, and every malformed row as (line, reason)."""
     header = text.splitlines()[0] if text.strip() else ""
     reader = csv.DictReader(io.StringIO(text), delimiter=";" if header.count(";") > header.count(",") else ",")
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    fields = reader.fieldnames or []
+    missing = [c for c in COLUMNS if c not in fields] + ([] if set(AREA_COLUMNS) & set(fields) else ["ars or name"])
     if missing:
         raise ImportFailed("adoptions file lacks columns", [(1, f"missing column(s): {', '.join(missing)}")])
     rows, errors, today = [], [], dt.date.today()
     for line, raw in enumerate(reader, start=2):
         try:
-            ars, status = raw["ars"].strip(), raw["status"].strip()
-            if not re.match(ARS_PATTERN, ars):
-                raise ValueError(f"not an ARS: {ars!r}")
+            (ars, name), status = _area(raw), (raw["status"] or "").strip()
             if status not in STATUSES:
                 raise ValueError(f"status must be one of {', '.join(STATUSES)}")
             live_since = _date(raw.get("live_since") or "")
             if live_since and live_since > today:
                 raise ValueError("live_since lies in the future")
-            rows.append((line, raw["solution"].strip(), BulkItem(
+            rows.append(Row(line, (raw["solution"] or "").strip(), BulkItem(
                 ars=ars, status=status, live_since=live_since if status == "live" else None,
-                planned_live_on=_date(raw.get("planned_live_on") or ""), note=(raw.get("note") or "").strip() or None)))
+                planned_live_on=_date(raw.get("planned_live_on") or ""), note=(raw.get("note") or "").strip() or None),
+                name))
         except (ValueError, KeyError) as exc:
             errors.append((line, str(exc)))
     return rows, errors
 
 
-async def _references(conn: object, rows: list[tuple[int, str, BulkItem]]
-                      ) -> tuple[dict[str, object], list[tuple[int, str]]]:
-    """The solution id of every key, and a (line, reason) for each unknown solution or area."""
-    ids = {key: await solutions.resolve_id(conn, key) for key in dict.fromkeys(k for _, k, _ in rows)}
-    known = await areas.current_levels(conn, sorted({item.ars for _, _, item in rows}))
-    errors = [(line, f"no solution {key!r}") for line, key, _ in rows if ids[key] is None]
-    errors += [(line, f"no current area with ARS {item.ars}") for line, _, item in rows if item.ars not in known]
-    return ids, errors
+def _resolved(row: Row, index: PlaceIndex) -> tuple[Row, str | None]:
+    """The row with its name resolved to an ARS, or the reason it cannot be."""
+    if row.name is None:
+        return row, None
+    try:
+        names.check_hints(row.name, index, "name")
+    except InvalidInput as exc:
+        return row, exc.detail
+    found = names.resolve_one(row.name, index)
+    if found.verdict in ("exact", "probable") and found.ars:
+        return row._replace(item=msgspec.structs.replace(row.item, ars=found.ars)), None
+    if found.verdict == "ambiguous":
+        choices = "; ".join(f"{m.name} ({m.ars})" for m in found.alternatives[:5])
+        return row, f"{row.name.name!r} fits several areas: {choices} — write the ARS, or add a land or kreis column"
+    return row, f"no area named {row.name.name!r}"
+
+
+async def _references(conn: asyncpg.Connection, rows: list[Row]) -> tuple[list[Row], dict[str, object],
+                                                                           list[tuple[int, str]]]:
+    """The rows with every name resolved, the solution id of every key, and a (line, reason) for
+    each unknown solution, unknown area, and name that fits several areas or none."""
+    errors: list[tuple[int, str]] = []
+    if any(row.name for row in rows):
+        index = await lexicon.places(conn)
+        checked = [_resolved(row, index) for row in rows]
+        rows = [row for row, _ in checked]
+        errors += [(row.line, reason) for row, reason in checked if reason]
+    ids = {key: await solutions.resolve_id(conn, key) for key in dict.fromkeys(r.solution for r in rows)}
+    known = await areas.current_levels(conn, sorted({r.item.ars for r in rows if r.item.ars}))
+    errors += [(r.line, f"no solution {r.solution!r}") for r in rows if ids[r.solution] is None]
+    errors += [(r.line, f"no current area with ARS {r.item.ars}") for r in rows
+               if r.item.ars and r.item.ars not in known]
+    return rows, ids, errors
 
 
 async def import_adoptions(path: str | os.PathLike[str] | bytes, *, actor: Actor | None = None,
@@ -87,13 +147,13 @@ async def import_adoptions(path: str | os.PathLike[str] | bytes, *, actor: Actor
     actor = actor or Actor.cli()
     summary = ImportSummary(source="adoptions")
     async with db.transaction() as conn:
-        ids, unknown = await _references(conn, rows)
+        rows, ids, unknown = await _references(conn, rows)
         if errors or unknown:
             refused = sorted(errors + unknown)
             raise ImportFailed(f"{len(refused)} rows refused; nothing was imported", refused)
         by_solution: dict[str, list[tuple[int, BulkItem]]] = defaultdict(list)
-        for line, key, item in rows:
-            by_solution[key].append((line, item))
+        for row in rows:
+            by_solution[row.solution].append((row.line, row.item))
         for done, (key, entries) in enumerate(by_solution.items(), start=1):
             try:
                 result = await apply(conn, ids[key], [i for _, i in entries], actor=actor)

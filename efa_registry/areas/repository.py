@@ -17,7 +17,9 @@ AREA_COLUMNS = (
 
 
 def _area(row: asyncpg.Record) -> Area:
-    return Area(**dict(row), is_municipality=row["level"] == MUNICIPALITY_LEVEL)
+    data = dict(row)
+    data.pop("pos", None)
+    return Area(**data, is_municipality=row["level"] == MUNICIPALITY_LEVEL)
 
 
 async def get(conn: asyncpg.Connection, key: str) -> Area | None:
@@ -69,6 +71,24 @@ async def list_areas(
     sql = f"SELECT {AREA_COLUMNS} FROM area" + (" WHERE " + " AND ".join(where) if where else "")
     rows = await conn.fetch(sql + f" ORDER BY ars LIMIT {p.add(limit + 1)}", *p.values)
     return page_of([_area(r) for r in rows], limit, lambda a: [a.ars])
+
+
+async def list_ranked(
+    conn: asyncpg.Connection, ranked: Sequence[str], flt: AreaFilter, *, limit: int, after: str | None
+) -> Page[Area]:
+    """The areas of ``ranked`` (ARS, best first) that pass the other filters, in that order."""
+    key = decode_cursor(after, kinds=(int,))  # the position in the ranking
+    p = Params()
+    where = ["a.current", *p.equal({"a.level": flt.level, "a.land": flt.land, "a.parent": flt.parent})]
+    if key:
+        where.append(f"m.pos > {p.add(key[0])}")
+    columns = ", ".join(f"a.{c.strip()}" for c in AREA_COLUMNS.split(","))
+    rows = await conn.fetch(
+        f"SELECT {columns}, m.pos FROM unnest({p.add(list(ranked))}::text[]) WITH ORDINALITY AS m(ars, pos)"
+        f" JOIN area a ON a.ars = m.ars WHERE {' AND '.join(where)} ORDER BY m.pos LIMIT {p.add(limit + 1)}",
+        *p.values)
+    page = page_of(list(rows), limit, lambda r: [r["pos"]])
+    return Page(items=[_area(r) for r in page.items], next_cursor=page.next_cursor)
 
 
 LAND_SUMMARY_SQL = """

@@ -7,6 +7,7 @@ from efa_registry.areas import repository
 from efa_registry.areas.model import Area, AreaFilter, LandSummary
 from efa_registry.errors import NotFound, found
 from efa_registry.kit.paging import Page
+from efa_registry.search import lexicon, places
 
 
 async def get_area(key: str) -> Area:
@@ -15,8 +16,13 @@ async def get_area(key: str) -> Area:
 
 
 async def list_areas(flt: AreaFilter, *, limit: int, after: str | None) -> Page[Area]:
+    """By ARS; with ``q``, by how well the name matches as people write it (``search.places``),
+    then the areas whose name begins with it."""
     async with db.connection() as conn:
-        return await repository.list_areas(conn, flt, limit=limit, after=after)
+        if not flt.q:
+            return await repository.list_areas(conn, flt, limit=limit, after=after)
+        ranked = places.search(flt.q, await lexicon.places(conn))
+        return await repository.list_ranked(conn, [m.ars for m in ranked], flt, limit=limit, after=after)
 
 
 async def list_lands() -> list[LandSummary]:

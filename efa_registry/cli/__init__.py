@@ -29,8 +29,10 @@ IMPORT_KINDS = {
     "ozg-leistungen": "OZG-Katalog als CSV (Spalten ozg_id, ozg_leistung, lage, themenfeld …; "
                       "Trenner , oder ;): OZG-Leistungen, Lagen, Themenfelder",
     "leika": "LeiKa-Zuordnung als CSV (Spalten leika_schluessel, leika_typisierung, ozg_id …)",
-    "adoptions": "Nachnutzungen als CSV (Spalten solution, ars, status; optional live_since, "
-                 "planned_live_on, note; Datum JJJJ-MM-TT oder TT.MM.JJJJ; Trenner , oder ;)",
+    "adoptions": "Nachnutzungen als CSV (Spalten solution, ars oder name, status; optional land und "
+                 "kreis als Hinweise zum Namen, live_since, planned_live_on, note; Datum JJJJ-MM-TT oder "
+                 "TT.MM.JJJJ; Trenner , oder ;): ein mehrdeutiger oder unbekannter Name wird mit "
+                 "Zeilennummer gemeldet, nie geraten",
     "publiccode": "eine publiccode.yml (Version 0.2–0.4) als Lösung der Organisation --provider",
 }
 

@@ -16,6 +16,7 @@ from efa_registry.kit.paging import Page
 from efa_registry.kit.patching import changes, check_version
 from efa_registry.kit.slugs import slugify
 from efa_registry.organisations import model, repository
+from efa_registry.search import indexing, lexicon
 
 log = structlog.get_logger(__name__)
 
@@ -58,6 +59,9 @@ async def update_organisation(
         check_version(current.version, expected_version)
         await repository.update(conn, current.id, values)
         org = await repository.get(conn, current.id)
+        if org.name != current.name:  # the solutions it provides or operates are found by its name
+            await indexing.refresh_solutions(conn, await indexing.solutions_of(conn, org.id),
+                                             await lexicon.catalogue(conn))
         await _record(conn, org, actor, "updated")
     log.info("organisation.updated", organisation_id=str(org.id), version=org.version, fields=sorted(values))
     return org

@@ -25,6 +25,8 @@ from efa_registry.errors import ImportFailed
 from efa_registry.events import recorder
 from efa_registry.kit.importing import ImportSummary, Progress, no_progress
 from efa_registry.ozg.catalogue_csv import Catalogue, LeikaFile, LeikaValues, decode, parse_leika, parse_ozg_leistungen
+from efa_registry.search import indexing, lexicon
+from efa_registry.search import repository as search
 from efa_registry.sources.model import Origin
 from efa_registry.sources.repository import record_source
 
@@ -129,14 +131,29 @@ async def _write_catalogue(conn: asyncpg.Connection, cat: Catalogue) -> tuple[Ch
     return leistungen, lagen
 
 
-async def _write_leika(conn: asyncpg.Connection, leika: LeikaFile) -> Changes:
+async def _write_leika(conn: asyncpg.Connection, leika: LeikaFile) -> tuple[Changes, set[str]]:
+    """Upsert what changed; returns the changes and the OZG-IDs whose LeiKa entries changed."""
     rows = await conn.fetch(STORED_LEIKA_SQL, list(leika.entries))
     stored = {r["leika_key"]: LeikaValues(*tuple(r)[1:]) for r in rows}
     changes = diff(stored, leika.entries)
-    await _unnest(conn, UPSERT_LEIKA_SQL, [
-        (k, *msgspec.structs.astuple(leika.entries[k])) for k in changes.created + changes.updated
-    ])
-    return changes
+    changed = changes.created + changes.updated
+    await _unnest(conn, UPSERT_LEIKA_SQL, [(k, *msgspec.structs.astuple(leika.entries[k])) for k in changed])
+    touched = {leika.entries[k].ozg_leistung for k in changed} | {stored[k].ozg_leistung for k in changes.updated}
+    return changes, {i for i in touched if i}
+
+
+async def _reindex(conn: asyncpg.Connection, changed: list[str] | set[str]) -> None:
+    """New search documents in the import's transaction: of every OZG-Leistung, since the
+    vocabulary their compounds are split by is the catalogue's own and has just changed, and of
+    the solutions implementing a changed one (their documents carry its name and LeiKa wording)."""
+    started = time.perf_counter()
+    vocab = await lexicon.catalogue(conn)
+    documents = await indexing.refresh_ozg(conn, None, vocab)
+    ids = await indexing.solutions_implementing(conn, sorted(changed))
+    await indexing.refresh_solutions(conn, ids, vocab)
+    await search.reindexed(conn, "catalogue")
+    log.info("ozg.search_documents_built", ozg_leistungen=documents, solutions=len(ids),
+             seconds=round(time.perf_counter() - started, 3))
 
 
 # --------------------------------------------------------------------------- use cases
@@ -195,6 +212,8 @@ async def import_ozg_leistungen(
         catalogue = parse_ozg_leistungen(text, await _themenfelder(conn))
         progress(1, 2)
         leistungen, lagen = await _write_catalogue(conn, catalogue)
+        if leistungen.created or leistungen.updated or lagen.created or lagen.updated:
+            await _reindex(conn, leistungen.created + leistungen.updated)
         counts = {"ozg_leistung": len(catalogue.leistungen), "lage": len(catalogue.lagen)}
         summary = _summary(label, counts, [leistungen, lagen], [], started)
         await _note_source(conn, "ozg-leistungen", text, edition or label, origin)
@@ -223,7 +242,9 @@ async def import_leika(
         known = {r["ozg_id"] for r in await conn.fetch("SELECT ozg_id FROM ozg_leistung")}
         leika = parse_leika(text, known)
         progress(1, 2)
-        changes = await _write_leika(conn, leika)
+        changes, touched = await _write_leika(conn, leika)
+        if touched:
+            await _reindex(conn, touched)
         counts = {"leika_entry": len(leika.entries)}
         summary = _summary(label, counts, [changes], leika.skipped, started)
         await _note_source(conn, "leika", text, edition or label, origin)

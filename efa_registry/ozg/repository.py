@@ -1,4 +1,4 @@
-"""Queries over the OZG catalogue."""
+"""Queries over the OZG catalogue, and the search documents of its OZG-Leistungen."""
 
 from __future__ import annotations
 
@@ -6,11 +6,15 @@ import re
 
 import asyncpg
 
+from efa_registry.errors import InvalidParameter
 from efa_registry.kit.paging import Page, decode_cursor, page_of
 from efa_registry.kit.sql import Params
 from efa_registry.ozg.model import LeikaEntry, OzgFilter, OzgLeistung, Themenfeld
+from efa_registry.search import documents
+from efa_registry.search.attempts import Attempt
 
 OZG_ID = re.compile(r"[0-9]{1,9}")  # cursors carry the OZG-ID as text; SQL compares it as an int
+SEARCH_CURSOR = (int, float, str, OZG_ID)  # attempt, rank, name, OZG-ID
 
 LEISTUNG_SELECT = """
 SELECT o.ozg_id, o.name, o.themenfeld, t.name AS themenfeld_name, o.execution_level,
@@ -18,14 +22,20 @@ SELECT o.ozg_id, o.name, o.themenfeld, t.name AS themenfeld_name, o.execution_le
                  JOIN lage l ON l.key = ol.lage WHERE ol.ozg_leistung = o.ozg_id), ARRAY[]::text[]) AS lagen,
        coalesce((SELECT array_agg(e.leika_key ORDER BY e.leika_key) FROM leika_entry e
                  WHERE e.ozg_leistung = o.ozg_id), ARRAY[]::text[]) AS leika_keys
-       {rank}
-FROM ozg_leistung o JOIN themenfeld t ON t.key = o.themenfeld
+       {extra}
+FROM {source} o JOIN themenfeld t ON t.key = o.themenfeld
 """
+# A hit's rank: 1 when every word matched in the name, plus ts_rank over all fields by weight.
+RANKED = ("(SELECT o.*, ((o.search_vector @@ to_tsquery('german', {named}))::int"
+          " + ts_rank('{weights}', o.search_vector, to_tsquery('german', {q})))::real AS rank"
+          " FROM ozg_leistung o WHERE {where})")
+LEIKA_NAMES = ", ARRAY(SELECT e.name FROM leika_entry e WHERE e.ozg_leistung = o.ozg_id ORDER BY e.leika_key) AS leika"
 
 
 def _leistung(row: asyncpg.Record) -> OzgLeistung:
     data = dict(row)
     data.pop("rank", None)
+    data.pop("leika", None)
     return OzgLeistung(**data)
 
 
@@ -38,7 +48,7 @@ async def themenfelder(conn: asyncpg.Connection) -> list[Themenfeld]:
 
 
 async def get(conn: asyncpg.Connection, ozg_id: str) -> OzgLeistung | None:
-    row = await conn.fetchrow(LEISTUNG_SELECT.format(rank="") + " WHERE o.ozg_id = $1", ozg_id)
+    row = await conn.fetchrow(LEISTUNG_SELECT.format(extra="", source="ozg_leistung") + " WHERE o.ozg_id = $1", ozg_id)
     return _leistung(row) if row else None
 
 
@@ -52,17 +62,44 @@ async def leika_entries(conn: asyncpg.Connection, ozg_id: str) -> list[LeikaEntr
 async def list_leistungen(
     conn: asyncpg.Connection, flt: OzgFilter, *, limit: int, after: str | None
 ) -> Page[OzgLeistung]:
-    """Ranked by relevance when ``q`` is given, else by OZG-ID (numerically)."""
+    """By OZG-ID (numerically); a search (``q``) goes through ``search``."""
     p = Params()
     where = _conditions(p, flt)
-    rank, order, keyset = _order(p, flt, after)
-    sql = LEISTUNG_SELECT.format(rank=rank)
-    if where or keyset:
-        sql += " WHERE " + " AND ".join([*where, *keyset])
-    rows = await conn.fetch(sql + f" ORDER BY {order} LIMIT {p.add(limit + 1)}", *p.values)
-    cursor = (lambda r: [r["rank"], r["ozg_id"]]) if flt.q else (lambda r: [r["ozg_id"]])
-    page = page_of(list(rows), limit, cursor)
+    key = decode_cursor(after, kinds=(OZG_ID,))
+    if key:
+        where.append(f"o.ozg_id::int > {p.add(int(key[0]))}")
+    sql = LEISTUNG_SELECT.format(extra="", source="ozg_leistung") + (" WHERE " + " AND ".join(where) if where else "")
+    rows = await conn.fetch(sql + f" ORDER BY o.ozg_id::int LIMIT {p.add(limit + 1)}", *p.values)
+    page = page_of(list(rows), limit, lambda r: [r["ozg_id"]])
     return Page(items=[_leistung(r) for r in page.items], next_cursor=page.next_cursor)
+
+
+def search_attempt(after: str | None) -> int:
+    """Which of a query's attempts a search cursor continues (0 for the first page)."""
+    key = decode_cursor(after, kinds=SEARCH_CURSOR)
+    return key[0] if key else 0
+
+
+async def search(conn: asyncpg.Connection, flt: OzgFilter, attempt: Attempt, index: int, *, limit: int,
+                 after: str | None) -> tuple[Page[OzgLeistung], dict[str, list[str]]]:
+    """The hits of one attempt, a name match first, then by rank and name; with each hit's
+    LeiKa names (for its snippet)."""
+    p = Params()
+    q = p.add(attempt.tsquery)
+    where = [f"o.search_vector @@ to_tsquery('german', {q})", *_conditions(p, flt)]
+    source = RANKED.format(named=p.add(attempt.in_name), q=q, weights=documents.RANK_WEIGHTS, where=" AND ".join(where))
+    sql = LEISTUNG_SELECT.format(extra=", o.rank" + LEIKA_NAMES, source=source)
+    key = decode_cursor(after, kinds=SEARCH_CURSOR)
+    if key:
+        if key[0] != index:
+            raise InvalidParameter("cursor does not belong to this listing", field="after")
+        r = p.add(key[1])
+        sql += (f" WHERE (o.rank < {r}::real OR (o.rank = {r}::real AND (o.name, o.ozg_id::int)"
+                f" > ({p.add(key[2])}, {p.add(int(key[3]))})))")
+    rows = await conn.fetch(sql + f" ORDER BY o.rank DESC, o.name, o.ozg_id::int LIMIT {p.add(limit + 1)}", *p.values)
+    page = page_of(list(rows), limit, lambda r: [index, r["rank"], r["name"], r["ozg_id"]])
+    return (Page(items=[_leistung(r) for r in page.items], next_cursor=page.next_cursor),
+            {r["ozg_id"]: list(r["leika"]) for r in page.items})
 
 
 def _conditions(p: Params, flt: OzgFilter) -> list[str]:
@@ -76,16 +113,10 @@ def _conditions(p: Params, flt: OzgFilter) -> list[str]:
     return where
 
 
-def _order(p: Params, flt: OzgFilter, after: str | None) -> tuple[str, str, list[str]]:
-    """(rank column, ORDER BY, keyset condition): by relevance of ``q`` and OZG-ID, or by OZG-ID."""
-    if not flt.q:
-        key = decode_cursor(after, kinds=(OZG_ID,))
-        return "", "o.ozg_id::int", [f"o.ozg_id::int > {p.add(int(key[0]))}"] if key else []
-    query = f"websearch_to_tsquery('german', {p.add(flt.q)})"
-    keyset = [f"o.search_vector @@ {query}"]
-    key = decode_cursor(after, kinds=(float, OZG_ID))
-    if key:
-        r, i = p.add(key[0]), p.add(int(key[1]))
-        keyset.append(f"(ts_rank(o.search_vector, {query}) < {r}::real OR "
-                      f"(ts_rank(o.search_vector, {query}) = {r}::real AND o.ozg_id::int > {i}))")
-    return f", ts_rank(o.search_vector, {query}) AS rank", "rank DESC, o.ozg_id::int", keyset
+async def suggest(conn: asyncpg.Connection, tsquery: str, limit: int) -> list[asyncpg.Record]:
+    """OZG-Leistungen whose name matches (weight A), best first: the search box's entries."""
+    return await conn.fetch(
+        "SELECT o.ozg_id, o.name, t.name AS themenfeld FROM ozg_leistung o JOIN themenfeld t ON t.key = o.themenfeld"
+        " WHERE o.search_vector @@ to_tsquery('german', $1)"
+        f" ORDER BY ts_rank('{documents.RANK_WEIGHTS}', o.search_vector, to_tsquery('german', $1)) DESC,"
+        " length(o.name), o.name LIMIT $2", tsquery, limit)

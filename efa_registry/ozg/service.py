@@ -9,6 +9,11 @@ from efa_registry.errors import found
 from efa_registry.kit.paging import Page
 from efa_registry.ozg import repository
 from efa_registry.ozg.model import OzgFilter, OzgLeistung, OzgLeistungDetail, Themenfeld
+from efa_registry.search import attempts, highlight, lexicon
+from efa_registry.search import repository as search
+from efa_registry.search.model import Highlight, Hits, SearchNotes
+
+SNIPPET_ENTRIES = 3  # matched LeiKa names shown with a hit
 
 
 async def list_themenfelder() -> list[Themenfeld]:
@@ -17,8 +22,31 @@ async def list_themenfelder() -> list[Themenfeld]:
 
 
 async def list_leistungen(flt: OzgFilter, *, limit: int, after: str | None) -> Page[OzgLeistung]:
+    """OZG-Leistungen by OZG-ID, filtered; with ``q``, the hits of ``search_leistungen``."""
+    return (await search_leistungen(flt, limit=limit, after=after)).page
+
+
+async def search_leistungen(flt: OzgFilter, *, limit: int, after: str | None) -> Hits[OzgLeistung]:
+    """With ``q``: the hits, a name match first, each with its matches marked; the typed words,
+    else their spelling correction, else any of the words (``search.attempts``)."""
     async with db.connection() as conn:
-        return await repository.list_leistungen(conn, flt, limit=limit, after=after)
+        if not flt.q:
+            return Hits(page=await repository.list_leistungen(conn, flt, limit=limit, after=after),
+                        notes=SearchNotes(), highlights={})
+        vocab = await lexicon.catalogue(conn)
+        plan = attempts.plan(flt.q, vocab)
+        if not plan.attempts:
+            return Hits(page=Page(items=[], next_cursor=None), notes=SearchNotes(), highlights={})
+        attempt, (page, leika) = await attempts.first_hits(
+            plan, after, repository.search_attempt,
+            lambda a, i: repository.search(conn, flt, a, i, limit=limit, after=after),
+            lambda result: bool(result[0].items))
+        texts = [t for o in page.items for t in (o.name, *leika[o.ozg_id])]
+        matched = await search.matching_words(conn, highlight.words(texts, vocab), attempt.any_word)
+    marks = {o.ozg_id: Highlight(name=highlight.mark(o.name, matched, vocab),
+                                 snippet=highlight.passages(leika[o.ozg_id], matched, vocab, SNIPPET_ENTRIES))
+             for o in page.items}
+    return Hits(page=page, notes=attempts.notes(plan, attempt, bool(page.items)), highlights=marks)
 
 
 async def get_leistung(ozg_id: str) -> OzgLeistungDetail:

@@ -11,6 +11,8 @@ Kreis, "Stadt X" the town), may separate candidates that the name alone cannot.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import Literal, NamedTuple
 
@@ -18,7 +20,8 @@ from efa_registry.search import text as t
 from efa_registry.search.placeindex import Place, PlaceIndex, compare, to_place
 from efa_registry.search.placenames import Kind, NameForm, forms
 
-__all__ = ["LAENDER", "Match", "Place", "PlaceIndex", "Resolution", "build_index", "rank", "score"]
+__all__ = ["LAENDER", "Match", "Place", "PlaceIndex", "Resolution", "build_index", "complete", "matches", "rank",
+           "score", "search"]
 
 Verdict = Literal["exact", "probable", "ambiguous", "unknown"]
 MARGIN = 0.04  # candidates closer than this are equally good: ambiguous
@@ -71,6 +74,7 @@ class Resolution(NamedTuple):
     name: str | None
     score: float
     alternatives: tuple[Match, ...]
+    level: str | None = None  # of the area resolved to
 
 
 def score(query: str, candidate_name: str) -> float:
@@ -98,7 +102,8 @@ def _qualifier_land(typed: list[NameForm]) -> tuple[list[NameForm], str | None]:
     return typed, None
 
 
-def _kreis_keys(hint: str | None, index: PlaceIndex) -> set[str]:
+def kreis_keys(hint: str | None, index: PlaceIndex) -> set[str]:
+    """The Kreise a hint names: a 5-digit key, or a Kreis by name ("Rhein-Sieg-Kreis", "Kreis Euskirchen")."""
     if not hint:
         return set()
     if hint.strip().isdigit():
@@ -124,7 +129,7 @@ def _scored(query: str, index: PlaceIndex, hint_land: str | None, hint_kreis: st
     if not typed:
         return []
     stripped, qualifier_land = _qualifier_land(typed)
-    land, kreise = land_key(hint_land) or qualifier_land, _kreis_keys(hint_kreis, index)
+    land, kreise = land_key(hint_land) or qualifier_land, kreis_keys(hint_kreis, index)
     kind = next((f.kind for f in typed if f.kind), None)
     all_typed = typed + (stripped if qualifier_land else [])
     # A Land by its usual short name or code: "NRW", "DE-BY".
@@ -168,7 +173,39 @@ def rank(query: str, candidates: PlaceIndex | Iterable[object], hint_land: str |
     place = index.places[best[3]]
     # The name as written, of the kind asked for, where the hints say: else only probable.
     verdict: Verdict = "exact" if best[1] >= EXACT_FROM and best[0] > best[1] - EXACT_PENALTY else "probable"
-    return Resolution(query, verdict, place.ars, place.name, best[1], _matches(index, kept[1:5]))
+    return Resolution(query, verdict, place.ars, place.name, best[1], _matches(index, kept[1:5]), place.level)
+
+
+def matches(query: str, index: PlaceIndex) -> list[Match]:
+    """Every area the name may mean (scored as ``rank`` would resolve it), best first: the kind
+    asked for, then the text score, then the population; each area at every level it is listed at."""
+    return [Match(index.places[i].ars, index.places[i].name, index.places[i].level, round(text, 3))
+            for _, text, _, i in _scored(query, index, None, None) if text >= UNKNOWN_BELOW]
+
+
+def search(query: str, index: PlaceIndex, limit: int = 500) -> list[Match]:
+    """``matches``, then, for a name typed half-way, the areas whose name begins with it
+    ("Mülh" → Mülheim …), at most ``limit`` in all."""
+    found = matches(query, index)
+    seen = {m.ars for m in found}
+    found += [m for m in complete(query, index, limit) if m.ars not in seen]
+    return found[:limit]
+
+
+def complete(prefix: str, index: PlaceIndex, limit: int = 10) -> list[Match]:
+    """Areas whose name (folded, without "Stadt", brackets and the like) begins with ``prefix``,
+    the most populous first: the entries of a search box as someone types."""
+    key = "".join(t.fold(prefix).split())
+    if len(key) < 2:
+        return []
+    names: list[tuple[str, int]] = index.__dict__.setdefault("_completion", sorted(
+        {("".join(f.full), i) for i, name_forms in enumerate(index.forms) for f in name_forms}))
+    start = bisect.bisect_left(names, (key, -1))
+    hits = {i for name, i in itertools.takewhile(lambda e: e[0].startswith(key), names[start:start + 5000])}
+    # The most populous first; one area listed at several levels: the Gemeinde before its Kreis.
+    ordered = sorted(hits, key=lambda i: (-(index.places[i].population or 0), index.places[i].level != "gemeinde",
+                                          index.places[i].ars))
+    return [Match(index.places[i].ars, index.places[i].name, index.places[i].level, 0.5) for i in ordered[:limit]]
 
 
 def _matches(index: PlaceIndex, entries: Sequence[tuple[float, float, int, int]]) -> tuple[Match, ...]:

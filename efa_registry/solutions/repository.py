@@ -10,6 +10,7 @@ import asyncpg
 
 from efa_registry.kit import sql
 from efa_registry.organisations.repository import key_condition
+from efa_registry.search import documents
 from efa_registry.solutions.model import Interface, OrganisationRef, OzgRef, Solution, Standing
 
 SOLUTION_SELECT = """
@@ -107,23 +108,17 @@ async def set_ozg_leistungen(conn: asyncpg.Connection, solution_id: uuid.UUID, o
                            [(solution_id, o) for o in dict.fromkeys(ozg_ids)])
 
 
-REFRESH_SEARCH = """
-UPDATE solution s SET search_vector =
-    setweight(to_tsvector('german', s.name), 'A')
- || setweight(to_tsvector('german', coalesce(s.summary, '') || ' ' || array_to_string(s.tags, ' ')), 'B')
- || setweight(to_tsvector('german', coalesce((SELECT string_agg(o.name, ' ') FROM solution_ozg_leistung so
-              JOIN ozg_leistung o ON o.ozg_id = so.ozg_leistung WHERE so.solution = s.id), '')), 'B')
- || setweight(to_tsvector('german', coalesce((SELECT string_agg(concat_ws(' ', i.standard, i.name,
-              replace(i.kind, '_', '-')), ' ') FROM interface i WHERE i.solution = s.id
-              AND i.status <> 'retired'), '')), 'B')
- || setweight(to_tsvector('german', coalesce(s.description, '')), 'C')
-WHERE s.id = $1
+SUGGEST_SQL = f"""
+SELECT s.slug, s.name, p.name AS provider FROM solution s JOIN organisation p ON p.id = s.provider
+WHERE s.status <> 'retired' AND s.search_vector @@ to_tsquery('german', $1)
+ORDER BY ts_rank('{documents.RANK_WEIGHTS}', s.search_vector, to_tsquery('german', $1)) DESC, length(s.name), s.name
+LIMIT $2
 """
 
 
-async def refresh_search_document(conn: asyncpg.Connection, solution_id: uuid.UUID) -> None:
-    """The search document spans OZG names and interface standards, so it is rebuilt on every write."""
-    await conn.execute(REFRESH_SEARCH, solution_id)
+async def suggest(conn: asyncpg.Connection, tsquery: str, limit: int) -> list[asyncpg.Record]:
+    """Solutions (not retired) whose document matches, best first: the search box's entries."""
+    return await conn.fetch(SUGGEST_SQL, tsquery, limit)
 
 
 async def get_interface(conn: asyncpg.Connection, interface_id: uuid.UUID, *, lock: bool = False) -> Interface | None:

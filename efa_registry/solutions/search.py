@@ -15,9 +15,12 @@ import asyncpg
 import msgspec
 from msgspec import Meta
 
-from efa_registry.kit.paging import decode_cursor, encode_cursor
+from efa_registry.errors import InvalidParameter
+from efa_registry.kit.paging import Kind, decode_cursor, encode_cursor
 from efa_registry.kit.sql import Params
 from efa_registry.kit.wire import Query, Record
+from efa_registry.search import documents
+from efa_registry.search.attempts import Attempt
 from efa_registry.types import InterfaceKind, LeikaKey, OzgId, ReuseRoute, SolutionStatus
 
 Sort = Literal["relevance", "name", "updated"]
@@ -69,11 +72,12 @@ FROM = "FROM solution s JOIN organisation p ON p.id = s.provider LEFT JOIN area 
 LIVE_INTERFACE = "i.solution = s.id AND i.status <> 'retired'"
 
 
-def base_conditions(query: SolutionQuery, p: Params) -> list[str]:
-    """Conditions of the filters that are not facets (they narrow every facet count alike)."""
+def base_conditions(query: SolutionQuery, p: Params, text: Attempt | None = None) -> list[str]:
+    """Conditions of the filters that are not facets (they narrow every facet count alike); the
+    text condition is the ``text`` attempt's (see ``search.attempts``)."""
     c: list[str] = []
-    if query.q:
-        c.append(f"s.search_vector @@ websearch_to_tsquery('german', {p.add(query.q)})")
+    if text is not None:
+        c.append(f"s.search_vector @@ to_tsquery('german', {p.add(text.tsquery)})")
     if query.ozg_id:
         c.append(f"EXISTS (SELECT 1 FROM solution_ozg_leistung so WHERE so.solution = s.id"
                  f" AND so.ozg_leistung = {p.add(query.ozg_id)})")
@@ -115,10 +119,11 @@ def facet_conditions(query: SolutionQuery) -> dict[str, Callable[[Params], str]]
     return c
 
 
-def conditions(query: SolutionQuery, p: Params, *, without: str | None = None) -> list[str]:
+def conditions(query: SolutionQuery, p: Params, text: Attempt | None = None, *, without: str | None = None
+               ) -> list[str]:
     """WHERE conditions for every active filter, leaving out facet ``without``."""
     facets = facet_conditions(query)
-    return [*base_conditions(query, p), *(condition(p) for name, condition in facets.items() if name != without)]
+    return [*base_conditions(query, p, text), *(condition(p) for name, condition in facets.items() if name != without)]
 
 
 def _provider_condition(provider: str, p: Params) -> str:
@@ -128,37 +133,59 @@ def _provider_condition(provider: str, p: Params) -> str:
         return f"p.slug = {p.add(provider)}"
 
 
-def _order(query: SolutionQuery, p: Params, after: str | None) -> tuple[str, str, list[str]]:
-    """(select expression of the sort key, ORDER BY, keyset condition)."""
+def cursor_kinds(query: SolutionQuery) -> tuple[Kind, ...]:
+    """The sort key a page's cursor carries; a text search's begins with its attempt."""
     sort = query.effective_sort
-    key = decode_cursor(after, kinds=(float if sort == "relevance" and query.q else dt.datetime if sort == "updated"
-                                      else str, uuid.UUID))
-    if sort == "relevance" and query.q:
-        expr = f"ts_rank(s.search_vector, websearch_to_tsquery('german', {p.add(query.q)}))"
-        keyset = [f"({expr} < {p.add(key[0])}::real OR ({expr} = {p.add(key[0])}::real"
-                  f" AND s.id > {p.add(uuid.UUID(key[1]))}))"] if key else []
-        return expr, f"{expr} DESC, s.id", keyset
+    key: tuple[Kind, ...] = ((float, str) if sort == "relevance" else (dt.datetime,) if sort == "updated"
+                             else (str,)) if query.q else ((dt.datetime,) if sort == "updated" else (str,))
+    return ((int,) if query.q else ()) + key + (uuid.UUID,)
+
+
+def search_attempt(query: SolutionQuery, after: str | None) -> int:
+    """Which of the query's attempts a cursor continues (0 for the first page)."""
+    key = decode_cursor(after, kinds=cursor_kinds(query))
+    return key[0] if key and query.q else 0
+
+
+def _order(query: SolutionQuery, p: Params, text: Attempt | None, key: list | None) -> tuple[list[str], str, list[str]]:
+    """(select expressions of the sort key, ORDER BY, keyset condition). Relevance: every word in
+    the name first, then ``ts_rank`` over the weighted fields, then the name."""
+    sort = query.effective_sort
+    if sort == "relevance" and text is not None:
+        rank = (f"((s.search_vector @@ to_tsquery('german', {p.add(text.in_name)}))::int + ts_rank("
+                f"'{documents.RANK_WEIGHTS}', s.search_vector, to_tsquery('german', {p.add(text.tsquery)})))::real")
+        keyset = [f"({rank} < {p.add(key[0])}::real OR ({rank} = {p.add(key[0])}::real AND (lower(s.name), s.id)"
+                  f" > ({p.add(key[1])}, {p.add(uuid.UUID(key[2]))})))"] if key else []
+        return [rank, "lower(s.name)"], f"{rank} DESC, lower(s.name), s.id", keyset
     if sort == "updated":
         keyset = [f"(s.updated_at, s.id) < ({p.add(dt.datetime.fromisoformat(key[0]))}, {p.add(uuid.UUID(key[1]))})"
                   ] if key else []
-        return "s.updated_at", "s.updated_at DESC, s.id DESC", keyset
+        return ["s.updated_at"], "s.updated_at DESC, s.id DESC", keyset
     keyset = [f"(lower(s.name), s.id) > ({p.add(key[0])}, {p.add(uuid.UUID(key[1]))})"] if key else []
-    return "lower(s.name)", "lower(s.name), s.id", keyset
+    return ["lower(s.name)"], "lower(s.name), s.id", keyset
 
 
-async def search(conn: asyncpg.Connection, query: SolutionQuery, *, limit: int, after: str | None) -> SearchResult:
+async def search(conn: asyncpg.Connection, query: SolutionQuery, *, limit: int, after: str | None,
+                 text: Attempt | None = None, index: int = 0) -> SearchResult:
+    """One page; with ``q``, the hits of the ``text`` attempt (number ``index`` of its plan)."""
     p = Params()
-    where = conditions(query, p)
-    sort_expr, order, keyset = _order(query, p, after)
-    sql = (f"SELECT s.id, {sort_expr} AS sort_key {FROM} WHERE " + " AND ".join([*where, *keyset] or ["true"])
+    where = conditions(query, p, text)
+    key = decode_cursor(after, kinds=cursor_kinds(query))
+    if key and query.q:
+        if key[0] != index:
+            raise InvalidParameter("cursor does not belong to this listing", field="after")
+        key = key[1:]
+    sort_exprs, order, keyset = _order(query, p, text, key)
+    columns = ", ".join(f"{e} AS k{i}" for i, e in enumerate(sort_exprs))
+    sql = (f"SELECT s.id, {columns} {FROM} WHERE " + " AND ".join([*where, *keyset] or ["true"])
            + f" ORDER BY {order} LIMIT {p.add(limit + 1)}")
     rows = await conn.fetch(sql, *p.values)
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
-        sort_key = last["sort_key"].isoformat() if isinstance(last["sort_key"], dt.datetime) else last["sort_key"]
-        next_cursor = encode_cursor([sort_key, str(last["id"])])
-    facets = await facet_counts(conn, query) if query.facets else {}
+        values = [v.isoformat() if isinstance(v, dt.datetime) else v for v in list(last)[1:]]
+        next_cursor = encode_cursor([*([index] if query.q else []), *values, str(last["id"])])
+    facets = await facet_counts(conn, query, text) if query.facets else {}
     return SearchResult(ids=[r["id"] for r in rows[:limit]], next_cursor=next_cursor, facets=facets)
 
 
@@ -173,13 +200,14 @@ FACET_SQL = {
 }
 
 
-async def facet_counts(conn: asyncpg.Connection, query: SolutionQuery) -> dict[str, list[FacetCount]]:
+async def facet_counts(conn: asyncpg.Connection, query: SolutionQuery, text: Attempt | None = None
+                       ) -> dict[str, list[FacetCount]]:
     """All requested facets in one round trip: a UNION ALL branch per facet, each with every filter
     except its own. (Evaluating the shared filters once in a materialized CTE measured slower.)"""
     p, branches = Params(), []
     for facet in dict.fromkeys(query.facets):
         column, join = FACET_SQL[facet]
-        where = [*conditions(query, p, without=facet), f"{column} IS NOT NULL"]
+        where = [*conditions(query, p, text, without=facet), f"{column} IS NOT NULL"]
         branches.append(f"SELECT {p.add(facet)}::text AS facet, {column}::text AS value, count(DISTINCT s.id) AS n"
                         f" {FROM} {join} WHERE {' AND '.join(where)} GROUP BY 2")
     counts: dict[str, list[FacetCount]] = {f: [] for f in dict.fromkeys(query.facets)}

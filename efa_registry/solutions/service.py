@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from contextlib import nullcontext
 from typing import Any
 
 import asyncpg
@@ -21,7 +20,8 @@ from efa_registry.kit.paging import Page
 from efa_registry.kit.patching import changes, check_version, diff
 from efa_registry.kit.slugs import slugify
 from efa_registry.rollout import refresh as rollout
-from efa_registry.solutions import repository, rules, search
+from efa_registry.search import indexing, lexicon
+from efa_registry.solutions import discovery, repository, rules, search
 from efa_registry.solutions.model import (
     CONTACT_FIELDS,
     INTERFACE_REQUIRED,
@@ -53,13 +53,8 @@ async def get_solution(key: str | uuid.UUID) -> Solution:
 async def search_solutions(
     query: search.SolutionQuery, *, limit: int, after: str | None
 ) -> tuple[Page[Solution], dict[str, list[search.FacetCount]]]:
-    async with db.connection() as conn:
-        # With facets, one snapshot for the page and its counts; without, two plain statements.
-        snapshot = conn.transaction(readonly=True, isolation="repeatable_read") if query.facets else nullcontext()
-        async with snapshot:
-            result = await search.search(conn, query, limit=limit, after=after)
-            items = await repository.load(conn, result.ids)
-    return Page(items=items, next_cursor=result.next_cursor), result.facets
+    hits, facets = await discovery.find_solutions(query, limit=limit, after=after)
+    return hits.page, facets
 
 
 async def history(key: str | uuid.UUID, *, with_contact: bool = False) -> list[HistoryEntry]:
@@ -180,7 +175,7 @@ def _as_values(solution: Solution) -> dict[str, Any]:
 
 
 async def _after_write(conn: asyncpg.Connection, solution_id: uuid.UUID, actor: Actor, action: str) -> Solution:
-    await repository.refresh_search_document(conn, solution_id)
+    await indexing.refresh_solutions(conn, [solution_id], await lexicon.catalogue(conn))
     solution = (await repository.load(conn, [solution_id]))[0]
     await record(conn, actor=actor, entity_type="solution", entity_id=solution.id, action=action,
                  version=solution.version, snapshot=snapshot(solution), solution_id=solution.id,

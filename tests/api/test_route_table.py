@@ -40,6 +40,7 @@ ROUTES = """
     PATCH   /v1/adoptions/{adoption_id:uuid}
     GET     /v1/areas
     GET     /v1/areas/compare
+    POST    /v1/areas/resolve
     GET     /v1/areas/{ars:str}
     GET     /v1/areas/{ars:str}/adoptions
     GET     /v1/areas/{ars:str}/scorecard
@@ -80,6 +81,7 @@ ROUTES = """
     GET     /v1/solutions/{key:str}/rollout/missing.csv
     GET     /v1/solutions/{key:str}/rollout/timeline
     GET     /v1/sources
+    GET     /v1/suggest
     GET     /v1/themenfelder
     GET     /v1/tokens
     POST    /v1/tokens

@@ -1,0 +1,104 @@
+"""The searches one query makes, in order, until one finds something: the words as typed, then
+the spelling correction, then any of the words instead of all of them.
+
+Why this order: a word the index does not know may still be right (a name, a new term), so the
+typed words go first, and the correction is offered ("Meinten Sie …?", ``did_you_mean``). Only
+when they find nothing is the correction searched instead, and the answer says so
+(``corrected_from``: "Hundesteur" finds Hundehaltung). Last, when all words together find
+nothing, documents with most of them (``relaxed``). The typed attempt is literal when a
+correction exists: without the vocabulary, a typo cannot find its own correction and so make
+"finds nothing" impossible to tell.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import NamedTuple, TypeVar
+
+from efa_registry.errors import InvalidParameter
+from efa_registry.search import query, spelling
+from efa_registry.search.model import SearchNotes
+from efa_registry.search.thesaurus import Thesaurus
+from efa_registry.search.vocabulary import Vocabulary
+
+T = TypeVar("T")
+_LEXEME = re.compile(r"'([^']*)'(:\*)?")
+
+
+class Attempt(NamedTuple):
+    tsquery: str  # for to_tsquery('german', …)
+    corrected_from: str | None  # the typed query, when this searches its correction instead
+    relaxed: bool  # any of the words rather than all
+
+    @property
+    def in_name(self) -> str:
+        """The same query matched in the name (weight A) only: such a hit ranks before all others."""
+        return named(self.tsquery)
+
+    @property
+    def any_word(self) -> str:
+        """Any one of the query's words: what a single word of a hit must match to be marked."""
+        return " | ".join(dict.fromkeys(m.group() for m in _LEXEME.finditer(self.tsquery)))
+
+
+class Plan(NamedTuple):
+    did_you_mean: str | None
+    attempts: list[Attempt]
+
+
+def named(tsquery: str) -> str:
+    """``tsquery`` with every lexeme restricted to weight A ('hund':* → 'hund':*A). Safe: the
+    builder's lexemes hold only letters and digits."""
+    return _LEXEME.sub(lambda m: f"'{m.group(1)}':{'*' if m.group(2) else ''}A", tsquery)
+
+
+def relaxed(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None = None) -> str | None:
+    """Any of the query's words (OR of its AND groups), None for a single word."""
+    groups = query.plan(text, vocab=vocab, thesaurus=thesaurus)
+    if len(groups) < 2:
+        return None
+    rendered = [r for i, g in enumerate(groups) if (r := query.render(g, i == len(groups) - 1))]
+    return " | ".join(rendered) if len(rendered) > 1 else None
+
+
+def plan(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None = None) -> Plan:
+    """The attempts for ``text`` (none when it holds no searchable word)."""
+    suggestion = spelling.suggest(text, vocab) if vocab is not None else None
+    attempts: list[Attempt] = []
+    typed = query.build_tsquery(text, vocab=None if suggestion else vocab, thesaurus=thesaurus)
+    if typed:
+        attempts.append(Attempt(typed, None, False))
+    meant = text
+    if suggestion and (corrected := query.build_tsquery(suggestion, vocab=vocab, thesaurus=thesaurus)):
+        attempts.append(Attempt(corrected, text, False))
+        meant = suggestion
+    loose = relaxed(meant, vocab, thesaurus)
+    if loose and all(loose != a.tsquery for a in attempts):
+        attempts.append(Attempt(loose, text if meant != text else None, True))
+    return Plan(suggestion, attempts)
+
+
+async def first_hits(plan: Plan, after: str | None, attempt_of: Callable[[str | None], int],
+                     fetch: Callable[[Attempt, int], Awaitable[T]], found: Callable[[T], bool]) -> tuple[Attempt, T]:
+    """Run the attempts in order until one ``found`` something (the last one's answer otherwise);
+    the plan has at least one. A later page continues the attempt its cursor names: deciding anew
+    could switch attempts between pages."""
+    if after is not None:
+        index = attempt_of(after)
+        if not 0 <= index < len(plan.attempts):
+            raise InvalidParameter("cursor does not belong to this listing", field="after")
+        return plan.attempts[index], await fetch(plan.attempts[index], index)
+    for index, attempt in enumerate(plan.attempts):
+        result = await fetch(attempt, index)
+        if found(result) or index == len(plan.attempts) - 1:
+            return attempt, result
+    raise AssertionError("unreachable")
+
+
+def notes(plan: Plan, attempt: Attempt | None, found: bool) -> SearchNotes:
+    """What the answer tells about how its query was searched."""
+    if attempt is None or not found:
+        return SearchNotes(did_you_mean=plan.did_you_mean)
+    return SearchNotes(did_you_mean=plan.did_you_mean, corrected_from=attempt.corrected_from,
+                       relaxed=attempt.relaxed)

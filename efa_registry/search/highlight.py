@@ -1,0 +1,88 @@
+"""Matched words marked in a hit's texts: ``<mark>`` around them, everything else HTML-escaped.
+
+Why not ``ts_headline``: it stems whole words only, so "Anmeldung" would never be marked in
+"Gewerbeanmeldung", which the index found by its compound part. Here each word of a text counts
+as matched when it, or one of its hyphen or compound parts, matches the query on its own — a
+question PostgreSQL answers for a whole page of words at once (``repository.matching_words``),
+with exactly the stemming the search used.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+from collections.abc import Collection, Iterable
+
+from efa_registry.search import compounds
+from efa_registry.search import text as t
+from efa_registry.search.vocabulary import Vocabulary
+
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+MAX_WORDS = 2000  # distinct words asked about per page: a page of long descriptions stays one cheap query
+SNIPPET_WORDS = 24
+MAX_WORD = 60
+
+
+def _readings(word: str, vocab: Vocabulary) -> list[str]:
+    """The word normalised, its hyphen parts, and their compound parts."""
+    whole = t.normalize(word)
+    if len(whole) > MAX_WORD:
+        return []
+    pieces = [whole, *(whole.split("-") if "-" in whole else ())]
+    return list(dict.fromkeys([*pieces, *(p for piece in pieces for p in compounds.all_parts(piece, vocab))]))
+
+
+def words(texts: Iterable[str | None], vocab: Vocabulary) -> list[str]:
+    """Every reading of every word in ``texts``: what to ask the database about."""
+    found: dict[str, None] = {}
+    for text in texts:
+        for match in _WORD.finditer(text or ""):
+            for reading in _readings(match.group(), vocab):
+                if reading not in t.STOPWORDS:
+                    found.setdefault(reading, None)
+            if len(found) >= MAX_WORDS:
+                return list(found)
+    return list(found)
+
+
+def _hit(word: str, matched: Collection[str], vocab: Vocabulary) -> bool:
+    return any(r in matched for r in _readings(word, vocab))
+
+
+def mark(text: str, matched: Collection[str], vocab: Vocabulary) -> str:
+    """``text`` escaped for HTML, the matched words in ``<mark>``."""
+    out, last = [], 0
+    for match in _WORD.finditer(text):
+        if _hit(match.group(), matched, vocab):
+            out += [html.escape(text[last:match.start()]), "<mark>", html.escape(match.group()), "</mark>"]
+            last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def snippet(texts: Iterable[str | None], matched: Collection[str], vocab: Vocabulary,
+            size: int = SNIPPET_WORDS) -> str | None:
+    """About ``size`` words around the first match in the first text that has one, marked and
+    escaped, with "…" where text was cut; None when no text matches."""
+    for text in texts:
+        spans = list(_WORD.finditer(text or ""))
+        first = next((i for i, m in enumerate(spans) if _hit(m.group(), matched, vocab)), None)
+        if first is None:
+            continue
+        start = max(0, first - size // 3)
+        end = min(len(spans), start + size)
+        begin = 0 if start == 0 else spans[start].start()
+        finish = len(text) if end == len(spans) else spans[end - 1].end()
+        body = mark(text[begin:finish], matched, vocab)
+        return ("… " if begin else "") + body + (" …" if finish < len(text) else "")
+    return None
+
+
+def passages(texts: Iterable[str], matched: Collection[str], vocab: Vocabulary, limit: int) -> str | None:
+    """The first ``limit`` of ``texts`` that match, each marked, joined by " · " (a hit's LeiKa
+    names); None when none matches."""
+    hits = (text for text in dict.fromkeys(texts)
+            if text and any(_hit(m.group(), matched, vocab) for m in _WORD.finditer(text)))
+    found = [mark(text, matched, vocab) for text in itertools.islice(hits, limit)]
+    return " · ".join(found) if found else None

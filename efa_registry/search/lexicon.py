@@ -1,0 +1,117 @@
+"""The vocabularies and the place index search needs, built from the database's own texts and
+kept per process, rebuilt when a text they were built from has changed.
+
+Why cached: the catalogue's vocabulary (5,000 words and the composition parts its compounds
+share) takes about a second to build, the index of 16,000 area names as long; a request cannot
+wait for that. Why it is never stale: every statement writing such a text leaves its transaction
+id in ``search_change`` (a trigger, migration 2026-12-02). A cached entry remembers the newest id
+and how many ids it had seen from the oldest transaction then still running on; one indexed read
+per search (``repository.seen_since``, a few hundredths of a millisecond in PostgreSQL) tells
+whether anything has committed since — including a writer that was still running while the
+entry was built, whose id is older than the newest one.
+
+Entries: ``catalogue`` (OZG-Leistungen, LeiKa, Lagen, Themenfelder: OZG documents and queries),
+``solutions`` (the catalogue's words plus the solutions': solution queries), ``places`` (current
+areas: names typed by hand). Builds run in a worker thread, one at a time per entry and loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import weakref
+from collections.abc import Awaitable, Callable
+from typing import Any, NamedTuple
+
+import structlog
+
+from efa_registry.search import documents, repository, spelling
+from efa_registry.search.placeindex import PlaceIndex, to_place
+from efa_registry.search.vocabulary import Vocabulary
+
+log = structlog.get_logger(__name__)
+
+DEPENDS = {"catalogue": ("catalogue",), "solutions": ("catalogue", "solutions"), "places": ("areas",)}
+
+
+class _Entry(NamedTuple):
+    seen: dict[str, repository.Seen]
+    value: Any
+
+
+_cache: dict[str, _Entry] = {}
+_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = weakref.WeakKeyDictionary()
+
+
+async def catalogue(conn: Any) -> Vocabulary:
+    """The catalogue's vocabulary as ``conn`` sees the texts (inside a writer's transaction: its own)."""
+    return await _get(conn, "catalogue")
+
+
+async def solution_words(conn: Any) -> Vocabulary:
+    """The vocabulary of solution searches: the catalogue's words and the solutions' own."""
+    return await _get(conn, "solutions")
+
+
+async def places(conn: Any) -> PlaceIndex:
+    """The index of every current area's name (``places.rank`` resolves against it)."""
+    return await _get(conn, "places")
+
+
+def _lock(name: str) -> asyncio.Lock:
+    locks = _locks.setdefault(asyncio.get_running_loop(), {})
+    return locks.setdefault(name, asyncio.Lock())
+
+
+def _current(entry: _Entry, seen: dict[str, repository.Seen]) -> bool:
+    return all(seen[s].newest == entry.seen[s].newest and seen[s].recent == entry.seen[s].recent
+               for s in entry.seen)
+
+
+async def _valid(conn: Any, entry: _Entry | None) -> bool:
+    if entry is None:
+        return False
+    return _current(entry, await repository.seen_since(conn, {s: v.horizon for s, v in entry.seen.items()}))
+
+
+async def _get(conn: Any, name: str) -> Any:
+    entry = _cache.get(name)
+    if await _valid(conn, entry):
+        return entry.value
+    async with _lock(name):
+        if _cache.get(name) is not entry and await _valid(conn, _cache.get(name)):
+            return _cache[name].value  # built by another request while this one waited
+        started = time.perf_counter()
+        seen = await repository.seen_now(conn, DEPENDS[name])
+        value = await BUILDERS[name](conn)
+        _cache[name] = _Entry(seen, value)
+        log.info("search.lexicon_built", entry=name, size=len(value), ms=round((time.perf_counter() - started) * 1000))
+        return value
+
+
+async def _build_catalogue(conn: Any) -> Vocabulary:
+    texts = await repository.catalogue_texts(conn)
+    return await asyncio.to_thread(_ready, documents.catalogue_vocabulary, texts)
+
+
+async def _build_solutions(conn: Any) -> Vocabulary:
+    base = await catalogue(conn)
+    texts = await repository.solution_texts(conn)
+    return await asyncio.to_thread(_ready, documents.solutions_vocabulary, base, texts)
+
+
+async def _build_places(conn: Any) -> PlaceIndex:
+    rows = await repository.place_candidates(conn)
+    return await asyncio.to_thread(lambda: PlaceIndex([to_place(r) for r in rows]))
+
+
+def _ready(build: Callable[..., Vocabulary], *args: Any) -> Vocabulary:
+    """Build, and build the derived indexes too, in the worker thread rather than in a request."""
+    vocab = build(*args)
+    spelling.index(vocab)
+    vocab.has_prefix("a")
+    return vocab
+
+
+BUILDERS: dict[str, Callable[[Any], Awaitable[Any]]] = {
+    "catalogue": _build_catalogue, "solutions": _build_solutions, "places": _build_places}

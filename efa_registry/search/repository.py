@@ -1,0 +1,105 @@
+"""SQL of search itself: the texts the vocabularies and the place index are built from, the change
+log that says when they are stale, the reindex marks, and which words of a text a query matches
+(for highlighting). Reading the aggregates' texts is search's own view of them; writing a search
+document is the aggregate's (its repository's ``refresh_documents``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import asyncpg
+
+
+class Seen(NamedTuple):
+    """What a process saw of a scope's change log: the newest writer's transaction id, the
+    oldest transaction then still running (``horizon``), and how many writers from that one on."""
+
+    newest: str | None
+    horizon: str
+    recent: int
+
+
+# One statement, one snapshot: the horizon and the counts belong together.
+SEEN_NOW_SQL = """
+WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS x)
+SELECT s.scope,
+       (SELECT c.xid FROM search_change c WHERE c.scope = s.scope ORDER BY c.xid DESC LIMIT 1)::text AS newest,
+       h.x::text AS horizon,
+       (SELECT count(*) FROM search_change c WHERE c.scope = s.scope AND c.xid >= h.x) AS recent
+FROM unnest($1::text[]) AS s(scope), h
+"""
+
+SEEN_SINCE_SQL = """
+SELECT s.scope,
+       (SELECT c.xid FROM search_change c WHERE c.scope = s.scope ORDER BY c.xid DESC LIMIT 1)::text AS newest,
+       s.horizon,
+       (SELECT count(*) FROM search_change c WHERE c.scope = s.scope AND c.xid >= s.horizon::xid8) AS recent
+FROM unnest($1::text[], $2::text[]) AS s(scope, horizon)
+"""
+
+
+async def seen_now(conn: asyncpg.Connection, scopes: Sequence[str]) -> dict[str, Seen]:
+    """The change log of ``scopes`` as a vocabulary built from the next statements will know it."""
+    rows = await conn.fetch(SEEN_NOW_SQL, list(scopes))
+    return {r["scope"]: Seen(r["newest"], r["horizon"], r["recent"]) for r in rows}
+
+
+async def seen_since(conn: asyncpg.Connection, horizons: dict[str, str]) -> dict[str, Seen]:
+    """The change log of each scope counted from the horizon a cached vocabulary was built at:
+    one indexed read per search."""
+    rows = await conn.fetch(SEEN_SINCE_SQL, list(horizons), list(horizons.values()))
+    return {r["scope"]: Seen(r["newest"], r["horizon"], r["recent"]) for r in rows}
+
+
+async def reindex_scopes(conn: asyncpg.Connection, *, lock: bool = False) -> list[str]:
+    """Scopes whose documents were built by older code; with ``lock`` the rows are locked so that
+    one process rebuilds them while the others wait and then find nothing left to do."""
+    return [r[0] for r in await conn.fetch("SELECT scope FROM search_reindex ORDER BY scope"
+                                           + (" FOR UPDATE" if lock else ""))]
+
+
+async def reindexed(conn: asyncpg.Connection, scope: str) -> None:
+    await conn.execute("DELETE FROM search_reindex WHERE scope = $1", scope)
+
+
+async def matching_words(conn: asyncpg.Connection, words: Sequence[str], tsquery: str) -> set[str]:
+    """Those of ``words`` that the query matches on their own, stemmed as PostgreSQL stems them:
+    the words (and compound parts) a snippet marks. One round trip for a whole page."""
+    if not words:
+        return set()
+    rows = await conn.fetch("SELECT w FROM unnest($1::text[]) AS w"
+                            " WHERE to_tsvector('german', w) @@ to_tsquery('german', $2)", list(words), tsquery)
+    return {r[0] for r in rows}
+
+
+CATALOGUE_TEXTS_SQL = """
+SELECT name FROM ozg_leistung UNION ALL SELECT name FROM leika_entry
+UNION ALL SELECT name FROM lage UNION ALL SELECT name FROM themenfeld
+"""
+
+SOLUTION_TEXTS_SQL = """
+SELECT name FROM solution UNION ALL SELECT summary FROM solution WHERE summary IS NOT NULL
+UNION ALL SELECT description FROM solution WHERE description IS NOT NULL
+UNION ALL SELECT unnest(tags) FROM solution
+UNION ALL SELECT concat_ws(' ', standard, name) FROM interface WHERE status <> 'retired'
+UNION ALL SELECT o.name FROM organisation o
+          WHERE EXISTS (SELECT 1 FROM solution s WHERE o.id IN (s.provider, s.operator))
+"""
+
+
+async def catalogue_texts(conn: asyncpg.Connection) -> list[str]:
+    """Every text of the OZG catalogue: OZG-Leistungen, LeiKa entries, Lagen, Themenfelder."""
+    return [r[0] for r in await conn.fetch(CATALOGUE_TEXTS_SQL)]
+
+
+async def solution_texts(conn: asyncpg.Connection) -> list[str]:
+    """The solutions' own texts: names, summaries, descriptions, tags, interfaces, organisations."""
+    return [r[0] for r in await conn.fetch(SOLUTION_TEXTS_SQL)]
+
+
+async def place_candidates(conn: asyncpg.Connection) -> list[dict]:
+    """Every current area as the place-name index needs it (``placeindex.Place``'s fields)."""
+    rows = await conn.fetch("SELECT ars, name, level, land, population, textkennzeichen FROM area WHERE current"
+                            " ORDER BY ars")
+    return [dict(r) for r in rows]

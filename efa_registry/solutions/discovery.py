@@ -1,0 +1,58 @@
+"""Catalogue discovery as a use case: a text search through its attempts (typed words, else their
+spelling correction, else any of them: ``search.attempts``), the hits loaded whole, their matches
+marked. The SQL of filters, ranking and facets is in ``solutions.search``."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+
+import asyncpg
+
+from efa_registry import db
+from efa_registry.kit.paging import Page
+from efa_registry.search import attempts, highlight, lexicon
+from efa_registry.search import repository as search_repository
+from efa_registry.search.model import Highlight, Hits, SearchNotes
+from efa_registry.search.vocabulary import Vocabulary
+from efa_registry.solutions import repository, search
+from efa_registry.solutions.model import Solution
+
+
+async def find_solutions(
+    query: search.SolutionQuery, *, limit: int, after: str | None
+) -> tuple[Hits[Solution], dict[str, list[search.FacetCount]]]:
+    """A catalogue search: the page, how ``q`` was searched (typed words, else their correction,
+    else any of them: ``search.attempts``), each hit's matches marked, and the facet counts."""
+    async with db.connection() as conn:
+        # With facets, one snapshot for the page and its counts; without, plain statements.
+        snapshot = conn.transaction(readonly=True, isolation="repeatable_read") if query.facets else nullcontext()
+        async with snapshot:
+            if not query.q:
+                result = await search.search(conn, query, limit=limit, after=after)
+                page = Page(items=await repository.load(conn, result.ids), next_cursor=result.next_cursor)
+                return Hits(page=page, notes=SearchNotes(), highlights={}), result.facets
+            vocab = await lexicon.solution_words(conn)
+            plan = attempts.plan(query.q, vocab)
+            if not plan.attempts:
+                empty = Hits(page=Page(items=[], next_cursor=None), notes=SearchNotes(), highlights={})
+                return empty, {f: [] for f in dict.fromkeys(query.facets)}
+            attempt, result = await attempts.first_hits(
+                plan, after, lambda cursor: search.search_attempt(query, cursor),
+                lambda a, i: search.search(conn, query, limit=limit, after=after, text=a, index=i),
+                lambda r: bool(r.ids))
+            items = await repository.load(conn, result.ids)
+            marks = await _highlights(conn, items, attempt.any_word, vocab)
+    page = Page(items=items, next_cursor=result.next_cursor)
+    return Hits(page=page, notes=attempts.notes(plan, attempt, bool(items)), highlights=marks), result.facets
+
+
+async def _highlights(conn: asyncpg.Connection, items: list[Solution], tsquery: str, vocab: Vocabulary
+                      ) -> dict[str, Highlight]:
+    """Name, and the first matching passage of summary, description or OZG-Leistungen, marked."""
+    def texts(s: Solution) -> list[str | None]:
+        return [s.summary, s.description, " · ".join(o.name for o in s.ozg_leistungen)]
+
+    words = highlight.words([t for s in items for t in (s.name, *texts(s))], vocab)
+    matched = await search_repository.matching_words(conn, words, tsquery)
+    return {str(s.id): Highlight(name=highlight.mark(s.name, matched, vocab),
+                                 snippet=highlight.snippet(texts(s), matched, vocab)) for s in items}

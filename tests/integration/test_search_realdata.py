@@ -1,0 +1,259 @@
+"""Search on the real shipped catalogue (``efa-registry seed``: 16,000 areas, 557 OZG-Leistungen,
+4,813 LeiKa entries): the issue's examples as citizens and clerks type them, the place-name
+resolver, suggestions, the adoptions CSV by name, and the vocabulary's lifecycle.
+
+The catalogue is seeded once for the module: every test here reads it, and the few that write
+undo nothing the others read (their solutions have names of their own).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import pytest
+
+from efa_registry import db, suggestions
+from efa_registry.access.model import Actor
+from efa_registry.adoptions.csv_import import import_adoptions
+from efa_registry.areas import names
+from efa_registry.areas import service as areas
+from efa_registry.areas.model import AreaFilter, NameToResolve
+from efa_registry.errors import ImportFailed, InvalidInput
+from efa_registry.organisations.model import OrganisationCreate
+from efa_registry.organisations.service import create_organisation
+from efa_registry.ozg import service as ozg
+from efa_registry.ozg.model import OzgFilter
+from efa_registry.search import lexicon, reindex
+from efa_registry.seeding import seed
+from efa_registry.solutions import discovery
+from efa_registry.solutions.model import InterfaceCreate, SolutionCreate
+from efa_registry.solutions.search import SolutionQuery
+from efa_registry.solutions.service import create_interface, create_solution
+from seed import SEED_DIR
+
+pytestmark = pytest.mark.realdata
+SYSTEM = Actor.system("test")
+
+
+@pytest.fixture(scope="module")
+async def shipped(database: str) -> dict[str, object]:
+    """The shipped catalogue and three solutions, on an emptied database, once for the module."""
+    async with db.connection() as conn:
+        tables = [r[0] for r in await conn.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migration'")]
+        await conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+    await seed(SEED_DIR)
+    org = await create_organisation(OrganisationCreate(kind="land", name="Saarland", slug="saarland", area="10"),
+                                    actor=SYSTEM)
+    made = {}
+    for name, ozg_ids, summary, description in [
+        ("Gewerbeanmeldung digital", ["10294"], "Gewerbe an-, um- und abmelden.", None),
+        ("Unternehmensportal Saar", ["10294"], "Alles für Unternehmen.",
+         "Auch die Anmeldung eines Gewerbes ist hier möglich."),
+        ("Hundesteuer online", ["10160"], "Den Hund anmelden und die Steuer zahlen.", None),
+    ]:
+        made[name], _ = await create_solution(SolutionCreate(name=name, provider="saarland", ozg_ids=ozg_ids,
+                                                             summary=summary, description=description), actor=SYSTEM)
+    await create_interface(made["Gewerbeanmeldung digital"].id,
+                           InterfaceCreate(kind="xoev", standard="XGewerbeanzeige"), actor=SYSTEM)
+    return {"organisation": org, **made}
+
+
+async def ozg_ids(q: str, limit: int = 5) -> list[str]:
+    return [o.ozg_id for o in (await ozg.search_leistungen(OzgFilter(q=q), limit=limit, after=None)).page.items]
+
+
+class TestSearchOzgLeistungen:
+    @pytest.mark.parametrize(("q", "expected"), [
+        ("Hund", "10160"),  # Hundehaltung, whose LeiKa entries say Hundesteuer
+        ("Hundesteuer", "10160"),
+        ("Kita", "10019"),  # Kindertagesbetreuung: "Kita-Gutschein beantragen" in LeiKa wording
+        ("Kitagutschein", "10019"),
+        ("Perso verloren", "10119"),
+        ("Auto anmelden", "10439"),
+        ("Wohnsitz ummelden", "10124"),
+        ("Fuehrerschein", "10169"),
+    ])
+    async def test_everyday_words_find_the_leistung_first(self, shipped, q, expected):
+        assert (await ozg_ids(q))[0] == expected
+
+    @pytest.mark.parametrize(("q", "expected", "meant"), [
+        ("Hundesteur", "10160", "hundesteuer"),
+        ("Personalausweiss", "10119", "personalausweis"),
+        ("Führerschien", "10169", "führerschein"),
+    ])
+    async def test_a_typo_that_finds_nothing_is_searched_corrected_and_says_so(self, shipped, q, expected, meant):
+        hits = await ozg.search_leistungen(OzgFilter(q=q), limit=5, after=None)
+        assert hits.page.items[0].ozg_id == expected
+        assert (hits.notes.corrected_from, hits.notes.did_you_mean, hits.notes.relaxed) == (q, meant, False)
+
+    async def test_a_correctly_spelt_query_is_not_corrected(self, shipped):
+        hits = await ozg.search_leistungen(OzgFilter(q="Elterngeld"), limit=5, after=None)
+        assert hits.notes.did_you_mean is None and hits.notes.corrected_from is None
+        assert hits.page.items[0].name == "Elterngeld"
+
+    async def test_the_matches_are_marked_and_escaped(self, shipped):
+        hits = await ozg.search_leistungen(OzgFilter(q="Hund"), limit=1, after=None)
+        mark = hits.highlights["10160"]
+        assert mark.name == "<mark>Hundehaltung</mark>"
+        assert "<mark>Hundesteuer</mark>" in mark.snippet
+
+    async def test_a_query_of_stopwords_finds_nothing_and_is_no_error(self, shipped):
+        hits = await ozg.search_leistungen(OzgFilter(q="und der"), limit=5, after=None)
+        assert hits.page.items == [] and hits.page.next_cursor is None
+
+    async def test_pages_of_a_corrected_search_continue_the_correction(self, shipped):
+        first = await ozg.search_leistungen(OzgFilter(q="Fahrerlaubniss"), limit=2, after=None)
+        assert first.notes.corrected_from == "Fahrerlaubniss" and first.page.next_cursor
+        second = await ozg.search_leistungen(OzgFilter(q="Fahrerlaubniss"), limit=2, after=first.page.next_cursor)
+        seen = [o.ozg_id for o in first.page.items + second.page.items]
+        assert len(set(seen)) == 4 and second.notes.corrected_from == "Fahrerlaubniss"
+
+    async def test_when_no_leistung_has_every_word_some_words_are_enough(self, shipped):
+        hits = await ozg.search_leistungen(OzgFilter(q="Hundehaltung Bauantrag"), limit=5, after=None)
+        assert hits.notes.relaxed is True
+        assert {"10160"} <= {o.ozg_id for o in hits.page.items}
+
+
+class TestSearchSolutions:
+    async def test_a_part_of_a_compound_finds_the_solution_named_by_it(self, shipped):
+        hits, _ = await discovery.find_solutions(SolutionQuery(q="Anmeldung"), limit=10, after=None)
+        names_found = [s.name for s in hits.page.items]
+        assert "Gewerbeanmeldung digital" in names_found
+        assert "<mark>Gewerbeanmeldung</mark> digital" in {h.name for h in hits.highlights.values()}
+
+    async def test_a_name_match_outranks_a_description_match(self, shipped):
+        hits, _ = await discovery.find_solutions(SolutionQuery(q="Gewerbeanmeldung"), limit=10, after=None)
+        found = [s.name for s in hits.page.items]
+        assert found.index("Gewerbeanmeldung digital") < found.index("Unternehmensportal Saar")
+
+    async def test_interface_standard_leika_wording_and_provider_find_it(self, shipped):
+        for q in ("XGewerbeanzeige", "Saarland Gewerbe"):
+            hits, _ = await discovery.find_solutions(SolutionQuery(q=q), limit=10, after=None)
+            assert "Gewerbeanmeldung digital" in [s.name for s in hits.page.items], q
+
+    async def test_facets_count_the_hits_of_the_attempt_that_found_them(self, shipped):
+        hits, facets = await discovery.find_solutions(SolutionQuery(q="Hundesteur", facets=["status"]), limit=10,
+                                                      after=None)
+        assert [s.name for s in hits.page.items] == ["Hundesteuer online"]
+        assert hits.notes.corrected_from == "Hundesteur"
+        assert sum(f.count for f in facets["status"]) == 1
+
+
+class TestSuggest:
+    async def test_every_kind_is_suggested_as_someone_types(self, shipped):
+        found = await suggestions.suggest("Hundest", limit=5)
+        assert [s.key for s in found.ozg_leistungen] == ["10160"]
+        assert [s.label for s in found.solutions] == ["Hundesteuer online"]
+        places = await suggestions.suggest("Mülh", limit=5)
+        assert {"Mülheim an der Ruhr, Stadt", "Mülheim-Kärlich, Stadt"} <= {s.label for s in places.areas}
+        assert len(places.areas) == len({s.label for s in places.areas})  # a kreisfreie Stadt once
+
+    async def test_the_limit_bounds_each_group(self, shipped):
+        found = await suggestions.suggest("An", limit=2)
+        assert max(len(found.ozg_leistungen), len(found.solutions), len(found.areas)) <= 2
+
+
+class TestPlaces:
+    @pytest.mark.parametrize(("name", "land", "verdict", "ars"), [
+        ("Mülheim", None, "ambiguous", None),
+        ("Neustadt", None, "ambiguous", None),
+        ("Mülheim", "NW", "probable", "051170000000"),
+        ("Stadt Mülheim a.d. Ruhr", None, "probable", "051170000000"),
+        ("Neustadt (Hessen)", None, "probable", "065340016016"),
+        ("Lkr. München", None, "exact", "09184"),
+        ("Muenchen", None, "exact", "091620000000"),
+        ("Xyzzyhausen", None, "unknown", None),
+    ])
+    async def test_names_resolve_or_are_flagged(self, shipped, name, land, verdict, ars):
+        [found] = await names.resolve([NameToResolve(name=name, land=land)])
+        assert found.verdict == verdict or (verdict == "probable" and found.verdict == "exact")
+        assert found.ars == ars
+        if verdict == "ambiguous":
+            assert len(found.alternatives) >= 2
+
+    async def test_a_hint_that_names_no_land_is_refused(self, shipped):
+        with pytest.raises(InvalidInput) as err:
+            await names.resolve([NameToResolve(name="Essen"), NameToResolve(name="Mülheim", land="Atlantis")])
+        assert err.value.field == "names[1].land"
+
+    async def test_area_search_by_written_names_keeps_the_filters_and_pages(self, shipped):
+        page = await areas.list_areas(AreaFilter(q="Muelheim a.d. Ruhr", level="gemeinde"), limit=5, after=None)
+        assert [a.ars for a in page.items] == ["051170000000"]
+        seen, after = [], None
+        while True:
+            page = await areas.list_areas(AreaFilter(q="Neustadt", level="gemeinde"), limit=7, after=after)
+            seen += [a.ars for a in page.items]
+            if not (after := page.next_cursor):
+                break
+        assert len(seen) == len(set(seen)) > 10
+        assert all(a.startswith("06") for a in [
+            x.ars for x in (await areas.list_areas(AreaFilter(q="Neustadt", land="06"), limit=50, after=None)).items])
+
+
+class TestAdoptionsByName:
+    async def test_names_are_resolved_and_bad_ones_reported_with_nothing_written(self, shipped):
+        bad = ("solution;name;land;status\n"
+               "hundesteuer-online;Stadt Mülheim a.d. Ruhr;;live\n"
+               "hundesteuer-online;Neustadt;;interested\n"
+               "hundesteuer-online;Xyzzyhausen;;live\n"
+               "hundesteuer-online;Essen;Atlantis;live\n")
+        with pytest.raises(ImportFailed) as err:
+            await import_adoptions(bad.encode())
+        assert [line for line, _ in err.value.errors] == [3, 4, 5]
+        assert "fits several areas" in err.value.errors[0][1] and "073160000000" in err.value.errors[0][1]
+        async with db.connection() as conn:
+            assert await conn.fetchval("SELECT count(*) FROM adoption") == 0
+        good = ("solution;name;land;status\n"
+                "hundesteuer-online;Stadt Mülheim a.d. Ruhr;;live\n"
+                "hundesteuer-online;Neustadt;HE;interested\n")
+        summary = await import_adoptions(good.encode())
+        assert summary.created == 2
+        async with db.connection() as conn:
+            rows = await conn.fetch("SELECT area, status FROM adoption ORDER BY area")
+            await conn.execute("DELETE FROM adoption_transition; DELETE FROM adoption")
+        assert [tuple(r) for r in rows] == [("051170000000", "live"), ("065340016016", "interested")]
+
+
+class TestVocabularyLifecycle:
+    async def test_a_new_solution_word_is_known_to_the_next_search(self, shipped):
+        await create_solution(SolutionCreate(name="Zauberportal Saar", provider="saarland", ozg_ids=["10294"]),
+                              actor=SYSTEM)
+        hits, _ = await discovery.find_solutions(SolutionQuery(q="Zauberprotal"), limit=5, after=None)
+        assert [s.name for s in hits.page.items] == ["Zauberportal Saar"]
+        assert hits.notes.did_you_mean == "zauberportal"
+
+    async def test_a_writer_still_running_while_the_vocabulary_is_built_is_seen_when_it_commits(
+            self, shipped, database):
+        """A (older transaction id) writes, B writes and commits, the vocabulary is built, then A
+        commits: the newest id is still B's, yet the vocabulary must be rebuilt for A's word."""
+        a, b = await asyncpg.connect(database), await asyncpg.connect(database)
+        try:
+            tx = a.transaction()
+            await tx.start()
+            await a.execute("INSERT INTO themenfeld (key, name, position) VALUES ('x-a', 'Zauberwesen', 98)")
+            await b.execute("INSERT INTO themenfeld (key, name, position) VALUES ('x-b', 'Drachenkunde', 99)")
+            async with db.connection() as conn:
+                before = await lexicon.catalogue(conn)
+            await tx.commit()
+            async with db.connection() as conn:
+                after = await lexicon.catalogue(conn)
+            assert "drachenkunde" in before and "zauberwesen" not in before
+            assert "zauberwesen" in after
+        finally:
+            await a.execute("DELETE FROM themenfeld WHERE key IN ('x-a', 'x-b')")
+            await asyncio.gather(a.close(), b.close())
+
+    async def test_documents_marked_by_a_migration_are_rebuilt_once(self, shipped):
+        knows_leika = ("SELECT search_vector @@ to_tsquery('german', 'hundesteuer') FROM ozg_leistung"
+                       " WHERE ozg_id = '10160'")
+        async with db.transaction() as conn:
+            await conn.execute("UPDATE ozg_leistung SET search_vector = setweight(to_tsvector('german', name), 'A')")
+            await conn.execute("INSERT INTO search_reindex VALUES ('catalogue', 'test'), ('solutions', 'test')")
+            assert await conn.fetchval(knows_leika) is False  # the migration's name-only stand-in
+        assert await reindex.heal() == ["catalogue", "solutions"]
+        async with db.connection() as conn:
+            assert await conn.fetchval(knows_leika) is True
+            assert await conn.fetchval("SELECT count(*) FROM search_reindex") == 0
+        assert await reindex.heal() == []
