@@ -8,9 +8,12 @@ from __future__ import annotations
 
 ROUTES = """
     GET     /
+    GET     /barrierefreiheit
+    GET     /datenschutz
     GET     /favicon.ico
     GET     /gebiete/{ars:str}
     GET     /health
+    GET     /impressum
     GET     /kuratierung
     POST    /kuratierung/abmelden
     POST    /kuratierung/anmelden
@@ -25,10 +28,14 @@ ROUTES = """
     GET     /kuratierung/schnittstellen/{interface_id:uuid}
     POST    /kuratierung/schnittstellen/{interface_id:uuid}
     GET     /laender/{code:str}
+    GET     /laender/{code:str}/karte.csv
+    GET     /laender/{code:str}/karte.svg
     GET     /loesungen/{slug:str}
     GET     /metrics
     GET     /ready
     GET     /rollout
+    GET     /rollout/karte.csv
+    GET     /rollout/karte.svg
     GET     /schema
     GET     /schema-assets/swagger-ui-bundle.js
     GET     /schema/oauth2-redirect.html
