@@ -13,11 +13,12 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from api.web import forms, texts
+from api.web import forms, kommune_views, texts
 from api.web.controller import PageController
 from api.web.curation import CurationController
 from api.web.downloads import MapDownloadController
 from api.web.rechtliches import LegalController
+from api.web.vergleich import ComparisonController
 
 WEB_DIR = Path(__file__).parent
 TEMPLATE_DIR = WEB_DIR / "templates"
@@ -26,6 +27,7 @@ WEB_STATIC_DIR = WEB_DIR / "static"
 
 def _configure(engine: JinjaTemplateEngine) -> None:
     texts.register(engine.engine)
+    kommune_views.register(engine.engine)
     engine.engine.globals["LABELS"] = forms.LABELS
 
 
@@ -35,6 +37,7 @@ def template_config() -> TemplateConfig:
 
 WEB_CONTROLLERS = [
     PageController,
+    ComparisonController,
     MapDownloadController,
     LegalController,
     CurationController,

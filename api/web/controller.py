@@ -14,7 +14,7 @@ from litestar import Controller, Request, get
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
-from api.web import auswahl, maps, views
+from api.web import auswahl, kommune, maps, views
 from api.web.errors import HTML_EXCEPTION_HANDLERS
 from efa_registry.adoptions import service as adoptions
 from efa_registry.areas import service as areas
@@ -97,7 +97,7 @@ class PageController(Controller):
             "page": "katalog", "solution": solution, "rollout": selection.solution,
             "karte": await auswahl.rollout_map(selection, "land"), "adopters": adopters.items,
             "more_adopters": views.with_param(request, "nach", adopters.next_cursor) if adopters.next_cursor else None,
-            "paged": bool(nach)})
+            "paged": bool(nach), "na": await kommune.nicht_angedockt(request, solution)})
 
     @get("/rollout")
     async def rollout_page(self, loesung: Text = None, ozg_id: OzgParam = None, themenfeld: Text = None,
@@ -136,7 +136,7 @@ class PageController(Controller):
             "ozg_total": len(overview.ozg_leistungen), "all": bool(alle), "limit": LAND_ROWS,
             "own": own, "abbr": maps.land_names().get(overview.land.code),
             "sel": selection, "karte": auswahl.land_map(selection, overview.land.code),
-            "choices": views.land_choices(overview)})
+            "choices": views.land_choices(overview), "gaps": kommune.land_gaps(overview, limit)})
 
     @get("/gebiete/{ars:str}")
     async def gebiet(self, ars: FromPath[str]) -> Template:
@@ -151,4 +151,4 @@ class PageController(Controller):
             "more_children": children.next_cursor is not None,
             "own": [e.adoption for e in entries if e.inherited_from is None],
             "inherited": [e for e in entries if e.inherited_from is not None],
-            "land": maps.land_names().get(area.land)})
+            "land": maps.land_names().get(area.land), "steckbrief": await kommune.steckbrief(area)})

@@ -126,6 +126,11 @@ def _number(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+def in_land(land_name: str) -> str:
+    """"in Nordrhein-Westfalen", but "im Saarland": the one Land whose name takes an article."""
+    return f"im {land_name}" if land_name == "Saarland" else f"in {land_name}"
+
+
 def peer_rule_text(kind_: AreaKind, land_name: str, area_name: str, band: tuple[int, int] | None) -> str:
     """The peer rule in German, as the comparison page states it."""
     plural = KIND_LABELS[kind_][1]
@@ -133,7 +138,7 @@ def peer_rule_text(kind_: AreaKind, land_name: str, area_name: str, band: tuple[
                "bei Gleichstand teilen sich Gebiete einen Rang, der nächste wird übersprungen (1, 1, 3).")
     if band is None:
         return f"Für {area_name} ist keine Einwohnerzahl bekannt, daher gibt es keine Vergleichsgruppe. {ranking}"
-    return (f"Verglichen wird mit allen {plural} in {land_name} mit {_number(band[0])} bis {_number(band[1])}"
+    return (f"Verglichen wird mit allen {plural} {in_land(land_name)} mit {_number(band[0])} bis {_number(band[1])}"
             f" Einwohnerinnen und Einwohnern (halb bis doppelt so viele wie {area_name}). {ranking}")
 
 

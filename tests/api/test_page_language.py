@@ -26,7 +26,12 @@ PUBLIC = ["/", "/?q=Wohngeld", "/?q=gibtesnichtxyz", "/?status=pilot", "/loesung
           "/loesungen/demo-digitaler-bauantrag", "/loesungen/demo-elterngeld-digital", "/rollout",
           "/rollout?loesung=demo-kfz-zulassung", "/rollout?ozg=10092", "/rollout?themenfeld=familie-kind",
           "/laender/10", "/laender/05", "/laender/13", "/gebiete/05", "/gebiete/051120000000", "/gebiete/10042",
-          "/gebiete/010540056056", "/loesungen/gibt-es-nicht", "/gebiete/99", "/kuratierung"]
+          "/gebiete/010540056056", "/loesungen/gibt-es-nicht", "/gebiete/99", "/kuratierung",
+          # How far is my Kommune: the comparison, its form's refusals, the scorecard and the not-yet-docked lists.
+          "/vergleich", "/vergleich?ars=05112000,05915000", "/vergleich?ars=05112000", "/vergleich?gebiet=Hamm",
+          "/vergleich?ars=05112000,05", "/vergleich?ars=05112000,05999000,abc", "/gebiete/100410100100",
+          "/gebiete/10041", "/gebiete/059150000000", "/loesungen/demo-wohngeld-online?nicht-angedockt=05",
+          "/loesungen/demo-kfz-zulassung?nicht-angedockt=05162", "/loesungen/demo-wohngeld-online?nicht-angedockt=xx"]
 CURATION = ["/kuratierung", "/kuratierung/loesungen/demo-gewerbeanmeldung", "/kuratierung/loesungen/neu",
             "/kuratierung/loesungen/demo-gewerbeanmeldung/nachnutzungen",
             "/kuratierung/loesungen/demo-gewerbeanmeldung/schnittstellen/neu"]
