@@ -22,7 +22,7 @@ import msgspec
 
 from efa_registry import db
 from efa_registry.db import embedded, migrate
-from efa_registry.events import feed
+from efa_registry.events import feed, repository
 from efa_registry.events.model import FeedFilters
 from efa_registry.log import configure_logging
 from efa_registry.settings import Settings
@@ -78,6 +78,17 @@ async def catch_up_core(limit: int, filters: FeedFilters = FeedFilters()) -> tup
                 return count, time.perf_counter() - started
 
 
+async def catch_up_json(limit: int) -> tuple[int, float]:
+    """The HTTP handler's core path: pages encoded by PostgreSQL (``feed.read_events_json``)."""
+    count, cursor, started = 0, None, time.perf_counter()
+    async with db.connection() as conn:
+        while True:
+            page = await feed.read_events_json(conn, after=cursor, limit=limit)
+            count, cursor = count + page.count, page.cursor
+            if page.count < limit:
+                return count, time.perf_counter() - started
+
+
 async def catch_up_http(settings: Settings, limit: int) -> tuple[int, float, int]:
     from api.app import create_app
 
@@ -95,7 +106,7 @@ async def catch_up_http(settings: Settings, limit: int) -> tuple[int, float, int
 
 async def plan() -> str:
     async with db.connection() as conn:
-        sql = feed.READ.format(columns="seq", conditions="")
+        sql = repository.READ.format(columns="seq", conditions="")
         middle = await conn.fetchrow("SELECT tx_id, seq FROM event ORDER BY seq OFFSET (SELECT count(*) / 2 FROM event)"
                                      " LIMIT 1")
         rows = await conn.fetch("EXPLAIN (ANALYZE, BUFFERS OFF) " + sql, middle["tx_id"], middle["seq"], 1000)
@@ -110,6 +121,8 @@ async def run(dsn: str, settings: Settings, args: argparse.Namespace) -> None:
         print("query plan of one page (mid-log):\n" + await plan())
         count, seconds = await catch_up_core(args.limit)
         print(f"core  read_events : {count:,} events in {seconds:6.1f} s = {count / seconds:9,.0f} events/s")
+        count, seconds = await catch_up_json(args.limit)
+        print(f"core  read_events_json: {count:,} events in {seconds:6.1f} s = {count / seconds:9,.0f} events/s")
         count, seconds = await catch_up_core(args.limit, FeedFilters(land="05"))
         print(f"core  land=05     : {count:,} events in {seconds:6.1f} s = {count / seconds:9,.0f} events/s"
               f" (scans all {args.events:,})")

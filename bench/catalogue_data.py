@@ -193,3 +193,31 @@ async def load_database(dsn: str) -> tuple[dict[str, int], float]:
     finally:
         await db.close()
     return volumes, time.perf_counter() - started
+
+
+async def load_adoptions(total: int, seed: int = 4) -> int:
+    """``total`` adoptions of the loaded catalogue's solutions by COPY (statuses, dates and the
+    popularity curve of ``bench.bench_rollout``: most by Gemeinden, some by Kreise and Länder), then
+    ``rebuild_all``; the pool must be open. Returns the adoptions written."""
+    from bench.bench_rollout import _adoption, _areas, _areas_for, _water_fill
+    from efa_registry.rollout.service import rebuild_all
+
+    rng = random.Random(seed)
+    async with db.transaction() as conn:
+        rows = await conn.fetch("SELECT id, rollout_level FROM solution ORDER BY slug")
+        areas = await _areas(conn)
+        fixed = {r["id"]: rng.randint(4, 16) for r in rows if r["rollout_level"] == "land"}
+        fixed |= {r["id"]: rng.randint(16, 400) for r in rows if r["rollout_level"] == "kreis"}
+        gemeinde = [r["id"] for r in rows if r["rollout_level"] == "gemeinde"]
+        budget = max(0, total - sum(fixed.values()))
+        sizes = fixed | dict(zip(gemeinde, _water_fill(budget, [1 / (i + 1) ** 0.6 for i in range(len(gemeinde))],
+                                                       10_000), strict=True))
+        levels = {r["id"]: r["rollout_level"] for r in rows}
+        pairs = sorted((s, a) for s, n in sizes.items() if n for a in _areas_for(rng, levels[s], n, areas))
+        records = [_adoption(rng, s, a, number) for number, (s, a) in enumerate(pairs)]
+        await conn.execute("SET LOCAL session_replication_role = replica")  # keys drawn from the tables just read
+        await conn.copy_records_to_table("adoption", records=records, timeout=900,
+                                         columns=["id", "solution", "area", "status", "paused_from", "live_since"])
+        await conn.execute("SET LOCAL session_replication_role = DEFAULT")
+        await rebuild_all(conn)
+    return len(records)
