@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import Callable
 
@@ -17,12 +18,12 @@ from api.limits import front_door, input_limits
 from api.middleware import etag_middleware, request_context_middleware
 from api.openapi import STATIC_DIR, document_problems, openapi_config, swagger_bundle
 from api.params import reject_unknown_query_parameters
-from api.problems import EXCEPTION_HANDLERS, http_error_handler
+from api.problems import EXCEPTION_HANDLERS, http_error_handler, unavailable
 from api.routes import ROUTES
 from api.web import template_config
+from api.web.errors import for_people
 from api.web.session import STORE_NAME
 from api.web.session_store import PostgresStore
-from api.web.errors import for_people
 from efa_registry import __version__, db
 from efa_registry.db import migrate
 from efa_registry.errors import DatabaseNotReady
@@ -99,7 +100,31 @@ def _lifecycle(settings: Settings, dsn: str | None) -> tuple[Callable, Callable]
 
     async def on_startup(app: Litestar) -> None:
         if dsn is not None:
-            await db.connect(dsn, settings)
+            try:
+                await db.connect(dsn, settings)
+            except Exception as exc:
+                if not unavailable(exc):
+                    raise
+                # A worker (re)started while the database is down must not fail: uvicorn would stop
+                # every worker. It answers 503 until the database is back, then starts for real.
+                log.warning("app.database_unreachable_at_start", error=type(exc).__name__)
+                app.state.reconnect = asyncio.create_task(_when_reachable(app))
+                return
+        await _start(app)
+
+    async def _when_reachable(app: Litestar) -> None:
+        while True:
+            await asyncio.sleep(1)
+            try:
+                await db.connect(dsn, settings)
+            except Exception as exc:
+                if not unavailable(exc):
+                    raise
+                continue
+            await _start(app)
+            return
+
+    async def _start(app: Litestar) -> None:
         pending = await migrate.pending()
         if pending:
             raise DatabaseNotReady(
@@ -116,6 +141,8 @@ def _lifecycle(settings: Settings, dsn: str | None) -> tuple[Callable, Callable]
         log.info("app.started", version=__version__)
 
     async def on_shutdown(app: Litestar) -> None:
+        if (reconnect := app.state.get("reconnect")) is not None:
+            reconnect.cancel()
         if (heal := app.state.get("search_reindex")) is not None:
             heal.cancel()
         worker = app.state.get("webhook_worker")

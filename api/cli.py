@@ -84,7 +84,8 @@ def run_processes(settings: Settings, dsn: str) -> None:
              webhook_worker=webhooks is not None, docs=f"http://{settings.host}:{settings.port}/schema")
     try:
         uvicorn.run("api.asgi:app", host=settings.host, port=settings.port, workers=settings.workers,
-                    log_config=None, access_log=False, proxy_headers=True)
+                    log_config=None, access_log=False, proxy_headers=True, timeout_keep_alive=5,
+                    h11_max_incomplete_event_size=16 * 1024)  # headers past 16 KiB: 431 (also api/limits.py)
     finally:
         if webhooks is not None:
             webhooks.terminate()

@@ -21,13 +21,18 @@ from efa_registry.db.piccolo_conf import DB
 
 log = structlog.get_logger(__name__)
 
+CONNECT_TIMEOUT = 5  # seconds
+
 
 async def connect(dsn: str, settings: Settings) -> None:
     """Point Piccolo's engine at ``dsn`` and open its pool (shared by Piccolo and raw SQL)."""
     await close()
     DB.config = {"dsn": dsn}
+    # A bounded connect: while the database restarts, a request answers 503 within seconds
+    # instead of waiting out asyncpg's default minute.
     await DB.start_connection_pool(
-        min_size=settings.pool_min_size, max_size=settings.pool_max_size, command_timeout=60, reset=_keep_session
+        min_size=settings.pool_min_size, max_size=settings.pool_max_size, command_timeout=60, timeout=CONNECT_TIMEOUT,
+        reset=_keep_session,
     )
 
 

@@ -81,6 +81,11 @@ class EmbeddedPostgres:
             return False
         log.warning("db.embedded.stale_pid_removed", pid=pid, pgdata=str(self.pgdata))
         (self.pgdata / "postmaster.pid").unlink(missing_ok=True)
+        # The socket's lock file names the dead postmaster too. PostgreSQL tests it with kill(pid, 0),
+        # which a zombie passes (a container's init may reap late): it would refuse to start for as
+        # long as the zombie stays, and the registry with it.
+        for lock in self.pgdata.glob(".s.PGSQL.*.lock"):
+            lock.unlink(missing_ok=True)
         return True
 
     def restart(self) -> None:
