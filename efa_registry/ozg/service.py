@@ -42,7 +42,7 @@ async def search_leistungen(flt: OzgFilter, *, limit: int, after: str | None) ->
             lambda a, i: repository.search(conn, flt, a, i, limit=limit, after=after),
             lambda result: bool(result[0].items))
         texts = [t for o in page.items for t in (o.name, *leika[o.ozg_id])]
-        matched = await search.matching_words(conn, highlight.words(texts, vocab), attempt.any_word)
+        matched = await search.matching_words(conn, highlight.words(texts, vocab, attempt.any_word), attempt.any_word)
     marks = {o.ozg_id: Highlight(name=highlight.mark(o.name, matched, vocab),
                                  snippet=highlight.passages(leika[o.ozg_id], matched, vocab, SNIPPET_ENTRIES))
              for o in page.items}

@@ -22,24 +22,43 @@ _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 MAX_WORDS = 2000  # distinct words asked about per page: a page of long descriptions stays one cheap query
 SNIPPET_WORDS = 24
 MAX_WORD = 60
+MEMO = 50_000  # words remembered per vocabulary (a bound for vocabularies fed with arbitrary text)
 
 
-def _readings(word: str, vocab: Vocabulary) -> list[str]:
-    """The word normalised, its hyphen parts, and their compound parts."""
-    whole = t.normalize(word)
-    if len(whole) > MAX_WORD:
-        return []
-    pieces = [whole, *(whole.split("-") if "-" in whole else ())]
-    return list(dict.fromkeys([*pieces, *(p for piece in pieces for p in compounds.all_parts(piece, vocab))]))
+def _readings(word: str, vocab: Vocabulary) -> tuple[str, ...]:
+    """The word normalised, its hyphen parts, and their compound parts; kept with the vocabulary,
+    since the same catalogue words come back on every page."""
+    memo: dict[str, tuple[str, ...]] = vocab.derived("highlight", lambda _: {})
+    found = memo.get(word)
+    if found is None:
+        if len(memo) > MEMO:
+            memo.clear()
+        whole = t.normalize(word)
+        pieces = [whole, *(whole.split("-") if "-" in whole else ())] if len(whole) <= MAX_WORD else []
+        found = memo[word] = tuple(dict.fromkeys(
+            [*pieces, *(p for piece in pieces for p in compounds.all_parts(piece, vocab))]))
+    return found
 
 
-def words(texts: Iterable[str | None], vocab: Vocabulary) -> list[str]:
-    """Every reading of every word in ``texts``: what to ask the database about."""
+_PLAIN = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "s"})
+_LEXEME = re.compile(r"'([^']+)'")
+
+
+def _key(word: str) -> str:
+    """First letters, umlauts without dots: a word can only match a query word it begins like
+    (PostgreSQL's stems are beginnings of the word, umlauts without dots)."""
+    return word[:4].translate(_PLAIN)[:3]
+
+
+def words(texts: Iterable[str | None], vocab: Vocabulary, tsquery: str | None = None) -> list[str]:
+    """Every reading of every word in ``texts`` — with ``tsquery``, only those beginning like one
+    of its words (the others cannot match it): what to ask the database about."""
+    keys = {_key(w) for w in _LEXEME.findall(tsquery)} if tsquery is not None else None
     found: dict[str, None] = {}
     for text in texts:
         for match in _WORD.finditer(text or ""):
             for reading in _readings(match.group(), vocab):
-                if reading not in t.STOPWORDS:
+                if reading not in t.STOPWORDS and (keys is None or _key(reading) in keys):
                     found.setdefault(reading, None)
             if len(found) >= MAX_WORDS:
                 return list(found)

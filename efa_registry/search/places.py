@@ -198,8 +198,10 @@ def complete(prefix: str, index: PlaceIndex, limit: int = 10) -> list[Match]:
     key = "".join(t.fold(prefix).split())
     if len(key) < 2:
         return []
-    names: list[tuple[str, int]] = index.__dict__.setdefault("_completion", sorted(
-        {("".join(f.full), i) for i, name_forms in enumerate(index.forms) for f in name_forms}))
+    names: list[tuple[str, int]] | None = index.__dict__.get("_completion")
+    if names is None:  # built on first use and kept with the index
+        names = index.__dict__["_completion"] = sorted(
+            {("".join(f.full), i) for i, name_forms in enumerate(index.forms) for f in name_forms})
     start = bisect.bisect_left(names, (key, -1))
     hits = {i for name, i in itertools.takewhile(lambda e: e[0].startswith(key), names[start:start + 5000])}
     # The most populous first; one area listed at several levels: the Gemeinde before its Kreis.
