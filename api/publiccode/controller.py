@@ -37,6 +37,7 @@ class PubliccodeImport(WireOut):
     solution: Solution
     created: bool
     unmapped_fields: list[str]
+    warnings: list[str]  # imported, but worth a curator's look: lenient reading, a derived slug, status planned
 
 
 class PubliccodeController(Controller):
@@ -76,6 +77,7 @@ class PubliccodeController(Controller):
             require_version=True)
         authenticated = actor is not None
         body = PubliccodeImport(solution=contact_out(Solution, result.solution, with_contact=authenticated),
-                                created=result.created, unmapped_fields=result.unmapped_fields)
+                                created=result.created, unmapped_fields=result.unmapped_fields,
+                                warnings=result.warnings)
         return Response(body, status_code=201 if result.created else 200,
                         headers={"ETag": entity_etag(result.solution.version, authenticated=authenticated)})

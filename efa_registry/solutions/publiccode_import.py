@@ -22,6 +22,7 @@ class PubliccodeImportResult(msgspec.Struct, frozen=True, kw_only=True):
     solution: Solution
     created: bool
     unmapped_fields: list[str]
+    warnings: list[str] = []  # imported anyway, but a person should look (errors refuse the import instead)
 
 
 def _paths(parsed: Parsed) -> dict[str, str]:
@@ -59,17 +60,41 @@ async def _ozg_ids(conn: asyncpg.Connection, parsed: Parsed, from_features: list
     return list(dict.fromkeys(ids)), unknown
 
 
-async def _existing(conn: asyncpg.Connection, values: dict[str, Any], provider_id: Any) -> asyncpg.Record | None:
-    """The solution this document describes: same source repository, else same slug and provider."""
-    if values["source_repository"]:
+async def _existing(conn: asyncpg.Connection, values: dict[str, Any], provider_id: Any,
+                    warnings: list[str]) -> asyncpg.Record | None:
+    """The solution this document describes: the one with its source repository; else, for a
+    document without one, the one with its slug. Another repository under a taken name is another
+    solution: it gets a slug of its own (``values`` changes, ``warnings`` says so)."""
+    repo = values["source_repository"]
+    if repo:
         row = await conn.fetchrow("SELECT id, version, provider FROM solution WHERE source_repository = $1"
-                                  " ORDER BY created_at LIMIT 1", values["source_repository"])
+                                  " ORDER BY created_at LIMIT 1", repo)
         if row:
             return row
-    row = await conn.fetchrow("SELECT id, version, provider FROM solution WHERE slug = $1", values["slug"])
+    row = await conn.fetchrow("SELECT id, version, provider, source_repository FROM solution WHERE slug = $1",
+                              values["slug"])
+    if row and repo and row["source_repository"] and row["source_repository"] != repo:
+        slug = await repository.free_slug(conn, values["slug"])
+        warnings.append(f"name: the slug {values['slug']} belongs to the solution of {row['source_repository']}; "
+                        f"this repository became {slug}")
+        values["slug"] = slug
+        return None
     if row and row["provider"] != provider_id:
         raise AlreadyExists(f"another provider's solution has the slug {values['slug']}", field="name")
     return row
+
+
+async def _needs_ozg(conn: asyncpg.Connection, values: dict[str, Any], existing: asyncpg.Record | None,
+                     warnings: list[str]) -> None:
+    """An available solution implements an OZG-Leistung; a document naming none (most files outside
+    Germany's OZG programme) is imported as planned, for a curator to complete."""
+    if values.get("status") != "available" or values.get("ozg_ids"):
+        return
+    if existing is not None and await repository.ozg_count(conn, existing["id"]):
+        return
+    values["status"] = "planned"
+    warnings.append("de.leika: no OZG-Leistung named; imported as planned until a curator adds one "
+                    "(developmentStatus says stable)")
 
 
 async def import_publiccode(
@@ -89,11 +114,13 @@ async def import_publiccode(
     parsed = parse(data)
     values, understood, from_features = map_document(parsed)
     values.update(provider=provider, slug=values["slug"] or slugify(parsed.document.name))
+    warnings = list(parsed.warnings)
     async with db.connection() as conn:
         ozg_ids, unknown = await _ozg_ids(conn, parsed, from_features)
-        existing = await _existing(conn, values, provider_id)
-    if ozg_ids is not None:
-        values["ozg_ids"] = ozg_ids
+        existing = await _existing(conn, values, provider_id, warnings)
+        if ozg_ids is not None:
+            values["ozg_ids"] = ozg_ids
+        await _needs_ozg(conn, values, existing, warnings)
     if existing is not None:
         if not update_existing:
             raise AlreadyExists(f"solution {values['slug']} exists", field="name")
@@ -103,7 +130,8 @@ async def import_publiccode(
             expected_version = existing["version"]
     solution = await _save(parsed, values, existing["id"] if existing else None, expected_version, actor)
     unmapped = sorted(set(unmapped_fields(parsed.raw, parsed.lang, understood)) | set(unknown))
-    return PubliccodeImportResult(solution=solution, created=existing is None, unmapped_fields=unmapped)
+    return PubliccodeImportResult(solution=solution, created=existing is None, unmapped_fields=unmapped,
+                                  warnings=warnings)
 
 
 async def _save(parsed: Parsed, values: dict[str, Any], solution_id: Any, version: int | None,

@@ -23,13 +23,19 @@ from efa_registry.solutions.publiccode import (
 
 # --------------------------------------------------------------------------- validation
 
+BOOL_TAG, NULL_TAG = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
+VERSIONS = ("0.2", "0.3", "0.4")
+# Older files wrote booleans the YAML 1.1 way; where the schema wants a boolean they still mean one.
+YAML11_BOOLS = {w: v for words, v in (("yes Yes YES on On ON", True), ("no No NO off Off OFF", False))
+                for w in words.split()}  # the standard's versions this reader knows (0.2.x … 0.4.x)
+
 ShortText = Annotated[str, Meta(min_length=1, max_length=150)]
 Url = Annotated[str, Meta(pattern=r"^[a-zA-Z][a-zA-Z0-9+.-]*://\S+$")]
 
 
 class Description(msgspec.Struct, kw_only=True, rename="camel"):
     short_description: ShortText
-    long_description: Annotated[str, Meta(min_length=150, max_length=10_000)] | None = None
+    long_description: Annotated[str, Meta(max_length=10_000)] | None = None
     localised_name: str | None = None
     documentation: Url | None = None
     features: list[str] | None = None
@@ -98,10 +104,22 @@ class Parsed(msgspec.Struct, kw_only=True):
     licence: str
     germany: Germany | None
     registry: Registry | None
+    warnings: list[str] = []  # what was read leniently or left for a curator (the import still succeeds)
 
 
 class _NoAliases(yaml.SafeLoader):
-    """Anchors and aliases have no use in publiccode.yml, and they allow "billion laughs" documents."""
+    """Anchors and aliases have no use in publiccode.yml, and they allow "billion laughs" documents.
+
+    Scalars are read the way the standard's reference parser reads them: by the type the schema
+    gives the key, not by how they look. YAML 1.1 would make ``publiccodeYmlVersion: 0.4`` a float,
+    a phone number an integer and ``releaseDate`` a date; here every plain scalar is text except
+    ``true``/``false`` and null, and ``convert`` turns text into a number where the schema wants one.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag in (BOOL_TAG, NULL_TAG)]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -109,11 +127,19 @@ class _NoAliases(yaml.SafeLoader):
             raise yaml.composer.ComposerError(None, None, "aliases are not allowed", event.start_mark)
         return super().compose_node(parent, index)
 
+    def construct_yaml_bool(self, node: Any) -> Any:
+        # YAML 1.2: only true/false are booleans; yes/no/on/off stay text (a country code NO stays NO).
+        value = self.construct_scalar(node)
+        return value.lower() == "true" if value.lower() in ("true", "false") else value
+
+
+_NoAliases.add_constructor(BOOL_TAG, _NoAliases.construct_yaml_bool)
+
 
 def convert(value: Any, type_: Any, prefix: str) -> Any:
     """``value`` as ``type_``; an ``InvalidInput`` names the key path below ``prefix``."""
     try:
-        return msgspec.convert(value, type_)
+        return msgspec.convert(value, type_, strict=False)  # text → number/boolean where the schema says so
     except msgspec.ValidationError as exc:
         message, _, where = str(exc).partition(" - at `$")
         path = prefix + where.rstrip("`")
@@ -139,24 +165,42 @@ def parse(data: bytes) -> Parsed:
     if not isinstance(raw, dict):
         raise InvalidInput("publiccode.yml must be a mapping of keys at the top level", field=None)
     document = convert(raw, Document, "")
+    warnings: list[str] = []
+    if not document.publiccode_yml_version.startswith(VERSIONS):
+        warnings.append(f"publiccodeYmlVersion: {document.publiccode_yml_version} is not one of "
+                        f"{', '.join(VERSIONS)}; read as 0.4")
     if not document.description:
         raise InvalidInput("description: at least one language is required", field="description")
-    lang = "de" if "de" in document.description else next(iter(document.description))
+    lang = _language(document.description)
+    if not lang.startswith("de"):
+        warnings.append(f"description: no German text; the registry took description.{lang}")
     text = convert(document.description[lang], Description, f"description.{lang}")
-    if text.long_description is None or not text.features:
-        key = "longDescription" if text.long_description is None else "features"
-        raise InvalidInput(f"description.{lang}.{key} is required", field=f"description.{lang}.{key}")
+    if text.long_description is None:
+        warnings.append(f"description.{lang}.longDescription: missing; the short description stands in")
+    elif len(text.long_description) < 150:
+        warnings.append(f"description.{lang}.longDescription: shorter than the standard's 150 characters")
+    if not text.features:
+        warnings.append(f"description.{lang}.features: missing")
     checks = (("legal", "license", Annotated[str, Meta(min_length=1)]), ("localisation", "localisationReady", bool),
               ("localisation", "availableLanguages", list[str]))
     for section, key, type_ in checks:
         if key not in getattr(document, section):
             raise InvalidInput(f"{section}.{key} is required", field=f"{section}.{key}")
-        convert(getattr(document, section)[key], type_, f"{section}.{key}")
+        value = getattr(document, section)[key]
+        convert(YAML11_BOOLS.get(value, value) if type_ is bool else value, type_, f"{section}.{key}")
     country = raw.get("de", raw.get("DE"))
     germany = convert(country, Germany, "de") if country is not None else None
     ext = convert(raw[EXTENSION], Registry, EXTENSION) if raw.get(EXTENSION) is not None else None
     return Parsed(raw=raw, document=document, lang=lang, text=text, licence=document.legal["license"],
-                  germany=germany, registry=ext)
+                  germany=germany, registry=ext, warnings=warnings)
+
+
+def _language(descriptions: dict[str, Any]) -> str:
+    """The description to take: German (``de``, ``de-DE`` …) first, then English, then the first."""
+    keys = list(descriptions)
+    return next((k for k in keys if k.lower() == "de"), None) or next(
+        (k for k in keys if k.lower().startswith(("de-", "de_"))), None) or (
+        "en" if "en" in descriptions else keys[0])
 
 
 # --------------------------------------------------------------------------- mapping
@@ -189,7 +233,7 @@ def _contact(parsed: Parsed) -> tuple[dict[str, Any], list[str]]:
 def map_document(parsed: Parsed) -> tuple[dict[str, Any], list[str], list[str]]:
     """(solution fields, keys understood, feature OZG-IDs) of a validated document."""
     doc, text, ext = parsed.document, parsed.text, parsed.registry or Registry()
-    long = text.long_description or ""
+    long = text.long_description or text.short_description
     description = long.split("\n\n" + PAD_MARK)[0] if not long.startswith(PAD_MARK) else ""
     licence = None if parsed.licence == UNSPECIFIED_LICENCE else parsed.licence
     own_url = OWN_API_URL.search(doc.url) is not None

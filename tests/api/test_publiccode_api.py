@@ -161,9 +161,7 @@ class TestRefusals:
         (minimal(description={"de": {"longDescription": "x" * 200, "features": ["a"]}}),
          "description.de.shortDescription"),
         (minimal(de={"leika": [{"ozg-id": "99999"}]}), "de.leika[0].ozg-id"),
-        (minimal(developmentStatus="stable"), "de.leika"),  # available needs an OZG-Leistung
         (minimal(**{"x-efa-registry": {"reifegradModel": "1.1", "reifegrad": 6}}), "x-efa-registry.reifegrad"),
-        (minimal(name="Wohngeld digital"), "name"),  # the slug is another provider's
     ])
     async def test_invalid_documents_name_the_key_and_write_nothing(self, client, tokens, data, field):
         assert_problem(await post(client, data, who="provider_saar", tokens=tokens, provider="saarland"), 422

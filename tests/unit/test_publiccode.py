@@ -166,17 +166,16 @@ def replaced(doc: dict, path: str, value) -> dict:
     (lambda d: without(d, "legal.license"), "legal.license"),
     (lambda d: without(d, "maintenance.type"), "maintenance.type"),
     (lambda d: without(d, "description.de.shortDescription"), "description.de.shortDescription"),
-    (lambda d: without(d, "description.de.longDescription"), "description.de.longDescription"),
     (lambda d: without(d, "localisation.availableLanguages"), "localisation.availableLanguages"),
     (lambda d: replaced(d, "description.de.shortDescription", ["a", "list"]), "description.de.shortDescription"),
     (lambda d: replaced(d, "description.de.shortDescription", "x" * 151), "description.de.shortDescription"),
     (lambda d: replaced(d, "developmentStatus", "fertig"), "developmentStatus"),
-    (lambda d: replaced(d, "publiccodeYmlVersion", 0.4), "publiccodeYmlVersion"),
+    (lambda d: replaced(d, "publiccodeYmlVersion", "eins"), "publiccodeYmlVersion"),
     (lambda d: replaced(d, "url", "keine url"), "url"),
     (lambda d: replaced(d, "description", {}), "description"),
     (lambda d: replaced(d, "localisation.localisationReady", "vielleicht"), "localisation.localisationReady"),
     (lambda d: replaced(d, "maintenance.contacts", [{"email": "a@b.example"}]), "maintenance.contacts[0].name"),
-    (lambda d: replaced(d, "de", {"leika": [{"ozg-id": 10000}]}), "de.leika[0].ozg-id"),
+    (lambda d: replaced(d, "de", {"leika": [{"ozg-id": "10000x"}]}), "de.leika[0].ozg-id"),
     (lambda d: replaced(d, publiccode.EXTENSION, {"reifegrad": "hoch"}), "x-efa-registry.reifegrad"),
 ])
 def test_invalid_document_names_the_offending_key(broken, field):
@@ -184,6 +183,23 @@ def test_invalid_document_names_the_offending_key(broken, field):
     with pytest.raises(InvalidInput) as raised:
         publiccode_mapping.parse(data)
     assert raised.value.field == field, raised.value.detail
+
+
+def test_scalars_are_read_by_the_schemas_types_not_by_their_looks():
+    doc = replaced(replaced(minimal(), "publiccodeYmlVersion", 0.4), "de", {"leika": [{"ozg-id": 10000}]})
+    doc["maintenance"]["contacts"] = [{"name": "Erika Muster", "phone": 4921112345}]
+    text = yaml.safe_dump(doc, allow_unicode=True).replace("4921112345", "04921112345")  # a leading zero
+    parsed = publiccode_mapping.parse(text.encode())
+    assert parsed.document.publiccode_yml_version == "0.4" and parsed.germany.leika[0].ozg_id == "10000"
+    assert parsed.document.maintenance.contacts[0].phone == "04921112345" and parsed.warnings == []
+
+
+def test_what_the_registry_can_do_without_is_a_warning_not_an_error():
+    parsed = publiccode_mapping.parse(yaml.safe_dump(without(minimal(), "description.de.longDescription"),
+                                                     allow_unicode=True).encode())
+    assert parsed.warnings == ["description.de.longDescription: missing; the short description stands in"]
+    values, _, _ = publiccode_mapping.map_document(parsed)
+    assert values["description"] == parsed.text.short_description
 
 
 def test_minimal_document_is_valid():
