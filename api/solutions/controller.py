@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.openapi.spec import Example
-from litestar.params import Body, FromPath, JSONBody, PathParameter
+from litestar.params import Body, FromPath, JSONBody, PathParameter, QueryParameter
 from msgspec import UNSET
 
 from api.auth import Caller
 from api.concurrency import IdempotencyKey, IfMatch, entity_response, expected_version
 from api.params import After, Limit, bounded_limit, next_link, query_of
 from api.schemas import contact_out
-from api.solutions.schemas import Solution, SolutionHit, SolutionPage
+from api.solutions.schemas import ExpandedSolutionPage, Solution, SolutionHit, SolutionPage, SolutionSummary
 from efa_registry.solutions import discovery, model, service
 from efa_registry.solutions.model import (
     HistoryEntry,
@@ -38,6 +38,9 @@ PatchBody = Annotated[SolutionPatch, Body(
 InterfaceBody = Annotated[InterfaceCreate, Body(examples=[Example(summary="An XÖV interface", value={
     "kind": "xoev", "standard": "XBau", "standardVersion": "2.3", "specUrl": "https://www.xrepository.de/"})])]
 SolutionKey = Annotated[str, PathParameter(description="Solution UUID or slug", max_length=80)]
+Expand = Annotated[Literal["full"] | None, QueryParameter(description=(
+    "`full`: every item is the whole solution (interfaces, description, licence, links, contact …), as"
+    " `getSolution` has it, instead of its summary"))]
 
 
 def _solution_response(solution: model.Solution, actor: Caller, status_code: int = 200) -> Response[Solution]:
@@ -58,21 +61,25 @@ class SolutionController(Controller):
          dependencies={"criteria": query_of(SolutionQuery)})
     async def search_solutions(
         self, request: Request, actor: Caller, criteria: NamedDependency[SolutionQuery], limit: Limit = 20,
-        after: After = None,
-    ) -> SolutionPage:
+        after: After = None, expand: Expand = None,
+    ) -> SolutionPage | ExpandedSolutionPage:
         """Find solutions by text and filters, ranked by relevance (a name match first), paged with a cursor. `q`
         understands German compounds, everyday words and typos; each hit has its matches marked (`highlight`).
         Retired solutions are left out unless `status` asks for them. `facets` adds counts per value that
-        respect every other filter."""
-        hits, facets = await discovery.find_solutions(criteria, limit=bounded_limit(request, limit), after=after)
-        items = []
-        for s in hits.page.items:
-            item = contact_out(SolutionHit, s, with_contact=actor is not None)
-            item.highlight = hits.highlights.get(str(s.id), UNSET)
-            items.append(item)
-        return SolutionPage(items=items, next=next_link(request, hits.page.next_cursor), limit=limit, facets=facets,
-                            did_you_mean=hits.notes.did_you_mean, corrected_from=hits.notes.corrected_from,
-                            relaxed=hits.notes.relaxed)
+        respect every other filter. Items are summaries; `expand=full` makes each the whole solution."""
+        full = expand == "full"
+        hits, facets = await discovery.find_solutions(criteria, limit=bounded_limit(request, limit), after=after,
+                                                      full=full)
+        if full:
+            items = [contact_out(SolutionHit, s, with_contact=actor is not None) for s in hits.page.items]
+            for item in items:
+                item.highlight = hits.highlights.get(str(item.id), UNSET)
+        else:
+            items = [SolutionSummary.of(s, hits.highlights.get(str(s.id), UNSET)) for s in hits.page.items]
+        page = ExpandedSolutionPage if full else SolutionPage
+        return page(items=items, next=next_link(request, hits.page.next_cursor), limit=limit, facets=facets,
+                    did_you_mean=hits.notes.did_you_mean, corrected_from=hits.notes.corrected_from,
+                    relaxed=hits.notes.relaxed)
 
     @get("/{key:str}", operation_id="getSolution", summary="One solution")
     async def get_solution(self, key: SolutionKey, actor: Caller) -> Response[Solution]:

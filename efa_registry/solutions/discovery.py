@@ -4,6 +4,7 @@ marked. The SQL of filters, ranking and facets is in ``solutions.search``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import nullcontext
 
 import asyncpg
@@ -15,21 +16,23 @@ from efa_registry.search import repository as search_repository
 from efa_registry.search.model import Highlight, Hits, SearchNotes
 from efa_registry.search.vocabulary import Vocabulary
 from efa_registry.solutions import repository, search
-from efa_registry.solutions.model import Solution
+from efa_registry.solutions.model import Solution, SolutionSummary
 
 
 async def find_solutions(
-    query: search.SolutionQuery, *, limit: int, after: str | None
-) -> tuple[Hits[Solution], dict[str, list[search.FacetCount]]]:
+    query: search.SolutionQuery, *, limit: int, after: str | None, full: bool = False
+) -> tuple[Hits[SolutionSummary] | Hits[Solution], dict[str, list[search.FacetCount]]]:
     """A catalogue search: the page, how ``q`` was searched (typed words, else their correction,
-    else any of them: ``search.attempts``), each hit's matches marked, and the facet counts."""
+    else any of them: ``search.attempts``), each hit's matches marked, and the facet counts.
+    The hits are summaries (what a list shows); ``full`` loads each as the whole entity."""
+    load = repository.load if full else repository.load_summaries
     async with db.connection() as conn:
         # With facets, one snapshot for the page and its counts; without, plain statements.
         snapshot = conn.transaction(readonly=True, isolation="repeatable_read") if query.facets else nullcontext()
         async with snapshot:
             if not query.q:
                 result = await search.search(conn, query, limit=limit, after=after)
-                page = Page(items=await repository.load(conn, result.ids), next_cursor=result.next_cursor)
+                page = Page(items=await load(conn, result.ids), next_cursor=result.next_cursor)
                 return Hits(page=page, notes=SearchNotes(), highlights={}), result.facets
             vocab = await lexicon.solution_words(conn)
             plan = attempts.plan(query.q, vocab)
@@ -40,19 +43,19 @@ async def find_solutions(
                 plan, after, lambda cursor: search.search_attempt(query, cursor),
                 lambda a, i: search.search(conn, query, limit=limit, after=after, text=a, index=i),
                 lambda r: bool(r.ids))
-            items = await repository.load(conn, result.ids)
+            items = await load(conn, result.ids)
             marks = await _highlights(conn, items, attempt.any_word, vocab)
     page = Page(items=items, next_cursor=result.next_cursor)
     return Hits(page=page, notes=attempts.notes(plan, attempt, bool(items)), highlights=marks), result.facets
 
 
-async def _highlights(conn: asyncpg.Connection, items: list[Solution], tsquery: str, vocab: Vocabulary
-                      ) -> dict[str, Highlight]:
+async def _highlights(conn: asyncpg.Connection, items: Sequence[Solution | SolutionSummary], tsquery: str,
+                      vocab: Vocabulary) -> dict[str, Highlight]:
     """Name, and the first matching passage of summary, description or OZG-Leistungen, marked."""
-    def texts(s: Solution) -> list[str | None]:
+    def texts(s: Solution | SolutionSummary) -> list[str | None]:
         return [s.summary, s.description, " · ".join(o.name for o in s.ozg_leistungen)]
 
-    words = highlight.words([t for s in items for t in (s.name, *texts(s))], vocab, tsquery)
+    words = highlight.words([t for s in items for t in (s.name, *texts(s))], vocab)
     matched = await search_repository.matching_words(conn, words, tsquery)
     return {str(s.id): Highlight(name=highlight.mark(s.name, matched, vocab),
                                  snippet=highlight.snippet(texts(s), matched, vocab)) for s in items}

@@ -96,6 +96,37 @@ class Solution(Record):
         return sorted({o.themenfeld for o in self.ozg_leistungen})
 
 
+class SolutionSummary(Record):
+    """A solution as lists show it: what a reader needs to choose one. The entity (``Solution``)
+    adds its interfaces, licence, links, costs, contact and creation time. ``description`` is here
+    for the search's highlighted passages; the API's list leaves it to the entity too.
+    ``interface_standards``: the standards of its interfaces that are not retired."""
+
+    id: uuid.UUID
+    slug: str
+    name: str
+    summary: str | None
+    description: str | None
+    provider: OrganisationRef
+    operator: OrganisationRef | None
+    ozg_leistungen: list[OzgRef]
+    status: SolutionStatus
+    efa_compliant: bool | None
+    reifegrad_model: ReifegradModel | None
+    reifegrad: int | None
+    reuse_route: ReuseRoute | None
+    rollout_level: RolloutLevel
+    tags: list[str]
+    is_demo: bool
+    interface_standards: list[str]
+    version: int
+    updated_at: dt.datetime
+
+    @property
+    def themenfelder(self) -> list[str]:
+        return sorted({o.themenfeld for o in self.ozg_leistungen})
+
+
 class HistoryEntry(Record):
     """One recorded version of a solution: its author, time, request id and the fields that changed."""
 

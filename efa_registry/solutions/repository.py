@@ -7,11 +7,19 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 import asyncpg
+import msgspec
 
 from efa_registry.kit import sql
 from efa_registry.organisations.repository import key_condition
 from efa_registry.search import documents
-from efa_registry.solutions.model import Interface, OrganisationRef, OzgRef, Solution, Standing
+from efa_registry.solutions.model import (
+    Interface,
+    OrganisationRef,
+    OzgRef,
+    Solution,
+    SolutionSummary,
+    Standing,
+)
 
 SOLUTION_SELECT = """
 SELECT s.id, s.slug, s.name, s.summary, s.description, s.status, s.efa_compliant, s.reifegrad_model,
@@ -75,6 +83,41 @@ async def load(conn: asyncpg.Connection, ids: Sequence[uuid.UUID]) -> list[Solut
     rows = await conn.fetch(SOLUTION_SELECT + " WHERE s.id = ANY($1::uuid[])", list(ids))
     by_id = {r["id"]: _solution(r) for r in rows}
     return [by_id[i] for i in ids if i in by_id]
+
+
+def _ref(alias: str, area: str) -> str:
+    return f"json_build_object('id', {alias}.id, 'slug', {alias}.slug, 'name', {alias}.name, 'land', {area}.land)"
+
+
+# Summaries as JSON built by PostgreSQL, in the order of the ids asked for, decoded straight into
+# the Structs by msgspec: one round trip, and no nested ARRAY(ROW …) for asyncpg to decode (that
+# took a third of the list's CPU) nor Record → dict → Struct copies.
+SUMMARIES_SQL = f"""
+SELECT coalesce(json_agg(json_build_object(
+    'id', s.id, 'slug', s.slug, 'name', s.name, 'summary', s.summary, 'description', s.description,
+    'provider', {_ref('p', 'pa')}, 'operator', CASE WHEN op.id IS NOT NULL THEN {_ref('op', 'oa')} END,
+    'ozgLeistungen', coalesce((SELECT json_agg(json_build_object('ozgId', o.ozg_id, 'name', o.name,
+                                                                 'themenfeld', o.themenfeld) ORDER BY o.ozg_id::int)
+                               FROM solution_ozg_leistung so JOIN ozg_leistung o ON o.ozg_id = so.ozg_leistung
+                               WHERE so.solution = s.id), '[]'),
+    'status', s.status, 'efaCompliant', s.efa_compliant, 'reifegradModel', s.reifegrad_model,
+    'reifegrad', s.reifegrad, 'reuseRoute', s.reuse_route, 'rolloutLevel', s.rollout_level, 'tags', s.tags,
+    'isDemo', s.is_demo,
+    'interfaceStandards', ARRAY(SELECT DISTINCT i.standard FROM interface i WHERE i.solution = s.id
+                                AND i.status <> 'retired' AND i.standard IS NOT NULL ORDER BY 1),
+    'version', s.version, 'updatedAt', s.updated_at) ORDER BY t.n), '[]')::text
+FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n) JOIN solution s ON s.id = t.id
+JOIN organisation p ON p.id = s.provider LEFT JOIN area pa ON pa.ars = p.area
+LEFT JOIN organisation op ON op.id = s.operator LEFT JOIN area oa ON oa.ars = op.area
+"""
+SUMMARIES = msgspec.json.Decoder(list[SolutionSummary])
+
+
+async def load_summaries(conn: asyncpg.Connection, ids: Sequence[uuid.UUID]) -> list[SolutionSummary]:
+    """Solution summaries in the order of ``ids`` (unknown ids left out), in one round trip."""
+    if not ids:
+        return []
+    return SUMMARIES.decode(await conn.fetchval(SUMMARIES_SQL, list(ids)))
 
 
 INTERFACE_FIELDS = ("id", "solution_id", "kind", "name", "standard", "standard_version", "spec_url", "authentication",

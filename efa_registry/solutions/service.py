@@ -33,6 +33,7 @@ from efa_registry.solutions.model import (
     Solution,
     SolutionCreate,
     SolutionPatch,
+    SolutionSummary,
 )
 
 log = structlog.get_logger(__name__)
@@ -52,7 +53,8 @@ async def get_solution(key: str | uuid.UUID) -> Solution:
 
 async def search_solutions(
     query: search.SolutionQuery, *, limit: int, after: str | None
-) -> tuple[Page[Solution], dict[str, list[search.FacetCount]]]:
+) -> tuple[Page[SolutionSummary], dict[str, list[search.FacetCount]]]:
+    """A page of summaries and its facet counts (``discovery.find_solutions`` without the notes)."""
     hits, facets = await discovery.find_solutions(query, limit=limit, after=after)
     return hits.page, facets
 

@@ -10,7 +10,7 @@ from tests.api.contract import assert_problem
 
 SEARCH_PARAMETERS = {
     "q", "themenfeld", "ozgId", "leikaKey", "provider", "providerLand", "status", "efaCompliant", "minReifegrad",
-    "interfaceStandard", "interfaceKind", "reuseRoute", "updatedSince", "sort", "facets", "limit", "after",
+    "interfaceStandard", "interfaceKind", "reuseRoute", "updatedSince", "sort", "facets", "limit", "after", "expand",
 }
 
 
