@@ -1,6 +1,6 @@
 """Relevance and latency of search on the real shipped catalogue, over HTTP (not a test).
 
-    python -m bench.bench_relevance [--repo PATH] [--rounds N]
+    python -m bench.bench_relevance [--repo PATH] [--before PATH] [--rounds N]
 
 Starts its own embedded PostgreSQL, loads what ``efa-registry seed`` ships (the GV100AD of
 30.11.2025: 16,000 areas; the OZG catalogue: 557 OZG-Leistungen, 4,813 LeiKa entries) and the
@@ -15,9 +15,10 @@ and asks it, one request at a time:
 - latency p50/p99 of the OZG and solution searches and listings, area search and listing, and
   of ``GET /v1/suggest`` for every prefix of every query, as typed.
 
-``--repo`` pointed at an older checkout (``git worktree add /tmp/efa-before <commit>``) measures
-that code on the same data, so before and after compare like for like; what an old checkout
-does not serve is reported as n/a.
+``--before`` names an older checkout (``git worktree add /tmp/efa-before <commit>``): it gets a
+database of its own, loaded by its own code from the same files, and its own app; the latency
+scenarios then alternate request by request between the two, so that the machine's other load
+falls on both alike. What an old checkout does not serve is reported as n/a.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ async def main(dsn):
 asyncio.run(main(sys.argv[1]))
 """
 FACETS = "themenfeld,status,providerLand,interfaceStandard"
+AREA_QUERIES = ("Mülheim", "Neustadt", "Frankfurt", "Muenchen", "Landkreis Rostock", "Essen", "St. Wendel",
+                "Halle (Saale)")
 SOLUTION_QUERIES = ("Bauantrag", "Wohngeld", "XBau", "Anmeldung", "Hund", "Kita", "Führerschien", "Elterngeld online")
 LISTS = {
     "OZG list (limit 50)": "/v1/ozg-leistungen?limit=50",
@@ -166,19 +169,26 @@ def place_names(app: App) -> None:
     print(f"  resolve latency (1 name)      {quantiles(times)}")
 
 
-def latencies(app: App, rounds: int) -> None:
-    scenarios: dict[str, list[float]] = {}
+def latencies(apps: dict[str, App], rounds: int) -> None:
+    """Every scenario on every app, request by request in turn, so that whatever else the machine
+    does falls on all of them alike."""
+    cases = read("ozg_queries.csv")
+    scenarios: dict[str, list[tuple[str, dict | None]]] = {
+        "OZG search q": [("/v1/ozg-leistungen", {"q": c["query"]}) for c in cases],
+        "solution search q + 4 facets": [("/v1/solutions", {"q": q, "facets": FACETS}) for q in SOLUTION_QUERIES],
+        "solution search q": [("/v1/solutions", {"q": q}) for q in SOLUTION_QUERIES],
+        **{label: [(url, None)] * 8 for label, url in LISTS.items()},
+        "area search q": [("/v1/areas", {"q": q}) for q in AREA_QUERIES],
+    }
+    times: dict[tuple[str, str], list[float]] = {}
     for _ in range(rounds):
-        for q in SOLUTION_QUERIES:
-            scenarios.setdefault("solution search q + 4 facets", []).append(app.timed(
-                "GET", "/v1/solutions", params={"q": q, "facets": FACETS})[1])
-            scenarios.setdefault("solution search q", []).append(app.timed("GET", "/v1/solutions", params={"q": q})[1])
-        for label, url in LISTS.items():
-            scenarios.setdefault(label, []).append(app.timed("GET", url)[1])
-        for name in ("Mülheim", "Neustadt", "Frankfurt", "Muenchen", "Landkreis Rostock"):
-            scenarios.setdefault("area search q", []).append(app.timed("GET", "/v1/areas", params={"q": name})[1])
-    for label, times in scenarios.items():
-        print(f"  {label:<30}{quantiles(times)}")
+        for label, requests in scenarios.items():
+            for url, params in requests:
+                for name, app in apps.items():
+                    times.setdefault((label, name), []).append(app.timed("GET", url, params=params)[1])
+    print(f"  {'latency, one request at a time':<32}" + "".join(f"{name:<44}" for name in apps))
+    for label in scenarios:
+        print(f"  {label:<32}" + "".join(f"{quantiles(times[label, name]):<44}" for name in apps))
 
 
 def suggest(app: App) -> None:
@@ -197,33 +207,50 @@ def suggest(app: App) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repo", type=Path, default=HERE.parent, help="the checkout whose code is measured")
+    parser.add_argument("--before", type=Path, help="an older checkout, measured beside it on the same data")
     parser.add_argument("--rounds", type=int, default=3, help="repetitions of the latency scenarios")
     args = parser.parse_args()
     load_at_start = os.getloadavg()[0]
+    repos = {"this": args.repo, **({"before": args.before} if args.before else {})}
     with tempfile.TemporaryDirectory(prefix="efa-bench-relevance-") as tmp:
         server = embedded.EmbeddedPostgres(tmp, database="bench")
-        dsn = server.start()
+        base = server.start()
+        apps: dict[str, App] = {}
         try:
-            started = time.perf_counter()
-            subprocess.run([sys.executable, "-c", LOAD, dsn], cwd=args.repo, check=True,
-                           env={**os.environ, "PYTHONPATH": str(args.repo), "EFA_LOG_LEVEL": "warning"})
-            print(f"repo {args.repo.resolve()} @ {_commit(args.repo)}; loaded in {time.perf_counter() - started:.0f} s")
-            app = App(args.repo, dsn, Path(tmp) / "app.log")
-            try:
-                for q in ("Hund", "Bauantrag"):  # first requests build the vocabularies: not measured
-                    app.client.get("/v1/ozg-leistungen", params={"q": q})
-                    app.client.get("/v1/solutions", params={"q": q})
-                app.client.get("/v1/areas", params={"q": "Essen"})
-                relevance(app, args.rounds)
+            for name, repo in repos.items():
+                apps[name] = _serve(name, repo, base, Path(tmp))
+            for name, app in apps.items():
+                print(f"\n== {name}: {repos[name].resolve()} @ {_commit(repos[name])}")
+                relevance(app, 1)
                 place_names(app)
-                latencies(app, args.rounds)
                 suggest(app)
-            finally:
-                app.stop()
+            print()
+            latencies(apps, args.rounds)
         finally:
+            for app in apps.values():
+                app.stop()
             server.stop()
     print(machine(load_at_start))
     return 0
+
+
+def _serve(name: str, repo: Path, base: str, tmp: Path) -> App:
+    """A database of its own for ``repo``, loaded by its own code, and its app serving it."""
+    dsn = base.replace("/bench?", f"/{name}?") if name != "this" else base
+    if name != "this":
+        subprocess.run([sys.executable, "-c", f"import asyncio, asyncpg\nasync def m():\n c = await asyncpg.connect("
+                        f"{base!r})\n await c.execute('CREATE DATABASE {name}')\n await c.close()\nasyncio.run(m())"],
+                       check=True)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", LOAD, dsn], cwd=repo, check=True,
+                   env={**os.environ, "PYTHONPATH": str(repo), "EFA_LOG_LEVEL": "warning"}, stdout=subprocess.DEVNULL)
+    print(f"{name}: loaded in {time.perf_counter() - started:.0f} s", flush=True)
+    app = App(repo, dsn, tmp / f"{name}.log")
+    for q in ("Hund", "Bauantrag"):  # the first requests build the vocabularies: not measured
+        app.client.get("/v1/ozg-leistungen", params={"q": q})
+        app.client.get("/v1/solutions", params={"q": q})
+    app.client.get("/v1/areas", params={"q": "Essen"})
+    return app
 
 
 def _commit(repo: Path) -> str:

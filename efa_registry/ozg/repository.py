@@ -29,7 +29,13 @@ FROM {source} o JOIN themenfeld t ON t.key = o.themenfeld
 RANKED = ("(SELECT o.*, ((o.search_vector @@ to_tsquery('german', {named}))::int"
           " + ts_rank('{weights}', o.search_vector, to_tsquery('german', {q})))::real AS rank"
           " FROM ozg_leistung o WHERE {where})")
-LEIKA_NAMES = ", ARRAY(SELECT e.name FROM leika_entry e WHERE e.ozg_leistung = o.ozg_id ORDER BY e.leika_key) AS leika"
+# A hit's LeiKa names that may hold a match (its snippet): those containing a query word's stem —
+# a substring, so that compounds count ("Gewerbeanmeldung" for Anmeldung); PostgreSQL's stems
+# carry no umlauts. A few are enough for a snippet, and all of them would cost a page of text.
+LEIKA_NAMES = (", ARRAY(SELECT e.name FROM leika_entry e WHERE e.ozg_leistung = o.ozg_id"
+               " AND replace(translate(lower(e.name), 'äöü', 'aou'), 'ß', 'ss') LIKE ANY (ARRAY(SELECT"
+               " '%' || s || '%' FROM unnest({words}::text[]) AS w, unnest(ts_lexize('german_stem', w)) AS s))"
+               " ORDER BY e.leika_key LIMIT 6) AS leika")
 
 
 def _leistung(row: asyncpg.Record) -> OzgLeistung:
@@ -88,7 +94,7 @@ async def search(conn: asyncpg.Connection, flt: OzgFilter, attempt: Attempt, ind
     q = p.add(attempt.tsquery)
     where = [f"o.search_vector @@ to_tsquery('german', {q})", *_conditions(p, flt)]
     source = RANKED.format(named=p.add(attempt.in_name), q=q, weights=documents.RANK_WEIGHTS, where=" AND ".join(where))
-    sql = LEISTUNG_SELECT.format(extra=", o.rank" + LEIKA_NAMES, source=source)
+    sql = LEISTUNG_SELECT.format(extra=", o.rank" + LEIKA_NAMES.format(words=p.add(attempt.words)), source=source)
     key = decode_cursor(after, kinds=SEARCH_CURSOR)
     if key:
         if key[0] != index:

@@ -37,6 +37,11 @@ class Attempt(NamedTuple):
         return named(self.tsquery)
 
     @property
+    def words(self) -> list[str]:
+        """The query's words as the tsquery holds them (unstemmed), each once."""
+        return list(dict.fromkeys(m.group(1) for m in _LEXEME.finditer(self.tsquery)))
+
+    @property
     def any_word(self) -> str:
         """Any one of the query's words: what a single word of a hit must match to be marked."""
         return " | ".join(dict.fromkeys(m.group() for m in _LEXEME.finditer(self.tsquery)))
@@ -53,27 +58,31 @@ def named(tsquery: str) -> str:
     return _LEXEME.sub(lambda m: f"'{m.group(1)}':{'*' if m.group(2) else ''}A", tsquery)
 
 
+def _rendered(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None) -> tuple[str | None, str | None]:
+    """(every word: AND of the groups, any word: OR of them — None for fewer than two groups)."""
+    groups = query.plan(text, vocab=vocab, thesaurus=thesaurus)
+    rendered = [r for i, g in enumerate(groups) if (r := query.render(g, i == len(groups) - 1))]
+    return (" & ".join(rendered) or None), (" | ".join(rendered) if len(rendered) > 1 else None)
+
+
 def relaxed(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None = None) -> str | None:
     """Any of the query's words (OR of its AND groups), None for a single word."""
-    groups = query.plan(text, vocab=vocab, thesaurus=thesaurus)
-    if len(groups) < 2:
-        return None
-    rendered = [r for i, g in enumerate(groups) if (r := query.render(g, i == len(groups) - 1))]
-    return " | ".join(rendered) if len(rendered) > 1 else None
+    return _rendered(text, vocab, thesaurus)[1]
 
 
 def plan(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None = None) -> Plan:
     """The attempts for ``text`` (none when it holds no searchable word)."""
     suggestion = spelling.suggest(text, vocab) if vocab is not None else None
     attempts: list[Attempt] = []
-    typed = query.build_tsquery(text, vocab=None if suggestion else vocab, thesaurus=thesaurus)
+    typed, loose = _rendered(text, None if suggestion else vocab, thesaurus)
     if typed:
         attempts.append(Attempt(typed, None, False))
     meant = text
-    if suggestion and (corrected := query.build_tsquery(suggestion, vocab=vocab, thesaurus=thesaurus)):
-        attempts.append(Attempt(corrected, text, False))
-        meant = suggestion
-    loose = relaxed(meant, vocab, thesaurus)
+    if suggestion:
+        corrected, loose = _rendered(suggestion, vocab, thesaurus)
+        if corrected:
+            attempts.append(Attempt(corrected, text, False))
+            meant = suggestion
     if loose and all(loose != a.tsquery for a in attempts):
         attempts.append(Attempt(loose, text if meant != text else None, True))
     return Plan(suggestion, attempts)

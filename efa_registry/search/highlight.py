@@ -56,7 +56,9 @@ def words(texts: Iterable[str | None], vocab: Vocabulary, tsquery: str | None = 
     keys = {_key(w) for w in _LEXEME.findall(tsquery)} if tsquery is not None else None
     found: dict[str, None] = {}
     for text in texts:
-        for match in _WORD.finditer(text or ""):
+        if not text or (keys is not None and not any(k in text.lower().translate(_PLAIN) for k in keys)):
+            continue  # no word of it begins, nor has a compound part that begins, like a query word
+        for match in _WORD.finditer(text):
             for reading in _readings(match.group(), vocab):
                 if reading not in t.STOPWORDS and (keys is None or _key(reading) in keys):
                     found.setdefault(reading, None)

@@ -11,6 +11,7 @@ word wins a tie.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
@@ -136,14 +137,18 @@ def correct(word: str, vocab: Vocabulary) -> str | None:
     return best[-1] if best else None
 
 
+@functools.cache
+def _shipped_terms() -> frozenset[str]:
+    """The shipped thesaurus's terms, folded: once per process, not on every query."""
+    return frozenset(t.fold(w) for entry in thesaurus.load().entries for w in entry.term)
+
+
 def suggest(query: str, vocab: Vocabulary, *, also_known: Iterable[str] | None = None) -> str | None:
     """The query with every unknown word corrected ("Meinten Sie …?"), as normalised words;
     None when every word is known or nothing better is found. ``also_known``: words that are
     right although the index lacks them; by default the shipped thesaurus's terms ("Perso")."""
     vocab = as_vocabulary(vocab)
-    if also_known is None:
-        also_known = (w for entry in thesaurus.load().entries for w in entry.term)
-    extra = {t.fold(w) for w in also_known}
+    extra = _shipped_terms() if also_known is None else frozenset(t.fold(w) for w in also_known)
     words, changed = [], False
 
     def fix(word: str) -> str:
