@@ -68,6 +68,9 @@ UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
     asyncpg.CrashShutdownError,  # 57P02: another backend crashed, all connections reset
     asyncpg.TooManyConnectionsError,  # 53300
     asyncpg.InterfaceError,  # the pool or connection was closed under the request
+    # "cannot switch to state …; another operation is in progress": a pooled connection whose
+    # server died between two statements (seen in the kill tests), not a request's fault.
+    asyncpg.InternalClientError,
 )
 DRIVER_MODULES = ("asyncpg", "piccolo")
 

@@ -5,6 +5,7 @@ the migrations runner in ``db.migrate``, the Piccolo tables in ``db.tables`` and
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 from collections.abc import AsyncIterator
@@ -22,6 +23,7 @@ from efa_registry.db.piccolo_conf import DB
 log = structlog.get_logger(__name__)
 
 CONNECT_TIMEOUT = 5  # seconds
+CLOSE_TIMEOUT = 10
 
 
 async def connect(dsn: str, settings: Settings) -> None:
@@ -47,8 +49,16 @@ async def _keep_session(conn: asyncpg.Connection) -> None:
 
 
 async def close() -> None:
-    if DB.pool is not None:
-        await DB.close_connection_pool()
+    if DB.pool is None:
+        return
+    try:
+        await asyncio.wait_for(DB.close_connection_pool(), CLOSE_TIMEOUT)
+    except TimeoutError:
+        # A connection whose server died mid-statement can stay "in use" for ever, and a graceful
+        # close waits for it: end them all, so a stop after an outage does not hang.
+        log.warning("db.pool_terminated", after_seconds=CLOSE_TIMEOUT)
+        DB.pool.terminate()
+        DB.pool = None
 
 
 def pool() -> asyncpg.Pool:
