@@ -94,7 +94,7 @@ async def resolve(text: str) -> Entry:
     if not found:
         return Entry(text, error=f"Kein Gebiet gefunden, das „{text}“ heißt. Prüfen Sie die Schreibweise "
                                  "oder geben Sie den Gemeindeschlüssel ein.", status=404)
-    return Entry(text, error=f"„{text}“ passt auf mehrere Gebiete. Bitte wählen Sie eines:",
+    return Entry(text, error=f"„{text}“ passt auf mehrere Gebiete; bitte wählen Sie eines aus.",
                  choices=[Choice(field_text(a), a.name, await where(a)) for a in (exact or found)[:CHOICES]])
 
 

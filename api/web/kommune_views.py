@@ -57,7 +57,7 @@ def breadth_sentence(name: str, summary: Counts) -> str:
     """What an area offers, in one sentence: breadth and preparation, never one combined number."""
     parts = [f"{name}: {leistungen(summary.online)} vollständig online"]
     if summary.partial:
-        parts.append(f"{summary.partial} in einem Teil des Gebiets")
+        parts.append(f"{summary.partial} teilweise")
     parts.append(f"{summary.in_preparation or 'keine'} in Vorbereitung")
     return ", ".join(parts) + "."
 
@@ -193,6 +193,7 @@ class PeerSection(msgspec.Struct, frozen=True):
     rank: str
     peers: int
     rows: list[PeerRow]
+    show_partial: bool  # a column of zeros only for areas that are one Gemeinde
 
 
 class ComparisonView(msgspec.Struct, frozen=True):
@@ -253,7 +254,8 @@ def _peers(compared: Sequence[ComparedArea], keys: Sequence[str]) -> list[PeerSe
                             g.rank, True, None))
         # The area itself among its nearest peers: first among equals, as the core ranks it.
         rows.sort(key=lambda r: (r.rank, not r.itself, -(r.population or 0), r.ars))
-        sections.append(PeerSection(c.area.ars, c.area.name, g.rule.text, rank_text(g), g.peers, rows))
+        sections.append(PeerSection(c.area.ars, c.area.name, g.rule.text, rank_text(g), g.peers, rows,
+                                    show_partial=c.area.gemeinden > 1 or any(r.partial for r in rows)))
     return sections
 
 

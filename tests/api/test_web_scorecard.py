@@ -18,11 +18,11 @@ from efa_registry.scorecard import rules
 DUISBURG_HAMM = "/vergleich?ars=05112000,05915000"
 
 
-def rows(page: str, attrs: str) -> list[dict[str, str]]:
-    """The data attributes of every table row that carries all of ``attrs`` (space separated)."""
+def rows(page: str, attrs: str, tag: str = "tr") -> list[dict[str, str]]:
+    """The data attributes of every ``tag`` (table rows) that carries all of ``attrs`` (space separated)."""
     found = []
-    for tag in re.findall(r"<tr ([^>]*)>", page):
-        values = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', tag))
+    for opening in re.findall(rf"<{tag} ([^>]*)>", page):
+        values = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', opening))
         if all(a in values for a in attrs.split()):
             found.append(values)
     return found
@@ -52,7 +52,7 @@ async def test_duisburg_and_hamm_show_breadth_depth_and_peers_as_the_api_counts_
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     api = (await reader.get("/v1/areas/compare", params={"ars": "05112000,05915000"})).json()["areas"]
     assert "<h1>Duisburg, Stadt und Hamm, Stadt im Vergleich</h1>" in page.text
-    overview = rows(page.text, "ars online partial preparation")
+    overview = rows(page.text, "ars online partial preparation", tag="th")  # one column per area
     assert [r["ars"] for r in overview] == [a["area"]["ars"] for a in api] == ["051120000000", "059150000000"]
     for row, area in zip(overview, api, strict=True):
         s = area["summary"]
@@ -64,10 +64,13 @@ async def test_duisburg_and_hamm_show_breadth_depth_and_peers_as_the_api_counts_
     # Depth: one table per Reifegrad model, never one number across both.
     depth = section(page.text, "tiefe")
     table = depth[depth.index('data-model="2.0"'):]
-    for area in api:
+    levels = {int(n): [int(c) for c in re.findall(r'<td class="num">(\d+)</td>', cells)]
+              for n, cells in re.findall(r'<tr><th scope="row">Stufe (\d)</th>(.*?)</tr>', table)}
+    assert sorted(levels) == list(range(8))
+    for column, area in enumerate(api):
         model = next(m for m in area["depth"]["models"] if m["model"] == "2.0")
-        cells = [f'<td class="num">{lc["leistungen"]}</td>' for lc in model["levels"]]
-        assert "".join(cells) in re.sub(r">\s+<", "><", table), area["area"]["name"]
+        shown = [levels[lc["reifegrad"]][column] for lc in model["levels"]]
+        assert shown == [lc["leistungen"] for lc in model["levels"]], area["area"]["name"]
     assert "Keine der hier online nutzbaren Leistungen hat einen Reifegrad nach Modell 1.1." in depth
 
     # Peers: the rule verbatim, the rank, the nearest peers in the API's order with the area itself among them.
@@ -174,7 +177,7 @@ async def test_gebiet_page_shows_the_scorecard_own_and_inherited(reader, demo_on
     assert 'href="/vergleich?ars=10041100">Mit anderen Kommunen vergleichen</a>' in page
     assert 'data-model="1.1"' in page and 'data-model="2.0"' in page  # one table per model
     kreis = text(section((await reader.get("/gebiete/10041")).text, "steckbrief"))
-    assert "in einem Teil: 1 von 10 Gemeinden" in kreis
+    assert "teilweise: 1 von 10 Gemeinden" in kreis
 
 
 async def test_a_lands_gebiet_page_points_to_its_rollout_overview(reader, demo_once):
