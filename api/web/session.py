@@ -106,7 +106,8 @@ async def sign_out(request: Request, response: Response) -> None:
 
 def check_csrf(expected: str, form: dict[str, Any] | Any) -> None:
     sent = form.get("csrf_token") or ""
-    if not expected or not hmac.compare_digest(str(sent), expected):
+    # As bytes: compare_digest refuses str with non-ASCII characters (a forged "gefälscht" was a 500).
+    if not expected or not hmac.compare_digest(str(sent).encode(), expected.encode()):
         raise CsrfFailed("Das Formular ist abgelaufen oder stammt nicht von dieser Seite. "
                          "Bitte laden Sie die Seite neu und senden Sie es erneut.")
 
