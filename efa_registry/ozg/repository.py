@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import asyncpg
 
@@ -12,6 +13,7 @@ from efa_registry.kit.sql import Params
 from efa_registry.ozg.model import LeikaEntry, OzgFilter, OzgLeistung, Themenfeld
 from efa_registry.search import documents
 from efa_registry.search.attempts import Attempt
+from efa_registry.search.repository import STEMS_SQL
 
 OZG_ID = re.compile(r"[0-9]{1,9}")  # cursors carry the OZG-ID as text; SQL compares it as an int
 SEARCH_CURSOR = (int, float, str, OZG_ID)  # attempt, rank, name, OZG-ID
@@ -40,8 +42,8 @@ LEIKA_NAMES = (", ARRAY(SELECT e.name FROM leika_entry e WHERE e.ozg_leistung = 
 
 def _leistung(row: asyncpg.Record) -> OzgLeistung:
     data = dict(row)
-    data.pop("rank", None)
-    data.pop("leika", None)
+    for extra in ("rank", "leika", "stems"):
+        data.pop(extra, None)
     return OzgLeistung(**data)
 
 
@@ -86,15 +88,22 @@ def search_attempt(after: str | None) -> int:
     return key[0] if key else 0
 
 
+class Hits(NamedTuple):
+    page: Page[OzgLeistung]
+    leika: dict[str, list[str]]  # per hit the LeiKa names that may hold a match (its snippet)
+    stems: list[str]  # of the attempt's words (``Attempt.words``), for the highlights
+
+
 async def search(conn: asyncpg.Connection, flt: OzgFilter, attempt: Attempt, index: int, *, limit: int,
-                 after: str | None) -> tuple[Page[OzgLeistung], dict[str, list[str]]]:
-    """The hits of one attempt, a name match first, then by rank and name; with each hit's
-    LeiKa names (for its snippet)."""
+                 after: str | None) -> Hits:
+    """The hits of one attempt, a name match first, then by rank and name."""
     p = Params()
     q = p.add(attempt.tsquery)
     where = [f"o.search_vector @@ to_tsquery('german', {q})", *_conditions(p, flt)]
     source = RANKED.format(named=p.add(attempt.in_name), q=q, weights=documents.RANK_WEIGHTS, where=" AND ".join(where))
-    sql = LEISTUNG_SELECT.format(extra=", o.rank" + LEIKA_NAMES.format(words=p.add(attempt.words)), source=source)
+    words = p.add(attempt.words)
+    extra = f", o.rank{LEIKA_NAMES.format(words=words)}, {STEMS_SQL.format(words=words)} AS stems"
+    sql = LEISTUNG_SELECT.format(extra=extra, source=source)
     key = decode_cursor(after, kinds=SEARCH_CURSOR)
     if key:
         if key[0] != index:
@@ -104,8 +113,8 @@ async def search(conn: asyncpg.Connection, flt: OzgFilter, attempt: Attempt, ind
                 f" > ({p.add(key[2])}, {p.add(int(key[3]))})))")
     rows = await conn.fetch(sql + f" ORDER BY o.rank DESC, o.name, o.ozg_id::int LIMIT {p.add(limit + 1)}", *p.values)
     page = page_of(list(rows), limit, lambda r: [index, r["rank"], r["name"], r["ozg_id"]])
-    return (Page(items=[_leistung(r) for r in page.items], next_cursor=page.next_cursor),
-            {r["ozg_id"]: list(r["leika"]) for r in page.items})
+    return Hits(Page(items=[_leistung(r) for r in page.items], next_cursor=page.next_cursor),
+                {r["ozg_id"]: list(r["leika"]) for r in page.items}, list(rows[0]["stems"]) if rows else [])
 
 
 def _conditions(p: Params, flt: OzgFilter) -> list[str]:

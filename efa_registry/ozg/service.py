@@ -10,7 +10,6 @@ from efa_registry.kit.paging import Page
 from efa_registry.ozg import repository
 from efa_registry.ozg.model import OzgFilter, OzgLeistung, OzgLeistungDetail, Themenfeld
 from efa_registry.search import attempts, highlight, lexicon
-from efa_registry.search import repository as search
 from efa_registry.search.model import Highlight, Hits, SearchNotes
 
 SNIPPET_ENTRIES = 3  # matched LeiKa names shown with a hit
@@ -37,16 +36,15 @@ async def search_leistungen(flt: OzgFilter, *, limit: int, after: str | None) ->
         plan = attempts.plan(flt.q, vocab)
         if not plan.attempts:
             return Hits(page=Page(items=[], next_cursor=None), notes=SearchNotes(), highlights={})
-        attempt, (page, leika) = await attempts.first_hits(
+        attempt, hits = await attempts.first_hits(
             plan, after, repository.search_attempt,
             lambda a, i: repository.search(conn, flt, a, i, limit=limit, after=after),
-            lambda result: bool(result[0].items))
-        texts = [t for o in page.items for t in (o.name, *leika[o.ozg_id])]
-        matched = await search.matching_words(conn, highlight.words(texts, vocab, attempt.any_word), attempt.any_word)
-    marks = {o.ozg_id: Highlight(name=highlight.mark(o.name, matched, vocab),
-                                 snippet=highlight.passages(leika[o.ozg_id], matched, vocab, SNIPPET_ENTRIES))
-             for o in page.items}
-    return Hits(page=page, notes=attempts.notes(plan, attempt, bool(page.items)), highlights=marks)
+            lambda result: bool(result.page.items))
+    matcher = highlight.Matcher(list(zip(hits.stems, (prefix for _, prefix in attempt.lexemes), strict=False)), vocab)
+    marks = {o.ozg_id: Highlight(name=highlight.mark(o.name, matcher),
+                                 snippet=highlight.passages(hits.leika[o.ozg_id], matcher, SNIPPET_ENTRIES))
+             for o in hits.page.items}
+    return Hits(page=hits.page, notes=attempts.notes(plan, attempt, bool(hits.page.items)), highlights=marks)
 
 
 async def get_leistung(ozg_id: str) -> OzgLeistungDetail:

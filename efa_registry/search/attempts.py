@@ -37,9 +37,14 @@ class Attempt(NamedTuple):
         return named(self.tsquery)
 
     @property
+    def lexemes(self) -> list[tuple[str, bool]]:
+        """The query's words as the tsquery holds them (unstemmed), each once, and whether each
+        matches as a prefix."""
+        return list(dict.fromkeys((m.group(1), bool(m.group(2))) for m in _LEXEME.finditer(self.tsquery)))
+
+    @property
     def words(self) -> list[str]:
-        """The query's words as the tsquery holds them (unstemmed), each once."""
-        return list(dict.fromkeys(m.group(1) for m in _LEXEME.finditer(self.tsquery)))
+        return [word for word, _ in self.lexemes]
 
     @property
     def any_word(self) -> str:

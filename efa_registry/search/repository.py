@@ -1,6 +1,6 @@
 """SQL of search itself: the texts the vocabularies and the place index are built from, the change
-log that says when they are stale, the reindex marks, and which words of a text a query matches
-(for highlighting). Reading the aggregates' texts is search's own view of them; writing a search
+log that says when they are stale, the reindex marks, and the stems of a query's words (for
+highlighting). Reading the aggregates' texts is search's own view of them; writing a search
 document is the aggregate's (its repository's ``refresh_documents``)."""
 
 from __future__ import annotations
@@ -63,14 +63,11 @@ async def reindexed(conn: asyncpg.Connection, scope: str) -> None:
     await conn.execute("DELETE FROM search_reindex WHERE scope = $1", scope)
 
 
-async def matching_words(conn: asyncpg.Connection, words: Sequence[str], tsquery: str) -> set[str]:
-    """Those of ``words`` that the query matches on their own, stemmed as PostgreSQL stems them:
-    the words (and compound parts) a snippet marks. One round trip for a whole page."""
-    if not words:
-        return set()
-    rows = await conn.fetch("SELECT w FROM unnest($1::text[]) AS w"
-                            " WHERE to_tsvector('german', w) @@ to_tsquery('german', $2)", list(words), tsquery)
-    return {r[0] for r in rows}
+# The stems of a query's words as PostgreSQL's german stemmer makes them, in the words' order:
+# a column of the search statement, for the highlights (``highlight.Matcher``); {words} is the
+# parameter holding the words.
+STEMS_SQL = ("ARRAY(SELECT coalesce((ts_lexize('german_stem', u.w))[1], '') FROM unnest({words}::text[])"
+             " WITH ORDINALITY AS u(w, i) ORDER BY u.i)")
 
 
 CATALOGUE_TEXTS_SQL = """

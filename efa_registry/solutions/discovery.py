@@ -7,12 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import nullcontext
 
-import asyncpg
-
 from efa_registry import db
 from efa_registry.kit.paging import Page
 from efa_registry.search import attempts, highlight, lexicon
-from efa_registry.search import repository as search_repository
 from efa_registry.search.model import Highlight, Hits, SearchNotes
 from efa_registry.search.vocabulary import Vocabulary
 from efa_registry.solutions import repository, search
@@ -44,18 +41,17 @@ async def find_solutions(
                 lambda a, i: search.search(conn, query, limit=limit, after=after, text=a, index=i),
                 lambda r: bool(r.ids))
             items = await load(conn, result.ids)
-            marks = await _highlights(conn, items, attempt.any_word, vocab)
+            marks = _highlights(items, attempt, result.stems, vocab)
     page = Page(items=items, next_cursor=result.next_cursor)
     return Hits(page=page, notes=attempts.notes(plan, attempt, bool(items)), highlights=marks), result.facets
 
 
-async def _highlights(conn: asyncpg.Connection, items: Sequence[Solution | SolutionSummary], tsquery: str,
-                      vocab: Vocabulary) -> dict[str, Highlight]:
+def _highlights(items: Sequence[Solution | SolutionSummary], attempt: attempts.Attempt, stems: list[str],
+                vocab: Vocabulary) -> dict[str, Highlight]:
     """Name, and the first matching passage of summary, description or OZG-Leistungen, marked."""
     def texts(s: Solution | SolutionSummary) -> list[str | None]:
         return [s.summary, s.description, " · ".join(o.name for o in s.ozg_leistungen)]
 
-    words = highlight.words([t for s in items for t in (s.name, *texts(s))], vocab)
-    matched = await search_repository.matching_words(conn, words, tsquery)
-    return {str(s.id): Highlight(name=highlight.mark(s.name, matched, vocab),
-                                 snippet=highlight.snippet(texts(s), matched, vocab)) for s in items}
+    matcher = highlight.Matcher(list(zip(stems, (prefix for _, prefix in attempt.lexemes), strict=False)), vocab)
+    return {str(s.id): Highlight(name=highlight.mark(s.name, matcher), snippet=highlight.snippet(texts(s), matcher))
+            for s in items}

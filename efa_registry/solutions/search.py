@@ -21,6 +21,7 @@ from efa_registry.kit.sql import Params
 from efa_registry.kit.wire import Query, Record
 from efa_registry.search import documents
 from efa_registry.search.attempts import Attempt
+from efa_registry.search.repository import STEMS_SQL
 from efa_registry.types import InterfaceKind, LeikaKey, OzgId, ReuseRoute, SolutionStatus
 
 Sort = Literal["relevance", "name", "updated"]
@@ -66,6 +67,7 @@ class SearchResult(msgspec.Struct, frozen=True, kw_only=True):
     ids: list[uuid.UUID]
     next_cursor: str | None
     facets: dict[str, list[FacetCount]]
+    stems: list[str] = msgspec.field(default_factory=list)  # of a text search's words, for the highlights
 
 
 FROM = "FROM solution s JOIN organisation p ON p.id = s.provider LEFT JOIN area pa ON pa.ars = p.area"
@@ -177,16 +179,18 @@ async def search(conn: asyncpg.Connection, query: SolutionQuery, *, limit: int, 
         key = key[1:]
     sort_exprs, order, keyset = _order(query, p, text, key)
     columns = ", ".join(f"{e} AS k{i}" for i, e in enumerate(sort_exprs))
-    sql = (f"SELECT s.id, {columns} {FROM} WHERE " + " AND ".join([*where, *keyset] or ["true"])
+    stems = f", {STEMS_SQL.format(words=p.add(text.words))} AS stems" if text is not None else ""
+    sql = (f"SELECT s.id, {columns}{stems} {FROM} WHERE " + " AND ".join([*where, *keyset] or ["true"])
            + f" ORDER BY {order} LIMIT {p.add(limit + 1)}")
     rows = await conn.fetch(sql, *p.values)
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
-        values = [v.isoformat() if isinstance(v, dt.datetime) else v for v in list(last)[1:]]
+        values = [v.isoformat() if isinstance(v, dt.datetime) else v for v in list(last)[1:len(sort_exprs) + 1]]
         next_cursor = encode_cursor([*([index] if query.q else []), *values, str(last["id"])])
     facets = await facet_counts(conn, query, text) if query.facets else {}
-    return SearchResult(ids=[r["id"] for r in rows[:limit]], next_cursor=next_cursor, facets=facets)
+    return SearchResult(ids=[r["id"] for r in rows[:limit]], next_cursor=next_cursor, facets=facets,
+                        stems=list(rows[0]["stems"]) if rows and text is not None else [])
 
 
 FACET_SQL = {

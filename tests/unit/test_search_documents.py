@@ -84,30 +84,47 @@ class TestAttempts:
     def test_any_word_matches_each_lexeme_alone(self):
         attempt = attempts.Attempt("'hund':* & ('steuer' | 'hund':*)", None, False)
         assert attempt.any_word == "'hund':* | 'steuer'"
+        assert attempt.lexemes == [("hund", True), ("steuer", False)] and attempt.words == ["hund", "steuer"]
+
+
+def matcher(vocab, *stems: tuple[str, bool]) -> highlight.Matcher:
+    """A matcher for query words with these stems, as PostgreSQL's german stemmer makes them."""
+    return highlight.Matcher(list(stems), vocab)
 
 
 class TestHighlight:
     def test_everything_is_escaped_and_only_the_matches_are_marked(self, vocab):
-        marked = highlight.mark("Gewerbeanmeldung <b>jetzt</b> & Anmeldung", {"anmeldung"}, vocab)
+        marked = highlight.mark("Gewerbeanmeldung <b>jetzt</b> & Anmeldung", matcher(vocab, ("anmeld", True)))
         assert marked == "<mark>Gewerbeanmeldung</mark> &lt;b&gt;jetzt&lt;/b&gt; &amp; <mark>Anmeldung</mark>"
 
-    def test_the_words_asked_about_include_hyphen_and_compound_parts(self, vocab):
-        words = highlight.words(["Kita-Gutschein und Hundesteuer"], vocab)
-        assert {"kita-gutschein", "kita", "gutschein", "hundesteuer", "hund", "steuer"} <= set(words)
-        assert "und" not in words
+    def test_a_word_matches_by_a_hyphen_or_compound_part_and_without_umlauts(self, vocab):
+        m = matcher(vocab, ("kita", True), ("steuer", True), ("fuhrerschein", True))
+        assert highlight.mark("Kita-Gutschein", m) == "<mark>Kita-Gutschein</mark>"
+        assert highlight.mark("Hundesteuer und Steuern", m) == "<mark>Hundesteuer</mark> und <mark>Steuern</mark>"
+        assert highlight.mark("Führerschein", m) == "<mark>Führerschein</mark>"
+        assert highlight.mark("Kitsch und Steuben", m) == "Kitsch und Steuben"
+
+    def test_an_exact_query_word_matches_its_inflections_only(self, vocab):
+        m = matcher(vocab, ("bau", False))
+        assert highlight.mark("Bau, Baus, Baum", m) == "<mark>Bau</mark>, <mark>Baus</mark>, Baum"
 
     def test_a_snippet_is_cut_around_the_first_match(self, vocab):
         text = " ".join(f"Wort{i}" for i in range(40)) + " Hundesteuer " + " ".join(f"Satz{i}" for i in range(40))
-        snippet = highlight.snippet([None, "ohne Treffer", text], {"hundesteuer"}, vocab, size=9)
+        m = matcher(vocab, ("hundesteu", True))
+        snippet = highlight.snippet([None, "ohne Treffer", text], m, size=9)
         assert snippet.startswith("… Wort37") and snippet.endswith("Satz4 …")  # 3 words before, 9 in all
         assert "<mark>Hundesteuer</mark>" in snippet
-        assert highlight.snippet(["nichts hier"], {"hundesteuer"}, vocab) is None
+        assert highlight.snippet(["nichts hier"], m) is None
 
     def test_passages_are_the_first_matching_texts(self, vocab):
         texts = ["Hundesteuer Festsetzung", "Tierheim", "Hundesteuer Befreiung", "Hundesteuer Erlass"]
-        assert highlight.passages(texts, {"hundesteuer"}, vocab, 2) == (
+        m = matcher(vocab, ("hundesteu", True))
+        assert highlight.passages(texts, m, 2) == (
             "<mark>Hundesteuer</mark> Festsetzung · <mark>Hundesteuer</mark> Befreiung")
-        assert highlight.passages(["Tierheim"], {"hundesteuer"}, vocab, 2) is None
+        assert highlight.passages(["Tierheim"], m, 2) is None
+
+    def test_no_stems_mark_nothing(self, vocab):
+        assert highlight.mark("Hund <Katze>", matcher(vocab)) == "Hund &lt;Katze&gt;"
 
 
 class TestPlaceSearch:
