@@ -23,6 +23,7 @@ from efa_registry.search.thesaurus import Thesaurus
 from efa_registry.search.vocabulary import Vocabulary
 
 T = TypeVar("T")
+PLANS = 10_000  # plans kept per vocabulary (a bound for a process fed with arbitrary queries)
 _LEXEME = re.compile(r"'([^']*)'(:\*)?")
 
 
@@ -76,7 +77,20 @@ def relaxed(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None = N
 
 
 def plan(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None = None) -> Plan:
-    """The attempts for ``text`` (none when it holds no searchable word)."""
+    """The attempts for ``text`` (none when it holds no searchable word). A vocabulary keeps the
+    plans of the queries it has seen: people search for the same things again and again."""
+    if vocab is None or thesaurus is not None:
+        return _plan(text, vocab, thesaurus)
+    memo: dict[str, Plan] = vocab.derived("plans", lambda _: {})
+    found = memo.get(text)
+    if found is None:
+        if len(memo) > PLANS:
+            memo.clear()
+        found = memo[text] = _plan(text, vocab, None)
+    return found
+
+
+def _plan(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None) -> Plan:
     suggestion = spelling.suggest(text, vocab) if vocab is not None else None
     attempts: list[Attempt] = []
     typed, loose = _rendered(text, None if suggestion else vocab, thesaurus)
