@@ -61,6 +61,8 @@ async def main(dsn):
 asyncio.run(main(sys.argv[1]))
 """
 FACETS = "themenfeld,status,providerLand,interfaceStandard"
+SAME_HITS_CANDIDATES = ("Bauantrag", "Wohngeld", "Elterngeld", "Baugenehmigung", "Personalausweis", "XBau",
+                        "Führerschein", "Meldebescheinigung", "Digitaler Bauantrag", "Kindergeld", "Gewerbe")
 AREA_QUERIES = ("Mülheim", "Neustadt", "Frankfurt", "Muenchen", "Landkreis Rostock", "Essen", "St. Wendel",
                 "Halle (Saale)")
 SOLUTION_QUERIES = ("Bauantrag", "Wohngeld", "XBau", "Anmeldung", "Hund", "Kita", "Führerschien", "Elterngeld online")
@@ -180,6 +182,12 @@ def latencies(apps: dict[str, App], rounds: int) -> None:
         **{label: [(url, None)] * 8 for label, url in LISTS.items()},
         "area search q": [("/v1/areas", {"q": q}) for q in AREA_QUERIES],
     }
+    if len(apps) > 1:  # like for like: the queries every checkout answers with as many hits
+        for label, url, queries in (("OZG search q, same hits", "/v1/ozg-leistungen", [c["query"] for c in cases]),
+                                    ("solution search q, same hits", "/v1/solutions", SAME_HITS_CANDIDATES)):
+            same = [q for q in queries if len({len(app.client.get(url, params={"q": q}).json().get("items", []))
+                                                for app in apps.values()}) == 1]
+            scenarios[f"{label} ({len(same)} q)"] = [(url, {"q": q}) for q in same]
     times: dict[tuple[str, str], list[float]] = {}
     for _ in range(rounds):
         for label, requests in scenarios.items():
