@@ -25,7 +25,8 @@ from efa_registry.solutions.model import Solution
 
 MISSING_PAGE = 50
 SCOPE_PARAM, CURSOR_PARAM = "nicht-angedockt", "nicht-angedockt-nach"
-SCOPE = re.compile(r"^(0[1-9]|1[0-6]|[0-9]{5})$")  # a Land key or a Kreis key
+SCOPE = re.compile(r"^(DE|0[1-9]|1[0-6]|[0-9]{5})$")  # Germany, a Land key or a Kreis key
+NATIONAL = "DE"
 NOT_SCORED = {"regierungsbezirk": "einen Regierungsbezirk", "region": "eine Region",
               "gemeindefreies_gebiet": "ein gemeindefreies Gebiet"}
 
@@ -69,7 +70,9 @@ async def steckbrief(area: Area) -> Steckbrief:
 
 
 class NichtAngedockt(msgspec.Struct, frozen=True):
-    result: MissingList
+    """The not-yet-docked section: ``result`` is None until a Land is chosen (see ``nicht_angedockt``)."""
+
+    result: MissingList | None
     scope: str
     options: list[tuple[str, str]]
     paged: bool
@@ -79,27 +82,35 @@ class NichtAngedockt(msgspec.Struct, frozen=True):
 
 
 async def nicht_angedockt(request: Request, solution: Solution) -> NichtAngedockt:
-    """The units of ``solution`` not live yet, in the Land or Kreis of ``?nicht-angedockt=`` (all of
-    Germany without it), one page of ``MISSING_PAGE`` by ARS after ``?nicht-angedockt-nach=``."""
-    scope = (request.query_params.get(SCOPE_PARAM) or "").strip()
+    """The units of ``solution`` not live yet in the Land or Kreis of ``?nicht-angedockt=`` (``DE``: all
+    of Germany), one page of ``MISSING_PAGE`` by ARS after ``?nicht-angedockt-nach=``.
+
+    Without a choice only a Land-level solution lists its units (16 at most): a list of all of Germany's
+    Gemeinden in key order helps nobody, costs the most, and the page's rollout figures already give the
+    national totals."""
+    scope = (request.query_params.get(SCOPE_PARAM) or "").strip().upper()
     cursor = (request.query_params.get(CURSOR_PARAM) or "").strip() or None
     if scope and not SCOPE.match(scope):
         raise InvalidParameter(f"no Land or Kreis key: {scope!r}", field=SCOPE_PARAM)
-    land, kreis = (scope, None) if len(scope) == 2 else (None, scope or None)
+    if not scope and solution.rollout_level == "land":
+        scope = NATIONAL
+    land, kreis = (scope, None) if len(scope) == 2 and scope != NATIONAL else (None, scope if len(scope) == 5 else None)
+    options = [(NATIONAL, "Deutschland (alle Länder)"), *sorted(land_name_map().items())]
+    csv_url = f"/v1/solutions/{solution.slug}/rollout/missing.csv" + (
+        f"?{urlencode({'land' if land else 'kreis': land or kreis})}" if land or kreis else "")
+    if not scope:
+        return NichtAngedockt(None, scope, options, paged=False, more_url=None, first_url=request.url.path,
+                              csv_url=csv_url)
     try:
         result = await missing.missing(solution.slug, land=land, kreis=kreis, limit=MISSING_PAGE, after=cursor)
     except (InvalidInput, NotFound) as exc:  # the page's own parameter names, not the API's
         raise type(exc)(exc.detail, field=CURSOR_PARAM if exc.field == "after" else SCOPE_PARAM) from exc
-    options = [("", "Deutschland (alle Länder)"), *sorted(land_name_map().items())]
     if kreis:
         options.append((kreis, f"{result.scope.name} (Kreis)"))
-    query = {SCOPE_PARAM: scope} if scope else {}
     return NichtAngedockt(
         result, scope, options, paged=cursor is not None,
         more_url=with_param(request, CURSOR_PARAM, result.next_cursor) if result.next_cursor else None,
-        first_url=request.url.path + (f"?{urlencode(query)}" if query else ""),
-        csv_url=f"/v1/solutions/{solution.slug}/rollout/missing.csv"
-                + (f"?{urlencode({'land' if land else 'kreis': scope})}" if scope else ""))
+        first_url=f"{request.url.path}?{urlencode({SCOPE_PARAM: scope})}", csv_url=csv_url)
 
 
 # --------------------------------------------------------------------------- Land page: gaps per solution

@@ -239,7 +239,24 @@ async def test_a_kreis_covers_its_gemeinden_and_a_land_level_solution_lists_laen
     assert kreis["missing"] == api["missingUnits"] == len(listed)
 
 
-@pytest.mark.parametrize("query", ["nicht-angedockt=xx", "nicht-angedockt=99", "nicht-angedockt-nach=kaputt"])
+async def test_before_a_land_is_chosen_the_page_gives_germanys_totals_and_asks_for_a_land(reader, demo_once):
+    page = (await reader.get("/loesungen/demo-wohngeld-online")).text
+    part = section(page, "nicht-angedockt")
+    national = (await reader.get("/v1/solutions/demo-wohngeld-online/rollout")).json()["national"]
+    found = re.search(r'data-eligible="(\d+)" data-covered="(\d+)" data-missing="(\d+)"', part)
+    assert tuple(map(int, found.groups())) == (national["eligibleUnits"], national["coveredUnits"],
+                                               national["eligibleUnits"] - national["coveredUnits"])
+    assert "Wählen Sie ein Land, um zu sehen, welche Gemeinden noch nicht angedockt haben" in part
+    assert 'id="nicht-angedockt-tabelle"' not in part and '<option value="" disabled selected>' in part
+    # All of Germany on request: the totals of the list are the national rollout figures.
+    totals, units = await _missing_pages(reader, "/loesungen/demo-kfz-zulassung?nicht-angedockt=DE")
+    kfz = (await reader.get("/v1/solutions/demo-kfz-zulassung/rollout")).json()["national"]
+    assert (totals["eligible"], totals["covered"]) == (kfz["eligibleUnits"], kfz["coveredUnits"])
+    assert len(units) == totals["missing"] == kfz["eligibleUnits"] - kfz["coveredUnits"]
+
+
+@pytest.mark.parametrize("query", ["nicht-angedockt=xx", "nicht-angedockt=99",
+                                   "nicht-angedockt=05&nicht-angedockt-nach=kaputt"])
 async def test_a_bad_list_parameter_is_a_german_error_page(reader, demo_once, query):
     page = await reader.get(f"/loesungen/demo-wohngeld-online?{query}")
     assert page.status_code in (400, 404) and page.headers["content-type"].startswith("text/html")
