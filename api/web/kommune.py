@@ -53,8 +53,8 @@ async def steckbrief(area: Area) -> Steckbrief:
     if area.level == "land":
         return Steckbrief(None, reason="land", land_link=f"/laender/{area.land}")
     if area.level in NOT_SCORED:
-        return Steckbrief(None, reason=f"Für {NOT_SCORED[area.level]} gibt es keinen Steckbrief; ihn gibt es für "
-                                       "Gemeinden, Gemeindeverbände und Kreise.")
+        return Steckbrief(None, reason="Einen Steckbrief gibt es für Gemeinden, Gemeindeverbände und Kreise, nicht "
+                                       f"für {NOT_SCORED[area.level]}.")
     if not area.current:
         return Steckbrief(None, reason=f"{area.name} ist kein aktuelles Gebiet mehr; einen Steckbrief gibt es nur "
                                        "für aktuelle Gebiete.")

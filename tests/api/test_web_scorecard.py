@@ -186,6 +186,16 @@ async def test_a_lands_gebiet_page_points_to_its_rollout_overview(reader, demo_o
     assert 'zeigt seine <a href="/laender/05">Rollout-Übersicht</a>' in section(page.text, "steckbrief")
 
 
+@pytest.mark.parametrize(("ars", "says"), [
+    ("051", "nicht für einen Regierungsbezirk."),
+    ("100429999999", "nicht für ein gemeindefreies Gebiet."),
+    ("010010000", "Flensburg, Stadt: 2 OZG-Leistungen vollständig online"),  # a Gemeindeverband of one Gemeinde
+])
+async def test_every_kind_of_area_gets_a_scorecard_or_the_reason_why_not(reader, demo_once, ars, says):
+    page = await reader.get(f"/gebiete/{ars}")
+    assert page.status_code == 200 and says in text(section(page.text, "steckbrief"))
+
+
 async def test_preparation_names_who_prepares_and_when(reader, demo_once):
     part = text(section((await reader.get("/gebiete/059150000000")).text, "steckbrief"))
     assert ("Elterngeld (10000) Elterngeld digital (Demo) vereinbart 01.02.2027 Nordrhein-Westfalen"
