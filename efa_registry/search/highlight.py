@@ -50,7 +50,9 @@ class Matcher:
     def __init__(self, stems: Sequence[tuple[str, bool]], vocab: Vocabulary):
         self.prefixes = tuple(s for s, prefix in stems if s and prefix)
         self.exact = {s + ending for s, prefix in stems if s and not prefix for ending in ENDINGS}
-        self.firsts = {s[:3] for s, _ in stems if s}
+        # A text can only match where it holds a stem, umlauts written or not (one scan in C).
+        alternatives = sorted({_umlauts(re.escape(s)) for s, _ in stems if s}, key=len, reverse=True)
+        self._pattern = re.compile("|".join(alternatives)) if alternatives else None
         self.vocab = vocab
         self._seen: dict[str, bool] = {}
 
@@ -62,9 +64,13 @@ class Matcher:
         return found
 
     def may_hit(self, text: str) -> bool:
-        """False when no word of ``text`` can match: none holds a stem's first letters."""
-        plain = text.lower().translate(_PLAIN)
-        return any(first in plain for first in self.firsts)
+        """False when no word of ``text`` can match: none holds a stem."""
+        return self._pattern is not None and self._pattern.search(text.lower()) is not None
+
+
+def _umlauts(stem: str) -> str:
+    """A pattern for a stem as it may be written: "fuhrerschein" also as "führerschein"."""
+    return stem.replace("ss", "(?:ss|ß)").replace("a", "[aä]").replace("o", "[oö]").replace("u", "[uü]")
 
 
 def mark(text: str, matcher: Matcher) -> str:
