@@ -102,9 +102,21 @@ async def insert(conn: asyncpg.Connection, values: dict[str, Any], *, transition
         f" SELECT id, NULL, status, ${n + 1}, ${n + 2}, note, 1 FROM a", *values.values(), *transition)
 
 
-async def update(conn: asyncpg.Connection, adoption_id: uuid.UUID, values: dict[str, Any]) -> int:
-    """Write ``values`` and bump the version (the caller holds the row lock); returns the new version."""
-    return await sql.update_versioned(conn, "adoption", adoption_id, values)
+async def update(conn: asyncpg.Connection, adoption_id: uuid.UUID, values: dict[str, Any], *,
+                 transition: tuple[str, str, str, str | None, str | None] | None = None) -> int:
+    """Write ``values`` and bump the version (the caller holds the row lock); returns the new version.
+    With ``transition`` (from, to, actor label, request id, note) the step is kept in the same
+    statement, with the new version."""
+    if transition is None:
+        return await sql.update_versioned(conn, "adoption", adoption_id, values)
+    sets = "".join(f"{column} = ${i}, " for i, column in enumerate(values, start=2))
+    n = len(values) + 1
+    return await conn.fetchval(
+        f"WITH a AS (UPDATE adoption SET {sets}version = version + 1, updated_at = now() WHERE id = $1"
+        " RETURNING id, version), t AS (INSERT INTO adoption_transition"
+        " (adoption, from_status, to_status, actor, request_id, note, version)"
+        f" SELECT id, ${n + 1}, ${n + 2}, ${n + 3}, ${n + 4}, ${n + 5}, version FROM a)"
+        " SELECT version FROM a", adoption_id, *values.values(), *transition)
 
 
 async def open_for_update(conn: asyncpg.Connection, solution_id: uuid.UUID, ars: Sequence[str]

@@ -91,11 +91,9 @@ async def change(
         values = rules.changed_values(current, patch, step, role=actor.role, today=dt.date.today())
         if patch.interfaces is not msgspec.UNSET:
             await _set_interfaces(conn, adoption_id, current.solution.id, patch.interfaces)
-        version = await repository.update(conn, adoption_id, values)
-        if step:
-            await repository.add_transition(conn, adoption_id, from_status=current.status, to_status=patch.status,
-                                            actor=actor.label, request_id=actor.request_id,
-                                            note=None if patch.note is msgspec.UNSET else patch.note, version=version)
+        note = None if patch.note is msgspec.UNSET else patch.note
+        await repository.update(conn, adoption_id, values, transition=(
+            current.status, patch.status, actor.label, actor.request_id, note) if step else None)
         adoption = await _after_write(conn, adoption_id, actor, step or "updated", before=current)
     log.info("adoption.changed", adoption_id=str(adoption_id), step=step, status=adoption.status)
     return adoption
