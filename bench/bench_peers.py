@@ -113,6 +113,23 @@ def _report(results: dict[str, dict], args: argparse.Namespace, volumes: dict[st
     return lines
 
 
+def _rollout_two_workers(servers: dict[str, Server], env: dict[str, str], tmp: Path, args: argparse.Namespace) -> str:
+    """``GET /v1/solutions/{key}/rollout`` of the most adopted solution at 16 connections against
+    ``uvicorn api.asgi:app --workers 2`` (target: p99 < 20 ms)."""
+    servers.pop("ours").stop()
+    two = servers["ours-2"] = Server("ours-2", ["api.asgi:app"], {**env, "EFA_POOL_MAX_SIZE": "8"}, tmp, workers=2)
+    two.wait_ready("/ready")
+    slug = httpx.get(f"{two.base}/v1/rollout", timeout=60).json()["rows"]
+    slug = max(slug, key=lambda r: r["national"]["adoptions"]["live"])["solution"]["slug"]
+    url = f"{two.base}/v1/solutions/{slug}/rollout"
+    load(url, seconds=args.warmup, connections=16, max_requests=10_000, wrk=args.wrk)
+    r = pooled([load(url, seconds=args.duration / args.rounds, connections=16, max_requests=100_000, wrk=args.wrk)
+                for _ in range(args.rounds)])
+    return (f"rollout of one solution ({slug}), 2 workers, 16 connections: {r['requests'] / r['seconds']:.0f} req/s,"
+            f" p50 {r['p50']:.1f} ms, p99 {r['p99']:.1f} ms (target p99 < 20 ms:"
+            f" {'met' if r['p99'] < 20 else 'MISSED'}), errors {r['errors']}")
+
+
 def _run(args: argparse.Namespace, tmp: Path) -> None:
     server = embedded.EmbeddedPostgres(tmp, database="efa_bench")
     dsn = server.start()
@@ -138,6 +155,9 @@ def _run(args: argparse.Namespace, tmp: Path) -> None:
                 for key, (name, path) in SCENARIOS.items()}
         results = _rounds(urls, args)
         print("\n".join(["", *_report(results, args, volumes)]), flush=True)
+        for name in ("fastapi", "piccolo"):
+            servers.pop(name).stop()
+        print(_rollout_two_workers(servers, env, tmp, args), flush=True)
     finally:
         for s in servers.values():
             s.stop()

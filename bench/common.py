@@ -39,14 +39,14 @@ def free_port() -> int:
 
 
 class Server:
-    """One uvicorn process (1 worker, loopback) that this benchmark started and stops."""
+    """One uvicorn process (``workers`` workers, 1 by default, loopback) that this benchmark started and stops."""
 
-    def __init__(self, name: str, target: list[str], env: dict[str, str], log_dir: Path) -> None:
+    def __init__(self, name: str, target: list[str], env: dict[str, str], log_dir: Path, workers: int = 1) -> None:
         self.name, self.port = name, free_port()
         self.log = log_dir / f"{name}.log"
         self.base = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "uvicorn", *target, "--host", "127.0.0.1", "--port", str(self.port),
-                   "--workers", "1", "--no-access-log", "--log-level", "warning"]
+                   "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
 

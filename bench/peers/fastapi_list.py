@@ -3,7 +3,7 @@
     EFA_DATABASE_URL=postgresql://… uvicorn bench.peers.fastapi_list:app --port 8001
 
 ``GET /solutions?limit=50[&after=…]`` answers what ``GET /v1/solutions?limit=50`` answers for an
-anonymous caller: the same items (every field of the list representation, in name order, retired
+anonymous caller: the same items (every field of the list's summaries, in name order, retired
 ones left out), the same ``next`` cursor, ``limit`` and empty ``facets`` — the way a FastAPI user
 would write it: one query (nested lists aggregated to JSON by PostgreSQL), pydantic models as the
 response model, FastAPI's own serialisation. No auth, ETag, logging or input limits.
@@ -25,9 +25,8 @@ from pydantic import BaseModel, ConfigDict, Json
 from pydantic.alias_generators import to_camel
 
 SQL = """
-SELECT s.id, s.slug, s.name, s.summary, s.description, s.status, s.efa_compliant, s.reifegrad_model, s.reifegrad,
-       s.reuse_route, s.rollout_level, s.licence, s.source_repository, s.documentation_url, s.costs_note, s.tags,
-       s.is_demo, s.version, s.created_at, s.updated_at, lower(s.name) AS sort_key,
+SELECT s.id, s.slug, s.name, s.summary, s.status, s.efa_compliant, s.reifegrad_model, s.reifegrad, s.reuse_route,
+       s.rollout_level, s.tags, s.is_demo, s.version, s.updated_at, lower(s.name) AS sort_key,
        json_build_object('id', p.id, 'slug', p.slug, 'name', p.name, 'land', pa.land) AS provider,
        CASE WHEN op.id IS NOT NULL THEN json_build_object('id', op.id, 'slug', op.slug, 'name', op.name,
                                                           'land', oa.land) END AS operator,
@@ -35,12 +34,8 @@ SELECT s.id, s.slug, s.name, s.summary, s.description, s.status, s.efa_compliant
                                  ORDER BY o.ozg_id::int)
                  FROM solution_ozg_leistung so JOIN ozg_leistung o ON o.ozg_id = so.ozg_leistung
                  WHERE so.solution = s.id), '[]') AS ozg_leistungen,
-       coalesce((SELECT json_agg(json_build_object(
-                    'id', i.id, 'solution_id', i.solution, 'kind', i.kind, 'name', i.name, 'standard', i.standard,
-                    'standard_version', i.standard_version, 'spec_url', i.spec_url, 'authentication', i.authentication,
-                    'status', i.status, 'sunset_on', i.sunset_on, 'version', i.version, 'created_at', i.created_at,
-                    'updated_at', i.updated_at) ORDER BY i.created_at, i.id)
-                 FROM interface i WHERE i.solution = s.id), '[]') AS interfaces
+       ARRAY(SELECT DISTINCT i.standard FROM interface i WHERE i.solution = s.id AND i.status <> 'retired'
+             AND i.standard IS NOT NULL ORDER BY 1) AS interface_standards
 FROM solution s JOIN organisation p ON p.id = s.provider LEFT JOIN area pa ON pa.ars = p.area
 LEFT JOIN organisation op ON op.id = s.operator LEFT JOIN area oa ON oa.ars = op.area
 WHERE s.status <> 'retired' {keyset}
@@ -65,48 +60,26 @@ class Ozg(Wire):
     themenfeld: str
 
 
-class Interface(Wire):
-    id: uuid.UUID
-    solution_id: uuid.UUID
-    kind: str
-    name: str | None
-    standard: str | None
-    standard_version: str | None
-    spec_url: str | None
-    authentication: str | None
-    status: str
-    sunset_on: dt.date | None
-    version: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
-
-
 class Item(Wire):
     id: uuid.UUID
     slug: str
     name: str
     summary: str | None
-    description: str | None
     provider: Json[Ref]
     operator: Json[Ref] | None
     ozg_leistungen: Json[list[Ozg]]
+    themenfelder: list[str] = []
     status: str
     efa_compliant: bool | None
     reifegrad_model: str | None
     reifegrad: int | None
     reuse_route: str | None
     rollout_level: str
-    licence: str | None
-    source_repository: str | None
-    documentation_url: str | None
-    costs_note: str | None
     tags: list[str]
     is_demo: bool
-    interfaces: Json[list[Interface]]
+    interface_standards: list[str]
     version: int
-    created_at: dt.datetime
     updated_at: dt.datetime
-    themenfelder: list[str] = []
 
 
 class Page(Wire):
@@ -114,6 +87,9 @@ class Page(Wire):
     next: str | None
     limit: int
     facets: dict[str, list[dict]]
+    did_you_mean: str | None = None
+    corrected_from: str | None = None
+    relaxed: bool = False
 
 
 @asynccontextmanager

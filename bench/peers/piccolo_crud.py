@@ -3,10 +3,10 @@
     EFA_DATABASE_URL=postgresql://… uvicorn bench.peers.piccolo_crud:app --port 8002
 
 What a Piccolo user gets for free: a read-only REST endpoint over the table, asked for the
-solution columns the catalogue list carries (``__visible_fields``), in name order, 50 per page
+solution columns the catalogue list's summaries carry (``__visible_fields``), in name order, 50 per page
 (``GET /?__page_size=50&__order=name&__visible_fields=…&status__operator=ne&status=retired``).
-Flat rows: no provider, OZG-Leistungen or interfaces embedded (PiccoloCRUD would need one request
-per relation), which makes it cheaper per item than the list it is compared with.
+Flat rows: provider and operator as ids, no OZG-Leistungen or interface standards (PiccoloCRUD
+would need more requests for them), which makes it cheaper per item than the list it is compared with.
 """
 
 from __future__ import annotations
@@ -21,9 +21,8 @@ from starlette.routing import Mount
 from efa_registry.db.piccolo_conf import DB
 from efa_registry.db.tables import Solution
 
-FIELDS = ("id,slug,name,summary,description,provider,operator,status,efa_compliant,reifegrad_model,reifegrad,"
-          "reuse_route,rollout_level,licence,source_repository,documentation_url,costs_note,tags,is_demo,version,"
-          "created_at,updated_at")
+FIELDS = ("id,slug,name,summary,provider,operator,status,efa_compliant,reifegrad_model,reifegrad,reuse_route,"
+          "rollout_level,tags,is_demo,version,updated_at")
 QUERY = f"__page_size=50&__order=name&__visible_fields={FIELDS}&status__operator=ne&status=retired"
 
 
