@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from api.adoptions.controller import AdoptionController
+from api.adoptions.used_by import UsedByController
 from api.areas.controller import AreaController, LandController
 from api.exports.controller import ExportController
 from api.feed.controller import EventController, HumanFeedController
@@ -42,5 +43,6 @@ ROUTES = [
     ScorecardController,
     SolutionMissingController,
     SuggestController,
+    UsedByController,
     *WEB_CONTROLLERS,
 ]

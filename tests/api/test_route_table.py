@@ -79,6 +79,7 @@ ROUTES = """
     GET     /v1/solutions/{key:str}/adoptions
     POST    /v1/solutions/{key:str}/adoptions
     POST    /v1/solutions/{key:str}/adoptions/bulk
+    POST    /v1/solutions/{key:str}/adoptions/used-by
     GET     /v1/solutions/{key:str}/history
     GET     /v1/solutions/{key:str}/interfaces
     POST    /v1/solutions/{key:str}/interfaces

@@ -3,7 +3,10 @@ exact key sets, and problem+json naming the field on every bad input."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from efa_registry import db
 from efa_registry.access.model import Actor
@@ -11,6 +14,7 @@ from efa_registry.solutions.model import SolutionCreate
 from efa_registry.solutions.service import create_solution
 from tests.api.contract import assert_problem
 
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "publiccode"
 OZG_ITEM = {"ozgId", "name", "themenfeld", "themenfeldName", "lagen", "executionLevel", "leikaKeys"}
 NOTES = {"didYouMean", "correctedFrom", "relaxed"}
 RESOLUTION = {"query", "verdict", "ars", "name", "level", "score", "alternatives"}
@@ -155,3 +159,54 @@ class TestAreaSearch:
         second = (await client.get(paged["next"])).json()
         assert len(paged["items"]) == len(second["items"]) == 1
         assert paged["items"][0]["ars"] != second["items"][0]["ars"]
+
+
+def publiccode(used_by: object) -> str:
+    doc = yaml.safe_load((FIXTURES / "minimal.yml").read_text())
+    return yaml.safe_dump({**doc, "usedBy": used_by}, allow_unicode=True)
+
+
+class TestUsedBy:
+    URL = "/v1/solutions/digitaler-bauantrag/adoptions/used-by"
+
+    async def post(self, client, tokens, body: str, who: str | None = "curator", **params):
+        return await client.post(self.URL, params=params, content=body.encode(),
+                                 headers={"content-type": "application/yaml", **(tokens.auth(who) if who else {})})
+
+    async def test_a_dry_run_shows_what_would_be_created_and_writes_nothing(self, client, solutions):
+        response = await self.post(client, solutions["tokens"], publiccode(["Stadt Duisburg", "Essen", "Xyzzyhausen"]))
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert set(body) == {"dryRun", "status", "entries", "created"}
+        assert (body["dryRun"], body["created"]) == (True, 0)
+        assert set(body["entries"][0]) == {"name", "verdict", "ars", "areaName", "alternatives", "action"}
+        assert [(e["ars"], e["action"]) for e in body["entries"]] == [
+            ("051120000000", "create"), ("051130000000", "create"), (None, "unresolved")]
+        async with db.connection() as conn:
+            assert await conn.fetchval("SELECT count(*) FROM adoption") == 0
+
+    async def test_the_real_run_is_all_or_nothing(self, client, solutions):
+        tokens = solutions["tokens"]
+        refused = await self.post(client, tokens, publiccode(["Duisburg", "Xyzzyhausen"]), dryRun="false")
+        assert_problem(refused, 422, "usedBy[1]")
+        async with db.connection() as conn:
+            assert await conn.fetchval("SELECT count(*) FROM adoption") == 0
+        done = (await self.post(client, tokens, publiccode(["Duisburg", "Stadt Essen"]), dryRun="false",
+                                status="interested")).json()
+        assert (done["dryRun"], done["status"], done["created"]) == (False, "interested", 2)
+        again = (await self.post(client, tokens, publiccode(["Duisburg"]))).json()
+        assert [e["action"] for e in again["entries"]] == ["exists"]
+
+    @pytest.mark.parametrize(("body", "who", "status", "field"), [
+        (publiccode(["Essen"]), None, 401, None),
+        (publiccode(["Essen"]), "adopter", 403, None),
+        (publiccode("Essen"), "curator", 422, "usedBy"),
+        (publiccode([{"name": "Essen"}]), "curator", 422, "usedBy"),
+        ("publiccodeYmlVersion: [", "curator", 422, None),
+    ])
+    async def test_refusals_are_problems(self, client, solutions, body, who, status, field):
+        assert_problem(await self.post(client, solutions["tokens"], body, who=who), status, field)
+
+    async def test_the_document_must_come_as_yaml(self, client, solutions):
+        response = await client.post(self.URL, json={"usedBy": ["Essen"]}, headers=solutions["tokens"].auth("curator"))
+        assert_problem(response, 415)

@@ -9,12 +9,14 @@ undo nothing the others read (their solutions have names of their own).
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import asyncpg
 import pytest
 
 from efa_registry import db, suggestions
 from efa_registry.access.model import Actor
+from efa_registry.adoptions import used_by
 from efa_registry.adoptions.csv_import import import_adoptions
 from efa_registry.areas import names
 from efa_registry.areas import service as areas
@@ -33,6 +35,7 @@ from efa_registry.solutions.service import create_interface, create_solution
 from seed import SEED_DIR
 
 pytestmark = pytest.mark.realdata
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "publiccode"
 SYSTEM = Actor.system("test")
 
 
@@ -214,6 +217,21 @@ class TestAdoptionsByName:
             rows = await conn.fetch("SELECT area, status FROM adoption ORDER BY area")
             await conn.execute("DELETE FROM adoption_transition; DELETE FROM adoption")
         assert [tuple(r) for r in rows] == [("051170000000", "live"), ("065340016016", "interested")]
+
+
+class TestUsedBy:
+    async def test_a_publiccode_used_by_list_is_offered_as_adoptions_flagging_what_is_ambiguous(self, shipped):
+        document = ((FIXTURES / "minimal.yml").read_text(encoding="utf-8")
+                    + "usedBy:\n  - Stadt Mülheim a.d. Ruhr\n  - Neustadt\n  - Lkr. München\n")
+        offer = await used_by.adopt_used_by("hundesteuer-online", document.encode(), actor=SYSTEM)
+        assert [(e.action, e.ars, e.verdict) for e in offer.entries] == [
+            ("create", "051170000000", "exact"), ("unresolved", None, "ambiguous"), ("create", "09184", "exact")]
+        assert len(offer.entries[1].alternatives) >= 2 and offer.created == 0
+        with pytest.raises(InvalidInput) as err:
+            await used_by.adopt_used_by("hundesteuer-online", document.encode(), actor=SYSTEM, dry_run=False)
+        assert err.value.field == "usedBy[1]"
+        async with db.connection() as conn:
+            assert await conn.fetchval("SELECT count(*) FROM adoption") == 0
 
 
 class TestVocabularyLifecycle:
