@@ -13,7 +13,7 @@ from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 from litestar.static_files import create_static_files_router
 
-from api.auth import DEPENDENCIES
+from api.auth import DEPENDENCIES, writes_need_a_token
 from api.limits import front_door, input_limits
 from api.middleware import etag_middleware, request_context_middleware
 from api.openapi import STATIC_DIR, document_problems, openapi_config, swagger_bundle
@@ -76,6 +76,7 @@ def create_app(settings: Settings, *, dsn: str | None = None) -> Litestar:
         middleware=[request_context_middleware, input_limits, etag_middleware],
         cors_config=cors_config(settings),
         dependencies=DEPENDENCIES,
+        guards=[writes_need_a_token],
         before_request=reject_unknown_query_parameters,
         # Browsers asking for an unknown page get the German one; machines keep problem+json.
         exception_handlers={**EXCEPTION_HANDLERS, HTTPException: for_people(http_error_handler)},

@@ -6,7 +6,9 @@ Authorisation itself is decided in the core (efa_registry.access.policy); this o
 from __future__ import annotations
 
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency, Provide
+from litestar.handlers import BaseRouteHandler
 
 from efa_registry.access import tokens
 from efa_registry.access.model import Actor
@@ -24,6 +26,17 @@ async def provide_actor(request: Request) -> Actor | None:
 
 
 DEPENDENCIES = {"actor": Provide(provide_actor)}
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def writes_need_a_token(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """Guard (before the handler resolves anything): a write that names its caller (``actor``)
+    without a bearer token is a 401, whether or not the entity exists or what state it is in, so a
+    stranger learns neither. Writes open to anyone (``POST /v1/areas/resolve`` reads) take no actor."""
+    if (connection.scope["method"] in WRITES and "actor" in handler.parsed_fn_signature.parameters
+            and not connection.headers.get("authorization")):
+        raise Unauthenticated("writes need a bearer token (Authorization: Bearer <token>)")
+
 
 # The caller of a handler: ``actor: Caller`` (None for anonymous requests).
 Caller = NamedDependency[Actor | None]

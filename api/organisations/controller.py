@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
 
 from api.auth import Caller
-from api.concurrency import IfMatch, entity_response, expected_version
+from api.concurrency import IdempotencyKey, IfMatch, entity_response, expected_version
 from api.organisations.schemas import Organisation
 from api.params import After, Limit, bounded_limit, next_link, query_of
 from api.schemas import Page, contact_out
@@ -46,9 +46,12 @@ class OrganisationController(Controller):
         return _response(await service.get_organisation(key), actor)
 
     @post("/", operation_id="createOrganisation", summary="Create an organisation (curator)")
-    async def create_organisation(self, data: JSONBody[OrganisationCreate], actor: Caller) -> Response[Organisation]:
-        """Create an organisation. Only the coordination office (curator) may."""
-        return _response(await service.create_organisation(data, actor=actor), actor, 201)
+    async def create_organisation(self, data: JSONBody[OrganisationCreate], actor: Caller,
+                                  idempotency_key: IdempotencyKey = None) -> Response[Organisation]:
+        """Create an organisation. Only the coordination office (curator) may. A repeated `Idempotency-Key`
+        returns the organisation the first request created (200)."""
+        org, created = await service.create_organisation_once(data, actor=actor, idempotency_key=idempotency_key)
+        return _response(org, actor, 201 if created else 200)
 
     @patch("/{key:str}", operation_id="updateOrganisation", summary="Change an organisation (merge patch)")
     async def update_organisation(

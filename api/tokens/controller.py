@@ -9,6 +9,7 @@ from litestar import Controller, delete, get, post
 from litestar.params import FromPath, JSONBody
 
 from api.auth import Caller
+from api.concurrency import IdempotencyKey
 from efa_registry.access import tokens
 from efa_registry.access.model import NewToken, Token
 from efa_registry.access.policy import authorize
@@ -32,10 +33,12 @@ class TokenController(Controller):
         return await tokens.list_tokens()
 
     @post("/", operation_id="createToken", summary="Mint a token (curator)")
-    async def create_token(self, data: JSONBody[NewToken], actor: Caller) -> MintedToken:
-        """Mint a token. The secret is in the response once; only its hash is stored."""
+    async def create_token(self, data: JSONBody[NewToken], actor: Caller,
+                           idempotency_key: IdempotencyKey = None) -> MintedToken:
+        """Mint a token. The secret is in the response once; only its hash is stored. A retry with the
+        same `Idempotency-Key` mints no second token (409 naming the first)."""
         authorize(actor, "token.manage")
-        record, secret = await tokens.create_token(data, actor=actor)
+        record, secret = await tokens.create_token(data, actor=actor, idempotency_key=idempotency_key)
         return MintedToken(**msgspec.structs.asdict(record), token=secret)
 
     @delete("/{token_id:uuid}", operation_id="revokeToken", summary="Revoke a token (curator)", status_code=200)

@@ -67,6 +67,19 @@ PERMISSIONS: dict[Action, tuple[Scope, Scope, Scope, Scope]] = {
 }
 ROLES = ("curator", "provider", "adopter", "integrator")
 
+# Authorisation by property: of a resource a role may update at all (the table above), which fields
+# it may set. A field not listed here is open to every role the action allows. Identity and
+# ownership stay with the coordination office: a provider keeps its organisation's texts and
+# contacts current, not its kind, its area (the Land it belongs to) or its slug, and it cannot hand
+# a solution to another provider.
+CURATORS = frozenset({"curator"})
+FIELD_PERMISSIONS: dict[tuple[str, str], frozenset[str]] = {
+    ("organisation", "kind"): CURATORS,
+    ("organisation", "area"): CURATORS,
+    ("organisation", "slug"): CURATORS,
+    ("solution", "provider"): CURATORS,
+}
+
 
 def role_scope(role: str | None, action: Action) -> Scope:
     return Scope.NONE if role is None else PERMISSIONS[action][ROLES.index(role)]
@@ -101,6 +114,15 @@ def authorize(
     )
     if not allowed:
         raise Forbidden(f"role {actor.role} may not {action.replace('.', ' ').replace('_', ' ')} here")
+
+
+def authorize_fields(actor: Actor, resource: str, fields: Iterable[str]) -> None:
+    """Raise Forbidden, naming the field as the client sent it, for a field ``actor`` may not set."""
+    for field in fields:
+        allowed = FIELD_PERMISSIONS.get((resource, field))
+        if allowed is not None and actor.role not in allowed:
+            wire = field.split("_")[0] + "".join(part.title() for part in field.split("_")[1:])
+            raise Forbidden(f"role {actor.role} may not change the {wire} of a {resource}", field=wire)
 
 
 def can(actor: Actor | None, action: Action, **owner: object) -> bool:

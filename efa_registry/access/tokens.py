@@ -12,8 +12,9 @@ import structlog
 from efa_registry import db
 from efa_registry.access import repository
 from efa_registry.access.model import Actor, NewToken, Token
-from efa_registry.errors import InvalidInput, NotFound, Unauthenticated
+from efa_registry.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from efa_registry.events.recorder import record
+from efa_registry.kit import idempotency
 
 log = structlog.get_logger(__name__)
 
@@ -25,8 +26,13 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-async def create_token(cmd: NewToken, *, actor: Actor) -> tuple[Token, str]:
-    """Mint a token; the secret is returned once and only its hash is kept."""
+async def create_token(cmd: NewToken, *, actor: Actor, idempotency_key: str | None = None) -> tuple[Token, str]:
+    """Mint a token; the secret is returned once and only its hash is kept. A retried mint with the
+    same idempotency key creates no second credential: the secret cannot be shown again, so the
+    repeat is a Conflict naming the token the first request minted."""
+    expires = cmd.expires_at and (cmd.expires_at if cmd.expires_at.tzinfo else cmd.expires_at.replace(tzinfo=dt.UTC))
+    if expires is not None and expires <= dt.datetime.now(dt.UTC):
+        raise InvalidInput("expiresAt lies in the past: the token would be expired at birth", field="expiresAt")
     if cmd.role == "provider" and cmd.organisation_id is None:
         raise InvalidInput("a provider token needs an organisation", field="organisation")
     if cmd.role == "adopter" and not cmd.ars:
@@ -35,8 +41,17 @@ async def create_token(cmd: NewToken, *, actor: Actor) -> tuple[Token, str]:
     async with db.transaction() as conn:
         if cmd.ars and await repository.count_areas(conn, cmd.ars) != len(set(cmd.ars)):
             raise InvalidInput("unknown ARS among the token's areas", field="ars")
+        claim = None
+        if idempotency_key:
+            claim = await idempotency.claim(conn, scope=actor.key, key=idempotency_key,
+                                            request_hash=idempotency.fingerprint("token.create", cmd))
+            if isinstance(claim, uuid.UUID):
+                raise Conflict(f"this Idempotency-Key already minted token {claim}; its secret was shown once. "
+                               "Revoke it and mint a new one if the secret was lost", field="Idempotency-Key")
         token_id = uuid.uuid4()
         await repository.insert(conn, token_id, cmd, prefix=secret[:12], token_hash=hash_secret(secret))
+        if claim is not None:
+            await idempotency.complete(conn, claim, entity_id=token_id)
         token = await repository.get(conn, token_id)
         await record(conn, actor=actor, entity_type="token", entity_id=token.id, action="created", snapshot=token)
     log.info("token.created", token_id=str(token.id), role=token.role)

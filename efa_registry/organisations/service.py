@@ -9,9 +9,10 @@ import structlog
 
 from efa_registry import db
 from efa_registry.access.model import Actor
-from efa_registry.access.policy import authorize
+from efa_registry.access.policy import authorize, authorize_fields
 from efa_registry.errors import found
 from efa_registry.events.recorder import record
+from efa_registry.kit import idempotency
 from efa_registry.kit.paging import Page
 from efa_registry.kit.patching import changes, check_version
 from efa_registry.kit.slugs import slugify
@@ -36,17 +37,33 @@ async def list_organisations(
 async def create_organisation(
     cmd: model.OrganisationCreate, *, actor: Actor, is_demo: bool = False
 ) -> model.Organisation:
+    return (await create_organisation_once(cmd, actor=actor, is_demo=is_demo))[0]
+
+
+async def create_organisation_once(
+    cmd: model.OrganisationCreate, *, actor: Actor, idempotency_key: str | None = None, is_demo: bool = False
+) -> tuple[model.Organisation, bool]:
+    """Create an organisation; returns (organisation, created). A repeated idempotency key returns
+    the organisation the first request created, and ``created`` is False."""
     authorize(actor, "organisation.create")
     values = msgspec.structs.asdict(cmd)
     values["slug"] = cmd.slug or slugify(cmd.name)
     values["id"] = uuid.uuid4()
     values["is_demo"] = is_demo
     async with db.transaction() as conn:
+        claim = None
+        if idempotency_key:
+            claim = await idempotency.claim(conn, scope=actor.key, key=idempotency_key,
+                                            request_hash=idempotency.fingerprint("organisation.create", cmd))
+            if isinstance(claim, uuid.UUID):
+                return await repository.get(conn, claim), False
         await repository.insert(conn, values)
         org = await repository.get(conn, values["id"])
         await _record(conn, org, actor, "created")
+        if claim is not None:
+            await idempotency.complete(conn, claim, entity_id=org.id)
     log.info("organisation.created", organisation_id=str(org.id), slug=org.slug)
-    return org
+    return org, True
 
 
 async def update_organisation(
@@ -56,6 +73,7 @@ async def update_organisation(
     async with db.transaction() as conn:
         current = found(await repository.get(conn, key, for_update=True), f"no organisation {key}", field="id")
         authorize(actor, "organisation.update", organisation_id=current.id)
+        authorize_fields(actor, "organisation", values)
         check_version(current.version, expected_version)
         await repository.update(conn, current.id, values)
         org = await repository.get(conn, current.id)

@@ -11,7 +11,7 @@ import structlog
 
 from efa_registry import db
 from efa_registry.access.model import Actor
-from efa_registry.access.policy import authorize
+from efa_registry.access.policy import authorize, authorize_fields
 from efa_registry.errors import InvalidReference, NotFound, found
 from efa_registry.events import repository as events
 from efa_registry.events.recorder import record, snapshot_of
@@ -113,6 +113,7 @@ async def update_solution(
     async with db.transaction() as conn:
         current = await _locked(conn, key)
         authorize(actor, "solution.update", organisation_id=current.provider.id)
+        authorize_fields(actor, "solution", values)
         check_version(current.version, expected_version)
         values = await _resolve_references(conn, values)
         if "provider" in values:  # handing a solution to another provider needs rights on both

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import pytest
 
+from efa_registry import db
 from tests.api.contract import assert_problem, check_resource_contract
 
 SOLUTION = {
@@ -192,8 +194,12 @@ async def test_tokens_expired_revoked_unknown_get_401(client, catalogue):
     assert_problem(await client.get("/v1/solutions", headers={"Authorization": f"Bearer {secret}"}), 401)
     assert_problem(await client.get("/v1/solutions", headers={"Authorization": "Bearer efa_nope"}), 401)
     assert_problem(await client.get("/v1/solutions", headers={"Authorization": "Basic abc"}), 401)
+    # A token cannot be minted expired (422): this one expires after it was minted.
     expired = await client.post("/v1/tokens", json={"role": "integrator", "name": "Alt",
-                                                   "expiresAt": "2020-01-01T00:00:00Z"}, headers=tokens.auth("curator"))
+                                                   "expiresAt": "2099-01-01T00:00:00Z"}, headers=tokens.auth("curator"))
+    async with db.connection() as conn:
+        await conn.execute("UPDATE api_token SET expires_at = now() - interval '1 day' WHERE id = $1",
+                           uuid.UUID(expired.json()["id"]))
     assert_problem(await client.get("/v1/solutions", headers={"Authorization": f"Bearer {expired.json()['token']}"}),
                    401)
     listed = (await client.get("/v1/tokens", headers=tokens.auth("curator"))).json()
