@@ -84,7 +84,7 @@ async def _compute(key: str, land: str | None, kreis: str | None) -> tuple[Missi
 async def missing(key: str, *, land: str | None = None, kreis: str | None = None, limit: int = 50,
                   after: str | None = None) -> MissingList:
     """One page (by ARS) of the units not yet live with the solution, with the scope's totals."""
-    cursor = decode_cursor(after, arity=1)
+    cursor = decode_cursor(after, kinds=(str,))  # the last ARS of the page before
     started = time.perf_counter()
     solution, scope, covered, units = await _compute(key, land, kreis)
     log.info("scorecard.missing_listed", solution=solution.slug, scope=scope.ars or "DE", missing=len(units),
