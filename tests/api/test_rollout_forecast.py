@@ -163,3 +163,16 @@ async def test_the_pages_say_the_forecast_and_draw_the_projection(history, app):
     stalled = (await history.get("/rollout", params={"loesung": "alt"})).text
     assert "Bei diesem Tempo nicht absehbar: in den letzten 12 Monaten kam keine Gemeinde hinzu." in stalled
     assert 'class="projection"' not in stalled
+
+
+async def test_a_new_go_live_moves_the_forecast_at_once(history):
+    await solution("wachsend", [(A[0], "live", ago(30))])
+    before = (await forecasts(history, "wachsend"))[0]["07"]
+    assert (before["liveUnits"], before["goLivesInWindow"]) == (1, 1)
+    async with db.transaction() as conn:  # what the adoption service does on a go-live
+        solution_id = await conn.fetchval("SELECT id FROM solution WHERE slug = 'wachsend'")
+        await conn.execute("INSERT INTO adoption (id, solution, area, status, live_since) VALUES ($1, $2, $3,"
+                           " 'live', $4)", uuid.uuid4(), solution_id, "07132", ago(5))
+        await service.refresh_after_adoption_change(conn, solution_id=solution_id, area_ars="07132")
+    after = (await forecasts(history, "wachsend"))[0]["07"]
+    assert (after["liveUnits"], after["goLivesInWindow"], after["remainingUnits"]) == (13, 13, 11)

@@ -37,7 +37,8 @@ import sys, uvicorn
 from api.app import create_app
 from efa_registry.settings import Settings
 dsn, port = sys.argv[1], int(sys.argv[2])
-settings = Settings.from_env({}, database_url=dsn, log_level="warning", pool_min_size=1, pool_max_size=4)
+settings = Settings.from_env({}, database_url=dsn, log_level="warning", pool_min_size=1, pool_max_size=4,
+                             webhook_worker=False)
 app = create_app(settings, dsn=dsn)
 if app.template_engine is None:
     from api.web import WEB_CONTROLLERS, template_config
@@ -69,9 +70,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
+@pytest_asyncio.fixture(scope="package", loop_scope="session")
 async def demo_data(database: str) -> dict[str, str]:
-    """An empty database with the demo catalogue and a token per role (provider: demo Saarland)."""
+    """An empty database with the demo catalogue and a token per role (provider: demo Saarland).
+    Once for all browser modules (a seed and a server start cost half a minute) and gone when
+    they are done: their tests change only what they check themselves, relative to what they
+    read before."""
     from efa_registry.access import tokens
     from efa_registry.access.model import Actor
     from efa_registry.seeding import seed
@@ -91,7 +95,7 @@ async def demo_data(database: str) -> dict[str, str]:
     return issued
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def server(database_dsn: str, demo_data: dict[str, str]) -> Iterator[str]:
     """Base URL of the app on a free loopback port; its log goes to test-artifacts/browser-server.log."""
     ARTIFACTS.mkdir(exist_ok=True)
@@ -121,16 +125,16 @@ def server(database_dsn: str, demo_data: dict[str, str]) -> Iterator[str]:
         log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def screenshots_dir() -> Path:
-    """Emptied once per run: every browser test module adds its screenshots to the same folder."""
+    """Emptied once per run of the browser tests: every module adds its screenshots to it."""
     if SCREENSHOTS.exists():
         shutil.rmtree(SCREENSHOTS)
     SCREENSHOTS.mkdir(parents=True)
     return SCREENSHOTS
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
+@pytest_asyncio.fixture(scope="package", loop_scope="session")
 async def browser(server: str, screenshots_dir: Path) -> AsyncIterator[object]:
     from playwright.async_api import async_playwright
 
