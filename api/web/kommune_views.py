@@ -50,7 +50,9 @@ def kind_label(kind: str) -> str:
 
 def names(items: Sequence[str]) -> str:
     """"A", "A und B", "A, B und C"."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " und " + items[-1] if items else ""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " und " + items[-1]
 
 
 def breadth_sentence(name: str, summary: Counts) -> str:

@@ -100,6 +100,7 @@ ROUTES = """
     GET     /v1/webhooks/{webhook_id:uuid}
     PATCH   /v1/webhooks/{webhook_id:uuid}
     GET     /v1/webhooks/{webhook_id:uuid}/deliveries
+    GET     /vergleich
 """
 
 
