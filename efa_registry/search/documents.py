@@ -27,6 +27,7 @@ TSVECTOR_SQL = ("setweight(to_tsvector('german', {0}), 'A') || setweight(to_tsve
                 " || setweight(to_tsvector('german', {2}), 'C') || setweight(to_tsvector('german', {3}), 'D')")
 # ts_rank's weights for D, C, B, A (PostgreSQL's defaults, spelt out so that a reader sees them).
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
+MEMO = 100_000  # expanded texts kept per vocabulary (the catalogue has some 6,000)
 
 
 class Document(NamedTuple):
@@ -45,7 +46,19 @@ def _field(texts: Iterable[str | None], vocab: Vocabulary) -> str:
     for text in texts:
         if text and text.strip():
             seen.setdefault(text.strip(), None)
-    return " ; ".join(compounds.expand_for_index(text, vocab) for text in seen)
+    return " ; ".join(_expanded(text, vocab) for text in seen)
+
+
+def _expanded(text: str, vocab: Vocabulary) -> str:
+    """``expand_for_index``, kept with the vocabulary: a catalogue import rebuilds every document,
+    mostly of texts it has expanded before."""
+    memo: dict[str, str] = vocab.derived("expanded", lambda _: {})
+    found = memo.get(text)
+    if found is None:
+        if len(memo) > MEMO:
+            memo.clear()
+        found = memo[text] = compounds.expand_for_index(text, vocab)
+    return found
 
 
 def ozg_leistung(name: str, leika_names: Sequence[str], lagen: Sequence[str], themenfeld: str | None,

@@ -40,6 +40,8 @@ class _Entry(NamedTuple):
 
 
 _cache: dict[str, _Entry] = {}
+_by_texts: dict[int, Vocabulary] = {}  # catalogue vocabularies by their texts, the newest last
+KEEP_BY_TEXTS = 3
 _locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = weakref.WeakKeyDictionary()
 
 
@@ -90,8 +92,18 @@ async def _get(conn: Any, name: str) -> Any:
 
 
 async def _build_catalogue(conn: Any) -> Vocabulary:
+    """The vocabulary of the catalogue's texts; the same texts as before (the shipped catalogue
+    loaded again, an import that changed nothing but a legal basis) give the same vocabulary, with
+    everything it has learned since (compound splits, expanded documents, query plans)."""
     texts = await repository.catalogue_texts(conn)
-    return await asyncio.to_thread(_ready, documents.catalogue_vocabulary, texts)
+    key = hash(tuple(sorted(texts)))
+    if (known := _by_texts.get(key)) is not None:
+        return known
+    vocab = await asyncio.to_thread(_ready, documents.catalogue_vocabulary, texts)
+    if len(_by_texts) >= KEEP_BY_TEXTS:
+        _by_texts.pop(next(iter(_by_texts)))
+    _by_texts[key] = vocab
+    return vocab
 
 
 async def _build_solutions(conn: Any) -> Vocabulary:
