@@ -5,7 +5,6 @@ marked. The SQL of filters, ranking and facets is in ``solutions.search``."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import nullcontext
 
 from efa_registry import db
 from efa_registry.kit.paging import Page
@@ -23,25 +22,24 @@ async def find_solutions(
     else any of them: ``search.attempts``), each hit's matches marked, and the facet counts.
     The hits are summaries (what a list shows); ``full`` loads each as the whole entity."""
     load = repository.load if full else repository.load_summaries
+    # The page and its facet counts come from one statement, one snapshot (``search.search``): no
+    # transaction around them, which would cost two more round trips.
     async with db.connection() as conn:
-        # With facets, one snapshot for the page and its counts; without, plain statements.
-        snapshot = conn.transaction(readonly=True, isolation="repeatable_read") if query.facets else nullcontext()
-        async with snapshot:
-            if not query.q:
-                result = await search.search(conn, query, limit=limit, after=after)
-                page = Page(items=await load(conn, result.ids), next_cursor=result.next_cursor)
-                return Hits(page=page, notes=SearchNotes(), highlights={}), result.facets
-            vocab = await lexicon.solution_words(conn)
-            plan = attempts.plan(query.q, vocab)
-            if not plan.attempts:
-                empty = Hits(page=Page(items=[], next_cursor=None), notes=SearchNotes(), highlights={})
-                return empty, {f: [] for f in dict.fromkeys(query.facets)}
-            attempt, result = await attempts.first_hits(
-                plan, after, lambda cursor: search.search_attempt(query, cursor),
-                lambda a, i: search.search(conn, query, limit=limit, after=after, text=a, index=i),
-                lambda r: bool(r.ids))
-            items = await load(conn, result.ids)
-            marks = _highlights(items, attempt, result.stems, vocab)
+        if not query.q:
+            result = await search.search(conn, query, limit=limit, after=after)
+            page = Page(items=await load(conn, result.ids), next_cursor=result.next_cursor)
+            return Hits(page=page, notes=SearchNotes(), highlights={}), result.facets
+        vocab = await lexicon.solution_words(conn)
+        plan = attempts.plan(query.q, vocab)
+        if not plan.attempts:
+            empty = Hits(page=Page(items=[], next_cursor=None), notes=SearchNotes(), highlights={})
+            return empty, {f: [] for f in dict.fromkeys(query.facets)}
+        attempt, result = await attempts.first_hits(
+            plan, after, lambda cursor: search.search_attempt(query, cursor),
+            lambda a, i: search.search(conn, query, limit=limit, after=after, text=a, index=i),
+            lambda r: bool(r.ids))
+        items = await load(conn, result.ids)
+        marks = _highlights(items, attempt, result.stems, vocab)
     page = Page(items=items, next_cursor=result.next_cursor)
     return Hits(page=page, notes=attempts.notes(plan, attempt, bool(items)), highlights=marks), result.facets
 

@@ -182,13 +182,25 @@ async def search(conn: asyncpg.Connection, query: SolutionQuery, *, limit: int, 
     stems = f", {STEMS_SQL.format(words=p.add(text.words))} AS stems" if text is not None else ""
     sql = (f"SELECT s.id, {columns}{stems} {FROM} WHERE " + " AND ".join([*where, *keyset] or ["true"])
            + f" ORDER BY {order} LIMIT {p.add(limit + 1)}")
+    facets: dict[str, list[FacetCount]] = {}
+    if query.facets:
+        # The page and its facet counts in one statement: one snapshot, one round trip. The counts
+        # ride on the first row (a page without hits still has that row, its id NULL).
+        sql = (f"WITH page AS (SELECT row_number() OVER () AS n, hit.* FROM ({sql}) hit),"
+               f" counts AS ({_facet_sql(query, p, text)})"
+               " SELECT page.*, CASE WHEN page.n IS NULL OR page.n = 1 THEN (SELECT coalesce(json_agg("
+               "json_build_array(facet, value, count) ORDER BY facet, count DESC, value), '[]')::text FROM counts)"
+               " END AS facets FROM (SELECT 1) AS one LEFT JOIN page ON true ORDER BY page.n")
     rows = await conn.fetch(sql, *p.values)
+    if query.facets:
+        facets = _facets(query, rows[0]["facets"])
+        rows = [r for r in rows if r["id"] is not None]
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
-        values = [v.isoformat() if isinstance(v, dt.datetime) else v for v in list(last)[1:len(sort_exprs) + 1]]
+        values = [last[f"k{i}"] for i in range(len(sort_exprs))]
+        values = [v.isoformat() if isinstance(v, dt.datetime) else v for v in values]
         next_cursor = encode_cursor([*([index] if query.q else []), *values, str(last["id"])])
-    facets = await facet_counts(conn, query, text) if query.facets else {}
     return SearchResult(ids=[r["id"] for r in rows[:limit]], next_cursor=next_cursor, facets=facets,
                         stems=list(rows[0]["stems"]) if rows and text is not None else [])
 
@@ -204,17 +216,35 @@ FACET_SQL = {
 }
 
 
-async def facet_counts(conn: asyncpg.Connection, query: SolutionQuery, text: Attempt | None = None
-                       ) -> dict[str, list[FacetCount]]:
-    """All requested facets in one round trip: a UNION ALL branch per facet, each with every filter
-    except its own. (Evaluating the shared filters once in a materialized CTE measured slower.)"""
-    p, branches = Params(), []
+COUNTS = msgspec.json.Decoder(list[tuple[str, str, int]])
+
+
+def _facets(query: SolutionQuery, encoded: str) -> dict[str, list[FacetCount]]:
+    counts: dict[str, list[FacetCount]] = {f: [] for f in dict.fromkeys(query.facets)}
+    for facet, value, n in COUNTS.decode(encoded):
+        counts[facet].append(FacetCount(value=value, count=n))
+    return counts
+
+
+def _facet_sql(query: SolutionQuery, p: Params, text: Attempt | None = None) -> str:
+    """Rows (facet, value, count) of every requested facet: a UNION ALL branch per facet, each with
+    every filter except its own. (Evaluating the shared filters once in a materialized CTE measured
+    slower.)"""
+    branches = []
     for facet in dict.fromkeys(query.facets):
         column, join = FACET_SQL[facet]
         where = [*conditions(query, p, text, without=facet), f"{column} IS NOT NULL"]
-        branches.append(f"SELECT {p.add(facet)}::text AS facet, {column}::text AS value, count(DISTINCT s.id) AS n"
-                        f" {FROM} {join} WHERE {' AND '.join(where)} GROUP BY 2")
+        branches.append(f"SELECT {p.add(facet)}::text AS facet, {column}::text AS value,"
+                        f" count(DISTINCT s.id)::int AS count {FROM} {join} WHERE {' AND '.join(where)} GROUP BY 2")
+    return " UNION ALL ".join(f"({b})" for b in branches)
+
+
+async def facet_counts(conn: asyncpg.Connection, query: SolutionQuery, text: Attempt | None = None
+                       ) -> dict[str, list[FacetCount]]:
+    """All requested facets in one round trip (``search`` counts them with its page instead)."""
+    p = Params()
+    rows = await conn.fetch(_facet_sql(query, p, text) + " ORDER BY 1, 3 DESC, 2", *p.values)
     counts: dict[str, list[FacetCount]] = {f: [] for f in dict.fromkeys(query.facets)}
-    for r in await conn.fetch(" UNION ALL ".join(f"({b})" for b in branches) + " ORDER BY 1, 3 DESC, 2", *p.values):
-        counts[r["facet"]].append(FacetCount(value=r["value"], count=r["n"]))
+    for r in rows:
+        counts[r["facet"]].append(FacetCount(value=r["value"], count=r["count"]))
     return counts

@@ -51,3 +51,10 @@ async def test_an_unknown_expand_is_refused_naming_it(client, solutions):  # noq
     response = await client.get("/v1/solutions?expand=interfaces")
     assert response.status_code == 400 and response.headers["content-type"].startswith("application/problem+json")
     assert "expand" in response.text
+
+
+async def test_an_empty_page_still_has_the_facet_counts_of_its_own_statement(client, solutions):  # noqa: F811
+    body = (await client.get("/v1/solutions?status=planned&facets=status,themenfeld")).json()
+    assert body["items"] == [] and body["next"] is None
+    assert {c["value"]: c["count"] for c in body["facets"]["status"]} == {"available": 3, "pilot": 1, "retired": 1}
+    assert body["facets"]["themenfeld"] == []  # the other facets keep the status filter: nothing planned
