@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import asyncpg
+
 from efa_registry import db
 from efa_registry.kit.paging import Page
 from efa_registry.search import attempts, highlight, lexicon
@@ -21,13 +23,12 @@ async def find_solutions(
     """A catalogue search: the page, how ``q`` was searched (typed words, else their correction,
     else any of them: ``search.attempts``), each hit's matches marked, and the facet counts.
     The hits are summaries (what a list shows); ``full`` loads each as the whole entity."""
-    load = repository.load if full else repository.load_summaries
     # The page and its facet counts come from one statement, one snapshot (``search.search``): no
     # transaction around them, which would cost two more round trips.
     async with db.connection() as conn:
         if not query.q:
-            result = await search.search(conn, query, limit=limit, after=after)
-            page = Page(items=await load(conn, result.ids), next_cursor=result.next_cursor)
+            result = await search.search(conn, query, limit=limit, after=after, summaries=not full)
+            page = Page(items=await _items(conn, result, full), next_cursor=result.next_cursor)
             return Hits(page=page, notes=SearchNotes(), highlights={}), result.facets
         vocab = await lexicon.solution_words(conn)
         plan = attempts.plan(query.q, vocab)
@@ -36,12 +37,20 @@ async def find_solutions(
             return empty, {f: [] for f in dict.fromkeys(query.facets)}
         attempt, result = await attempts.first_hits(
             plan, after, lambda cursor: search.search_attempt(query, cursor),
-            lambda a, i: search.search(conn, query, limit=limit, after=after, text=a, index=i),
+            lambda a, i: search.search(conn, query, limit=limit, after=after, text=a, index=i, summaries=not full),
             lambda r: bool(r.ids))
-        items = await load(conn, result.ids)
+        items = await _items(conn, result, full)
         marks = _highlights(items, attempt, result.stems, vocab)
     page = Page(items=items, next_cursor=result.next_cursor)
     return Hits(page=page, notes=attempts.notes(plan, attempt, bool(items)), highlights=marks), result.facets
+
+
+async def _items(conn: asyncpg.Connection, result: search.SearchResult, full: bool
+                 ) -> list[SolutionSummary] | list[Solution]:
+    """The page's solutions: the summaries its statement brought along, or each whole (``full``)."""
+    if full:
+        return await repository.load(conn, result.ids)
+    return repository.SUMMARIES.decode(result.summaries) if result.summaries is not None else []
 
 
 def _highlights(items: Sequence[Solution | SolutionSummary], attempt: attempts.Attempt, stems: list[str],

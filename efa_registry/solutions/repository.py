@@ -89,10 +89,10 @@ def _ref(alias: str, area: str) -> str:
     return f"json_build_object('id', {alias}.id, 'slug', {alias}.slug, 'name', {alias}.name, 'land', {area}.land)"
 
 
-# Summaries as JSON built by PostgreSQL, in the order of the ids asked for, decoded straight into
-# the Structs by msgspec: one round trip, and no nested ARRAY(ROW …) for asyncpg to decode (that
+# Summaries as JSON built by PostgreSQL, in the order of the page, decoded straight into
+# the Structs by msgspec: no round trip of their own, no nested ARRAY(ROW …) for asyncpg to decode (that
 # took a third of the list's CPU) nor Record → dict → Struct copies.
-SUMMARIES_SQL = f"""
+SUMMARIES_TEMPLATE = f"""
 SELECT coalesce(json_agg(json_build_object(
     'id', s.id, 'slug', s.slug, 'name', s.name, 'summary', s.summary, 'description', s.description,
     'provider', {_ref('p', 'pa')}, 'operator', CASE WHEN op.id IS NOT NULL THEN {_ref('op', 'oa')} END,
@@ -106,18 +106,19 @@ SELECT coalesce(json_agg(json_build_object(
     'interfaceStandards', ARRAY(SELECT DISTINCT i.standard FROM interface i WHERE i.solution = s.id
                                 AND i.status <> 'retired' AND i.standard IS NOT NULL ORDER BY 1),
     'version', s.version, 'updatedAt', s.updated_at) ORDER BY t.n), '[]')::text
-FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n) JOIN solution s ON s.id = t.id
+FROM {{source}} JOIN solution s ON s.id = t.id
 JOIN organisation p ON p.id = s.provider LEFT JOIN area pa ON pa.ars = p.area
 LEFT JOIN organisation op ON op.id = s.operator LEFT JOIN area oa ON oa.ars = op.area
 """
+
+
+def summaries_sql(source: str) -> str:
+    """The summaries (a JSON array) of the solutions of ``source``, a FROM item ``t(id, n)`` whose
+    ``n`` is the order (``search.search`` passes its own page, so a list is one statement)."""
+    return SUMMARIES_TEMPLATE.format(source=source)
+
+
 SUMMARIES = msgspec.json.Decoder(list[SolutionSummary])
-
-
-async def load_summaries(conn: asyncpg.Connection, ids: Sequence[uuid.UUID]) -> list[SolutionSummary]:
-    """Solution summaries in the order of ``ids`` (unknown ids left out), in one round trip."""
-    if not ids:
-        return []
-    return SUMMARIES.decode(await conn.fetchval(SUMMARIES_SQL, list(ids)))
 
 
 INTERFACE_FIELDS = ("id", "solution_id", "kind", "name", "standard", "standard_version", "spec_url", "authentication",

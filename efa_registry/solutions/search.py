@@ -22,6 +22,7 @@ from efa_registry.kit.wire import Query, Record
 from efa_registry.search import documents
 from efa_registry.search.attempts import Attempt
 from efa_registry.search.repository import STEMS_SQL
+from efa_registry.solutions import repository
 from efa_registry.types import InterfaceKind, LeikaKey, OzgId, ReuseRoute, SolutionStatus
 
 Sort = Literal["relevance", "name", "updated"]
@@ -68,6 +69,7 @@ class SearchResult(msgspec.Struct, frozen=True, kw_only=True):
     next_cursor: str | None
     facets: dict[str, list[FacetCount]]
     stems: list[str] = msgspec.field(default_factory=list)  # of a text search's words, for the highlights
+    summaries: str | None = None  # the page's summaries as JSON, when asked for (``search(summaries=True)``)
 
 
 FROM = "FROM solution s JOIN organisation p ON p.id = s.provider LEFT JOIN area pa ON pa.ars = p.area"
@@ -168,8 +170,9 @@ def _order(query: SolutionQuery, p: Params, text: Attempt | None, key: list | No
 
 
 async def search(conn: asyncpg.Connection, query: SolutionQuery, *, limit: int, after: str | None,
-                 text: Attempt | None = None, index: int = 0) -> SearchResult:
-    """One page; with ``q``, the hits of the ``text`` attempt (number ``index`` of its plan)."""
+                 text: Attempt | None = None, index: int = 0, summaries: bool = False) -> SearchResult:
+    """One page; with ``q``, the hits of the ``text`` attempt (number ``index`` of its plan); with
+    ``summaries``, the hits' summaries too — all in one statement with the facet counts."""
     p = Params()
     where = conditions(query, p, text)
     key = decode_cursor(after, kinds=cursor_kinds(query))
@@ -182,18 +185,14 @@ async def search(conn: asyncpg.Connection, query: SolutionQuery, *, limit: int, 
     stems = f", {STEMS_SQL.format(words=p.add(text.words))} AS stems" if text is not None else ""
     sql = (f"SELECT s.id, {columns}{stems} {FROM} WHERE " + " AND ".join([*where, *keyset] or ["true"])
            + f" ORDER BY {order} LIMIT {p.add(limit + 1)}")
-    facets: dict[str, list[FacetCount]] = {}
-    if query.facets:
-        # The page and its facet counts in one statement: one snapshot, one round trip. The counts
-        # ride on the first row (a page without hits still has that row, its id NULL).
-        sql = (f"WITH page AS (SELECT row_number() OVER () AS n, hit.* FROM ({sql}) hit),"
-               f" counts AS ({_facet_sql(query, p, text)})"
-               " SELECT page.*, CASE WHEN page.n IS NULL OR page.n = 1 THEN (SELECT coalesce(json_agg("
-               "json_build_array(facet, value, count) ORDER BY facet, count DESC, value), '[]')::text FROM counts)"
-               " END AS facets FROM (SELECT 1) AS one LEFT JOIN page ON true ORDER BY page.n")
+    if query.facets or summaries:
+        sql = _with_page_extras(sql, query, p, text, limit if summaries else None)
     rows = await conn.fetch(sql, *p.values)
-    if query.facets:
-        facets = _facets(query, rows[0]["facets"])
+    facets: dict[str, list[FacetCount]] = {}
+    encoded = None
+    if query.facets or summaries:
+        facets = _facets(query, rows[0]["facets"]) if query.facets else {}
+        encoded = rows[0]["summaries"] if summaries else None
         rows = [r for r in rows if r["id"] is not None]
     next_cursor = None
     if len(rows) > limit:
@@ -201,7 +200,7 @@ async def search(conn: asyncpg.Connection, query: SolutionQuery, *, limit: int, 
         values = [last[f"k{i}"] for i in range(len(sort_exprs))]
         values = [v.isoformat() if isinstance(v, dt.datetime) else v for v in values]
         next_cursor = encode_cursor([*([index] if query.q else []), *values, str(last["id"])])
-    return SearchResult(ids=[r["id"] for r in rows[:limit]], next_cursor=next_cursor, facets=facets,
+    return SearchResult(ids=[r["id"] for r in rows[:limit]], next_cursor=next_cursor, facets=facets, summaries=encoded,
                         stems=list(rows[0]["stems"]) if rows and text is not None else [])
 
 
@@ -214,6 +213,25 @@ FACET_SQL = {
     "interfaceStandard": ("i.standard", f"JOIN interface i ON {LIVE_INTERFACE}"),
     "interfaceKind": ("i.kind", f"JOIN interface i ON {LIVE_INTERFACE}"),
 }
+
+
+def _with_page_extras(page_sql: str, query: SolutionQuery, p: Params, text: Attempt | None,
+                      summaries_of: int | None) -> str:
+    """The page with its facet counts and (for the first ``summaries_of`` hits) their summaries, as
+    JSON on its first row: one statement, one snapshot, one round trip. A page without hits still
+    has that row, its id NULL."""
+    ctes = [f"page AS (SELECT row_number() OVER () AS n, hit.* FROM ({page_sql}) hit)"]
+    extras: list[tuple[str, str]] = []  # (expression, column)
+    if query.facets:
+        ctes.append(f"counts AS ({_facet_sql(query, p, text)})")
+        extras.append(("(SELECT coalesce(json_agg(json_build_array(facet, value, count) ORDER BY facet, count DESC,"
+                       " value), '[]')::text FROM counts)", "facets"))
+    if summaries_of is not None:
+        source = f"(SELECT id, n FROM page WHERE n <= {p.add(summaries_of)}) AS t"
+        extras.append((f"({repository.summaries_sql(source)})", "summaries"))
+    first = ", ".join(f"CASE WHEN page.n IS NULL OR page.n = 1 THEN {e} END AS {name}" for e, name in extras)
+    return (f"WITH {', '.join(ctes)} SELECT page.*, {first}"
+            " FROM (SELECT 1) AS one LEFT JOIN page ON true ORDER BY page.n")
 
 
 COUNTS = msgspec.json.Decoder(list[tuple[str, str, int]])
