@@ -100,56 +100,66 @@ def _lifecycle(settings: Settings, dsn: str | None) -> tuple[Callable, Callable]
     if configured, runs the webhook worker beside the requests."""
 
     async def on_startup(app: Litestar) -> None:
-        if dsn is not None:
-            try:
-                await db.connect(dsn, settings)
-            except Exception as exc:
-                if not unavailable(exc):
-                    raise
-                # A worker (re)started while the database is down must not fail: uvicorn would stop
-                # every worker. It answers 503 until the database is back, then starts for real.
-                log.warning("app.database_unreachable_at_start", error=type(exc).__name__)
-                app.state.reconnect = asyncio.create_task(_when_reachable(app))
-                return
-        await _start(app)
-
-    async def _when_reachable(app: Litestar) -> None:
-        while True:
-            await asyncio.sleep(1)
-            try:
-                await db.connect(dsn, settings)
-            except Exception as exc:
-                if not unavailable(exc):
-                    raise
-                continue
-            await _start(app)
-            return
-
-    async def _start(app: Litestar) -> None:
-        pending = await migrate.pending()
-        if pending:
-            raise DatabaseNotReady(
-                f"database schema is behind ({len(pending)} pending migrations): run "
-                "`efa-registry migrate` first"
-            )
-        app.state.search_reindex = reindex.start()  # documents built by older code, rebuilt meanwhile
-        if dsn is not None and settings.webhook_worker:
-            from efa_registry.webhooks.delivery import start_worker
-
-            app.state.webhook_worker = start_worker(settings)
-        if dsn is not None:
-            tune_gc()
-        log.info("app.started", version=__version__)
+        await _open(app, settings, dsn)
 
     async def on_shutdown(app: Litestar) -> None:
-        if (reconnect := app.state.get("reconnect")) is not None:
-            reconnect.cancel()
-        if (heal := app.state.get("search_reindex")) is not None:
-            heal.cancel()
-        worker = app.state.get("webhook_worker")
-        if worker is not None:
-            await worker.stop()  # lets deliveries in flight finish
-        if dsn is not None:
-            await db.close()
+        await _close(app, dsn)
 
     return on_startup, on_shutdown
+
+
+async def _open(app: Litestar, settings: Settings, dsn: str | None) -> None:
+    if dsn is not None:
+        try:
+            await db.connect(dsn, settings)
+        except Exception as exc:
+            if not unavailable(exc):
+                raise
+            # A worker (re)started while the database is down must not fail: uvicorn would stop
+            # every worker. It answers 503 until the database is back, then starts for real.
+            log.warning("app.database_unreachable_at_start", error=type(exc).__name__)
+            app.state.reconnect = asyncio.create_task(_when_reachable(app, settings, dsn))
+            return
+    await _start(app, settings, dsn)
+
+
+async def _when_reachable(app: Litestar, settings: Settings, dsn: str) -> None:
+    while True:
+        await asyncio.sleep(1)
+        try:
+            await db.connect(dsn, settings)
+        except Exception as exc:
+            if not unavailable(exc):
+                raise
+            continue
+        await _start(app, settings, dsn)
+        return
+
+
+async def _start(app: Litestar, settings: Settings, dsn: str | None) -> None:
+    pending = await migrate.pending()
+    if pending:
+        raise DatabaseNotReady(
+            f"database schema is behind ({len(pending)} pending migrations): run "
+            "`efa-registry migrate` first"
+        )
+    app.state.search_reindex = reindex.start()  # documents built by older code, rebuilt meanwhile
+    if dsn is not None and settings.webhook_worker:
+        from efa_registry.webhooks.delivery import start_worker
+
+        app.state.webhook_worker = start_worker(settings)
+    if dsn is not None:
+        tune_gc()
+    log.info("app.started", version=__version__)
+
+
+async def _close(app: Litestar, dsn: str | None) -> None:
+    if (reconnect := app.state.get("reconnect")) is not None:
+        reconnect.cancel()
+    if (heal := app.state.get("search_reindex")) is not None:
+        heal.cancel()
+    worker = app.state.get("webhook_worker")
+    if worker is not None:
+        await worker.stop()  # lets deliveries in flight finish
+    if dsn is not None:
+        await db.close()

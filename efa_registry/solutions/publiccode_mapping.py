@@ -165,22 +165,11 @@ def parse(data: bytes) -> Parsed:
     if not isinstance(raw, dict):
         raise InvalidInput("publiccode.yml must be a mapping of keys at the top level", field=None)
     document = convert(raw, Document, "")
-    warnings: list[str] = []
-    if not document.publiccode_yml_version.startswith(VERSIONS):
-        warnings.append(f"publiccodeYmlVersion: {document.publiccode_yml_version} is not one of "
-                        f"{', '.join(VERSIONS)}; read as 0.4")
     if not document.description:
         raise InvalidInput("description: at least one language is required", field="description")
     lang = _language(document.description)
-    if not lang.startswith("de"):
-        warnings.append(f"description: no German text; the registry took description.{lang}")
     text = convert(document.description[lang], Description, f"description.{lang}")
-    if text.long_description is None:
-        warnings.append(f"description.{lang}.longDescription: missing; the short description stands in")
-    elif len(text.long_description) < 150:
-        warnings.append(f"description.{lang}.longDescription: shorter than the standard's 150 characters")
-    if not text.features:
-        warnings.append(f"description.{lang}.features: missing")
+    warnings = _leniencies(document, lang, text)
     checks = (("legal", "license", Annotated[str, Meta(min_length=1)]), ("localisation", "localisationReady", bool),
               ("localisation", "availableLanguages", list[str]))
     for section, key, type_ in checks:
@@ -193,6 +182,23 @@ def parse(data: bytes) -> Parsed:
     ext = convert(raw[EXTENSION], Registry, EXTENSION) if raw.get(EXTENSION) is not None else None
     return Parsed(raw=raw, document=document, lang=lang, text=text, licence=document.legal["license"],
                   germany=germany, registry=ext, warnings=warnings)
+
+
+def _leniencies(document: Document, lang: str, text: Description) -> list[str]:
+    """What the standard wants but the registry can do without: warnings, not errors."""
+    warnings = []
+    if not document.publiccode_yml_version.startswith(VERSIONS):
+        warnings.append(f"publiccodeYmlVersion: {document.publiccode_yml_version} is not one of "
+                        f"{', '.join(VERSIONS)}; read as 0.4")
+    if not lang.startswith("de"):
+        warnings.append(f"description: no German text; the registry took description.{lang}")
+    if text.long_description is None:
+        warnings.append(f"description.{lang}.longDescription: missing; the short description stands in")
+    elif len(text.long_description) < 150:
+        warnings.append(f"description.{lang}.longDescription: shorter than the standard's 150 characters")
+    if not text.features:
+        warnings.append(f"description.{lang}.features: missing")
+    return warnings
 
 
 def _language(descriptions: dict[str, Any]) -> str:
