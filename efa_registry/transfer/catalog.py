@@ -7,9 +7,11 @@ import asyncpg
 
 from efa_registry.errors import Conflict
 
-# Piccolo's bookkeeping, land_count, which a trigger on area rebuilds while area is restored, and the
-# curation sessions (a restored registry starts signed out).
-NOT_BACKED_UP = ("migration", "land_count", "web_session")
+# Piccolo's bookkeeping, land_count, which a trigger on area rebuilds while area is restored, the
+# curation sessions (a restored registry starts signed out), and the change logs the rollout
+# fingerprints and the search vocabularies read (writer transaction ids, meaningless in another
+# database; the restore's own writes fill them).
+NOT_BACKED_UP = ("migration", "land_count", "web_session", "rollout_change", "search_change")
 TABLES = f"""
 SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname NOT IN {NOT_BACKED_UP} ORDER BY c.relname
