@@ -13,7 +13,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Template
 
-from api.problems import DOMAIN_PROBLEMS
+from api.problems import DOMAIN_PROBLEMS, unavailable
 from efa_registry import errors
 
 log = structlog.get_logger(__name__)
@@ -61,6 +61,11 @@ def http_error(request: Request, exc: HTTPException) -> Response:
 
 
 def internal_error(request: Request, exc: Exception) -> Response:
+    if unavailable(exc):  # the database is away: say "try again soon", as the API's 503 does
+        log.warning("web.database_unavailable", error=type(exc).__name__)
+        page = error_page(request, 503)
+        page.headers["Retry-After"] = "5"
+        return page
     log.exception("web.request_failed", error=type(exc).__name__)
     return error_page(request, 500)
 

@@ -282,3 +282,16 @@ async def test_unknown_addresses_are_a_german_page_for_browsers_and_problem_json
         assert page.status_code == 404 and "<h1>Nicht gefunden</h1>" in page.text
         api = await c.get("/v1/nothing-here", headers={"Accept": "text/html"})
         assert api.status_code == 404 and api.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_page_during_a_database_outage_says_try_again_not_internal_error():
+    import asyncpg
+    from litestar import Request
+
+    from api.web.errors import internal_error
+
+    request = Request(scope={"type": "http", "method": "GET", "path": "/", "headers": [], "query_string": b"",
+                             "state": {}, "app": None, "path_params": {}})
+    page = internal_error(request, asyncpg.CannotConnectNowError("the database system is starting up"))
+    assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+    assert page.context["title"] == "Vorübergehend nicht verfügbar"
