@@ -92,18 +92,27 @@ async def _solution_go_lives(conn: asyncpg.Connection, solution: SolutionRef) ->
 async def solution_rollout(key: str | uuid.UUID, *, land: str | None = None, by: str = "land",
                            today: dt.date | None = None) -> SolutionRollout:
     """Per Land and national, each with its forecast as of ``today`` (default: the current date);
-    with ``land`` only that Land is listed, ``by="kreis"`` adds its Kreise."""
+    with ``land`` only that Land is listed, ``by="kreis"`` adds its Kreise. Cached per process while
+    the solution's row and summary rows are unchanged (one indexed statement per hit)."""
     if by == "kreis" and land is None:
         raise InvalidParameter("by=kreis needs a land to drill into", field="land")
+    day = today or dt.date.today()
     async with db.connection() as conn:
-        code = await _land_code(conn, land, field="land") if land else None
-        solution, cells = await _solution_cells(conn, key)
-        lands, national = _per_land(cells, await _solution_go_lives(conn, solution), today)
-        if code is not None:
-            lands = [f for f in lands if f.land.code == code]
-            if not lands:
-                raise NotFound(f"no Land with key {code}", field="land")
-        kreise = await _kreise(conn, solution, code) if by == "kreis" else None
+        return await cached(conn, ("solution_rollout", str(key), land, by, day),
+                            lambda c: summary.solution_key_fingerprint(c, key),
+                            lambda c: _solution_rollout(c, key, land, by, day))
+
+
+async def _solution_rollout(conn: asyncpg.Connection, key: str | uuid.UUID, land: str | None, by: str,
+                            today: dt.date) -> SolutionRollout:
+    code = await _land_code(conn, land, field="land") if land else None
+    solution, cells = await _solution_cells(conn, key)
+    lands, national = _per_land(cells, await _solution_go_lives(conn, solution), today)
+    if code is not None:
+        lands = [f for f in lands if f.land.code == code]
+        if not lands:
+            raise NotFound(f"no Land with key {code}", field="land")
+    kreise = await _kreise(conn, solution, code) if by == "kreis" else None
     return SolutionRollout(solution=solution, lands=lands, national=national, kreise=kreise)
 
 

@@ -60,6 +60,14 @@ async def solution_fingerprint(conn: asyncpg.Connection, solution_id: uuid.UUID)
     return await conn.fetchval(SOLUTION_FINGERPRINT_SQL, solution_id)
 
 
+async def solution_key_fingerprint(conn: asyncpg.Connection, key: str | uuid.UUID) -> str:
+    """``solution_fingerprint`` of the solution a UUID or slug names (a constant when none does)."""
+    condition, value = key_condition(key, alias="s")
+    own = _xmin_sum("solution s", f"WHERE {condition}")
+    rows = _xmin_sum("rollout_solution_land r", f"WHERE r.solution = (SELECT s.id FROM solution s WHERE {condition})")
+    return await conn.fetchval(f"SELECT {own} || '/' || {rows}", value)
+
+
 def land_ref(row: asyncpg.Record) -> LandRef:
     return LandRef(code=row["land"], iso_code=row["iso_code"], name=row["land_name"])
 

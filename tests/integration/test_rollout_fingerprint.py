@@ -3,9 +3,14 @@ show, and only then — unrelated writes, pruning and uncommitted changes leave 
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
+import pytest
+
 from efa_registry import db
+from efa_registry.errors import NotFound
+from efa_registry.rollout import service
 from efa_registry.rollout import summary_repository as summary
 from tests.integration.test_rollout import adopt, areas, new_solution  # noqa: F401  (fixture)
 
@@ -55,3 +60,27 @@ class TestFingerprint:
             await conn.execute("UPDATE solution SET name = 'Neu' WHERE id = $1", s)
             assert await fingerprint() == before
         assert await fingerprint() != before
+
+
+class TestCachedSolutionRollout:
+    async def test_a_cached_rollout_shows_a_write_at_once_by_slug_and_by_id(self, areas):  # noqa: F811
+        s = await new_solution("elterngeld-a", ozg=("10000",))
+        for key in ("elterngeld-a", s, str(s)):
+            assert (await service.solution_rollout(key)).national.covered_units == 0  # warm the cache
+        await adopt(s, "071315001001")
+        for key in ("elterngeld-a", s, str(s)):
+            assert (await service.solution_rollout(key)).national.covered_units == 1
+
+    async def test_each_day_has_its_own_forecast(self, areas):  # noqa: F811
+        s = await new_solution("elterngeld-a", ozg=("10000",))
+        await adopt(s, "071315001001", live_since=dt.date(2025, 1, 10))
+        early = await service.solution_rollout(s, today=dt.date(2025, 6, 1))
+        late = await service.solution_rollout(s, today=dt.date(2026, 6, 1))
+        assert early.national.forecast.window_end == dt.date(2025, 6, 1)
+        assert late.national.forecast.window_end == dt.date(2026, 6, 1)
+        assert early.national.forecast.go_lives_in_window == 1 and late.national.forecast.go_lives_in_window == 0
+
+    async def test_an_unknown_solution_is_not_found_every_time(self, areas):  # noqa: F811
+        for _ in range(2):
+            with pytest.raises(NotFound):
+                await service.solution_rollout("gibt-es-nicht")
