@@ -51,10 +51,8 @@ class AreaController(Controller):
         page = await service.list_areas(flt, limit=bounded_limit(request, limit), after=after)
         return Page(items=page.items, next=next_link(request, page.next_cursor), limit=limit)
 
-    # A read sent as POST (a list of names does not fit a URL): public like every read, hence `read_only`
-    # for guards that ask a token of every write.
-    @post("/resolve", operation_id="resolveAreaNames", summary="Resolve names typed by hand to areas", status_code=200,
-          opt={"read_only": True})
+    # A read sent as POST (a list of names does not fit a URL): public like every read, so it takes no actor.
+    @post("/resolve", operation_id="resolveAreaNames", summary="Resolve names typed by hand to areas", status_code=200)
     async def resolve(self, data: ResolveBody) -> Resolved:
         """Per name (up to 500, each with an optional Land or Kreis hint) the best area with its ARS and a
         score, and the alternatives. Names that fit several areas equally well are `ambiguous`, names

@@ -45,5 +45,6 @@ class OzgFilter(Query):
     themenfeld: Annotated[str, Meta(description="Themenfeld key, e.g. `familie-kind`")] | None = None
     lage: Annotated[str, Meta(description="Lage key, e.g. `geburt`")] | None = None
     leika_key: Annotated[str, Meta(pattern=LEIKA_KEY_PATTERN, description="14-digit LeiKa key")] | None = None
-    q: Annotated[str, Meta(min_length=2, max_length=200,
-                           description="German full-text search (`Anträge` finds `Antrag`)")] | None = None
+    q: Annotated[str, Meta(min_length=2, max_length=200, description=(
+        "German search over the name, the LeiKa entries' wording and the Lagen: inflections (`Anträge` finds "
+        "`Antrag`), compounds (`Hund` finds `Hundehaltung`), everyday words (`Kita`) and typos"))] | None = None

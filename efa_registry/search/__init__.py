@@ -1,7 +1,8 @@
-"""The language core of search: German words as people type them, in pure Python, no I/O.
+"""Search: German words as people type them.
 
-The embedded PostgreSQL has no contrib extensions (no pg_trgm, no unaccent), so everything
-beyond the ``german`` stemmer happens here, before text reaches the database:
+The language core is pure Python without I/O. The embedded PostgreSQL has no contrib extensions
+(no pg_trgm, no unaccent), so everything beyond the ``german`` stemmer happens here, before text
+reaches the database:
 
 - ``text``        normalisation, umlaut folding (ä = ae, ß = ss), tokens with hyphens, stopwords
 - ``compounds``   the catalogue's vocabulary, compound splitting, the text to index
@@ -9,6 +10,13 @@ beyond the ``german`` stemmer happens here, before text reaches the database:
 - ``spelling``    typo correction against the vocabulary ("Meinten Sie …?")
 - ``query``       a user query → a safe ``to_tsquery('german', …)`` string
 - ``places``      hand-typed place and authority names → ARS, flagging what is ambiguous
+- ``documents``   which texts a search document holds, at which weight; ``attempts`` the searches a
+                  query makes (typed, corrected, relaxed); ``highlight`` the matches marked
+
+Around it, the parts that meet the database (SQL of search's own tables and columns only; the
+aggregates' repositories rank and filter): ``indexing`` writes the documents, ``lexicon`` keeps the
+vocabularies and the place index per process and knows when they are stale, ``repository`` reads
+the texts and the change log, ``reindex`` rebuilds documents of older code.
 
 Wiring, once per vocabulary (rebuild it when the indexed texts change)::
 

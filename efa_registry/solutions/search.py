@@ -35,8 +35,9 @@ class SolutionQuery(Query):
     List filters match any of their values; retired solutions only when ``status`` asks for them."""
 
     q: Annotated[str, Meta(min_length=2, max_length=200, description=(
-        "German full-text search over names, summaries, descriptions, OZG-Leistung names and interface "
-        "standards (`Bauanträge` finds `Bauantrag`)"))] | None = None
+        "German search over names, summaries, descriptions, the OZG-Leistungen's names and LeiKa wording, "
+        "interface standards and providers: inflections (`Bauanträge` finds `Bauantrag`), compounds "
+        "(`Anmeldung` finds `Gewerbeanmeldung`), everyday words (`Kita`) and typos"))] | None = None
     themenfeld: list[str] = msgspec.field(default_factory=list)
     ozg_id: OzgId | None = None
     leika_key: LeikaKey | None = None
