@@ -210,3 +210,16 @@ class TestUsedBy:
     async def test_the_document_must_come_as_yaml(self, client, solutions):
         response = await client.post(self.URL, json={"usedBy": ["Essen"]}, headers=solutions["tokens"].auth("curator"))
         assert_problem(response, 415)
+
+
+class TestCataloguePage:
+    async def test_matches_are_marked_and_everything_else_escaped(self, client, solutions):
+        page = (await client.get("/", params={"q": "Bauanträge schnell"})).text
+        assert 'Digitaler <mark>Bauantrag</mark></a></h3>' in page
+        assert "<mark>Bauanträge</mark> online stellen &lt;<mark>schnell</mark> &amp; sicher&gt;" in page
+        assert 'data-suggest="/v1/suggest"' in page and '<datalist id="vorschlaege"></datalist>' in page
+
+    async def test_a_corrected_search_says_so_in_german(self, client, solutions):
+        page = (await client.get("/", params={"q": "Bauantarg"})).text
+        assert "Keine Treffer für „Bauantarg“, gezeigt werden die Treffer für" in page
+        assert "<strong>bauantrag</strong>" in page and "Digitaler <mark>Bauantrag</mark>" in page
