@@ -1,5 +1,5 @@
 """The README's promises hold on a plain clone: every example address it links answers 200 with
-content, on the shipped data and the demo (no ../shared/data needed)."""
+content, on the shipped reference data and the demo."""
 
 from __future__ import annotations
 

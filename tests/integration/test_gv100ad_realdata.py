@@ -1,4 +1,4 @@
-"""The real GV100AD edition of 30.11.2025 (from ../shared/data, skipped when absent): every
+"""The real GV100AD edition of 30.11.2025 as the package ships it (seed/reference): every
 Land's counts and population exactly as in the official table of that edition."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from tests.conftest import GV100AD_REAL
 pytestmark = pytest.mark.realdata
 
 # Land → (Gemeinden, gemeindefreie Gebiete, Kreise incl. kreisfreie Städte, Bevölkerung),
-# from the official counts of the edition (../shared/data/README.md).
+# from the official counts of the edition (Destatis, as listed in seed/reference/README.md).
 OFFICIAL = {
     "01": (1104, 2, 15, 2_959_517),
     "02": (1, 0, 1, 1_862_565),

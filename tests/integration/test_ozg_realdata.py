@@ -1,4 +1,4 @@
-"""The real OZG catalogue from ../shared/data/ozg (skipped when absent): counts per
+"""The real OZG catalogue as the package ships it (seed/reference): counts per
 Themenfeld, LeiKa rows without a key, German full-text search, speed."""
 
 from __future__ import annotations

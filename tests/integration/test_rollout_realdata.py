@@ -1,6 +1,6 @@
 """Rollout figures on the real municipality directory (Destatis GV100AD, Gebietsstand 30.11.2025).
 
-Skipped with the reason when ../shared/data is absent. Each test imports the file itself (~1 s):
+Read from the shipped edition (seed/reference). Each test imports the file itself (~1 s):
 ``clean_db`` empties the database per test.
 """
 
@@ -19,7 +19,7 @@ from tests.conftest import GV100AD_REAL
 
 pytestmark = pytest.mark.realdata
 
-# Official counts of this edition (../shared/data/README.md).
+# Official counts of this edition (Destatis).
 GEMEINDEN = {"05": 396, "09": 2056, "10": 52}
 KREISE_NRW = 53
 GEMEINDEN_DE = 10_751

@@ -19,7 +19,7 @@ from api.web.maps import LEGEND, colour_class
 SEED_DIR = Path(next(iter(seed.__path__)))
 
 SVG = "{http://www.w3.org/2000/svg}"
-# Kreise and kreisfreie Städte per Land, GV100AD 30.11.2025 (../shared/data/README.md).
+# Kreise and kreisfreie Städte per Land, GV100AD 30.11.2025 (the shipped edition).
 KREISE_PER_LAND = {"01": 15, "02": 1, "03": 45, "04": 2, "05": 53, "06": 26, "07": 36, "08": 44, "09": 96,
                    "10": 6, "11": 1, "12": 18, "13": 8, "14": 13, "15": 14, "16": 22}
 LEVELS = ("overview", "detail")
