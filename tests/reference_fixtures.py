@@ -83,3 +83,32 @@ async def catalogue(reference_data):
     }.items():
         issued[who] = (await tokens.create_token(cmd, actor=system))[1]
     return {"tokens": issued, "nrw": nrw, "saar": saar}
+
+
+async def empty_database() -> None:
+    """Every table emptied (schema kept): for fixtures that load data once for many tests."""
+    from tests.conftest import TABLES_SQL
+
+    async with db.connection() as conn:
+        tables = ", ".join(f'"{r["tablename"]}"' for r in await conn.fetch(TABLES_SQL))
+        await conn.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+async def load_demo() -> dict[str, str]:
+    """The demo catalogue (``seed --demo``) and a token per role: curator, provider (the demo
+    Saarland) and adopter (Stadt Duisburg); role → secret."""
+    from efa_registry.access import tokens
+    from efa_registry.access.model import Actor
+    from efa_registry.seeding import seed
+    from seed import SEED_DIR
+
+    await seed(SEED_DIR, demo=True)
+    system = Actor.system("test-setup")
+    async with db.connection() as conn:
+        saarland = await conn.fetchval("SELECT id FROM organisation WHERE slug = 'demo-saarland'")
+    issued = {}
+    for who, cmd in {"curator": tokens.NewToken(role="curator", name="Koordinierungsstelle"),
+                     "provider": tokens.NewToken(role="provider", name="Saarland", organisation_id=saarland),
+                     "adopter": tokens.NewToken(role="adopter", name="Stadt Duisburg", ars=("05112",))}.items():
+        issued[who] = (await tokens.create_token(cmd, actor=system))[1]
+    return issued

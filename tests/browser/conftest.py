@@ -20,9 +20,8 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from efa_registry import db
-from seed import SEED_DIR
-from tests.conftest import REPO, TABLES_SQL
+from tests.conftest import REPO
+from tests.reference_fixtures import empty_database, load_demo
 
 CHROMIUM = Path(os.environ.get("EFA_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -76,23 +75,8 @@ async def demo_data(database: str) -> dict[str, str]:
     Once for all browser modules (a seed and a server start cost half a minute) and gone when
     they are done: their tests change only what they check themselves, relative to what they
     read before."""
-    from efa_registry.access import tokens
-    from efa_registry.access.model import Actor
-    from efa_registry.seeding import seed
-
-    async with db.connection() as conn:
-        tables = ", ".join(f'"{r["tablename"]}"' for r in await conn.fetch(TABLES_SQL))
-        await conn.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-    await seed(SEED_DIR, demo=True)
-    system = Actor.system("browser-test-setup")
-    async with db.connection() as conn:
-        saarland = await conn.fetchval("SELECT id FROM organisation WHERE slug = 'demo-saarland'")
-    issued = {}
-    for who, cmd in {"curator": tokens.NewToken(role="curator", name="Koordinierungsstelle"),
-                     "provider": tokens.NewToken(role="provider", name="Saarland", organisation_id=saarland),
-                     "adopter": tokens.NewToken(role="adopter", name="Stadt Duisburg", ars=("05112",))}.items():
-        issued[who] = (await tokens.create_token(cmd, actor=system))[1]
-    return issued
+    await empty_database()
+    return await load_demo()
 
 
 @pytest.fixture(scope="package")
