@@ -32,6 +32,8 @@ from efa_registry.areas import repository as areas
 from efa_registry.kit.importing import ImportSummary
 from efa_registry.organisations.model import OrganisationCreate
 from efa_registry.organisations.service import create_organisation
+from efa_registry.seeding import repository
+from efa_registry.solutions import repository as solutions
 from efa_registry.solutions.model import InterfaceCreate, SolutionCreate
 from efa_registry.solutions.service import create_interface, create_solution
 
@@ -45,14 +47,13 @@ def load_catalogue(seed_dir: Path) -> dict[str, Any]:
 async def seed_demo_catalogue(seed_dir: Path, *, actor: Actor, summary: ImportSummary) -> None:
     data = load_catalogue(seed_dir)
     async with db.connection() as conn:
-        orgs = {r[0] for r in await conn.fetch("SELECT slug FROM organisation")}
-        solutions = {r[0] for r in await conn.fetch("SELECT slug FROM solution")}
+        orgs, solution_slugs = await repository.existing_slugs(conn)
     for org in data["organisations"]:
         if org["slug"] not in orgs:
             await create_organisation(msgspec.convert(org, OrganisationCreate), actor=actor, is_demo=True)
             summary.created += 1
     for spec in data["solutions"]:
-        if spec["slug"] in solutions:
+        if spec["slug"] in solution_slugs:
             continue
         fields = {k: v for k, v in spec.items() if k != "interfaces"}
         solution, _ = await create_solution(msgspec.convert(fields, SolutionCreate), actor=actor, is_demo=True)
@@ -68,15 +69,14 @@ async def _seed_adoptions(specs: list[dict[str, Any]], *, actor: Actor, summary:
     for spec in specs:
         by_solution[spec["solution"]].append(spec)
     async with db.transaction() as conn:
-        known_areas = {r[0] for r in await conn.fetch("SELECT ars FROM area WHERE current")}
+        known_areas = await repository.current_areas(conn)
         for slug, entries in by_solution.items():
-            solution_id = await conn.fetchval("SELECT id FROM solution WHERE slug = $1", slug)
+            solution_id = await solutions.resolve_id(conn, slug)
             # A withdrawn adoption is history: a second run must not subscribe its area again.
-            taken = {r[0] for r in await conn.fetch(
-                "SELECT area FROM adoption WHERE solution = $1 AND status = 'withdrawn'", solution_id)}
+            taken = await repository.withdrawn_areas(conn, solution_id)
             items, later = [], []
             for entry in entries:
-                chosen = [a for a in await _areas_of(conn, solution_id, entry) if a in known_areas - taken]
+                chosen = [a for a in await _areas_of(conn, solution_id, entry) if a in known_areas and a not in taken]
                 taken.update(chosen)  # an area named twice keeps its first, more specific entry
                 items += _items(entry, chosen)
                 # ``then``: a later step of the same adoptions (one cannot subscribe as withdrawn).
@@ -92,7 +92,7 @@ async def _seed_adoptions(specs: list[dict[str, Any]], *, actor: Actor, summary:
 async def _areas_of(conn: Any, solution_id: Any, entry: dict[str, Any]) -> list[str]:
     if "ars" in entry:
         return [entry["ars"]]
-    level = await conn.fetchval("SELECT rollout_level FROM solution WHERE id = $1", solution_id)
+    level = (await solutions.standing(conn, solution_id)).rollout_level
     units = await areas.units_within(conn, level, entry.get("land") or entry["within"])
     return units[entry.get("offset", 0)::entry.get("every", 1)]
 
