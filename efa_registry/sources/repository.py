@@ -28,6 +28,17 @@ async def current_gebietsstand(conn: asyncpg.Connection) -> dt.date | None:
     return await conn.fetchval("SELECT max(gebietsstand) FROM area WHERE current")
 
 
-async def demo_loaded(conn: asyncpg.Connection) -> bool:
-    return await conn.fetchval(
-        "SELECT EXISTS (SELECT FROM solution WHERE is_demo) OR EXISTS (SELECT FROM organisation WHERE is_demo)")
+# Every page asks: one statement for the loaded editions and whether demo data is there.
+FACTS_SQL = """
+SELECT d.demo, s.kind, s.edition, s.sha256, s.origin, s.loaded_at
+FROM (SELECT EXISTS (SELECT FROM solution WHERE is_demo) OR EXISTS (SELECT FROM organisation WHERE is_demo)
+      AS demo) d
+LEFT JOIN reference_source s ON true
+"""
+
+
+async def sources_and_demo(conn: asyncpg.Connection) -> tuple[dict[str, dict[str, object]], bool]:
+    """The loaded editions by kind, and whether demo data is loaded."""
+    rows = await conn.fetch(FACTS_SQL)
+    stored = {r["kind"]: dict(r) for r in rows if r["kind"] is not None}
+    return stored, bool(rows[0]["demo"])

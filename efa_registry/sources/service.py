@@ -16,6 +16,5 @@ async def loaded_sources() -> list[LoadedSource]:
 async def registry_facts() -> RegistryFacts:
     """What every page says about the data it shows: the editions and whether demo data is loaded."""
     async with db.connection() as conn:
-        stored = await repository.stored_sources(conn)
-        demo = await repository.demo_loaded(conn)
+        stored, demo = await repository.sources_and_demo(conn)
     return RegistryFacts(sources=[loaded(info, stored.get(kind)) for kind, info in SOURCES.items()], demo=demo)
