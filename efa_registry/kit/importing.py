@@ -10,6 +10,11 @@ import msgspec
 Progress = Callable[[int, int], None]
 
 
+def seconds(value: float, digits: int = 2) -> str:
+    """A duration as German CLI output reads it: "0,68 s"."""
+    return f"{value:.{digits}f} s".replace(".", ",")
+
+
 def no_progress(done: int, total: int) -> None:
     return None
 
@@ -39,7 +44,7 @@ class ImportSummary(msgspec.Struct, kw_only=True):
 
     def lines(self) -> list[str]:
         out = [f"{self.source}: {self.created} neu, {self.updated} geändert, "
-               f"{self.unchanged} unverändert in {self.seconds:.2f} s".replace(".", ",")
+               f"{self.unchanged} unverändert in {seconds(self.seconds)}"
                + (f" (Stand {self.edition})" if self.edition else "")]
         out += [f"  {kind}: {n}" for kind, n in sorted(self.counts.items())]
         if self.skipped:

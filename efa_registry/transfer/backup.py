@@ -35,7 +35,7 @@ from efa_registry import db
 from efa_registry.db import migrate
 from efa_registry.errors import Conflict, InvalidInput
 from efa_registry.events.feed import current_cursor
-from efa_registry.kit.importing import Progress, no_progress
+from efa_registry.kit.importing import Progress, no_progress, seconds
 from efa_registry.transfer import catalog
 
 log = structlog.get_logger(__name__)
@@ -85,8 +85,8 @@ class BackupSummary(msgspec.Struct, kw_only=True):
 
     def lines(self) -> list[str]:
         label = {"export": "Sicherung", "restore": "Wiederherstellung"}.get(self.action, self.action)
-        out = [f"{label} {self.directory}: {len(self.tables)} Tabellen, {_zahl(sum(self.tables.values()))} "
-               f"Zeilen in {self.seconds:.1f} s".replace(".", ",")]
+        out = [f"{label} {self.directory}: {len(self.tables)} {"Tabelle" if len(self.tables) == 1 else "Tabellen"}, {_zahl(sum(self.tables.values()))} "
+               f"Zeilen in {seconds(self.seconds, 1)}"]
         if self.xids_advanced:
             out.append(f"  Transaktionsnummern um {_zahl(self.xids_advanced)} weitergezählt (Feed-Cursor "
                        "bleiben gültig)")
