@@ -85,7 +85,8 @@ class BackupSummary(msgspec.Struct, kw_only=True):
 
     def lines(self) -> list[str]:
         label = {"export": "Sicherung", "restore": "Wiederherstellung"}.get(self.action, self.action)
-        out = [f"{label} {self.directory}: {len(self.tables)} {"Tabelle" if len(self.tables) == 1 else "Tabellen"}, {_zahl(sum(self.tables.values()))} "
+        tables = "1 Tabelle" if len(self.tables) == 1 else f"{len(self.tables)} Tabellen"
+        out = [f"{label} {self.directory}: {tables}, {_zahl(sum(self.tables.values()))} "
                f"Zeilen in {seconds(self.seconds, 1)}"]
         if self.xids_advanced:
             out.append(f"  Transaktionsnummern um {_zahl(self.xids_advanced)} weitergezählt (Feed-Cursor "
