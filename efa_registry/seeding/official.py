@@ -44,7 +44,7 @@ def _fingerprint(kind: str, data: bytes) -> str:
     return hashlib.sha256(data if kind == "gv100ad" else decode(data).encode()).hexdigest()
 
 
-async def _keep_stored(kind: str, data: bytes, stored: dict[str, object] | None,
+def _keep_stored(kind: str, data: bytes, stored: dict[str, object] | None,
                        gebietsstand: dt.date | None) -> str | None:
     """Why the database's copy stays (None: load the shipped one)."""
     if stored and stored["sha256"] == _fingerprint(kind, data):
@@ -63,7 +63,7 @@ async def load_official(seed_dir: Path, *, actor: Actor, summary: ImportSummary)
         gebietsstand = await repository.current_gebietsstand(conn)
     for kind, name, edition in SHIPPED:
         data = shipped_bytes(seed_dir, name)
-        reason = await _keep_stored(kind, data, stored.get(kind), gebietsstand)
+        reason = _keep_stored(kind, data, stored.get(kind), gebietsstand)
         if reason:
             log.debug("seed.official_kept", kind=kind, reason=reason)
             continue
