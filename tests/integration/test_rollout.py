@@ -16,32 +16,36 @@ from efa_registry.rollout import repository, service
 from efa_registry.rollout.model import MatrixFilter
 
 D = dt.date
+
+
+def kreisfreie_stadt(ars: str, name: str, parent: str, population: int, kreis_name: str | None = None):
+    """A kreisfreie Stadt stands at three levels with one population: Kreis, Gemeindeverband, Gemeinde."""
+    return [(ars, kreis_name or name, "kreis", parent, population),
+            (ars + "0000", name, "gemeindeverband", ars, population),
+            (ars + "0000000", name, "gemeinde", ars + "0000", population)]
+
+
+def gemeinden(verband: str, *members: tuple[str, str, str, int]):
+    """The members of a Gemeindeverband, each as (last three digits, name, level, population)."""
+    return [(verband + tail, name, level, verband, pop) for tail, name, level, pop in members]
+
+
 AREAS = [
     # ars, name, level, parent, population
     ("07", "Rheinland-Pfalz", "land", None, 1000),
     ("07131", "Ahrweiler", "kreis", "07", 600),
     ("071315001", "VG Altenahr", "gemeindeverband", "07131", 600),
-    ("071315001001", "Ahrbrück", "gemeinde", "071315001", 100),
-    ("071315001002", "Altenahr", "gemeinde", "071315001", 200),
-    ("071315001003", "Berg", "gemeinde", "071315001", 300),
-    ("071315001999", "Gemeindefreies Gebiet", "gemeindefreies_gebiet", "071315001", 0),
-    ("07111", "Koblenz, kreisfreie Stadt", "kreis", "07", 400),
-    ("071110000", "Koblenz, Stadt", "gemeindeverband", "07111", 400),
-    ("071110000000", "Koblenz, Stadt", "gemeinde", "071110000", 400),
+    *gemeinden("071315001", ("001", "Ahrbrück", "gemeinde", 100), ("002", "Altenahr", "gemeinde", 200),
+               ("003", "Berg", "gemeinde", 300), ("999", "Gemeindefreies Gebiet", "gemeindefreies_gebiet", 0)),
+    *kreisfreie_stadt("07111", "Koblenz, Stadt", "07", 400, kreis_name="Koblenz, kreisfreie Stadt"),
     ("05", "Nordrhein-Westfalen", "land", None, 1_090_315),
     ("051", "Reg.-Bez. Düsseldorf", "regierungsbezirk", "05", 1_090_315),
-    ("05112", "Duisburg, Stadt", "kreis", "051", 503_707),
-    ("051120000", "Duisburg, Stadt", "gemeindeverband", "05112", 503_707),
-    ("051120000000", "Duisburg, Stadt", "gemeinde", "051120000", 503_707),
-    ("05113", "Essen, Stadt", "kreis", "051", 586_608),
-    ("051130000", "Essen, Stadt", "gemeindeverband", "05113", 586_608),
-    ("051130000000", "Essen, Stadt", "gemeinde", "051130000", 586_608),
+    *kreisfreie_stadt("05112", "Duisburg, Stadt", "051", 503_707),
+    *kreisfreie_stadt("05113", "Essen, Stadt", "051", 586_608),
     ("08", "Baden-Württemberg", "land", None, 50),
     ("081", "Reg.-Bez. Stuttgart", "regierungsbezirk", "08", 50),
     ("0811", "Region Stuttgart", "region", "081", None),
-    ("08111", "Stuttgart, Stadtkreis", "kreis", "081", 50),
-    ("081110000", "Stuttgart, Stadt", "gemeindeverband", "08111", 50),
-    ("081110000000", "Stuttgart, Stadt", "gemeinde", "081110000", 50),
+    *kreisfreie_stadt("08111", "Stuttgart, Stadt", "081", 50, kreis_name="Stuttgart, Stadtkreis"),
 ]
 ISO = {"05": "DE-NW", "07": "DE-RP", "08": "DE-BW"}
 RLP_GEMEINDEN = ["071110000000", "071315001001", "071315001002", "071315001003"]
