@@ -16,6 +16,13 @@ def assert_problem(response, status: int, field: str | None = None) -> dict:
     return body
 
 
+async def post_created(client, tokens, url: str, body: dict, who: str = "curator") -> dict:
+    """POST ``body`` to ``url`` as ``who``, which must create it (201); the new entity."""
+    response = await client.post(url, json=body, headers=tokens.auth(who))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
 async def check_resource_contract(client, *, url: str, missing_url: str, patch_body: dict, auth: dict,
                                   forbidden_auth: dict, private: bool = False) -> None:
     """``url`` points at an existing entity that ``auth`` may change and ``forbidden_auth`` may not;

@@ -8,40 +8,23 @@ import csv
 import io
 import json
 
-import httpx
 import pytest
 
 from efa_registry import db
 from efa_registry.events.feed import read_events
 from efa_registry.transfer import exports
-from tests.api.contract import assert_problem
+from tests.api.contract import assert_problem, post_created
 
 SOLUTION = {"name": "Elterngeld digital", "provider": "land-nrw", "ozgIds": ["10000"], "status": "available",
             "tags": ["familie"], "contactName": "Erika Muster", "contactEmail": "erika@nrw.example"}
 
 
-@pytest.fixture(scope="module")
-def export_app(settings, database):
-    from api.app import create_app
-
-    return create_app(settings)
-
-
-@pytest.fixture
-async def client(export_app, clean_db):
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=export_app), base_url="http://registry.test") as c:
-        yield c
-
-
 @pytest.fixture
 async def tokens(client, catalogue):
     tokens = catalogue["tokens"]
-    response = await client.post("/v1/solutions", json=SOLUTION, headers=tokens.auth("curator"))
-    assert response.status_code == 201, response.text
+    await post_created(client, tokens, "/v1/solutions", SOLUTION)
     for ars in ("051120000000", "051130000000"):
-        response = await client.post("/v1/solutions/elterngeld-digital/adoptions", json={"ars": ars},
-                                     headers=tokens.auth("curator"))
-        assert response.status_code == 201, response.text
+        await post_created(client, tokens, "/v1/solutions/elterngeld-digital/adoptions", {"ars": ars})
     return tokens
 
 
@@ -130,10 +113,10 @@ async def asgi_get(app, path: str, *, disconnect_after: int | None = None) -> li
 
 
 @pytest.mark.parametrize(("file", "at_least"), [("areas.ndjson", 8), ("areas.csv", 2)])
-async def test_export_streams_in_many_messages_past_the_etag_middleware(export_app, tokens, monkeypatch, file,
+async def test_export_streams_in_many_messages_past_the_etag_middleware(app, tokens, monkeypatch, file,
                                                                         at_least):
     monkeypatch.setattr(exports, "BATCH_ROWS", 2)
-    messages = await asgi_get(export_app, f"/v1/export/{file}")
+    messages = await asgi_get(app, f"/v1/export/{file}")
     start, bodies = messages[0], [m for m in messages if m["type"] == "http.response.body"]
     headers = {k.decode().lower(): v.decode() for k, v in start["headers"]}
     assert start["status"] == 200 and "etag" not in headers and "x-feed-cursor" in headers
@@ -141,11 +124,11 @@ async def test_export_streams_in_many_messages_past_the_etag_middleware(export_a
     assert not bodies[-1].get("more_body") and b"".join(m["body"] for m in bodies).count(b"\n") >= 13
 
 
-async def test_connection_is_returned_when_the_client_disconnects(export_app, tokens, monkeypatch):
+async def test_connection_is_returned_when_the_client_disconnects(app, tokens, monkeypatch):
     monkeypatch.setattr(exports, "BATCH_ROWS", 1)
     pool = db.pool()
     idle = pool.get_idle_size()
-    messages = await asgi_get(export_app, "/v1/export/areas.ndjson", disconnect_after=2)
+    messages = await asgi_get(app, "/v1/export/areas.ndjson", disconnect_after=2)
     received = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
     assert 0 < len(received.splitlines()) < 13, "the stream stopped early"
     for _ in range(50):
@@ -153,4 +136,4 @@ async def test_connection_is_returned_when_the_client_disconnects(export_app, to
             break
         await asyncio.sleep(0.02)
     assert pool.get_idle_size() == idle
-    assert (await asgi_get(export_app, "/v1/export/areas.ndjson"))[0]["status"] == 200
+    assert (await asgi_get(app, "/v1/export/areas.ndjson"))[0]["status"] == 200

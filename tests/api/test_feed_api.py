@@ -6,27 +6,14 @@ import asyncio
 import time
 import xml.etree.ElementTree as ET
 
-import httpx
 import pytest
 
-from api.app import create_app
 from tests.api.contract import assert_problem
 from tests.api.test_catalogue import SOLUTION, create
 
 EVENT_KEYS = {"seq", "cursor", "occurredAt", "actor", "requestId", "entityType", "entityId", "action", "version",
               "solutionId", "land", "themenfelder", "snapshot"}
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture(scope="module")
-def feed_app(settings, database):
-    return create_app(settings)
-
-
-@pytest.fixture
-async def api(feed_app, clean_db):
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=feed_app), base_url="http://registry.test") as c:
-        yield c
 
 
 async def change_summary(client, tokens, summary: str, version: int):
@@ -36,11 +23,11 @@ async def change_summary(client, tokens, summary: str, version: int):
 
 
 class TestEventFeed:
-    async def test_pages_follow_the_cursor_with_every_field(self, api, catalogue):
+    async def test_pages_follow_the_cursor_with_every_field(self, client, catalogue):
         tokens = catalogue["tokens"]
-        await create(api, tokens)
-        await change_summary(api, tokens, "Neu", 1)
-        first = await api.get("/v1/events", params={"entityType": "solution", "limit": 1})
+        await create(client, tokens)
+        await change_summary(client, tokens, "Neu", 1)
+        first = await client.get("/v1/events", params={"entityType": "solution", "limit": 1})
         assert first.status_code == 200 and first.headers["cache-control"] == "no-cache"
         page = first.json()
         assert set(page) == {"items", "cursor", "next", "limit"}
@@ -49,16 +36,16 @@ class TestEventFeed:
         assert (event["entityType"], event["action"], event["version"]) == ("solution", "created", 1)
         assert event["cursor"] == page["cursor"] and event["land"] == "05" and event["themenfelder"] == ["familie-kind"]
         assert event["snapshot"]["name"] == "Wohngeld digital"
-        second = (await api.get(page["next"])).json()
+        second = (await client.get(page["next"])).json()
         assert [e["action"] for e in second["items"]] == ["updated"] and second["items"][0]["version"] == 2
         assert "entityType=solution" in second["next"]
-        assert (await api.get(second["next"])).json()["items"] == []
+        assert (await client.get(second["next"])).json()["items"] == []
 
-    async def test_contacts_and_operational_events_only_for_those_allowed(self, api, catalogue):
+    async def test_contacts_and_operational_events_only_for_those_allowed(self, client, catalogue):
         tokens = catalogue["tokens"]
-        public = (await api.get("/v1/events")).json()["items"]
-        integrator = (await api.get("/v1/events", headers=tokens.auth("integrator"))).json()["items"]
-        curator = (await api.get("/v1/events", headers=tokens.auth("curator"))).json()["items"]
+        public = (await client.get("/v1/events")).json()["items"]
+        integrator = (await client.get("/v1/events", headers=tokens.auth("integrator"))).json()["items"]
+        curator = (await client.get("/v1/events", headers=tokens.auth("curator"))).json()["items"]
         nrw = next(e for e in public if e["entityType"] == "organisation" and e["snapshot"]["slug"] == "land-nrw")
         assert "contact_email" not in nrw["snapshot"]
         assert {e["entityType"] for e in public} == {e["entityType"] for e in integrator} == {"organisation"}
@@ -66,21 +53,21 @@ class TestEventFeed:
         assert nrw_seen["snapshot"]["contact_email"] == "ozg@nrw.example"
         assert {e["entityType"] for e in curator} == {"organisation", "token"}
 
-    async def test_head_cursor_then_only_new_changes(self, api, catalogue):
+    async def test_head_cursor_then_only_new_changes(self, client, catalogue):
         tokens = catalogue["tokens"]
-        head = await api.get("/v1/events/cursor")
+        head = await client.get("/v1/events/cursor")
         assert head.status_code == 200 and head.headers["cache-control"] == "no-store"
-        await create(api, tokens)
-        items = (await api.get("/v1/events", params={"after": head.json()["cursor"]})).json()["items"]
+        await create(client, tokens)
+        items = (await client.get("/v1/events", params={"after": head.json()["cursor"]})).json()["items"]
         assert [(e["entityType"], e["action"]) for e in items] == [("solution", "created")]
 
-    async def test_long_poll_answers_when_a_change_commits(self, api, catalogue):
+    async def test_long_poll_answers_when_a_change_commits(self, client, catalogue):
         tokens = catalogue["tokens"]
-        cursor = (await api.get("/v1/events/cursor")).json()["cursor"]
+        cursor = (await client.get("/v1/events/cursor")).json()["cursor"]
         started = time.monotonic()
-        waiting = asyncio.create_task(api.get("/v1/events", params={"after": cursor, "wait": 10}))
+        waiting = asyncio.create_task(client.get("/v1/events", params={"after": cursor, "wait": 10}))
         await asyncio.sleep(0.3)
-        await create(api, tokens)
+        await create(client, tokens)
         items = (await asyncio.wait_for(waiting, 12)).json()["items"]
         assert [e["action"] for e in items] == ["created"] and time.monotonic() - started < 2
 
@@ -93,16 +80,16 @@ class TestEventFeed:
         ({"limit": "1001"}, "limit"),
         ({"since": "1"}, "since"),
     ])
-    async def test_bad_parameters_are_problems_naming_them(self, api, params, field):
-        assert_problem(await api.get("/v1/events", params=params), 400, field)
+    async def test_bad_parameters_are_problems_naming_them(self, client, params, field):
+        assert_problem(await client.get("/v1/events", params=params), 400, field)
 
 
 class TestHumanFeeds:
-    async def test_json_feed_lists_recent_changes_newest_first_in_german(self, api, catalogue):
+    async def test_json_feed_lists_recent_changes_newest_first_in_german(self, client, catalogue):
         tokens = catalogue["tokens"]
-        solution = (await create(api, tokens)).json()
-        await change_summary(api, tokens, "Neu", 1)
-        response = await api.get("/v1/feed.json", params={"entityType": "solution"})
+        solution = (await create(client, tokens)).json()
+        await change_summary(client, tokens, "Neu", 1)
+        response = await client.get("/v1/feed.json", params={"entityType": "solution"})
         assert response.status_code == 200 and response.headers["content-type"].startswith("application/feed+json")
         feed = response.json()
         assert feed["version"] == "https://jsonfeed.org/version/1.1"
@@ -115,13 +102,13 @@ class TestHumanFeeds:
         assert item["url"] == f"http://registry.test/v1/solutions/{solution['id']}"
         assert item["tags"] == ["solution.updated"]
         etag = response.headers["etag"]
-        again = await api.get("/v1/feed.json", params={"entityType": "solution"}, headers={"If-None-Match": etag})
+        again = await client.get("/v1/feed.json", params={"entityType": "solution"}, headers={"If-None-Match": etag})
         assert again.status_code == 304
 
-    async def test_atom_is_valid_and_escapes_names(self, api, catalogue):
+    async def test_atom_is_valid_and_escapes_names(self, client, catalogue):
         tokens = catalogue["tokens"]
-        await create(api, tokens, body={**SOLUTION, "name": "Bauen & Wohnen <digital>", "slug": "bauen-wohnen"})
-        response = await api.get("/v1/feed.atom", params={"entityType": "solution", "limit": 5})
+        await create(client, tokens, body={**SOLUTION, "name": "Bauen & Wohnen <digital>", "slug": "bauen-wohnen"})
+        response = await client.get("/v1/feed.atom", params={"entityType": "solution", "limit": 5})
         assert response.status_code == 200 and response.headers["content-type"].startswith("application/atom+xml")
         root = ET.fromstring(response.content)
         assert root.tag == f"{ATOM}feed" and root.find(f"{ATOM}updated").text.endswith("Z")
@@ -131,18 +118,18 @@ class TestHumanFeeds:
         assert entry.find(f"{ATOM}title").text == "Lösung „Bauen & Wohnen <digital>“ angelegt (Version 1)"
         assert entry.find(f"{ATOM}link").get("href").startswith("http://registry.test/v1/solutions/")
         assert b"&amp;" in response.content and b"&lt;digital&gt;" in response.content
-        again = await api.get("/v1/feed.atom", params={"entityType": "solution", "limit": 5},
+        again = await client.get("/v1/feed.atom", params={"entityType": "solution", "limit": 5},
                               headers={"If-None-Match": response.headers["etag"]})
         assert again.status_code == 304
 
-    async def test_filters_apply_and_bad_ones_are_problems(self, api, catalogue):
+    async def test_filters_apply_and_bad_ones_are_problems(self, client, catalogue):
         tokens = catalogue["tokens"]
-        await create(api, tokens)
-        saar = (await api.get("/v1/feed.json", params={"land": "10"})).json()["items"]
+        await create(client, tokens)
+        saar = (await client.get("/v1/feed.json", params={"land": "10"})).json()["items"]
         assert [i["title"] for i in saar] == ["Organisation „Saarland“ angelegt (Version 1)"]
-        nrw = (await api.get("/v1/feed.json", params={"land": "05", "entityType": "solution"})).json()["items"]
+        nrw = (await client.get("/v1/feed.json", params={"land": "05", "entityType": "solution"})).json()["items"]
         assert [i["tags"] for i in nrw] == [["solution.created"]]
-        assert_problem(await api.get("/v1/feed.atom", params={"limit": "500"}), 400, "limit")
+        assert_problem(await client.get("/v1/feed.atom", params={"limit": "500"}), 400, "limit")
 
 
 async def test_feed_titles_name_things_in_german_never_by_uuid(pages, demo):

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 import pytest
 import yaml
 
 from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.solutions.publiccode_import import import_publiccode
-from tests.api.contract import assert_problem
+from tests.api.contract import assert_problem, post_created
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "publiccode"
 YAML = {"Content-Type": "application/yaml"}
@@ -30,25 +29,10 @@ KEPT = ["name", "slug", "summary", "description", "status", "efaCompliant", "rei
         "rolloutLevel", "licence", "sourceRepository", "documentationUrl", "costsNote", "tags", "contact", "provider"]
 
 
-@pytest.fixture(scope="module")
-def publiccode_app(settings, database):
-    from api.app import create_app
-
-    return create_app(settings)
-
-
-@pytest.fixture
-async def client(publiccode_app, clean_db):
-    transport = httpx.ASGITransport(app=publiccode_app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://registry.test") as c:
-        yield c
-
-
 @pytest.fixture
 async def tokens(client, catalogue):
     tokens = catalogue["tokens"]
-    response = await client.post("/v1/solutions", json=SOLUTION, headers=tokens.auth("curator"))
-    assert response.status_code == 201, response.text
+    await post_created(client, tokens, "/v1/solutions", SOLUTION)
     return tokens
 
 
