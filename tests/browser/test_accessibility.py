@@ -113,6 +113,13 @@ async def tab_to(page, matches, limit: int = 80) -> dict:
     raise AssertionError("not reached with the Tab key")
 
 
+async def tab_and_follow(page, matches, lands_on: str) -> None:
+    """Tab to the link that ``matches``, follow it with Enter and wait for the URL ``lands_on``."""
+    await tab_to(page, matches)
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(re.compile(lands_on))
+
+
 async def test_keyboard_walk_from_the_search_to_a_saved_edit(page, demo_data):
     await sign_in(page, demo_data["curator"])
     await page.goto("/")
@@ -125,15 +132,11 @@ async def test_keyboard_walk_from_the_search_to_a_saved_edit(page, demo_data):
     await page.keyboard.type("Gewerbe")
     await page.keyboard.press("Enter")
     await page.wait_for_url(re.compile(r"q=Gewerbe"))
-    await tab_to(page, lambda f: f["text"] == "Gewerbeanmeldung digital (Demo)")
-    await page.keyboard.press("Enter")
-    await page.wait_for_url(re.compile(r"/loesungen/demo-gewerbeanmeldung$"))
-    await tab_to(page, lambda f: f["text"] == "Kuratierung")
-    await page.keyboard.press("Enter")
-    await page.wait_for_url(re.compile(r"/kuratierung$"))
-    await tab_to(page, lambda f: f["text"] == "Bearbeiten: Gewerbeanmeldung digital (Demo)")
-    await page.keyboard.press("Enter")
-    await page.wait_for_url(re.compile(r"/kuratierung/loesungen/demo-gewerbeanmeldung$"))
+    await tab_and_follow(page, lambda f: f["text"] == "Gewerbeanmeldung digital (Demo)",
+                         r"/loesungen/demo-gewerbeanmeldung$")
+    await tab_and_follow(page, lambda f: f["text"] == "Kuratierung", r"/kuratierung$")
+    await tab_and_follow(page, lambda f: f["text"] == "Bearbeiten: Gewerbeanmeldung digital (Demo)",
+                         r"/kuratierung/loesungen/demo-gewerbeanmeldung$")
     await tab_to(page, lambda f: f["id"] == "feld-summary")
     await page.keyboard.press("Control+A")
     await page.keyboard.type("Gewerbe an-, um- und abmelden – mit der Tastatur gepflegt.")
