@@ -20,7 +20,7 @@ from api.web.texts import (
     TRANSITION_BUTTON,
 )
 from efa_registry.access.model import Actor
-from efa_registry.access.policy import Scope, area_within
+from efa_registry.access.policy import can
 from efa_registry.adoptions import rules
 from efa_registry.adoptions.model import Adoption
 from efa_registry.organisations.model import Organisation
@@ -53,18 +53,13 @@ class AdoptionRow(msgspec.Struct, frozen=True):
     buttons: list[Button]
 
 
-def _may(actor: Actor, step: rules.Transition, adoption: Adoption) -> bool:
-    scope = rules.scope_for(actor.role, step)
-    return (scope is Scope.ANY
-            or (scope is Scope.OWN_ORGANISATION and actor.organisation_id == adoption.solution.provider_id)
-            or (scope is Scope.OWN_AREA and area_within(adoption.area.ars, actor.ars)))
-
-
 def buttons(actor: Actor, adoption: Adoption) -> list[Button]:
     result = []
     for target in rules.allowed_targets(adoption.status, adoption.paused_from):
         step = rules.transition(adoption.status, adoption.paused_from, target)
-        if not _may(actor, step, adoption):
+        # The same question the use case asks before it takes the step (adoptions.service.change).
+        if not can(actor, rules.action_of(step), organisation_id=adoption.solution.provider_id,
+                   ars=adoption.area.ars):
             continue
         text = (f"Fortsetzen ({ADOPTION_STATUS[target]})" if step == "resume" else TRANSITION_BUTTON[target])
         result.append(Button(target, text))
