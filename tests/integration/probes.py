@@ -17,3 +17,9 @@ async def table(name: str) -> list:
     """Every row of a table, to prove that a refused use case wrote nothing."""
     async with db.connection() as conn:
         return await conn.fetch(f"SELECT * FROM {name} ORDER BY 1")
+
+
+async def rows_of(queries: dict[str, str]) -> dict[str, list[tuple[object, ...]]]:
+    """The rows of each named query as plain tuples: the database before and after, to compare."""
+    async with db.connection() as conn:
+        return {name: [tuple(r) for r in await conn.fetch(sql)] for name, sql in queries.items()}

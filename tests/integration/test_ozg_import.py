@@ -15,6 +15,7 @@ from efa_registry.ozg.catalogue_import import import_leika, import_ozg_leistunge
 from efa_registry.seeding import seed
 from seed import SEED_DIR
 from tests.conftest import FIXTURES
+from tests.integration.probes import rows_of
 
 LEISTUNGEN = FIXTURES / "ozg" / "ozg_leistungen.csv"
 LEIKA = FIXTURES / "ozg" / "leika.csv"
@@ -30,8 +31,16 @@ STATE_SQL = {
 
 
 async def state() -> dict[str, list[tuple[object, ...]]]:
-    async with db.connection() as conn:
-        return {name: [tuple(r) for r in await conn.fetch(sql)] for name, sql in STATE_SQL.items()}
+    return await rows_of(STATE_SQL)
+
+
+async def refused(load, path: Path) -> ImportFailed:
+    """``load(path)`` must fail and leave every table as it was; the failure, to read its errors."""
+    before = await state()
+    with pytest.raises(ImportFailed) as exc:
+        await load(path)
+    assert await state() == before
+    return exc.value
 
 
 async def import_events() -> list[tuple[str, str, str, dict[str, object]]]:
@@ -109,35 +118,26 @@ class TestImportOzgLeistungen:
         assert [actor for actor, *_ in await import_events()][1:] == ["test"]
 
     async def test_malformed_row_writes_nothing(self, reference: None, tmp_path: Path) -> None:
-        before = await state()
         path = rewritten(tmp_path, LEISTUNGEN, {4: "10O19,Kindertagesbetreuung,Kinderbetreuung,"
                                                   "Familie & Kind,13,295"})
-        with pytest.raises(ImportFailed) as exc:
-            await import_ozg_leistungen(path)
-        assert exc.value.errors == [(4, "OZG-ID '10O19' is not numeric (1–6 digits)")]
-        assert await state() == before
+        failure = await refused(import_ozg_leistungen, path)
+        assert failure.errors == [(4, "OZG-ID '10O19' is not numeric (1–6 digits)")]
 
     async def test_malformed_row_leaves_earlier_import_untouched(
         self, catalogue: None, tmp_path: Path
     ) -> None:
-        before = await state()
         path = rewritten(tmp_path, LEISTUNGEN, {2: "10000,Elterngeld (neu),Geburt,Familie & Kind,4,151"},
                          append=("10999,Neue Leistung,Neue Lage,Familie & Kind,1,1",
                                  "10998,Kaputt,Geburt,Familie & Kind"))
-        with pytest.raises(ImportFailed) as exc:
-            await import_ozg_leistungen(path)
-        assert exc.value.errors == [(12, "4 fields, the header has 6")]
-        assert await state() == before
+        failure = await refused(import_ozg_leistungen, path)
+        assert failure.errors == [(12, "4 fields, the header has 6")]
 
     async def test_unknown_themenfeld_names_the_line(self, catalogue: None, tmp_path: Path) -> None:
-        before = await state()
         path = rewritten(tmp_path, LEISTUNGEN, {6: "10124,Wohnsitzmeldungen,Wohnen & Umzug,"
                                                   "Bauen und Wohnen,13,537"})
-        with pytest.raises(ImportFailed) as exc:
-            await import_ozg_leistungen(path)
-        assert exc.value.errors == [(6, "unknown Themenfeld 'Bauen und Wohnen'")]
-        assert "line 6: unknown Themenfeld 'Bauen und Wohnen'" in str(exc.value)
-        assert await state() == before
+        failure = await refused(import_ozg_leistungen, path)
+        assert failure.errors == [(6, "unknown Themenfeld 'Bauen und Wohnen'")]
+        assert "line 6: unknown Themenfeld 'Bauen und Wohnen'" in str(failure)
 
     async def test_without_reference_facts_asks_for_the_seed(self, clean_db: str) -> None:
         with pytest.raises(ImportFailed, match="efa-registry seed"):
@@ -189,14 +189,10 @@ class TestImportLeika:
         self, catalogue: None, tmp_path: Path
     ) -> None:
         await import_leika(LEIKA)
-        before = await state()
         path = rewritten(tmp_path, LEIKA, {6: "99012008000000,Baugenehmigung (neu),4,,,,10520,"
                                              "Abbruchgenehmigung,1,0,908"})
-        with pytest.raises(ImportFailed) as exc:
-            await import_leika(path)
-        assert exc.value.errors == [
-            (6, "OZG-ID 10520 is not in the catalogue (import the OZG-Leistungen first)")]
-        assert await state() == before
+        failure = await refused(import_leika, path)
+        assert failure.errors == [(6, "OZG-ID 10520 is not in the catalogue (import the OZG-Leistungen first)")]
 
     async def test_moved_entry_is_updated(self, catalogue: None, tmp_path: Path) -> None:
         await import_leika(LEIKA)

@@ -9,6 +9,7 @@ from efa_registry.ozg import repository as ozg
 from efa_registry.seeding import seed
 from seed import SEED_DIR
 from tests.conftest import GV100AD_REAL
+from tests.integration.probes import rows_of
 from tests.integration.test_gv100ad_realdata import OFFICIAL
 
 ISO_CODES = {
@@ -26,11 +27,6 @@ SNAPSHOT_SQL = {
 }
 
 
-async def snapshot() -> dict[str, list[tuple[object, ...]]]:
-    async with db.connection() as conn:
-        return {t: [tuple(r) for r in await conn.fetch(sql)] for t, sql in SNAPSHOT_SQL.items()}
-
-
 class TestSeedReference:
     async def test_loads_16_laender_with_iso_codes_and_14_themenfelder(self, clean_db: str) -> None:
         summary = await seed(SEED_DIR, official=False)
@@ -46,10 +42,10 @@ class TestSeedReference:
 
     async def test_second_run_changes_nothing(self, clean_db: str) -> None:
         await seed(SEED_DIR, official=False)
-        before = await snapshot()
+        before = await rows_of(SNAPSHOT_SQL)
         summary = await seed(SEED_DIR, official=False)
         assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 30)
-        assert await snapshot() == before
+        assert await rows_of(SNAPSHOT_SQL) == before
 
     async def test_keeps_an_official_name_and_sets_the_iso_code(self, clean_db: str) -> None:
         async with db.connection() as conn:
@@ -91,11 +87,11 @@ class TestSeedOfficial:
 
     async def test_second_run_reads_nothing_again_and_records_no_event(self, clean_db: str) -> None:
         await seed(SEED_DIR)
-        before = await snapshot()
+        before = await rows_of(SNAPSHOT_SQL)
         summary = await seed(SEED_DIR)
         assert (summary.created, summary.updated) == (0, 0)
         assert "gemeinde" not in summary.counts  # skipped by fingerprint, not re-parsed
-        assert await snapshot() == before
+        assert await rows_of(SNAPSHOT_SQL) == before
 
     async def test_a_newer_imported_edition_wins_over_the_shipped_one(self, clean_db: str) -> None:
         await seed(SEED_DIR)
@@ -138,7 +134,7 @@ class TestSeedDemo:
 
     async def test_second_demo_run_changes_nothing(self, clean_db: str) -> None:
         await seed(SEED_DIR, demo=True)
-        before = await snapshot()
+        before = await rows_of(SNAPSHOT_SQL)
         summary = await seed(SEED_DIR, demo=True)
         assert (summary.created, summary.updated) == (0, 0)
-        assert await snapshot() == before
+        assert await rows_of(SNAPSHOT_SQL) == before
