@@ -1,8 +1,7 @@
 """What Piccolo's tables cannot express, in SQL: partial unique keys, the events' transaction
 id for the gap-free feed, full-text search vectors (German stemming) and query indexes."""
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+from efa_registry.db.migrate import sql_statements
 
 ID = "2026-11-22T02:40:00:000000"
 VERSION = "1.38.0"
@@ -46,13 +45,4 @@ STATEMENTS = [
 ]
 
 
-async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="efa_registry", description=DESCRIPTION)
-
-    async def run():
-        engine = engine_finder()
-        for statement in STATEMENTS:
-            await engine.run_ddl(statement)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_statements(ID, DESCRIPTION, STATEMENTS)

@@ -1,8 +1,7 @@
 """Rollout summaries: one row per (solution, Land) and per (OZG-Leistung, Land), kept exact by the
 adoption write transaction (efa_registry.rollout.service), and the index their refresh reads."""
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+from efa_registry.db.migrate import sql_statements
 
 ID = "2026-11-22T03:30:00:000000"
 VERSION = "1.38.0"
@@ -56,13 +55,4 @@ STATEMENTS = [
 ]
 
 
-async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="efa_registry", description=DESCRIPTION)
-
-    async def run():
-        engine = engine_finder()
-        for statement in STATEMENTS:
-            await engine.run_ddl(statement)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_statements(ID, DESCRIPTION, STATEMENTS)

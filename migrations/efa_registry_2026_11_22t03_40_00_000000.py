@@ -1,8 +1,7 @@
 """Webhooks: what the subscription needs beyond the Piccolo table (description, the opaque feed
 cursor the worker enqueues from, the audience its events are cut for), and the worker's queue index."""
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+from efa_registry.db.migrate import sql_statements
 
 ID = "2026-11-22T03:40:00:000000"
 VERSION = "1.38.0"
@@ -23,13 +22,4 @@ STATEMENTS = [
 ]
 
 
-async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="efa_registry", description=DESCRIPTION)
-
-    async def run():
-        engine = engine_finder()
-        for statement in STATEMENTS:
-            await engine.run_ddl(statement)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_statements(ID, DESCRIPTION, STATEMENTS)

@@ -6,8 +6,7 @@ statement-level trigger recomputes them (a few ms) after every statement that to
 whoever writes it: the GV100AD import, the seed, a restore, a test fixture.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+from efa_registry.db.migrate import sql_statements
 
 ID = "2026-11-22T04:10:00:000000"
 VERSION = "1.38.0"
@@ -42,13 +41,4 @@ STATEMENTS = [
 ]
 
 
-async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="efa_registry", description=DESCRIPTION)
-
-    async def run():
-        engine = engine_finder()
-        for statement in STATEMENTS:
-            await engine.run_ddl(statement)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_statements(ID, DESCRIPTION, STATEMENTS)
