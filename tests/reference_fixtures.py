@@ -7,23 +7,19 @@ import pytest
 
 from efa_registry import db
 from efa_registry.search import indexing, lexicon
+from tests.area_rows import insert_areas, kreisfreie_stadt
 
 AREAS = [
-    # ars, ags, name, level, tk, parent, land, iso, population
-    ("05", None, "Nordrhein-Westfalen", "land", None, None, "05", "DE-NW", 18034454),
-    ("051", None, "Reg.-Bez. Düsseldorf", "regierungsbezirk", None, "05", "05", None, 5200000),
-    ("05112", None, "Duisburg, Stadt", "kreis", "41", "051", "05", None, 503707),
-    ("051120000", None, "Duisburg, Stadt", "gemeindeverband", "50", "05112", "05", None, 503707),
-    ("051120000000", "05112000", "Duisburg, Stadt", "gemeinde", "61", "051120000", "05", None, 503707),
-    ("05113", None, "Essen, Stadt", "kreis", "41", "051", "05", None, 586608),
-    ("051130000", None, "Essen, Stadt", "gemeindeverband", "50", "05113", "05", None, 586608),
-    ("051130000000", "05113000", "Essen, Stadt", "gemeinde", "61", "051130000", "05", None, 586608),
-    ("10", None, "Saarland", "land", None, None, "10", "DE-SL", 1012141),
-    ("03", None, "Niedersachsen", "land", None, None, "03", "DE-NI", 8004489),
-    ("03358", None, "Heidekreis", "kreis", "44", "03", "03", None, 140000),
-    ("033580000", None, "Heidekreis", "gemeindeverband", "50", "03358", "03", None, 140000),
-    ("033585000000", "03358500", "Osterheide, gemfr. Bezirk", "gemeindefreies_gebiet", "65",
-     "033580000", "03", None, 700),
+    # ars, ags, name, level, textkennzeichen, parent, population
+    ("05", None, "Nordrhein-Westfalen", "land", None, None, 18034454),
+    ("051", None, "Reg.-Bez. Düsseldorf", "regierungsbezirk", None, "05", 5200000),
+    *kreisfreie_stadt("05112", "Duisburg, Stadt", "051", 503707),
+    *kreisfreie_stadt("05113", "Essen, Stadt", "051", 586608),
+    ("10", None, "Saarland", "land", None, None, 1012141),
+    ("03", None, "Niedersachsen", "land", None, None, 8004489),
+    ("03358", None, "Heidekreis", "kreis", "44", "03", 140000),
+    ("033580000", None, "Heidekreis", "gemeindeverband", "50", "03358", 140000),
+    ("033585000000", "03358500", "Osterheide, gemfr. Bezirk", "gemeindefreies_gebiet", "65", "033580000", 700),
 ]
 
 THEMENFELDER = [("familie-kind", "Familie & Kind", 6), ("bauen-wohnen", "Bauen & Wohnen", 2)]
@@ -40,9 +36,7 @@ LEIKA = [("99012001000000", "Abbruchgenehmigung", "4", "10513"),
 @pytest.fixture
 async def reference_data(clean_db):
     async with db.transaction() as conn:
-        await conn.executemany(
-            "INSERT INTO area (ars, ags, name, level, textkennzeichen, parent, land, iso_code, population)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", AREAS)
+        await insert_areas(conn, AREAS)
         await conn.executemany("INSERT INTO themenfeld (key, name, position) VALUES ($1, $2, $3)", THEMENFELDER)
         await conn.execute("INSERT INTO lage (key, name, themenfeld) VALUES ('geburt', 'Geburt', 'familie-kind')")
         await conn.executemany("INSERT INTO ozg_leistung (ozg_id, name, themenfeld) VALUES ($1, $2, $3)", LEISTUNGEN)

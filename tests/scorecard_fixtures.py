@@ -24,51 +24,34 @@ import datetime as dt
 import uuid
 
 from efa_registry import db
+from tests.area_rows import einheitsgemeinde, insert_areas, kreisfreie_stadt
 
 AREAS = [
     # ars, ags, name, level, textkennzeichen, parent, population
     ("05", None, "Nordrhein-Westfalen", "land", None, None, 18_034_454),
     ("051", None, "Reg.-Bez. Düsseldorf", "regierungsbezirk", None, "05", 5_244_379),
-    ("05111", None, "Düsseldorf, Stadt", "kreis", "41", "051", 618_685),
-    ("051110000", None, "Düsseldorf, Stadt", "gemeindeverband", "50", "05111", 618_685),
-    ("051110000000", "05111000", "Düsseldorf, Stadt", "gemeinde", "61", "051110000", 618_685),
-    ("05112", None, "Duisburg, Stadt", "kreis", "41", "051", 502_270),
-    ("051120000", None, "Duisburg, Stadt", "gemeindeverband", "50", "05112", 502_270),
-    ("051120000000", "05112000", "Duisburg, Stadt", "gemeinde", "61", "051120000", 502_270),
-    ("05113", None, "Essen, Stadt", "kreis", "41", "051", 574_682),
-    ("051130000", None, "Essen, Stadt", "gemeindeverband", "50", "05113", 574_682),
-    ("051130000000", "05113000", "Essen, Stadt", "gemeinde", "61", "051130000", 574_682),
+    *kreisfreie_stadt("05111", "Düsseldorf, Stadt", "051", 618_685),
+    *kreisfreie_stadt("05112", "Duisburg, Stadt", "051", 502_270),
+    *kreisfreie_stadt("05113", "Essen, Stadt", "051", 574_682),
     ("05158", None, "Mettmann", "kreis", "43", "051", 490_910),
-    ("051580016", None, "Hilden, Stadt", "gemeindeverband", "50", "05158", 55_157),
-    ("051580016016", "05158016", "Hilden, Stadt", "gemeinde", "63", "051580016", 55_157),
-    ("051580028", None, "Ratingen, Stadt", "gemeindeverband", "50", "05158", 89_368),
-    ("051580028028", "05158028", "Ratingen, Stadt", "gemeinde", "63", "051580028", 89_368),
-    ("051580032", None, "Velbert, Stadt", "gemeindeverband", "50", "05158", 82_463),
-    ("051580032032", "05158032", "Velbert, Stadt", "gemeinde", "63", "051580032", 82_463),
+    *einheitsgemeinde("051580016016", "Hilden, Stadt", "63", 55_157),
+    *einheitsgemeinde("051580028028", "Ratingen, Stadt", "63", 89_368),
+    *einheitsgemeinde("051580032032", "Velbert, Stadt", "63", 82_463),
     ("05162", None, "Rhein-Kreis Neuss", "kreis", "43", "051", 457_077),
-    ("051620024", None, "Neuss, Stadt", "gemeindeverband", "50", "05162", 154_317),
-    ("051620024024", "05162024", "Neuss, Stadt", "gemeinde", "63", "051620024", 154_317),
-    ("051620028", None, "Rommerskirchen", "gemeindeverband", "50", "05162", 14_079),
-    ("051620028028", "05162028", "Rommerskirchen", "gemeinde", "64", "051620028", 14_079),
+    *einheitsgemeinde("051620024024", "Neuss, Stadt", "63", 154_317),
+    *einheitsgemeinde("051620028028", "Rommerskirchen", "64", 14_079),
     ("059", None, "Reg.-Bez. Arnsberg", "regierungsbezirk", None, "05", 3_571_898),
-    ("05911", None, "Bochum, Stadt", "kreis", "41", "059", 358_676),
-    ("059110000", None, "Bochum, Stadt", "gemeindeverband", "50", "05911", 358_676),
-    ("059110000000", "05911000", "Bochum, Stadt", "gemeinde", "61", "059110000", 358_676),
-    ("05915", None, "Hamm, Stadt", "kreis", "41", "059", 179_968),
-    ("059150000", None, "Hamm, Stadt", "gemeindeverband", "50", "05915", 179_968),
-    ("059150000000", "05915000", "Hamm, Stadt", "gemeinde", "61", "059150000", 179_968),
+    *kreisfreie_stadt("05911", "Bochum, Stadt", "059", 358_676),
+    *kreisfreie_stadt("05915", "Hamm, Stadt", "059", 179_968),
     ("07", None, "Rheinland-Pfalz", "land", None, None, 4_129_569),
     ("071", None, "früher: Reg.-Bez. Koblenz", "regierungsbezirk", None, "07", 1_530_208),
-    ("07111", None, "Koblenz, kreisfreie Stadt", "kreis", "41", "071", 113_378),
-    ("071110000", None, "Koblenz, Stadt", "gemeindeverband", "50", "07111", 113_378),
-    ("071110000000", "07111000", "Koblenz, Stadt", "gemeinde", "61", "071110000", 113_378),
+    *kreisfreie_stadt("07111", "Koblenz, Stadt", "071", 113_378, kreis_name="Koblenz, kreisfreie Stadt"),
     ("07131", None, "Ahrweiler", "kreis", "44", "071", 129_353),
     ("071315001", None, "Adenau", "gemeindeverband", "53", "07131", 12_894),
     ("071315001001", "07131001", "Adenau, Stadt", "gemeinde", "63", "071315001", 2_935),
     ("071315001004", "07131004", "Antweiler", "gemeinde", "64", "071315001", 476),
     ("071315001005", "07131005", "Aremberg", "gemeinde", "64", "071315001", 196),
 ]
-ISO = {"05": "DE-NW", "07": "DE-RP"}
 NRW_GEMEINDEN = [a[0] for a in AREAS if a[3] == "gemeinde" and a[0].startswith("05")]
 NRW_KREISE = [a[0] for a in AREAS if a[3] == "kreis" and a[0].startswith("05")]
 
@@ -97,36 +80,33 @@ SOLUTIONS = [  # slug, name, ozg_id, rollout level, status, Reifegrad model, Rei
     ("meldebescheinigung-klassisch", "Meldebescheinigung (Formular)", "10559", "gemeinde", "available", "1.1", 3),
 ]
 D = dt.date
-ADOPTIONS = [  # solution, adopting area, status, planned go-live
-    ("elterngeld-digital", "05", "live", None),
-    ("wohngeld-alt", "051120000000", "live", None),  # retired: counts for nothing
-    ("kfz-zulassung", "05158", "live", None),
-    ("wohnsitzanmeldung", "05158", "live", None),
-    ("meldebescheinigung", "051580016016", "live", None),
-    ("meldebescheinigung-klassisch", "051580028028", "live", None),
+LIVE = {  # adopting area: the solutions live there
+    "05": ["elterngeld-digital"],
+    "05158": ["kfz-zulassung", "wohnsitzanmeldung"],
+    "051580016016": ["meldebescheinigung"],
+    "051580028028": ["meldebescheinigung-klassisch"],
+    "05112": ["kfz-zulassung"],
+    "051120000000": ["wohngeld-alt",  # retired: counts for nothing
+                     "meldebescheinigung", "melderegisterauskunft", "meldebescheinigung-klassisch"],
+    "059150000000": ["wohnsitzanmeldung", "meldebescheinigung", "kita-platz"],
+    "05915": ["digitaler-bauantrag"],
+    "059110000000": ["meldebescheinigung"],
+    "05911": ["kfz-zulassung"],
+    "05111": ["kfz-zulassung"],
+    "051110000000": ["meldebescheinigung", "wohnsitzanmeldung"],
+    "05162": ["kita-platz"],
+    "07131": ["kfz-zulassung"],
+    "071315001": ["wohnsitzanmeldung"],
+    "071315001001": ["meldebescheinigung"],
+}
+NOT_LIVE = [  # solution, adopting area, status, planned go-live
     ("meldebescheinigung", "051580032032", "onboarding", D(2026, 3, 1)),
-    ("kfz-zulassung", "05112", "live", None),
-    ("meldebescheinigung", "051120000000", "live", None),
-    ("melderegisterauskunft", "051120000000", "live", None),
-    ("meldebescheinigung-klassisch", "051120000000", "live", None),
     ("wohnsitzanmeldung", "051120000000", "interested", None),
     ("digitaler-bauantrag", "05112", "agreed", D(2026, 6, 30)),
-    ("wohnsitzanmeldung", "059150000000", "live", None),
-    ("meldebescheinigung", "059150000000", "live", None),
-    ("kita-platz", "059150000000", "live", None),
-    ("digitaler-bauantrag", "05915", "live", None),
     ("wohnsitzanmeldung", "059", "onboarding", D(2026, 9, 1)),
-    ("meldebescheinigung", "059110000000", "live", None),
-    ("kfz-zulassung", "05911", "live", None),
-    ("kfz-zulassung", "05111", "live", None),
-    ("meldebescheinigung", "051110000000", "live", None),
-    ("wohnsitzanmeldung", "051110000000", "live", None),
     ("wohnsitzanmeldung", "051130000000", "paused", None),
-    ("kita-platz", "05162", "live", None),
-    ("kfz-zulassung", "07131", "live", None),
-    ("wohnsitzanmeldung", "071315001", "live", None),
-    ("meldebescheinigung", "071315001001", "live", None),
 ]
+ADOPTIONS = [(slug, ars, "live", None) for ars, slugs in LIVE.items() for slug in slugs] + NOT_LIVE
 LIVE_SINCE = D(2024, 5, 17)
 
 
@@ -134,11 +114,7 @@ async def load() -> dict[str, uuid.UUID]:
     """Write the data (the caller cleaned the database); returns slug → solution id."""
     ids = {slug: uuid.uuid4() for slug, *_ in SOLUTIONS}
     async with db.transaction() as conn:
-        await conn.executemany(
-            "INSERT INTO area (ars, ags, name, level, textkennzeichen, parent, land, iso_code, population)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            [(ars, ags, name, level, tk, parent, ars[:2], ISO.get(ars) if level == "land" else None, pop)
-             for ars, ags, name, level, tk, parent, pop in AREAS])
+        await insert_areas(conn, AREAS)
         await conn.executemany("INSERT INTO themenfeld (key, name, position) VALUES ($1, $2, $3)", THEMENFELDER)
         await conn.executemany("INSERT INTO ozg_leistung (ozg_id, name, themenfeld, execution_level)"
                                " VALUES ($1, $2, $3, $4)", LEISTUNGEN)

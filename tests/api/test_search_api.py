@@ -13,14 +13,15 @@ from efa_registry.access.model import Actor
 from efa_registry.solutions.model import SolutionCreate
 from efa_registry.solutions.service import create_solution
 from tests.api.contract import assert_problem
+from tests.area_rows import insert_areas
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "publiccode"
 OZG_ITEM = {"ozgId", "name", "themenfeld", "themenfeldName", "lagen", "executionLevel", "leikaKeys"}
 NOTES = {"didYouMean", "correctedFrom", "relaxed"}
 RESOLUTION = {"query", "verdict", "ars", "name", "level", "score", "alternatives"}
 # Two Gemeinden of one name in two Länder (real keys and names of the GV100AD).
-NEUSTADT = [("065340016016", "06534016", "Neustadt (Hessen), Stadt", "gemeinde", "63", None, "06", None, 9316),
-            ("071385001044", "07138044", "Neustadt (Wied)", "gemeinde", "64", None, "07", None, 6526)]
+NEUSTADT = [("065340016016", "06534016", "Neustadt (Hessen), Stadt", "gemeinde", "63", None, 9316),
+            ("071385001044", "07138044", "Neustadt (Wied)", "gemeinde", "64", None, 6526)]
 
 
 @pytest.fixture
@@ -36,9 +37,7 @@ async def solutions(catalogue):
 @pytest.fixture
 async def neustadt(reference_data):
     async with db.transaction() as conn:
-        await conn.executemany(
-            "INSERT INTO area (ars, ags, name, level, textkennzeichen, parent, land, iso_code, population)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", NEUSTADT)
+        await insert_areas(conn, NEUSTADT)
 
 
 class TestOzgSearchPage:

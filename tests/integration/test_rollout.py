@@ -14,15 +14,9 @@ from efa_registry import db
 from efa_registry.errors import InvalidParameter, NotFound
 from efa_registry.rollout import repository, service
 from efa_registry.rollout.model import MatrixFilter
+from tests.area_rows import insert_areas, kreisfreie_stadt, without_keys
 
 D = dt.date
-
-
-def kreisfreie_stadt(ars: str, name: str, parent: str, population: int, kreis_name: str | None = None):
-    """A kreisfreie Stadt stands at three levels with one population: Kreis, Gemeindeverband, Gemeinde."""
-    return [(ars, kreis_name or name, "kreis", parent, population),
-            (ars + "0000", name, "gemeindeverband", ars, population),
-            (ars + "0000000", name, "gemeinde", ars + "0000", population)]
 
 
 def gemeinden(verband: str, *members: tuple[str, str, str, int]):
@@ -37,28 +31,24 @@ AREAS = [
     ("071315001", "VG Altenahr", "gemeindeverband", "07131", 600),
     *gemeinden("071315001", ("001", "Ahrbrück", "gemeinde", 100), ("002", "Altenahr", "gemeinde", 200),
                ("003", "Berg", "gemeinde", 300), ("999", "Gemeindefreies Gebiet", "gemeindefreies_gebiet", 0)),
-    *kreisfreie_stadt("07111", "Koblenz, Stadt", "07", 400, kreis_name="Koblenz, kreisfreie Stadt"),
+    *without_keys(kreisfreie_stadt("07111", "Koblenz, Stadt", "07", 400, kreis_name="Koblenz, kreisfreie Stadt")),
     ("05", "Nordrhein-Westfalen", "land", None, 1_090_315),
     ("051", "Reg.-Bez. Düsseldorf", "regierungsbezirk", "05", 1_090_315),
-    *kreisfreie_stadt("05112", "Duisburg, Stadt", "051", 503_707),
-    *kreisfreie_stadt("05113", "Essen, Stadt", "051", 586_608),
+    *without_keys(kreisfreie_stadt("05112", "Duisburg, Stadt", "051", 503_707)),
+    *without_keys(kreisfreie_stadt("05113", "Essen, Stadt", "051", 586_608)),
     ("08", "Baden-Württemberg", "land", None, 50),
     ("081", "Reg.-Bez. Stuttgart", "regierungsbezirk", "08", 50),
     ("0811", "Region Stuttgart", "region", "081", None),
-    *kreisfreie_stadt("08111", "Stuttgart, Stadt", "081", 50, kreis_name="Stuttgart, Stadtkreis"),
+    *without_keys(kreisfreie_stadt("08111", "Stuttgart, Stadt", "081", 50, kreis_name="Stuttgart, Stadtkreis")),
 ]
-ISO = {"05": "DE-NW", "07": "DE-RP", "08": "DE-BW"}
 RLP_GEMEINDEN = ["071110000000", "071315001001", "071315001002", "071315001003"]
 
 
 @pytest.fixture
 async def areas(clean_db):
     async with db.transaction() as conn:
-        await conn.executemany(
-            "INSERT INTO area (ars, name, level, parent, land, iso_code, population)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            [(ars, name, level, parent, ars[:2], ISO.get(ars) if level == "land" else None, pop)
-             for ars, name, level, parent, pop in AREAS])
+        await insert_areas(conn, [(ars, None, name, level, None, parent, pop)
+                                  for ars, name, level, parent, pop in AREAS])
         await conn.execute("INSERT INTO themenfeld (key, name, position) VALUES ('familie-kind', 'Familie & Kind', 1),"
                            " ('bauen-wohnen', 'Bauen & Wohnen', 2)")
         await conn.execute("INSERT INTO ozg_leistung (ozg_id, name, themenfeld, execution_level) VALUES"

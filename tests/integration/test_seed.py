@@ -8,15 +8,10 @@ from efa_registry.areas.gv100ad_import import import_gv100ad
 from efa_registry.ozg import repository as ozg
 from efa_registry.seeding import seed
 from seed import SEED_DIR
+from tests.area_rows import ISO_CODES
 from tests.conftest import GV100AD_REAL
 from tests.integration.probes import rows_of
 from tests.integration.test_gv100ad_realdata import OFFICIAL
-
-ISO_CODES = {
-    "01": "DE-SH", "02": "DE-HH", "03": "DE-NI", "04": "DE-HB", "05": "DE-NW", "06": "DE-HE",
-    "07": "DE-RP", "08": "DE-BW", "09": "DE-BY", "10": "DE-SL", "11": "DE-BE", "12": "DE-BB",
-    "13": "DE-MV", "14": "DE-SN", "15": "DE-ST", "16": "DE-TH",
-}
 
 SNAPSHOT_SQL = {
     "area": "SELECT ars, name, iso_code, population, current, updated_at FROM area ORDER BY ars",
