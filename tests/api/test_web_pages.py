@@ -91,14 +91,16 @@ def test_the_projection_continues_the_line_dashed_and_stops_five_years_ahead():
 # --------------------------------------------------------------------------- curation
 
 
-async def sign_in(client, token: str):
-    form = await client.get("/kuratierung")
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
-    return await client.post("/kuratierung/anmelden", data={"token": token, "csrf_token": csrf})
+EDIT = "/kuratierung/loesungen/demo-gewerbeanmeldung"
 
 
 def csrf_of(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+async def sign_in(client, token: str):
+    form = await client.get("/kuratierung")
+    return await client.post("/kuratierung/anmelden", data={"token": token, "csrf_token": csrf_of(form.text)})
 
 
 def form_values(html: str) -> dict[str, str]:
@@ -109,6 +111,12 @@ def form_values(html: str) -> dict[str, str]:
         fields[name] = chosen.group(1) if chosen else ""
     fields |= dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
     return {k: v.replace("&amp;", "&") for k, v in fields.items()}
+
+
+async def curator_form(client, demo) -> dict[str, str]:
+    """Signed in as the curator: what the demo solution's edit form holds."""
+    await sign_in(client, demo["curator"])
+    return form_values((await client.get(EDIT)).text)
 
 
 async def test_sign_in_sets_an_httponly_strict_session_cookie_without_the_token(pages, demo):
@@ -130,19 +138,16 @@ async def test_an_adopter_gets_no_session_and_no_curation_forms(pages, demo):
     response = await sign_in(pages, demo["adopter"])
     assert response.status_code == 403 and "Keine Berechtigung" in response.text
     assert "Nachnutzer" in response.text and "efa_sitzung" not in response.headers.get("set-cookie", "")
-    form = await pages.get("/kuratierung/loesungen/demo-gewerbeanmeldung")
+    form = await pages.get(EDIT)
     assert form.status_code == 401 and 'name="token"' in form.text  # the sign-in form, not the edit form
 
 
 async def test_curator_edits_a_solution_and_the_api_shows_the_new_version(pages, demo):
-    await sign_in(pages, demo["curator"])
-    form = await pages.get("/kuratierung/loesungen/demo-gewerbeanmeldung")
-    values = form_values(form.text)
+    values = await curator_form(pages, demo)
     version = int(values["version"])
-    saved = await pages.post("/kuratierung/loesungen/demo-gewerbeanmeldung",
-                             data={**values, "summary": "Gewerbe online anmelden, ummelden, abmelden."})
+    saved = await pages.post(EDIT, data={**values, "summary": "Gewerbe online anmelden, ummelden, abmelden."})
     assert saved.status_code == 303
-    assert saved.headers["location"] == f"/kuratierung/loesungen/demo-gewerbeanmeldung?gespeichert={version + 1}"
+    assert saved.headers["location"] == f"{EDIT}?gespeichert={version + 1}"
     api = (await pages.get("/v1/solutions/demo-gewerbeanmeldung")).json()
     assert api["version"] == version + 1 and api["summary"] == "Gewerbe online anmelden, ummelden, abmelden."
     # Untouched fields survive the round trip through the form.
@@ -152,11 +157,10 @@ async def test_curator_edits_a_solution_and_the_api_shows_the_new_version(pages,
 
 
 async def test_a_stale_edit_keeps_the_input_and_shows_the_other_value(pages, demo):
-    await sign_in(pages, demo["curator"])
-    values = form_values((await pages.get("/kuratierung/loesungen/demo-gewerbeanmeldung")).text)
-    first = await pages.post("/kuratierung/loesungen/demo-gewerbeanmeldung", data={**values, "summary": "Erste"})
+    values = await curator_form(pages, demo)
+    first = await pages.post(EDIT, data={**values, "summary": "Erste"})
     assert first.status_code == 303
-    stale = await pages.post("/kuratierung/loesungen/demo-gewerbeanmeldung", data={**values, "summary": "Zweite"})
+    stale = await pages.post(EDIT, data={**values, "summary": "Zweite"})
     assert stale.status_code == 409
     assert "Die Lösung wurde inzwischen von jemand anderem geändert" in stale.text
     after = form_values(stale.text)
@@ -167,20 +171,16 @@ async def test_a_stale_edit_keeps_the_input_and_shows_the_other_value(pages, dem
 
 
 async def test_invalid_input_names_the_field_in_german_and_keeps_the_input(pages, demo):
-    await sign_in(pages, demo["curator"])
-    values = form_values((await pages.get("/kuratierung/loesungen/demo-gewerbeanmeldung")).text)
-    response = await pages.post("/kuratierung/loesungen/demo-gewerbeanmeldung",
-                                data={**values, "name": "X", "summary": "bleibt"})
+    values = await curator_form(pages, demo)
+    response = await pages.post(EDIT, data={**values, "name": "X", "summary": "bleibt"})
     assert response.status_code == 422
     assert "mindestens 2 Zeichen" in response.text and 'href="#feld-name"' in response.text
     assert form_values(response.text)["summary"] == "bleibt"
 
 
 async def test_a_post_without_the_sessions_csrf_token_is_refused(pages, demo):
-    await sign_in(pages, demo["curator"])
-    values = form_values((await pages.get("/kuratierung/loesungen/demo-gewerbeanmeldung")).text)
-    response = await pages.post("/kuratierung/loesungen/demo-gewerbeanmeldung",
-                                data={**values, "csrf_token": "fremd", "summary": "Angriff"})
+    values = await curator_form(pages, demo)
+    response = await pages.post(EDIT, data={**values, "csrf_token": "fremd", "summary": "Angriff"})
     assert response.status_code == 403
     assert (await pages.get("/v1/solutions/demo-gewerbeanmeldung")).json()["summary"] != "Angriff"
 
@@ -200,7 +200,7 @@ async def test_revoking_the_token_ends_the_session_at_once(pages, demo):
     assert (await pages.get("/kuratierung")).status_code == 200
     listed = await tokens.list_tokens()
     await tokens.revoke_token(next(t.id for t in listed if t.role == "curator"), actor=Actor.system("test"))
-    after = await pages.get("/kuratierung/loesungen/demo-gewerbeanmeldung")
+    after = await pages.get(EDIT)
     assert after.status_code == 401 and 'name="token"' in after.text
 
 
@@ -209,7 +209,7 @@ async def test_sign_out_ends_the_session(pages, demo):
     overview = await pages.get("/kuratierung")
     out = await pages.post("/kuratierung/abmelden", data={"csrf_token": csrf_of(overview.text)})
     assert out.status_code == 303
-    assert (await pages.get("/kuratierung/loesungen/demo-gewerbeanmeldung")).status_code == 401
+    assert (await pages.get(EDIT)).status_code == 401
 
 
 async def test_create_a_solution_and_an_interface_through_the_forms(pages, demo):
