@@ -19,6 +19,7 @@ from api.web.texts import (
     SOLUTION_STATUS,
     TRANSITION_BUTTON,
 )
+from api.web.views import Choice
 from efa_registry.access.model import Actor
 from efa_registry.access.policy import can
 from efa_registry.adoptions import rules
@@ -43,17 +44,14 @@ def form_options(orgs: Sequence[Organisation]) -> dict[str, list[tuple[str, str]
     }
 
 
-class Button(msgspec.Struct, frozen=True):
-    target: str
-    text: str
-
-
 class AdoptionRow(msgspec.Struct, frozen=True):
+    """An adoption with its buttons: the target statuses the person may choose, with their texts."""
+
     adoption: Adoption
-    buttons: list[Button]
+    buttons: list[Choice]
 
 
-def buttons(actor: Actor, adoption: Adoption) -> list[Button]:
+def buttons(actor: Actor, adoption: Adoption) -> list[Choice]:
     result = []
     for target in rules.allowed_targets(adoption.status, adoption.paused_from):
         step = rules.transition(adoption.status, adoption.paused_from, target)
@@ -62,7 +60,7 @@ def buttons(actor: Actor, adoption: Adoption) -> list[Button]:
                    ars=adoption.area.ars):
             continue
         text = (f"Fortsetzen ({ADOPTION_STATUS[target]})" if step == "resume" else TRANSITION_BUTTON[target])
-        result.append(Button(target, text))
+        result.append(Choice(target, text))
     return result
 
 
