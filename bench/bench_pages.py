@@ -3,9 +3,9 @@
     python -m bench.bench_pages [--adoptions N] [--solutions N] [--requests N]
 
 Loads the real GV100AD (all 10,751 Gemeinden; exits 0 with a message when ../shared/data is
-absent), then the rollout benchmark's data set (``bench.bench_rollout.build_dataset``: 600
-solutions on 100 OZG-Leistungen, 1,000,000 adoptions by COPY) plus interfaces and search
-documents for the catalogue, and ``rebuild_all``. Each page is requested ``--requests`` times
+absent), then the rollout benchmark's data set (``bench.dataset``: 600 solutions on 100
+OZG-Leistungen, 1,000,000 adoptions by COPY) plus interfaces and search documents for the
+catalogue, and ``rebuild_all``. Each page is requested ``--requests`` times
 one after another through the real app in-process (httpx ASGITransport: no network, so the time
 is the server's: routing, core calls, SQL, template rendering, ETag hashing); p50/p95/p99 in ms.
 """
@@ -13,26 +13,23 @@ is the server's: routing, core calls, SQL, template rendering, ETag hashing); p5
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import random
 import re
 import statistics
-import tempfile
 import time
 import uuid
 from collections.abc import Iterable
 
 import httpx
 
-from bench.bench_rollout import GV100AD, Stats, build_dataset
+from api.app import create_app
+from bench import dataset, harness
+from bench.latency import Stats
 from efa_registry import db
 from efa_registry.access import tokens
 from efa_registry.access.model import Actor
-from efa_registry.areas.gv100ad_import import import_gv100ad
-from efa_registry.db import embedded, migrate
-from efa_registry.log import configure_logging
-from efa_registry.rollout import refresh as rollout
+from efa_registry.db import migrate
 from efa_registry.search import indexing, lexicon
 from efa_registry.settings import Settings
 
@@ -41,17 +38,22 @@ STANDARDS = [("xoev", "XBau", "2.3"), ("xoev", "XMeld", "3.3"), ("xoev", "XPerso
              ("fit_connect", None, None), ("rest", None, None), ("osci_xta", None, None)]
 
 
-def web_app(settings: Settings):
-    """The real app; pages wired in here until api/app.py does it (then this is a no-op)."""
-    from api.app import create_app
-    from api.web import WEB_CONTROLLERS, template_config
+async def _curator_token(keys: dict[str, str]) -> dict[str, str]:
+    _, keys["token"] = await tokens.create_token(tokens.NewToken(role="curator", name="Bench"),
+                                                 actor=Actor.system("bench"))
+    return keys
 
-    app = create_app(settings)
-    if app.template_engine is None:
-        app.template_engine = template_config().engine_instance
-        for controller in WEB_CONTROLLERS:
-            app.register(controller)
-    return app
+
+async def _catalogue(conn) -> None:
+    """What the catalogue pages need beyond the rollout's data set: interfaces, summaries, and the
+    search documents the write path builds (German full-text over names, summaries, OZG, compounds split)."""
+    rng = random.Random(6)
+    ids = [r[0] for r in await conn.fetch("SELECT id FROM solution ORDER BY slug")]
+    await conn.executemany(
+        "INSERT INTO interface (id, solution, kind, standard, standard_version, status) VALUES ($1, $2, $3, $4, $5,"
+        " 'active')", [(uuid.uuid4(), s, *rng.choice(STANDARDS)) for s in ids for _ in range(rng.randint(0, 3))])
+    await conn.execute("UPDATE solution SET summary = 'Onlinedienst ' || name || ' für Bürgerinnen und Bürger'")
+    await indexing.refresh_solutions(conn, ids, await lexicon.catalogue(conn))
 
 
 async def prepare(args: argparse.Namespace) -> dict[str, str]:
@@ -59,34 +61,10 @@ async def prepare(args: argparse.Namespace) -> dict[str, str]:
     async with db.connection() as conn:
         if await conn.fetchval("SELECT EXISTS (SELECT 1 FROM solution)"):
             print("reusing the data set kept by --keep", flush=True)
-            keys = await _keys(conn)
-            _, keys["token"] = await tokens.create_token(tokens.NewToken(role="curator", name="Bench"),
-                                                         actor=Actor.system("bench"))
-            return keys
-    started = time.perf_counter()
-    await import_gv100ad(GV100AD)
-    print(f"{'GV100AD import + migrations':<52} {time.perf_counter() - started:6.1f} s", flush=True)
-    started = time.perf_counter()
-    rng = random.Random(6)
-    async with db.transaction() as conn:
-        count = await build_dataset(conn, random.Random(4), solutions=args.solutions, adoptions=args.adoptions)
-        ids = [r[0] for r in await conn.fetch("SELECT id FROM solution ORDER BY slug")]
-        await conn.executemany(
-            "INSERT INTO interface (id, solution, kind, standard, standard_version, status) VALUES ($1, $2, $3, $4, $5,"
-            " 'active')", [(uuid.uuid4(), s, *rng.choice(STANDARDS)) for s in ids for _ in range(rng.randint(0, 3))])
-        await conn.execute("UPDATE solution SET summary = 'Onlinedienst ' || name || ' für Bürgerinnen und Bürger'")
-        # what the write path builds: German full-text over names, summaries, OZG, compounds split
-        await indexing.refresh_solutions(conn, ids, await lexicon.catalogue(conn))
-    async with db.transaction() as conn:
-        await rollout.rebuild_all(conn)
+            return await _curator_token(await _keys(conn))
+    await dataset.load(args.solutions, args.adoptions, extra=_catalogue)
     async with db.connection() as conn:
-        await conn.execute("VACUUM ANALYZE")
-        keys = await _keys(conn)
-    print(f"{f'{count:,} adoptions, {len(ids)} solutions, rebuild_all, ANALYZE':<52}"
-          f" {time.perf_counter() - started:6.1f} s", flush=True)
-    _, keys["token"] = await tokens.create_token(tokens.NewToken(role="curator", name="Bench"),
-                                                 actor=Actor.system("bench"))
-    return keys
+        return await _curator_token(await _keys(conn))
 
 
 async def _keys(conn) -> dict[str, str]:
@@ -161,11 +139,10 @@ def report(results: Iterable[tuple[Stats, float, int]]) -> int:
     return slow
 
 
-async def bench(dsn: str, settings: Settings, args: argparse.Namespace) -> int:
-    await db.connect(dsn, settings)
-    try:
+async def bench(pg: harness.Database, settings: Settings, args: argparse.Namespace) -> int:
+    async with harness.connected(pg.dsn, settings):
         keys = await prepare(args)
-        transport = httpx.ASGITransport(app=web_app(settings))
+        transport = httpx.ASGITransport(app=create_app(settings))
         async with httpx.AsyncClient(transport=transport, base_url="http://bench.test") as client:
             public = [await measure(client, label, url, args.requests)
                       for label, url in pages(keys).items() if not label.startswith("Kuratierung")]
@@ -173,31 +150,16 @@ async def bench(dsn: str, settings: Settings, args: argparse.Namespace) -> int:
             curation = [await measure(client, label, url, args.requests)
                         for label, url in pages(keys).items() if label.startswith("Kuratierung")]
         return report([*public, *curation])
-    finally:
-        await db.close()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--solutions", type=int, default=600)
-    parser.add_argument("--adoptions", type=int, default=1_000_000)
+    parser = harness.arguments(__doc__, solutions=600, adoptions=1_000_000)
     parser.add_argument("--requests", type=int, default=50, help="requests per page (sequential)")
     parser.add_argument("--keep", metavar="DIR", help="keep the database in DIR and reuse it on the next run")
     args = parser.parse_args(argv)
-    if not GV100AD.exists():
-        print(f"GV100AD file not found at {GV100AD}: the page benchmark needs the real municipality")
-        print("directory. Put the reference data in ../shared/data beside the checkout.")
+    if harness.missing(harness.GV100AD):
         return 0
-    settings = Settings.from_env({}, pool_min_size=2, pool_max_size=8, log_level="warning")
-    configure_logging(settings)
-    print(f"page benchmark: {args.solutions} solutions, {args.adoptions:,} adoptions, {os.cpu_count()} CPUs")
-    with tempfile.TemporaryDirectory(prefix="efa-bench-pages-") as tmp:
-        server = embedded.EmbeddedPostgres(args.keep or tmp, database="efa_bench")
-        dsn = server.start()
-        try:
-            slow = asyncio.run(bench(dsn, settings, args))
-        finally:
-            server.stop()
+    slow = dataset.run("page", bench, args, pool_max_size=8, keep=args.keep)
     print("every page within budget" if not slow else f"{slow} page(s) over budget")
     return 0
 

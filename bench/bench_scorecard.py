@@ -3,7 +3,7 @@
     python -m bench.bench_scorecard [--adoptions N] [--solutions N] [--clients N] [--seconds S] [--no-http]
 
 On its own embedded PostgreSQL: the shipped GV100AD (all 10,751 Gemeinden), the rollout benchmark's
-data set (``bench.bench_rollout.build_dataset``: 600 solutions on 100 OZG-Leistungen, 1,000,000
+data set (``bench.dataset.build_dataset``: 600 solutions on 100 OZG-Leistungen, 1,000,000
 adoptions by COPY), with Reifegrade of both models on the solutions. Measures p50/p95/p99 and
 requests per second of each read through the core functions (one at a time, then ``--clients``
 concurrent tasks) and through HTTP (uvicorn serving the real app in a subprocess on 127.0.0.1,
@@ -17,30 +17,23 @@ Kreise to count from inside), and ten areas at once.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import gzip
-import os
 import random
-import tempfile
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from pathlib import Path
 
 import httpx
 
-from bench.bench_rollout import Stats, build_dataset, run_load
-from bench.common import Server
+from bench import dataset, harness
+from bench.harness import load_average
+from bench.latency import Call, Stats, app_client, checked_get, run_load
 from efa_registry import db
-from efa_registry.areas.gv100ad import import_gv100ad
-from efa_registry.db import embedded, migrate
-from efa_registry.log import configure_logging
 from efa_registry.rollout import service as rollout
 from efa_registry.scorecard import missing, service
 from efa_registry.settings import Settings
 from seed import SEED_DIR
 
 GV100AD = SEED_DIR / "reference" / "GV100AD_30112025.txt.gz"
-Call = Callable[[random.Random], Awaitable[object]]
 
 
 class Keys:
@@ -92,11 +85,7 @@ async def _drain(pending: Awaitable[tuple[str, object]]) -> int:
 
 
 def http_calls(client: httpx.AsyncClient, keys: Keys) -> dict[str, Call]:
-    async def get(url: str) -> None:
-        response = await client.get(url)
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {url}: {response.status_code} {response.text[:200]}")
-
+    get = checked_get(client)
     return {
         "GET /health (the stack's floor)": lambda rng: get("/health"),
         "GET /v1/areas/{ags}/scorecard": lambda rng: get(f"/v1/areas/{rng.choice(keys.gemeinden)}/scorecard"),
@@ -112,27 +101,10 @@ def http_calls(client: httpx.AsyncClient, keys: Keys) -> dict[str, Call]:
     }
 
 
-def http_app():
-    """uvicorn factory (``--factory``): the real app on the benchmark's database."""
-    from api.app import create_app
-
-    settings = Settings.from_env()
-    configure_logging(settings)
-    return create_app(settings, dsn=settings.database_url)
-
-
 async def measure_http(dsn: str, keys: Keys, clients: int, seconds: float, log_dir: Path) -> list[Stats]:
-    env = {**os.environ, "EFA_DATABASE_URL": dsn, "EFA_LOG_LEVEL": "warning", "EFA_POOL_MIN_SIZE": str(min(4, clients)),
-           "EFA_POOL_MAX_SIZE": str(clients)}
-    server = Server("api", ["bench.bench_scorecard:http_app", "--factory"], env, log_dir)
-    try:
-        await asyncio.to_thread(server.wait_ready, "/health")
-        limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-        async with httpx.AsyncClient(base_url=server.base, limits=limits, timeout=60) as client:
-            return [await run_load(label, call, clients=clients, requests=5_000, seconds=seconds)
-                    for label, call in http_calls(client, keys).items()]
-    finally:
-        server.stop()
+    async with app_client(dsn, clients, log_dir) as client:
+        return [await run_load(label, call, clients=clients, requests=5_000, seconds=seconds)
+                for label, call in http_calls(client, keys).items()]
 
 
 async def check_agreement(keys: Keys, rng: random.Random, samples: int = 20) -> str:
@@ -148,73 +120,43 @@ async def check_agreement(keys: Keys, rng: random.Random, samples: int = 20) -> 
     return f"agreement with the rollout: {samples} solution × Land samples, {verdict}"
 
 
-def _step(label: str, started: float) -> None:
-    print(f"{label:<52} {time.perf_counter() - started:7.1f} s", flush=True)
-
-
-def _load() -> str:
-    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
-
-
 async def _prepare(args: argparse.Namespace) -> Keys:
-    started = time.perf_counter()
-    await migrate.migrate()
-    await import_gv100ad(gzip.decompress(GV100AD.read_bytes()))
-    _step("GV100AD import + migrations", started)
-    started = time.perf_counter()
-    async with db.transaction() as conn:
-        count = await build_dataset(conn, random.Random(4), solutions=args.solutions, adoptions=args.adoptions)
+    async def reifegrade(conn) -> None:
         # Depth to count: two thirds of the solutions on model 2.0 (levels 0–7), the rest on 1.1 (0–4).
         await conn.execute("UPDATE solution SET reifegrad_model = CASE WHEN abs(hashtext(slug)) % 3 = 0 THEN '1.1'"
                            " ELSE '2.0' END, reifegrad = abs(hashtext(slug || 'r')) % CASE WHEN"
                            " abs(hashtext(slug)) % 3 = 0 THEN 5 ELSE 8 END")
+
+    await dataset.load(args.solutions, args.adoptions, gv100ad=gzip.decompress(GV100AD.read_bytes()), rebuild=False,
+                       extra=reifegrade)
     async with db.connection() as conn:
-        await conn.execute("VACUUM ANALYZE")
-        keys = await Keys.load(conn)
-    _step(f"{count:,} adoptions generated + COPY + ANALYZE", started)
-    return keys
+        return await Keys.load(conn)
 
 
-async def _bench(dsn: str, settings: Settings, args: argparse.Namespace, log_dir: Path) -> None:
-    await db.connect(dsn, settings)
-    try:
+async def _bench(pg: harness.Database, settings: Settings, args: argparse.Namespace) -> None:
+    async with harness.connected(pg.dsn, settings):
         keys = await _prepare(args)
         calls = core_calls(keys)
-        print(f"\nservice time: one request at a time through the core ({_load()}):")
+        print(f"\nservice time: one request at a time through the core ({load_average()}):")
         for label, call in calls.items():
             print((await run_load(label, call, clients=1, requests=300, seconds=args.seconds)).line(), flush=True)
-        print(f"\nthrough the core, {args.clients} concurrent tasks, pool of {args.clients} ({_load()}):")
+        print(f"\nthrough the core, {args.clients} concurrent tasks, pool of {args.clients} ({load_average()}):")
         for label, call in calls.items():
             print((await run_load(label, call, clients=args.clients, requests=5_000, seconds=args.seconds)).line(),
                   flush=True)
         print(await check_agreement(keys, random.Random(9)), flush=True)
         if args.http:
-            print(f"\nHTTP: uvicorn (1 worker) on 127.0.0.1, httpx, {args.clients} connections ({_load()}):")
-            for stats in await measure_http(dsn, keys, args.clients, args.seconds, log_dir):
+            print(f"\nHTTP: uvicorn (1 worker) on 127.0.0.1, httpx, {args.clients} connections ({load_average()}):")
+            for stats in await measure_http(pg.dsn, keys, args.clients, args.seconds, pg.tmp):
                 print(stats.line(), flush=True)
-        print(_load())
-    finally:
-        await db.close()
+        print(load_average())
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--solutions", type=int, default=600)
-    parser.add_argument("--adoptions", type=int, default=1_000_000)
-    parser.add_argument("--clients", type=int, default=8, help="concurrent tasks / connections")
-    parser.add_argument("--seconds", type=float, default=10.0, help="time limit per measurement")
+    parser = harness.arguments(__doc__, solutions=600, adoptions=1_000_000, clients=8, seconds=10.0)
     parser.add_argument("--no-http", dest="http", action="store_false", help="only the core measurements")
     args = parser.parse_args(argv)
-    settings = Settings.from_env({}, pool_min_size=2, pool_max_size=args.clients, log_level="warning")
-    configure_logging(settings)
-    print(f"scorecard benchmark: {args.solutions} solutions, {args.adoptions:,} adoptions, {os.cpu_count()} CPUs")
-    with tempfile.TemporaryDirectory(prefix="efa-bench-scorecard-") as tmp:
-        server = embedded.EmbeddedPostgres(tmp, database="efa_bench")
-        dsn = server.start()
-        try:
-            asyncio.run(_bench(dsn, settings, args, Path(tmp)))
-        finally:
-            server.stop()
+    dataset.run("scorecard", _bench, args, pool_max_size=args.clients)
     return 0
 
 

@@ -3,7 +3,7 @@
     python -m bench.bench_writes [--adoptions N] [--clients N] [--seconds S] [--http]
 
 Loads the real GV100AD (exits 0 with a message when ../shared/data is absent), 600 solutions and
-``--adoptions`` (1,000,000) adoptions by COPY (``bench.bench_rollout.build_dataset``), then
+``--adoptions`` (1,000,000) adoptions by COPY (``bench.dataset``), then
 ``rebuild_all``. With ``--clients`` (8) concurrent tasks it measures, each for ``--seconds``:
 
 * creates: ``adoptions.service.subscribe`` (the whole use case: checks, insert, transition,
@@ -26,22 +26,17 @@ import json
 import os
 import random
 import subprocess
-import sys
-import tempfile
 import time
 import uuid
+from pathlib import Path
 
-import httpx
-
-from bench.bench_rollout import GV100AD, REPO, build_dataset, import_gv100ad
-from bench.common import WRK_SCRIPT, free_port
+from bench import dataset, harness
+from bench.common import WRK_SCRIPT, Server
 from efa_registry import db
 from efa_registry.access.model import Actor, NewToken
 from efa_registry.access.tokens import create_token
 from efa_registry.adoptions import service as adoptions
 from efa_registry.adoptions.model import AdoptionPatch, Subscribe
-from efa_registry.db import embedded, migrate
-from efa_registry.log import configure_logging
 from efa_registry.rollout import service as rollout
 from efa_registry.settings import Settings
 
@@ -162,57 +157,46 @@ end
     "local limit, seen = 0, 0", "")
 
 
-def _http(dsn: str, token: str, jobs: dict[str, list], clients: int, seconds: float, tmp: str) -> list[str]:
+def _http(dsn: str, token: str, jobs: dict[str, list], clients: int, seconds: float, tmp: Path) -> list[str]:
     """The second halves of the jobs over HTTP, against ``uvicorn api.asgi:app --workers 2``."""
-    port = free_port()
     env = {**os.environ, "EFA_DATABASE_URL": dsn, "EFA_LOG_LEVEL": "warning", "EFA_POOL_MAX_SIZE": str(clients),
            "BENCH_TOKEN": token}
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.asgi:app", "--host", "127.0.0.1", "--port",
-                               str(port), "--workers", "2", "--no-access-log", "--log-level", "warning"],
-                              cwd=REPO, env=env)
-    script = os.path.join(tmp, "writes.lua")
-    with open(script, "w") as out:
-        out.write(WRK_WRITES)
+    script = tmp / "writes.lua"
+    script.write_text(WRK_WRITES)
+    server = Server("api", ["api.asgi:app"], env, tmp, workers=2)
     try:
-        _wait(f"http://127.0.0.1:{port}/ready")
-        lines, out = [], []
-        creates = [f'POST /v1/solutions/{s}/adoptions {{"ars": "{a}"}}' for s, a in jobs["creates"][len(
-            jobs["creates"]) // 2:]]
-        agree = [f'PATCH /v1/adoptions/{i} {{"status": "agreed"}}' for i in jobs["interested"][len(
-            jobs["interested"]) // 2:]]
-        live = [f'PATCH /v1/adoptions/{i} {{"status": "live"}}' for i in jobs["onboarding"][len(
-            jobs["onboarding"]) // 2:]]
-        for label, lines in (("HTTP: POST adoption (create)", creates), ("HTTP: PATCH interested → agreed", agree),
-                             ("HTTP: PATCH onboarding → live", live)):
-            path = os.path.join(tmp, "jobs.txt")
-            with open(path, "w") as f:
-                f.write("\n".join(lines) + "\n")
-            result = load_wrk(f"http://127.0.0.1:{port}/", script, path, clients, seconds, env)
+        server.wait_ready("/ready")
+        out = []
+        for label, lines in _http_jobs(jobs):
+            path = tmp / "jobs.txt"
+            path.write_text("\n".join(lines) + "\n")
+            result = load_wrk(server.base + "/", script, path, clients, seconds, env)
             rate = result["requests"] / result["seconds"]
             out.append(f"{label:<52} {rate:7.0f} /s  p50 {result['quantiles'][499]:6.1f}  p99"
                        f" {result['quantiles'][989]:6.1f} ms  (n={result['requests']}, errors {result['errors']})")
         return out
     finally:
-        server.terminate()
-        server.wait(30)
+        server.stop()
 
 
-def load_wrk(url: str, script: str, jobs: str, connections: int, seconds: float, env: dict) -> dict:
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", script,
-               url, "--", jobs]
+def _http_jobs(jobs: dict[str, list]) -> list[tuple[str, list[str]]]:
+    """(label, wrk job lines) of the HTTP writes: the halves of the jobs the core did not take."""
+    def rest(key: str) -> list:
+        return jobs[key][len(jobs[key]) // 2:]
+
+    return [("HTTP: POST adoption (create)", [f'POST /v1/solutions/{s}/adoptions {{"ars": "{a}"}}'
+                                              for s, a in rest("creates")]),
+            ("HTTP: PATCH interested → agreed", [f'PATCH /v1/adoptions/{i} {{"status": "agreed"}}'
+                                                 for i in rest("interested")]),
+            ("HTTP: PATCH onboarding → live", [f'PATCH /v1/adoptions/{i} {{"status": "live"}}'
+                                               for i in rest("onboarding")])]
+
+
+def load_wrk(url: str, script: Path, jobs: Path, connections: int, seconds: float, env: dict) -> dict:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s",
+               str(script), url, "--", str(jobs)]
     out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=True, env=env).stdout
     return json.loads(next(line for line in out.splitlines() if line.startswith("RESULT ")).removeprefix("RESULT "))
-
-
-def _wait(url: str) -> None:
-    for _ in range(300):
-        try:
-            if httpx.get(url, timeout=5).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("the API did not become ready")
 
 
 # ------------------------------------------------------------------------------------------ main
@@ -239,19 +223,11 @@ async def _exact() -> str:
             f" {'all equal' if not wrong and len(stored[0]) == len(rebuilt[0]) else f'{wrong} DIFFER'}")
 
 
-async def _bench(dsn: str, args: argparse.Namespace, tmp: str) -> None:
-    settings = Settings.from_env({}, pool_min_size=2, pool_max_size=args.clients + 2, log_level="warning")
-    await db.connect(dsn, settings)
-    try:
+async def _bench(pg: harness.Database, settings: Settings, args: argparse.Namespace) -> None:
+    async with harness.connected(pg.dsn, settings):
         started = time.perf_counter()
-        await migrate.migrate()
-        await import_gv100ad(GV100AD)
-        async with db.transaction() as conn:
-            count = await build_dataset(conn, random.Random(4), solutions=600, adoptions=args.adoptions)
-        async with db.transaction() as conn:
-            await rollout.rebuild_all(conn)
+        count = await dataset.load(600, args.adoptions)
         async with db.connection() as conn:
-            await conn.execute("VACUUM ANALYZE")
             jobs = await _jobs(conn, 40_000, random.Random(9))
         print(f"{count:,} adoptions loaded and summarised in {time.perf_counter() - started:.0f} s;"
               f" {args.clients} concurrent clients, {args.seconds:g} s each; load average {os.getloadavg()[0]:.1f}",
@@ -264,30 +240,19 @@ async def _bench(dsn: str, args: argparse.Namespace, tmp: str) -> None:
               f" {rates['live'] / rates['update']:.3f} (go live)", flush=True)
         if args.http:
             _, secret = await create_token(NewToken(role="curator", name="bench"), actor=ACTOR)
-            print("\n".join(_http(dsn, secret, jobs, args.clients, args.seconds, tmp)), flush=True)
+            print("\n".join(_http(pg.dsn, secret, jobs, args.clients, args.seconds, pg.tmp)), flush=True)
         print(await _exact(), flush=True)
-    finally:
-        await db.close()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--adoptions", type=int, default=1_000_000)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=10.0)
+    parser = harness.arguments(__doc__, adoptions=1_000_000, clients=8, seconds=10.0)
     parser.add_argument("--http", action="store_true", help="also over HTTP (uvicorn, 2 workers; needs wrk)")
     args = parser.parse_args(argv)
-    if not GV100AD.exists():
-        print(f"GV100AD file not found at {GV100AD}: put the reference data in ../shared/data beside the checkout.")
+    if harness.missing(harness.GV100AD):
         return 0
-    configure_logging(Settings.from_env({}, log_level="warning"))
-    with tempfile.TemporaryDirectory(prefix="efa-bench-writes-") as tmp:
-        server = embedded.EmbeddedPostgres(tmp, database="efa_bench")
-        dsn = server.start()
-        try:
-            asyncio.run(_bench(dsn, args, tmp))
-        finally:
-            server.stop()
+    settings = harness.settings(pool_min_size=2, pool_max_size=args.clients + 2)
+    with harness.database("efa-bench-writes-") as pg:
+        asyncio.run(_bench(pg, settings, args))
     return 0
 
 

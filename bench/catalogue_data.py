@@ -1,4 +1,4 @@
-"""The catalogue the discovery benchmark (``bench.bench_catalogue``) measures (not a test).
+"""The catalogue that the peer and relevance benchmarks measure (not a test).
 
 ``load_database(dsn)`` migrates an empty database, runs ``seed()``, imports the real GV100AD
 edition, OZG catalogue and LeiKa (``FILES``, from ../shared/data beside the checkout), then writes
@@ -13,7 +13,9 @@ import datetime as dt
 import random
 import time
 
+from bench import dataset
 from bench.common import DATA
+from bench.harness import GV100AD, analyze, connected
 from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.areas.gv100ad_import import import_gv100ad
@@ -28,7 +30,7 @@ from efa_registry.solutions.model import InterfaceCreate, SolutionCreate
 from efa_registry.solutions.service import create_interface, create_solution
 from seed import SEED_DIR
 
-FILES = {"gv100ad": DATA / "gv100ad" / "GV100AD_30112025.txt", "ozg": DATA / "ozg" / "ozg_leistungen.csv",
+FILES = {"gv100ad": GV100AD, "ozg": DATA / "ozg" / "ozg_leistungen.csv",
          "leika": DATA / "ozg" / "leika_ozg_zuordnung.csv"}
 ACTOR = Actor.system("bench")
 SOLUTIONS, INTERFACES = 600, 2000
@@ -179,45 +181,37 @@ VOLUMES = {
 
 async def load_database(dsn: str) -> tuple[dict[str, int], float]:
     started = time.perf_counter()
-    await db.connect(dsn, Settings.from_env({}, pool_min_size=1, pool_max_size=6, log_level="warning"))
-    try:
+    async with connected(dsn, Settings.from_env({}, pool_min_size=1, pool_max_size=6, log_level="warning")):
         await migrate.migrate()
         await seed(SEED_DIR, official=False, actor=ACTOR)
         await import_gv100ad(FILES["gv100ad"], actor=ACTOR)
         await import_ozg_leistungen(FILES["ozg"], actor=ACTOR)
         await import_leika(FILES["leika"], actor=ACTOR)
         await _catalogue(random.Random(2025))
+        await analyze()
         async with db.connection() as conn:
-            await conn.execute("VACUUM ANALYZE")
             volumes = {label: await conn.fetchval(sql) for label, sql in VOLUMES.items()}
-    finally:
-        await db.close()
     return volumes, time.perf_counter() - started
 
 
 async def load_adoptions(total: int, seed: int = 4) -> int:
     """``total`` adoptions of the loaded catalogue's solutions by COPY (statuses, dates and the
-    popularity curve of ``bench.bench_rollout``: most by Gemeinden, some by Kreise and Länder), then
+    popularity curve of ``bench.dataset``: most by Gemeinden, some by Kreise and Länder), then
     ``rebuild_all``; the pool must be open. Returns the adoptions written."""
-    from bench.bench_rollout import _adoption, _areas, _areas_for, _water_fill
     from efa_registry.rollout.service import rebuild_all
 
     rng = random.Random(seed)
     async with db.transaction() as conn:
         rows = await conn.fetch("SELECT id, rollout_level FROM solution ORDER BY slug")
-        areas = await _areas(conn)
+        areas = await dataset.areas_by_level(conn)
         fixed = {r["id"]: rng.randint(4, 16) for r in rows if r["rollout_level"] == "land"}
         fixed |= {r["id"]: rng.randint(16, 400) for r in rows if r["rollout_level"] == "kreis"}
         gemeinde = [r["id"] for r in rows if r["rollout_level"] == "gemeinde"]
         budget = max(0, total - sum(fixed.values()))
-        sizes = fixed | dict(zip(gemeinde, _water_fill(budget, [1 / (i + 1) ** 0.6 for i in range(len(gemeinde))],
-                                                       10_000), strict=True))
+        weights = [1 / (i + 1) ** 0.6 for i in range(len(gemeinde))]
+        sizes = fixed | dict(zip(gemeinde, dataset.water_fill(budget, weights, 10_000), strict=True))
         levels = {r["id"]: r["rollout_level"] for r in rows}
-        pairs = sorted((s, a) for s, n in sizes.items() if n for a in _areas_for(rng, levels[s], n, areas))
-        records = [_adoption(rng, s, a, number) for number, (s, a) in enumerate(pairs)]
-        await conn.execute("SET LOCAL session_replication_role = replica")  # keys drawn from the tables just read
-        await conn.copy_records_to_table("adoption", records=records, timeout=900,
-                                         columns=["id", "solution", "area", "status", "paused_from", "live_since"])
-        await conn.execute("SET LOCAL session_replication_role = DEFAULT")
+        pairs = sorted((s, a) for s, n in sizes.items() if n for a in dataset.areas_for(rng, levels[s], n, areas))
+        count = await dataset.copy_adoptions(conn, rng, pairs)
         await rebuild_all(conn)
-    return len(records)
+    return count

@@ -1,10 +1,10 @@
 """Shared machinery of the HTTP benchmarks (not a test).
 
-A uvicorn server on 127.0.0.1 that a benchmark starts and stops (``Server``), a load generator in
-a separate process (``load``: ``wrk`` with ``WRK_SCRIPT`` when installed, else ``httpx_load``
-through ``python -m bench.common --load-url``), pooling of the latency quantiles of several runs
-(``percentile``, ``pooled``), CPU accounting from /proc (``measured``) and a description of the
-machine and the server stack for the report.
+A uvicorn server on 127.0.0.1 that a benchmark starts and stops (``Server``; ``http_app`` is the
+real app for it), a load generator in a separate process (``load``: ``wrk`` with ``WRK_SCRIPT``
+when installed, else ``httpx_load`` through ``python -m bench.common --load-url``), pooling of the
+latency quantiles of several runs (``percentile``, ``pooled``), CPU accounting from /proc
+(``measured``) and a description of the machine and the server stack for the report.
 
     python -m bench.common --load-url URL [--connections N] [--duration S] [--max-requests N]
 """
@@ -70,6 +70,17 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def http_app():
+    """uvicorn factory (``bench.common:http_app --factory``): the real app on ``EFA_DATABASE_URL``."""
+    from api.app import create_app
+    from efa_registry.log import configure_logging
+    from efa_registry.settings import Settings
+
+    settings = Settings.from_env()
+    configure_logging(settings)
+    return create_app(settings, dsn=settings.database_url)
 
 
 # ------------------------------------------------------------------------------------------ load
