@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import tempfile
 import time
 
 import httpx
 import msgspec
 
+from bench import harness
 from efa_registry import db
-from efa_registry.db import embedded, migrate
+from efa_registry.db import migrate
 from efa_registry.events import feed, repository
 from efa_registry.events.model import FeedFilters
-from efa_registry.log import configure_logging
 from efa_registry.settings import Settings
 
 # One transaction per batch (a procedure-style DO block may COMMIT between statements).
@@ -114,8 +113,7 @@ async def plan() -> str:
 
 
 async def run(dsn: str, settings: Settings, args: argparse.Namespace) -> None:
-    await db.connect(dsn, settings)
-    try:
+    async with harness.connected(dsn, settings):
         await migrate.migrate()
         await write_events(args.events, args.per_tx)
         print("query plan of one page (mid-log):\n" + await plan())
@@ -126,34 +124,19 @@ async def run(dsn: str, settings: Settings, args: argparse.Namespace) -> None:
         count, seconds = await catch_up_core(args.limit, FeedFilters(land="05"))
         print(f"core  land=05     : {count:,} events in {seconds:6.1f} s = {count / seconds:9,.0f} events/s"
               f" (scans all {args.events:,})")
-        from api import routes
-
-        if not any(getattr(r, "path", None) == "/v1/events" for r in routes.ROUTES):
-            from api.feed.controller import EventController
-
-            routes.ROUTES.append(EventController)
         count, seconds, pages = await catch_up_http(settings, args.limit)
         print(f"HTTP  /v1/events  : {count:,} events in {seconds:6.1f} s = {count / seconds:9,.0f} events/s"
               f" ({pages} pages, {seconds / pages * 1000:.0f} ms/page)")
-    finally:
-        await db.close()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--per-tx", type=int, default=100)
-    parser.add_argument("--limit", type=int, default=1000)
+    parser = harness.arguments(__doc__, events=1_000_000)
+    parser.add_argument("--per-tx", type=int, default=100, help="events per transaction")
+    parser.add_argument("--limit", type=int, default=1000, help="events per page")
     args = parser.parse_args(argv)
-    settings = Settings.from_env({}, pool_min_size=1, pool_max_size=4, page_size_max=1000, log_level="warning")
-    configure_logging(settings)
-    with tempfile.TemporaryDirectory(prefix="efa-bench-pg-") as tmp:
-        server = embedded.EmbeddedPostgres(tmp, database="efa_bench")
-        dsn = server.start()
-        try:
-            asyncio.run(run(dsn, settings, args))
-        finally:
-            server.stop()
+    settings = harness.settings(pool_min_size=1, pool_max_size=4, page_size_max=1000)
+    with harness.database("efa-bench-pg-") as pg:
+        asyncio.run(run(pg.dsn, settings, args))
     return 0
 
 

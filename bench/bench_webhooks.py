@@ -14,15 +14,14 @@ import argparse
 import asyncio
 import subprocess
 import sys
-import tempfile
 import time
 
 import httpx
 
+from bench import harness
 from efa_registry import db
 from efa_registry.access.model import Actor
-from efa_registry.db import embedded, migrate
-from efa_registry.log import configure_logging
+from efa_registry.db import migrate
 from efa_registry.settings import Settings
 from efa_registry.webhooks import service
 from efa_registry.webhooks.delivery import DeliveryWorker, WorkerConfig
@@ -69,8 +68,7 @@ async def receive(port_out) -> None:
 
 
 async def run(dsn: str, settings: Settings, args: argparse.Namespace, port: int) -> None:
-    await db.connect(dsn, settings)
-    try:
+    async with harness.connected(dsn, settings):
         await migrate.migrate()
         for n in range(args.subscriptions):
             await service.create_webhook(WebhookCreate(url=f"http://127.0.0.1:{port}/hook/{n}", event_types=["*"]),
@@ -98,13 +96,10 @@ async def run(dsn: str, settings: Settings, args: argparse.Namespace, port: int)
         print(f"{expected:,} deliveries ({args.events:,} events x {args.subscriptions} subscriptions,"
               f" concurrency {args.concurrency}) in {seconds:.1f} s = {expected / seconds:,.0f} deliveries/s")
         print(f"receiver got {received:,} requests, {distinct:,} distinct (subscription, webhook-id)")
-    finally:
-        await db.close()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=5000)
+    parser = harness.arguments(__doc__, events=5000)
     parser.add_argument("--subscriptions", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--receiver", action="store_true", help=argparse.SUPPRESS)
@@ -112,19 +107,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.receiver:
         asyncio.run(receive(sys.stdout))
         return 0
-    settings = Settings.from_env({}, pool_min_size=1, pool_max_size=12, log_level="error")
-    configure_logging(settings)
+    settings = harness.settings(pool_min_size=1, pool_max_size=12, log_level="error")
     receiver = subprocess.Popen([sys.executable, "-m", "bench.bench_webhooks", "--receiver"], stdout=subprocess.PIPE,
                                 text=True)
     try:
         port = int(receiver.stdout.readline())
-        with tempfile.TemporaryDirectory(prefix="efa-bench-pg-") as tmp:
-            server = embedded.EmbeddedPostgres(tmp, database="efa_bench")
-            dsn = server.start()
-            try:
-                asyncio.run(run(dsn, settings, args, port))
-            finally:
-                server.stop()
+        with harness.database("efa-bench-pg-") as pg:
+            asyncio.run(run(pg.dsn, settings, args, port))
     finally:
         receiver.terminate()
         receiver.wait()
