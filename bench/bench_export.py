@@ -18,43 +18,21 @@ import asyncio
 import datetime as dt
 import os
 import random
-import socket
-import subprocess
-import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
 import httpx
 
+from bench import harness
+from bench.common import Server
+from bench.dataset import STATUSES
 from efa_registry import db
 from efa_registry.areas.gv100ad_import import import_gv100ad
-from efa_registry.db import embedded, migrate
-from efa_registry.log import configure_logging
+from efa_registry.db import migrate
 from efa_registry.seeding.reference import seed_laender, seed_themenfelder
 from efa_registry.settings import Settings
 from seed import SEED_DIR
-
-REPO = Path(__file__).resolve().parent.parent
-GV100AD = REPO.parent / "shared" / "data" / "gv100ad" / "GV100AD_30112025.txt"
-STATUSES = ["live"] * 45 + ["onboarding"] * 12 + ["agreed"] * 13 + ["interested"] * 18 + ["paused"] * 6 + [
-    "withdrawn"] * 6
-
-
-def app_factory():
-    """The real app (uvicorn --factory), with the export route even before api.routes lists it."""
-    from api.app import create_app
-    from api.exports.controller import ExportController
-    from api.routes import ROUTES
-
-    settings = Settings.from_env()
-    configure_logging(settings)
-    app = create_app(settings, dsn=settings.database_url)
-    if ExportController not in ROUTES:
-        app.register(ExportController)
-    return app
-
 
 # --------------------------------------------------------------------------- data set
 
@@ -107,12 +85,6 @@ async def load_adoptions(conn, rng: random.Random, plan: list[tuple[uuid.UUID, u
 # --------------------------------------------------------------------------- measuring
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _memory_kib(pid: int) -> dict[str, int]:
     fields = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -140,45 +112,12 @@ def export(base: str, pid: int, file: str) -> dict[str, float]:
             "rss_peak": peak / 1024}
 
 
-class Server:
-    def __init__(self, dsn: str, log: Path) -> None:
-        self.base = f"http://127.0.0.1:{_free_port()}"
-        env = {**os.environ, "EFA_DATABASE_URL": dsn, "EFA_LOG_LEVEL": "warning", "EFA_LOG_FORMAT": "json"}
-        command = [sys.executable, "-m", "uvicorn", "bench.bench_export:app_factory", "--factory", "--host",
-                   "127.0.0.1", "--port", self.base.rsplit(":", 1)[1], "--no-access-log", "--log-level", "warning"]
-        self.log = log
-        with log.open("wb") as out:
-            self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log.read_text()[-2000:]}")
-            try:
-                if httpx.get(self.base + "/health", timeout=5).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("server did not become ready")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
 # --------------------------------------------------------------------------- run
 
 
-async def _prepare(dsn: str, settings: Settings, args: argparse.Namespace):
-    await db.connect(dsn, settings)
+async def _prepare(args: argparse.Namespace):
     await migrate.migrate()
-    await import_gv100ad(GV100AD)
+    await import_gv100ad(harness.GV100AD)
     async with db.connection() as conn:
         solutions, interfaces, areas = await load_catalogue(conn, args.solutions)
     rng = random.Random(20261122)
@@ -205,48 +144,49 @@ def _line(label: str, r: dict[str, float]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+def _exports(loop: asyncio.AbstractEventLoop, pg: harness.Database, settings: Settings,
+             args: argparse.Namespace) -> list[str]:
+    """Both exports at ``--small`` adoptions, then again at ``--adoptions``; the pool stays open on
+    ``loop`` between the loads while the server streams."""
+    started = time.perf_counter()
+    loop.run_until_complete(db.connect(pg.dsn, settings))
+    rng, plan, cut = loop.run_until_complete(_prepare(args))
+    loaded = loop.run_until_complete(_load(rng, plan, 0, cut, args.small))
+    print(f"loaded GV100AD, {args.solutions} solutions, {loaded:,} adoptions in "
+          f"{time.perf_counter() - started:.1f} s", flush=True)
+    env = {**os.environ, "EFA_DATABASE_URL": pg.dsn, "EFA_LOG_LEVEL": "warning", "EFA_LOG_FORMAT": "json"}
+    server, lines = Server("server", ["bench.common:http_app", "--factory"], env, pg.tmp), []
+    try:
+        server.wait_ready("/health")
+        for total in (loaded, args.adoptions):
+            if total > loaded:
+                started = time.perf_counter()
+                loaded += loop.run_until_complete(_load(rng, plan, cut, None, args.adoptions - loaded))
+                print(f"loaded up to {loaded:,} adoptions in {time.perf_counter() - started:.1f} s", flush=True)
+            for fmt in ("ndjson", "csv"):
+                lines.append(_line(f"adoptions.{fmt}", export(server.base, server.process.pid, f"adoptions.{fmt}")))
+                print(lines[-1], flush=True)
+    finally:
+        server.stop()
+        loop.run_until_complete(db.close())
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--adoptions", type=int, default=1_000_000)
-    parser.add_argument("--small", type=int, default=100_000)
-    parser.add_argument("--solutions", type=int, default=600)
+    parser = harness.arguments(__doc__, adoptions=1_000_000, solutions=600)
+    parser.add_argument("--small", type=int, default=100_000, help="adoptions of the first export")
     args = parser.parse_args(argv)
-    if not GV100AD.exists():
-        print(f"GV100AD file not found at {GV100AD}: nothing to benchmark (put ../shared/data beside the checkout).")
+    if harness.missing(harness.GV100AD):
         return 0
-    settings = Settings.from_env({}, pool_min_size=1, pool_max_size=2, log_level="warning")
-    configure_logging(settings)
-    lines = ["| export | rows | seconds | first byte ms | rows/s | MB | MB/s | server RSS before MiB |"
-             " server peak RSS MiB |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    with tempfile.TemporaryDirectory(prefix="efa-bench-export-") as tmp:
-        server = embedded.EmbeddedPostgres(tmp, database="efa_bench")
-        dsn = server.start()
-        server = None
+    settings = harness.settings(pool_min_size=1, pool_max_size=2)
+    with harness.database("efa-bench-export-") as pg:
+        loop = asyncio.new_event_loop()
         try:
-            loop = asyncio.new_event_loop()
-            started = time.perf_counter()
-            rng, plan, cut = loop.run_until_complete(_prepare(dsn, settings, args))
-            loaded = loop.run_until_complete(_load(rng, plan, 0, cut, args.small))
-            print(f"loaded GV100AD, {args.solutions} solutions, {loaded:,} adoptions in "
-                  f"{time.perf_counter() - started:.1f} s", flush=True)
-            server = Server(dsn, Path(tmp) / "server.log")
-            server.wait_ready()
-            for total in (loaded, args.adoptions):
-                if total > loaded:
-                    started = time.perf_counter()
-                    loaded += loop.run_until_complete(_load(rng, plan, cut, None, args.adoptions - loaded))
-                    print(f"loaded up to {loaded:,} adoptions in {time.perf_counter() - started:.1f} s", flush=True)
-                for fmt in ("ndjson", "csv"):
-                    result = export(server.base, server.process.pid, f"adoptions.{fmt}")
-                    lines.append(_line(f"adoptions.{fmt}", result))
-                    print(lines[-1], flush=True)
-            loop.run_until_complete(db.close())
-            loop.close()
+            lines = _exports(loop, pg, settings, args)
         finally:
-            if server is not None:
-                server.stop()
-            server.stop()
-    print("\n".join(lines))
+            loop.close()
+    print("\n".join(["| export | rows | seconds | first byte ms | rows/s | MB | MB/s | server RSS before MiB |"
+                     " server peak RSS MiB |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|", *lines]))
     return 0
 
 
