@@ -18,52 +18,35 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
 
-from bench.common import (
-    DATA,
-    WRK_SCRIPT,
-    Server,
-    generator,
-    load,
-    machine,
-    measured,
-    postmaster_pid,
-    server_stack,
-)
+from bench.common import Server, generator, load, machine, measured, postmaster_pid, server_stack
+from bench.harness import GV100AD, Database, analyze, arguments, connected, database, missing, settings, wrk_script
 from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.areas.gv100ad_import import import_gv100ad
-from efa_registry.db import embedded, migrate
-from efa_registry.log import configure_logging
+from efa_registry.db import migrate
 from efa_registry.seeding import seed
 from efa_registry.settings import Settings
 from seed import SEED_DIR
 
-GV100AD = DATA / "gv100ad" / "GV100AD_30112025.txt"
 ACTOR = Actor.system("bench")
 GEMEINDEN = "/v1/areas?level=gemeinde&limit=100"
 
 
 async def _prepare(dsn: str) -> tuple[float, str, dict[str, int]]:
     """Migrate, seed, import the GV100AD edition once (timed); the import's summary and the area counts."""
-    await db.connect(dsn, Settings.from_env({}, pool_min_size=1, pool_max_size=2, log_level="warning"))
-    try:
+    async with connected(dsn, Settings.from_env({}, pool_min_size=1, pool_max_size=2, log_level="warning")):
         await migrate.migrate()
         await seed(SEED_DIR, official=False, actor=ACTOR)
         started = time.perf_counter()
         summary = await import_gv100ad(GV100AD, actor=ACTOR)
         seconds = time.perf_counter() - started
+        await analyze()
         async with db.connection() as conn:
-            await conn.execute("VACUUM ANALYZE")
             counts = dict(await conn.fetch("SELECT level::text, count(*) FROM area GROUP BY level ORDER BY level"))
-    finally:
-        await db.close()
     return seconds, summary.lines()[0], counts
 
 
@@ -108,74 +91,71 @@ def _quantile(run: dict, p: int) -> float:
     return run["quantiles"][max(0, p * 10 - 1)]
 
 
-def _run(args: argparse.Namespace, tmp: Path) -> None:
-    server = embedded.EmbeddedPostgres(tmp, database="efa_bench")
-    dsn = server.start()
-    app = None
+def _items(body: object) -> int:
+    """Items in a response: a page's, a list's, or one entity."""
+    if isinstance(body, dict) and "items" in body:
+        return len(body["items"])
+    return len(body) if isinstance(body, list) else 1
+
+
+def _measure(app: Server, scenarios: list[tuple[str, str]], args: argparse.Namespace,
+             roots: dict[str, int]) -> dict[tuple[str, int], dict]:
+    """Each scenario at each connection count, with the CPU of the server and PostgreSQL."""
+    results: dict[tuple[str, int], dict] = {}
+    for connections in args.connections:
+        for label, path in scenarios:
+            r = measured(lambda path=path, connections=connections: load(
+                app.base + path, seconds=args.duration, connections=connections,
+                max_requests=args.max_requests, wrk=args.wrk), roots)
+            r.update({f"p{p}": _quantile(r, p) for p in (50, 95, 99)})
+            results[label, connections] = r
+            print(f"  {connections:>3} connections  {r['requests'] / r['seconds']:7.0f} req/s"
+                  f"  p99 {r['p99']:7.1f} ms  {label}", flush=True)
+    return results
+
+
+def _serve(pg: Database, args: argparse.Namespace, import_seconds: float, summary: str) -> None:
+    env = {**os.environ, "EFA_DATABASE_URL": pg.dsn, "EFA_WEBHOOK_WORKER": "false", "EFA_LOG_FORMAT": "json",
+           "EFA_LOG_LEVEL": "info"}
+    app = Server("app", ["api.asgi:app"], env, pg.tmp)
     try:
-        print("migrating, seeding and importing the GV100AD edition …", flush=True)
-        import_seconds, summary, counts = asyncio.run(_prepare(dsn))
-        print(f"GV100AD import ({GV100AD.name}, one import after seed()): {import_seconds:.2f} s — {summary}")
-        print("areas: " + ", ".join(f"{level} {n}" for level, n in counts.items()), flush=True)
-        env = {**os.environ, "EFA_DATABASE_URL": dsn, "EFA_WEBHOOK_WORKER": "false", "EFA_LOG_FORMAT": "json",
-               "EFA_LOG_LEVEL": "info"}
-        app = Server("app", ["api.asgi:app"], env, tmp)
         app.wait_ready("/ready")
         scenarios = _scenarios(app.base, args.deep_pages)
-        roots = {"server": app.process.pid, "postgres": postmaster_pid(server.pgdata)}
         items = {}
         for _, path in scenarios:
-            body = httpx.get(app.base + path, timeout=30).raise_for_status().json()
-            items[path] = len(body["items"]) if isinstance(body, dict) and "items" in body else (
-                len(body) if isinstance(body, list) else 1)
+            items[path] = _items(httpx.get(app.base + path, timeout=30).raise_for_status().json())
             load(app.base + path, seconds=args.warmup, connections=max(args.connections),
                  max_requests=args.max_requests, wrk=args.wrk)
-        results: dict[tuple[str, int], dict] = {}
-        for connections in args.connections:
-            for label, path in scenarios:
-                r = measured(lambda path=path, connections=connections: load(
-                    app.base + path, seconds=args.duration, connections=connections,
-                    max_requests=args.max_requests, wrk=args.wrk), roots)
-                r.update({f"p{p}": _quantile(r, p) for p in (50, 95, 99)})
-                results[label, connections] = r
-                print(f"  {connections:>3} connections  {r['requests'] / r['seconds']:7.0f} req/s"
-                      f"  p99 {r['p99']:7.1f} ms  {label}", flush=True)
-        rows = [(label, c, results[label, c], items[path]) for label, path in scenarios for c in args.connections]
-        print("\n".join([
-            "", machine(args.load_average),
-            f"server: uvicorn 1 worker ({server_stack()}), default pool, app logs JSON at info, webhook worker off",
-            f"load: {generator(args.wrk)}, over loopback, {args.duration:g} s (or {args.max_requests} requests)"
-            f" per scenario and connection count, after {args.warmup:g} s warm-up per scenario",
-            f"GV100AD import: {import_seconds:.2f} s ({summary})", "", *_table(rows),
-            "KB = response size; others = CPU used by processes outside this benchmark (and the kernel)"]),
-            flush=True)
+        results = _measure(app, scenarios, args, {"server": app.process.pid, "postgres": postmaster_pid(pg.pgdata)})
     finally:
-        if app is not None:
-            app.stop()
-        server.stop()
+        app.stop()
+    rows = [(label, c, results[label, c], items[path]) for label, path in scenarios for c in args.connections]
+    print("\n".join([
+        "", machine(args.load_average),
+        f"server: uvicorn 1 worker ({server_stack()}), default pool, app logs JSON at info, webhook worker off",
+        f"load: {generator(args.wrk)}, over loopback, {args.duration:g} s (or {args.max_requests} requests)"
+        f" per scenario and connection count, after {args.warmup:g} s warm-up per scenario",
+        f"GV100AD import: {import_seconds:.2f} s ({summary})", "", *_table(rows),
+        "KB = response size; others = CPU used by processes outside this benchmark (and the kernel)"]), flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds measured per scenario and connections")
-    parser.add_argument("--warmup", type=float, default=1.0, help="seconds of warm-up per scenario")
+    parser = arguments(__doc__, httpx=True, duration=10.0, warmup=1.0, max_requests=200_000)
     parser.add_argument("--connections", type=lambda s: [int(n) for n in s.split(",")], default=[32, 8],
                         help="comma-separated connection counts (default 32,8)")
-    parser.add_argument("--max-requests", type=int, default=200_000, help="request cap per run")
     parser.add_argument("--deep-pages", type=int, default=50, help="`next` links followed to the deep page")
-    parser.add_argument("--httpx", action="store_true", help="use the httpx load generator even if wrk is installed")
     args = parser.parse_args(argv)
-    if not GV100AD.exists():
-        print(f"GV100AD file not found at {GV100AD}: nothing to benchmark.")
-        print("Put the reference data in ../shared/data beside the checkout.")
+    if missing(GV100AD):
         return 0
-    configure_logging(Settings.from_env({}, log_level="warning"))
+    settings()
     started, args.load_average = time.perf_counter(), os.getloadavg()[0]
-    with tempfile.TemporaryDirectory(prefix="efa-bench-areas-") as tmp:
-        script = Path(tmp) / "bench.lua"
-        script.write_text(WRK_SCRIPT)
-        args.wrk = script if shutil.which("wrk") and not args.httpx else None
-        _run(args, Path(tmp))
+    with database("efa-bench-areas-") as pg:
+        args.wrk = wrk_script(pg.tmp, args.httpx)
+        print("migrating, seeding and importing the GV100AD edition …", flush=True)
+        import_seconds, summary, counts = asyncio.run(_prepare(pg.dsn))
+        print(f"GV100AD import ({GV100AD.name}, one import after seed()): {import_seconds:.2f} s — {summary}")
+        print("areas: " + ", ".join(f"{level} {n}" for level, n in counts.items()), flush=True)
+        _serve(pg, args, import_seconds, summary)
     print(f"\nwhole benchmark: {time.perf_counter() - started:.0f} s")
     return 0
 

@@ -19,19 +19,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
-from bench import bench_feed
+from bench import bench_feed, harness
 from bench.catalogue_data import FILES, load_adoptions, load_database
-from bench.common import WRK_SCRIPT, Server, generator, load, machine, pooled, server_stack
+from bench.common import Server, generator, load, machine, pooled, server_stack
 from efa_registry import db
-from efa_registry.db import embedded
-from efa_registry.log import configure_logging
 from efa_registry.settings import Settings
 
 LIST = "limit=50"
@@ -53,15 +49,12 @@ RATIOS = (("list ÷ hand-written FastAPI", "ours: list 50", "fastapi: list 50", 
 async def _load(dsn: str, scale: float) -> dict[str, int]:
     volumes, _ = await load_database(dsn)
     settings = Settings.from_env({}, pool_min_size=1, pool_max_size=4, page_size_max=1000, log_level="warning")
-    await db.connect(dsn, settings)
-    try:
+    async with harness.connected(dsn, settings):
         volumes["adoptions"] = await load_adoptions(round(1_000_000 * scale))
         await bench_feed.write_events(round(1_000_000 * scale), 100)
+        await harness.analyze()
         async with db.connection() as conn:
-            await conn.execute("VACUUM ANALYZE")
             volumes["events"] = await conn.fetchval("SELECT count(*) FROM event")
-    finally:
-        await db.close()
     return volumes
 
 
@@ -130,20 +123,13 @@ def _rollout_two_workers(servers: dict[str, Server], env: dict[str, str], tmp: P
             f" {'met' if r['p99'] < 20 else 'MISSED'}), errors {r['errors']}")
 
 
-def _run(args: argparse.Namespace, tmp: Path) -> None:
-    server = embedded.EmbeddedPostgres(tmp, database="efa_bench")
-    dsn = server.start()
-    servers: dict[str, Server] = {}
+def _serve(pg: harness.Database, args: argparse.Namespace, volumes: dict[str, int]) -> None:
+    env = {**os.environ, "EFA_DATABASE_URL": pg.dsn, "EFA_LOG_FORMAT": "json", "EFA_LOG_LEVEL": "info",
+           "EFA_POOL_MAX_SIZE": "10", "EFA_PAGE_SIZE_MAX": "1000"}
+    servers = {"ours": Server("ours", ["api.asgi:app"], env, pg.tmp),
+               "fastapi": Server("fastapi", ["bench.peers.fastapi_list:app"], env, pg.tmp),
+               "piccolo": Server("piccolo", ["bench.peers.piccolo_crud:app"], env, pg.tmp)}
     try:
-        print(f"loading (scale {args.scale:g}) …", flush=True)
-        started = time.perf_counter()
-        volumes = asyncio.run(_load(dsn, args.scale))
-        print(f"loaded in {time.perf_counter() - started:.0f} s", flush=True)
-        env = {**os.environ, "EFA_DATABASE_URL": dsn, "EFA_LOG_FORMAT": "json", "EFA_LOG_LEVEL": "info",
-               "EFA_POOL_MAX_SIZE": "10", "EFA_PAGE_SIZE_MAX": "1000"}
-        servers = {"ours": Server("ours", ["api.asgi:app"], env, tmp),
-                   "fastapi": Server("fastapi", ["bench.peers.fastapi_list:app"], env, tmp),
-                   "piccolo": Server("piccolo", ["bench.peers.piccolo_crud:app"], env, tmp)}
         servers["ours"].wait_ready("/ready")
         servers["fastapi"].wait_ready(f"/solutions?{LIST}")
         servers["piccolo"].wait_ready("/solutions/?__page_size=1")
@@ -157,32 +143,27 @@ def _run(args: argparse.Namespace, tmp: Path) -> None:
         print("\n".join(["", *_report(results, args, volumes)]), flush=True)
         for name in ("fastapi", "piccolo"):
             servers.pop(name).stop()
-        print(_rollout_two_workers(servers, env, tmp, args), flush=True)
+        print(_rollout_two_workers(servers, env, pg.tmp, args), flush=True)
     finally:
         for s in servers.values():
             s.stop()
-        server.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.arguments(__doc__, httpx=True, duration=15.0, rounds=3, warmup=2.0, connections=32)
     parser.add_argument("--scale", type=float, default=1.0, help="share of the 1,000,000 adoptions and events")
-    parser.add_argument("--duration", type=float, default=15.0, help="seconds measured per scenario")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--warmup", type=float, default=2.0)
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--httpx", action="store_true", help="the httpx load generator even if wrk is installed")
     args = parser.parse_args(argv)
-    if missing := [str(p) for p in FILES.values() if not p.exists()]:
-        print(f"reference data not found ({', '.join(missing)}): nothing to benchmark.")
+    if harness.missing(*FILES.values()):
         return 0
-    configure_logging(Settings.from_env({}, log_level="warning"))
+    harness.settings()
     args.load_average = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory(prefix="efa-bench-peers-") as tmp:
-        script = Path(tmp) / "bench.lua"
-        script.write_text(WRK_SCRIPT)
-        args.wrk = script if shutil.which("wrk") and not args.httpx else None
-        _run(args, Path(tmp))
+    with harness.database("efa-bench-peers-") as pg:
+        args.wrk = harness.wrk_script(pg.tmp, args.httpx)
+        print(f"loading (scale {args.scale:g}) …", flush=True)
+        started = time.perf_counter()
+        volumes = asyncio.run(_load(pg.dsn, args.scale))
+        print(f"loaded in {time.perf_counter() - started:.0f} s", flush=True)
+        _serve(pg, args, volumes)
     return 0
 
 
