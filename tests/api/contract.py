@@ -1,7 +1,10 @@
 """Reusable HTTP contract checks for a writable resource: 404, 401/403, unknown field → 400,
-stale If-Match → 412, missing If-Match → 428, ETag → 304, every error as problem+json."""
+stale If-Match → 412, missing If-Match → 428, ETag → 304, every error as problem+json; the
+table-driven test of refused reads, and the create step other checks build on."""
 
 from __future__ import annotations
+
+import pytest
 
 PROBLEM = "application/problem+json"
 
@@ -10,10 +13,25 @@ def assert_problem(response, status: int, field: str | None = None) -> dict:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith(PROBLEM)
     body = response.json()
-    assert body["status"] == status and body["type"].startswith("https://efa-registry.de/problems/")
+    assert {"type", "title", "status"} <= body.keys() and body["status"] == status
+    assert body["type"].startswith("https://efa-registry.de/problems/")
     if field is not None:
         assert body.get("field") == field, body
     return body
+
+
+def refused_gets(*groups: tuple, data: str):
+    """The test that every URL is refused: ``groups`` are ``(status, field, url, url, …)``, and each URL
+    of a group, read with a GET on the data of fixture ``data``, answers that status naming that field.
+    Bind it to a ``test_…`` name of the module."""
+
+    @pytest.mark.usefixtures(data)
+    @pytest.mark.parametrize(("url", "status", "field"),
+                             [(url, status, field) for status, field, *urls in groups for url in urls])
+    async def test(client, url: str, status: int, field: str) -> None:
+        assert_problem(await client.get(url), status, field)
+
+    return test
 
 
 async def post_created(client, tokens, url: str, body: dict, who: str = "curator") -> dict:

@@ -10,7 +10,7 @@ import io
 import pytest
 
 from tests import scorecard_fixtures as data
-from tests.api.contract import assert_problem
+from tests.api.contract import assert_problem, refused_gets
 
 AREA = {"ars", "ags", "name", "level", "kind", "land", "landName", "population", "gemeinden"}
 COUNTS = {"withSolution", "online", "partial", "inPreparation"}
@@ -26,6 +26,7 @@ MISSING_PAGE = {"solution", "scope", "eligibleUnits", "coveredUnits", "missingUn
                 "coveredPopulation", "missingPopulation", "items", "next", "limit"}
 MISSING_UNIT = {"ars", "ags", "name", "level", "population", "kreis", "status", "statusFrom", "statusOrigin",
                 "plannedLiveOn"}
+MISSING = "/v1/solutions/wohnsitzanmeldung/rollout/missing"
 
 
 @pytest.fixture
@@ -82,23 +83,16 @@ async def test_compare_is_not_swallowed_by_the_area_lookup(client, loaded):
     assert set(spec["/v1/areas/{ars}/scorecard"]["get"]["responses"]) >= {"200", "400", "404", "422"}
 
 
-@pytest.mark.parametrize(("url", "status", "field"), [
-    ("/v1/areas/05999000/scorecard", 404, "ars"),
-    ("/v1/areas/05/scorecard", 422, "ars"),
-    ("/v1/areas/059/scorecard", 422, "ars"),
-    ("/v1/areas/0511x/scorecard", 400, "ars"),
-    ("/v1/areas/05112000/scorecard?land=05", 400, "land"),
-    ("/v1/areas/compare?ars=05112000", 400, "ars"),
-    ("/v1/areas/compare?ars=" + ",".join(["05112000"] * 11), 400, "ars"),
-    ("/v1/areas/compare?ars=05112000&ars=bochum", 400, "ars"),
-    ("/v1/areas/compare?ars=05112000&ars=05112", 400, "ars"),  # one kreisfreie Stadt under two keys
-    ("/v1/areas/compare?ars=05112000&ars=051120000000", 400, "ars"),
-    ("/v1/areas/compare?ars=05112000&ars=05999000", 404, "ars"),
-    ("/v1/areas/compare?ars=05112000&ars=05", 422, "ars"),
-    ("/v1/areas/compare?ars=05112000&ars=05915000&sort=rank", 400, "sort"),
-])
-async def test_refusals_are_problems_naming_the_field(client, loaded, url, status, field):
-    assert_problem(await client.get(url), status, field)
+test_refusals_are_problems_naming_the_field = refused_gets(
+    (404, "ars", "/v1/areas/05999000/scorecard", "/v1/areas/compare?ars=05112000&ars=05999000"),
+    (422, "ars", "/v1/areas/05/scorecard", "/v1/areas/059/scorecard", "/v1/areas/compare?ars=05112000&ars=05"),
+    (400, "ars", "/v1/areas/0511x/scorecard", "/v1/areas/compare?ars=05112000",
+     "/v1/areas/compare?ars=" + ",".join(["05112000"] * 11), "/v1/areas/compare?ars=05112000&ars=bochum",
+     "/v1/areas/compare?ars=05112000&ars=05112",  # one kreisfreie Stadt under two keys
+     "/v1/areas/compare?ars=05112000&ars=051120000000"),
+    (400, "land", "/v1/areas/05112000/scorecard?land=05"),
+    (400, "sort", "/v1/areas/compare?ars=05112000&ars=05915000&sort=rank"),
+    data="loaded")
 
 
 async def test_missing_pages_follow_next_links(client, loaded):
@@ -133,22 +127,19 @@ async def test_missing_as_csv(client, loaded):
                                                  "statusOrigin", "plannedLiveOn"))]
 
 
-@pytest.mark.parametrize(("url", "status", "field"), [
-    ("/v1/solutions/no-such-solution/rollout/missing?land=05", 404, "key"),
-    ("/v1/solutions/wohnsitzanmeldung/rollout/missing?land=05&kreis=05158", 400, "kreis"),
-    ("/v1/solutions/wohnsitzanmeldung/rollout/missing?land=17", 400, "land"),
-    ("/v1/solutions/wohnsitzanmeldung/rollout/missing?land=DE-XX", 404, "land"),
-    ("/v1/solutions/wohnsitzanmeldung/rollout/missing?kreis=0515", 400, "kreis"),
-    ("/v1/solutions/wohnsitzanmeldung/rollout/missing?kreis=05999", 404, "kreis"),
-    ("/v1/solutions/elterngeld-digital/rollout/missing?kreis=05158", 422, "kreis"),
-    ("/v1/solutions/wohnsitzanmeldung/rollout/missing?limit=0", 400, "limit"),
-    ("/v1/solutions/wohnsitzanmeldung/rollout/missing?after=bogus!", 400, "after"),
-    ("/v1/solutions/wohnsitzanmeldung/rollout/missing?status=none", 400, "status"),
-    ("/v1/solutions/elterngeld-digital/rollout/missing.csv?kreis=05158", 422, "kreis"),
-    ("/v1/solutions/no-such-solution/rollout/missing.csv", 404, "key"),
-])
-async def test_missing_refusals_are_problems_naming_the_field(client, loaded, url, status, field):
-    assert_problem(await client.get(url), status, field)
+test_missing_refusals_are_problems_naming_the_field = refused_gets(
+    (404, "key", "/v1/solutions/no-such-solution/rollout/missing?land=05",
+     "/v1/solutions/no-such-solution/rollout/missing.csv"),
+    (400, "land", f"{MISSING}?land=17"),
+    (404, "land", f"{MISSING}?land=DE-XX"),
+    (400, "kreis", f"{MISSING}?land=05&kreis=05158", f"{MISSING}?kreis=0515"),
+    (404, "kreis", f"{MISSING}?kreis=05999"),
+    (422, "kreis", "/v1/solutions/elterngeld-digital/rollout/missing?kreis=05158",
+     "/v1/solutions/elterngeld-digital/rollout/missing.csv?kreis=05158"),
+    (400, "limit", f"{MISSING}?limit=0"),
+    (400, "after", f"{MISSING}?after=bogus!"),
+    (400, "status", f"{MISSING}?status=none"),
+    data="loaded")
 
 
 async def test_the_numbers_derive_from_the_rollout_endpoints(client, loaded):
