@@ -13,7 +13,7 @@ from efa_registry.kit.sql import Params
 from efa_registry.ozg.model import LeikaEntry, OzgFilter, OzgLeistung, Themenfeld
 from efa_registry.search import documents
 from efa_registry.search.attempts import Attempt
-from efa_registry.search.repository import STEMS_SQL
+from efa_registry.search.repository import STEMS_SQL, seen_since_column
 
 OZG_ID = re.compile(r"[0-9]{1,9}")  # cursors carry the OZG-ID as text; SQL compares it as an int
 SEARCH_CURSOR = (int, float, str, OZG_ID)  # attempt, rank, name, OZG-ID
@@ -42,7 +42,7 @@ LEIKA_NAMES = (", ARRAY(SELECT e.name FROM leika_entry e WHERE e.ozg_leistung = 
 
 def _leistung(row: asyncpg.Record) -> OzgLeistung:
     data = dict(row)
-    for extra in ("rank", "leika", "stems"):
+    for extra in ("rank", "leika", "stems", "seen"):
         data.pop(extra, None)
     return OzgLeistung(**data)
 
@@ -92,17 +92,21 @@ class Hits(NamedTuple):
     page: Page[OzgLeistung]
     leika: dict[str, list[str]]  # per hit the LeiKa names that may hold a match (its snippet)
     stems: list[str]  # of the attempt's words (``Attempt.words``), for the highlights
+    seen: str | None  # ``seen_since_column`` when asked for and a row came back
 
 
 async def search(conn: asyncpg.Connection, flt: OzgFilter, attempt: Attempt, index: int, *, limit: int,
-                 after: str | None) -> Hits:
-    """The hits of one attempt, a name match first, then by rank and name."""
+                 after: str | None, horizons: dict[str, str] | None = None) -> Hits:
+    """The hits of one attempt, a name match first, then by rank and name; with ``horizons``, each
+    row also says whether the cached vocabulary is current (``search.lexicon.confirmed``)."""
     p = Params()
     q = p.add(attempt.tsquery)
     where = [f"o.search_vector @@ to_tsquery('german', {q})", *_conditions(p, flt)]
     source = RANKED.format(named=p.add(attempt.in_name), q=q, weights=documents.RANK_WEIGHTS, where=" AND ".join(where))
     words = p.add(attempt.words)
     extra = f", o.rank{LEIKA_NAMES.format(words=words)}, {STEMS_SQL.format(words=words)} AS stems"
+    if horizons is not None:
+        extra += seen_since_column(p, horizons)
     sql = LEISTUNG_SELECT.format(extra=extra, source=source)
     key = decode_cursor(after, kinds=SEARCH_CURSOR)
     if key:
@@ -114,7 +118,8 @@ async def search(conn: asyncpg.Connection, flt: OzgFilter, attempt: Attempt, ind
     rows = await conn.fetch(sql + f" ORDER BY o.rank DESC, o.name, o.ozg_id::int LIMIT {p.add(limit + 1)}", *p.values)
     page = page_of(list(rows), limit, lambda r: [index, r["rank"], r["name"], r["ozg_id"]])
     return Hits(Page(items=[_leistung(r) for r in page.items], next_cursor=page.next_cursor),
-                {r["ozg_id"]: list(r["leika"]) for r in page.items}, list(rows[0]["stems"]) if rows else [])
+                {r["ozg_id"]: list(r["leika"]) for r in page.items}, list(rows[0]["stems"]) if rows else [],
+                rows[0]["seen"] if rows and horizons is not None else None)
 
 
 def _conditions(p: Params, flt: OzgFilter) -> list[str]:

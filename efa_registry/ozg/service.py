@@ -32,14 +32,20 @@ async def search_leistungen(flt: OzgFilter, *, limit: int, after: str | None) ->
         if not flt.q:
             return Hits(page=await repository.list_leistungen(conn, flt, limit=limit, after=after),
                         notes=SearchNotes(), highlights={})
-        vocab = await lexicon.catalogue(conn)
-        plan = attempts.plan(flt.q, vocab)
-        if not plan.attempts:
+
+        async def run(vocab, horizons):
+            plan = attempts.plan(flt.q, vocab)
+            if not plan.attempts:
+                return (plan, None, None), None
+            attempt, hits = await attempts.first_hits(
+                plan, after, repository.search_attempt,
+                lambda a, i: repository.search(conn, flt, a, i, limit=limit, after=after, horizons=horizons),
+                lambda result: bool(result.page.items))
+            return (plan, attempt, hits), hits.seen
+
+        vocab, (plan, attempt, hits) = await lexicon.confirmed(conn, "catalogue", run)
+        if attempt is None:
             return Hits(page=Page(items=[], next_cursor=None), notes=SearchNotes(), highlights={})
-        attempt, hits = await attempts.first_hits(
-            plan, after, repository.search_attempt,
-            lambda a, i: repository.search(conn, flt, a, i, limit=limit, after=after),
-            lambda result: bool(result.page.items))
     matcher = highlight.Matcher(list(zip(hits.stems, (prefix for _, prefix in attempt.lexemes), strict=False)), vocab)
     marks = {o.ozg_id: Highlight(name=highlight.mark(o.name, matcher),
                                  snippet=highlight.passages(hits.leika[o.ozg_id], matcher, SNIPPET_ENTRIES))

@@ -8,7 +8,8 @@ id in ``search_change`` (a trigger, migration 2026-12-02). A cached entry rememb
 and how many ids it had seen from the oldest transaction then still running on; one indexed read
 per search (``repository.seen_since``, a few hundredths of a millisecond in PostgreSQL) tells
 whether anything has committed since — including a writer that was still running while the
-entry was built, whose id is older than the newest one.
+entry was built, whose id is older than the newest one. A search asks it as a column of its own
+statement (``confirmed``), so the check costs no round trip of its own.
 
 Entries: ``catalogue`` (OZG-Leistungen, LeiKa, Lagen, Themenfelder: OZG documents and queries),
 ``solutions`` (the catalogue's words plus the solutions': solution queries), ``places`` (current
@@ -21,7 +22,7 @@ import asyncio
 import time
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import structlog
 
@@ -30,6 +31,7 @@ from efa_registry.search.placeindex import PlaceIndex, to_place
 from efa_registry.search.vocabulary import Vocabulary
 
 log = structlog.get_logger(__name__)
+T = TypeVar("T")
 
 DEPENDS = {"catalogue": ("catalogue",), "solutions": ("catalogue", "solutions"), "places": ("areas",)}
 
@@ -58,6 +60,25 @@ async def solution_words(conn: Any) -> Vocabulary:
 async def places(conn: Any) -> PlaceIndex:
     """The index of every current area's name (``places.rank`` resolves against it)."""
     return await _get(conn, "places")
+
+
+async def confirmed(conn: Any, name: str, run: Callable[[Any, dict[str, str] | None], Awaitable[tuple[T, str | None]]]
+                    ) -> tuple[Any, T]:
+    """``run`` a search with the cached entry ``name`` and confirm, in the search's own statement, that
+    the entry is still current: ``run(value, horizons)`` adds ``repository.seen_since_column`` for
+    ``horizons`` (when not None) and returns its result and that column (None without a row). Only a
+    stale entry, or an answer without a row to tell, costs the separate check; a stale one is
+    rebuilt and the search run again. Returns the value used and the result."""
+    entry = _cache.get(name)
+    if entry is not None:
+        result, seen = await run(entry.value, {s: v.horizon for s, v in entry.seen.items()})
+        if seen is not None and _current(entry, repository.decode_seen(seen)):
+            return entry.value, result
+        if seen is None and await _valid(conn, entry):
+            return entry.value, result
+    value = await _get(conn, name)
+    result, _ = await run(value, None)
+    return value, result
 
 
 def _lock(name: str) -> asyncio.Lock:

@@ -5,10 +5,13 @@ document is the aggregate's (its repository's ``refresh_documents``)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import NamedTuple
 
 import asyncpg
+
+from efa_registry.kit.sql import Params
 
 
 class Seen(NamedTuple):
@@ -35,7 +38,7 @@ SELECT s.scope,
        (SELECT c.xid FROM search_change c WHERE c.scope = s.scope ORDER BY c.xid DESC LIMIT 1)::text AS newest,
        s.horizon,
        (SELECT count(*) FROM search_change c WHERE c.scope = s.scope AND c.xid >= s.horizon::xid8) AS recent
-FROM unnest($1::text[], $2::text[]) AS s(scope, horizon)
+FROM unnest({scopes}::text[], {horizons}::text[]) AS s(scope, horizon)
 """
 
 
@@ -47,9 +50,20 @@ async def seen_now(conn: asyncpg.Connection, scopes: Sequence[str]) -> dict[str,
 
 async def seen_since(conn: asyncpg.Connection, horizons: dict[str, str]) -> dict[str, Seen]:
     """The change log of each scope counted from the horizon a cached vocabulary was built at:
-    one indexed read per search."""
-    rows = await conn.fetch(SEEN_SINCE_SQL, list(horizons), list(horizons.values()))
+    one indexed read."""
+    rows = await conn.fetch(SEEN_SINCE_SQL.format(scopes="$1", horizons="$2"), list(horizons), list(horizons.values()))
     return {r["scope"]: Seen(r["newest"], r["horizon"], r["recent"]) for r in rows}
+
+
+def seen_since_column(p: Params, horizons: dict[str, str]) -> str:
+    """``seen_since`` as a column of another statement (``seen``, JSON text: [[scope, newest,
+    horizon, recent], …]), so that a search confirms its cached vocabulary in its own round trip."""
+    inner = SEEN_SINCE_SQL.format(scopes=p.add(list(horizons)), horizons=p.add(list(horizons.values())))
+    return f", (SELECT json_agg(json_build_array(v.scope, v.newest, v.horizon, v.recent)) FROM ({inner}) v)::text AS seen"
+
+
+def decode_seen(seen: str) -> dict[str, Seen]:
+    return {scope: Seen(newest, horizon, recent) for scope, newest, horizon, recent in json.loads(seen)}
 
 
 async def reindex_scopes(conn: asyncpg.Connection, *, lock: bool = False) -> list[str]:

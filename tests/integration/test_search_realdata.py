@@ -263,6 +263,44 @@ class TestVocabularyLifecycle:
             await a.execute("DELETE FROM themenfeld WHERE key IN ('x-a', 'x-b')")
             await asyncio.gather(a.close(), b.close())
 
+    async def test_a_search_with_hits_notices_a_commit_of_another_process_in_its_own_statement(
+            self, shipped, database):
+        """The search confirms its cached vocabulary in the search statement itself: a word another
+        process committed since is in the vocabulary the answer was made with."""
+        assert await ozg_ids("Hund")  # the vocabulary is cached now
+        other = await asyncpg.connect(database)
+        try:
+            await other.execute("INSERT INTO themenfeld (key, name, position) VALUES ('x-c', 'Greifenzucht', 97)")
+            async with db.connection() as conn:
+                vocab, hits = await lexicon.confirmed(conn, "catalogue", self._search_hund(conn))
+            assert "greifenzucht" in vocab and hits
+            assert "greifenzucht" in lexicon._cache["catalogue"].value  # kept for the next search
+            statements = []
+            async with db.connection() as conn:
+                def logged(record):
+                    statements.append(record.query)
+                conn.add_query_logger(logged)
+                try:
+                    assert (await lexicon.confirmed(conn, "catalogue", self._search_hund(conn)))[1]
+                finally:
+                    conn.remove_query_logger(logged)
+            assert len(statements) == 1  # current: the search alone, no check of its own
+        finally:
+            await other.execute("DELETE FROM themenfeld WHERE key = 'x-c'")
+            await other.close()
+
+    @staticmethod
+    def _search_hund(conn):
+        from efa_registry.ozg import repository
+        from efa_registry.search import attempts
+
+        async def run(vocab, horizons):
+            attempt = attempts.plan("Hund", vocab).attempts[0]
+            hits = await repository.search(conn, OzgFilter(q="Hund"), attempt, 0, limit=5, after=None,
+                                           horizons=horizons)
+            return [o.ozg_id for o in hits.page.items], hits.seen
+        return run
+
     async def test_documents_marked_by_a_migration_are_rebuilt_once(self, shipped):
         knows_leika = ("SELECT search_vector @@ to_tsquery('german', 'hundesteuer') FROM ozg_leistung"
                        " WHERE ozg_id = '10160'")
