@@ -43,16 +43,17 @@ def with_grouped_contact(record: type[msgspec.Struct], *, module: str, doc: str,
     (details not known are left out), and only to authenticated callers (``contact_out``);
     ``extra`` adds fields (name → type)."""
     fields = msgspec.structs.fields(record)
-    contact = _struct(f"{record.__name__}Contact", module, "A person to contact.", {
+    contact = wire_struct(f"{record.__name__}Contact", module, "A person to contact.", {
         f.name.removeprefix("contact_"): (f.type, None) for f in fields if f.name.startswith("contact_")})
     own = {f.name: (f.type, msgspec.NODEFAULT) for f in fields if not f.name.startswith("contact_")}
-    wire = _struct(record.__name__, module, doc, {**own, **{k: (t, msgspec.NODEFAULT) for k, t in extra.items()},
+    wire = wire_struct(record.__name__, module, doc, {**own, **{k: (t, msgspec.NODEFAULT) for k, t in extra.items()},
                                                   "contact": (contact | UnsetType, UNSET)})
     wire.Contact = contact
     return wire
 
 
-def _struct(name: str, module: str, doc: str, fields: dict[str, tuple[Any, Any]]) -> type[WireOut]:
+def wire_struct(name: str, module: str, doc: str, fields: dict[str, tuple[Any, Any]]) -> type[WireOut]:
+    """A response body built from a core record's fields: name → (type, default or ``NODEFAULT``)."""
     namespace = {"__module__": module, "__qualname__": name, "__doc__": doc,
                  "__annotations__": {k: t for k, (t, _) in fields.items()},
                  **{k: default for k, (_, default) in fields.items() if default is not msgspec.NODEFAULT}}

@@ -15,7 +15,7 @@ from api.auth import Caller
 from api.concurrency import IdempotencyKey, IfMatch, entity_response, expected_version
 from api.params import After, Limit, bounded_limit, next_link, query_of
 from api.schemas import contact_out
-from api.solutions.schemas import ExpandedSolutionPage, Solution, SolutionHit, SolutionPage, SolutionSummary
+from api.solutions.schemas import ExpandedSolutionPage, Solution, SolutionHit, SolutionPage, summary_out
 from efa_registry.solutions import discovery, model, service
 from efa_registry.solutions.model import (
     HistoryEntry,
@@ -75,7 +75,7 @@ class SolutionController(Controller):
             for item in items:
                 item.highlight = hits.highlights.get(str(item.id), UNSET)
         else:
-            items = [SolutionSummary.of(s, hits.highlights.get(str(s.id), UNSET)) for s in hits.page.items]
+            items = [summary_out(s, hits.highlights.get(str(s.id), UNSET)) for s in hits.page.items]
         page = ExpandedSolutionPage if full else SolutionPage
         return page(items=items, next=next_link(request, hits.page.next_cursor), limit=limit, facets=facets,
                     did_you_mean=hits.notes.did_you_mean, corrected_from=hits.notes.corrected_from,

@@ -61,8 +61,9 @@ class Interface(Record):
     updated_at: dt.datetime
 
 
-class Solution(Record):
-    """An EfA solution with its OZG-Leistungen, provider, operator and interfaces embedded."""
+class SolutionFacts(Record):
+    """What the entity and the summaries of lists say alike of a solution: its names and texts, who
+    provides and operates it, the OZG-Leistungen it implements, its status, maturity and reuse."""
 
     id: uuid.UUID
     slug: str
@@ -78,6 +79,15 @@ class Solution(Record):
     reifegrad: int | None
     reuse_route: ReuseRoute | None
     rollout_level: RolloutLevel
+
+    @property
+    def themenfelder(self) -> list[str]:
+        return sorted({o.themenfeld for o in self.ozg_leistungen})
+
+
+class Solution(SolutionFacts):
+    """An EfA solution with its OZG-Leistungen, provider, operator and interfaces embedded."""
+
     licence: str | None
     source_repository: str | None
     documentation_url: str | None
@@ -91,40 +101,18 @@ class Solution(Record):
     created_at: dt.datetime
     updated_at: dt.datetime
 
-    @property
-    def themenfelder(self) -> list[str]:
-        return sorted({o.themenfeld for o in self.ozg_leistungen})
 
-
-class SolutionSummary(Record):
+class SolutionSummary(SolutionFacts):
     """A solution as lists show it: what a reader needs to choose one. The entity (``Solution``)
     adds its interfaces, licence, links, costs, contact and creation time. ``description`` is here
     for the search's highlighted passages; the API's list leaves it to the entity too.
     ``interface_standards``: the standards of its interfaces that are not retired."""
 
-    id: uuid.UUID
-    slug: str
-    name: str
-    summary: str | None
-    description: str | None
-    provider: OrganisationRef
-    operator: OrganisationRef | None
-    ozg_leistungen: list[OzgRef]
-    status: SolutionStatus
-    efa_compliant: bool | None
-    reifegrad_model: ReifegradModel | None
-    reifegrad: int | None
-    reuse_route: ReuseRoute | None
-    rollout_level: RolloutLevel
     tags: list[str]
     is_demo: bool
     interface_standards: list[str]
     version: int
     updated_at: dt.datetime
-
-    @property
-    def themenfelder(self) -> list[str]:
-        return sorted({o.themenfeld for o in self.ozg_leistungen})
 
 
 class HistoryEntry(Record):
