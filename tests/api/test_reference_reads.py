@@ -53,17 +53,14 @@ async def test_area_listing_is_paged_with_a_cursor_and_filters(client, reference
 
 
 test_bad_requests_are_problems_naming_the_parameter = refused_gets(
-    (400, "levl", "/v1/areas?levl=kreis"),
-    (400, "level", "/v1/areas?level=dorf"),
-    (400, "limit", "/v1/areas?limit=0", "/v1/areas?limit=5000"),
-    (400, "after", "/v1/areas?after=%%%"),
+    # the lists' parameters: a misspelt name, values out of range, a broken cursor
+    (400, "levl", "/v1/areas?levl=kreis"), (400, "level", "/v1/areas?level=dorf"),
+    (400, "limit", "/v1/areas?limit=0", "/v1/areas?limit=5000"), (400, "after", "/v1/areas?after=%%%"),
     (400, "land", "/v1/areas?land=99"),
-    (400, "ars", "/v1/areas/1234567"),
-    (404, "ars", "/v1/areas/059999999999"),
-    (400, "sort", "/v1/ozg-leistungen?themenfeld=x&sort=name"),
-    (400, "leikaKey", "/v1/ozg-leistungen?leikaKey=123"),
-    (400, "ozgId", "/v1/ozg-leistungen/abc"),
-    (404, "ozgId", "/v1/ozg-leistungen/99999"),
+    (400, "sort", "/v1/ozg-leistungen?themenfeld=x&sort=name"), (400, "leikaKey", "/v1/ozg-leistungen?leikaKey=123"),
+    # keys: malformed (400), well-formed but unknown (404)
+    (400, "ars", "/v1/areas/1234567"), (404, "ars", "/v1/areas/059999999999"),
+    (400, "ozgId", "/v1/ozg-leistungen/abc"), (404, "ozgId", "/v1/ozg-leistungen/99999"),
     data="reference_data")
 
 

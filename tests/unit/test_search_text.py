@@ -21,11 +21,8 @@ def test_normalize_casefolds_composes_and_cleans(raw, normalised):
 
 
 @pytest.mark.parametrize(("a", "b"), [
-    ("Führerschein", "Fuehrerschein"),
-    ("MÜNCHEN", "muenchen"),
-    ("Straße", "Strasse"),
-    ("Bürgergeld", "BUERGERGELD"),
-    ("Café", "cafe"),
+    ("Führerschein", "Fuehrerschein"), ("MÜNCHEN", "muenchen"), ("Bürgergeld", "BUERGERGELD"),  # umlauts spelt out
+    ("Straße", "Strasse"), ("Café", "cafe"),    # ß and accents
     ("Ko\u0308ln", "Koeln"),                    # decomposed and spelt out
 ])
 def test_fold_makes_both_spellings_one_key(a, b):
