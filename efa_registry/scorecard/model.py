@@ -259,7 +259,7 @@ class MissingUnit(Record):
     planned_live_on: dt.date | None
 
 
-class MissingList(Record):
+class MissingUnits(Record):
     """The not-yet-docked units of a scope (one page of them in ``items``) and the scope's totals."""
 
     solution: MissingSolution
@@ -271,4 +271,9 @@ class MissingList(Record):
     covered_population: int
     missing_population: int
     items: list[MissingUnit]
+
+
+class MissingList(MissingUnits):
+    """``MissingUnits`` with the cursor of the page after it (None on the last)."""
+
     next_cursor: str | None
