@@ -22,6 +22,7 @@ from collections.abc import Callable
 import msgspec
 import structlog
 
+from efa_registry.areas.model import AreaFacts
 from efa_registry.errors import ImportFailed
 from efa_registry.types import AreaLevel
 
@@ -41,16 +42,9 @@ LAND_KEY = re.compile(r"^(0[1-9]|1[0-6])$")
 DIGITS = re.compile(r"^[0-9]+$")
 
 
-class AreaRow(msgspec.Struct, frozen=True, kw_only=True):
+class AreaRow(AreaFacts):
     """One area as the GV100AD states it; field order is the staging table's column order."""
 
-    ars: str
-    ags: str | None
-    name: str
-    level: AreaLevel
-    textkennzeichen: str | None
-    parent: str | None
-    land: str
     seat: str | None
     population: int | None
     area_ha: int | None

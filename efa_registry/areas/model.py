@@ -15,7 +15,9 @@ from efa_registry.types import LAND_PATTERN, AreaLevel
 MUNICIPALITY_LEVEL = "gemeinde"
 
 
-class Area(Record):
+class AreaFacts(Record):
+    """What the GV100AD states of every area: its keys, name, level, Textkennzeichen, parent and Land."""
+
     ars: str
     ags: str | None
     name: str
@@ -23,6 +25,9 @@ class Area(Record):
     textkennzeichen: str | None
     parent: str | None
     land: str
+
+
+class Area(AreaFacts):
     iso_code: str | None
     seat: str | None
     population: int | None
