@@ -140,8 +140,8 @@ async def read_events_json(
     conn: asyncpg.Connection, *, after: str | None, limit: int, filters: FeedFilters = FeedFilters(),
     audience: Audience = "internal",
 ) -> EncodedPage:
-    """``read_events`` with the events already encoded (by PostgreSQL, in one statement) as the
-    JSON array the API sends: the same events, fields and cursors, without a Python object per
+    """``read_events`` with the events already encoded (each envelope written with its event, the
+    page joined by PostgreSQL in one statement) as the JSON array the API sends: the same events, fields and cursors, without a Python object per
     event. A snapshot cursor (after an export) takes the object path and is encoded here."""
     position = decode_position(after)
     if position.snapshot is not None:
@@ -153,7 +153,7 @@ async def read_events_json(
         cursor = Position(*row["last"]).encode()
     else:
         cursor = Position(*max(position[:2], (row["horizon"], 0))).encode()  # caught up, as read_events
-    return EncodedPage(row["items"].encode(), row["n"], cursor)
+    return EncodedPage(row["items"], row["n"], cursor)
 
 
 async def poll_events_json(

@@ -58,27 +58,21 @@ async def read_after(
     return await conn.fetch(READ.format(columns=_columns(audience), conditions=conditions), *p.values)
 
 
-# The same page as ``READ``, encoded by PostgreSQL as the wire's JSON array of events (camelCase
-# keys, timestamps as msgspec writes them, each event's plain cursor): the catch-up path hands
-# out a thousand events per page without a Python object per event.
-CURSOR_SQL = ("rtrim(translate(encode(convert_to('[' || tx_id || ',' || seq || ']', 'UTF8'), 'base64'), '+/', '-_'),"
-              " '=')")
-TIME_SQL = ("to_char(occurred_at AT TIME ZONE 'UTC', CASE WHEN date_trunc('second', occurred_at) = occurred_at"
-            " THEN 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"' ELSE 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"' END)")
-EVENT_JSON = (f"json_build_object('seq', seq, 'cursor', {CURSOR_SQL}, 'occurredAt', {TIME_SQL}, 'actor', actor,"
-              " 'requestId', request_id, 'entityType', entity_type, 'entityId', entity_id, 'action', action,"
-              " 'version', version, 'solutionId', solution_id, 'land', land,"
-              " 'themenfelder', coalesce(themenfelder, ARRAY[]::text[]), 'snapshot', snapshot)")
-READ_JSON = f"""
+# The same page as ``READ`` as the wire's JSON array of events: the envelopes each event got when
+# it was written (migration 2026-12-03T09, ``event_envelope``: camelCase keys, timestamps as msgspec
+# writes them, each event's plain cursor), joined — no JSON built per request, no Python object per
+# event. The public reads the envelope without contact fields where the event has one.
+READ_JSON = """
 WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
 page AS (
-    SELECT {{columns}} FROM event, horizon
-    WHERE (tx_id, seq) > ($1::xid8, $2::bigint) AND tx_id < horizon.xmin{{conditions}}
+    SELECT tx_id, seq, {wire} AS wire FROM event, horizon
+    WHERE (tx_id, seq) > ($1::xid8, $2::bigint) AND tx_id < horizon.xmin{conditions}
     ORDER BY tx_id, seq LIMIT $3
 )
 SELECT (SELECT xmin FROM horizon) AS horizon, (SELECT count(*) FROM page) AS n,
        (SELECT ARRAY[tx_id::text::bigint, seq] FROM page ORDER BY tx_id DESC, seq DESC LIMIT 1) AS last,
-       (SELECT coalesce(json_agg({EVENT_JSON} ORDER BY tx_id, seq), '[]') FROM page)::text AS items
+       convert_to('[' || coalesce((SELECT string_agg(wire, ',' ORDER BY tx_id, seq) FROM page), '') || ']',
+                  'UTF8') AS items
 """
 
 
@@ -86,11 +80,12 @@ async def read_after_json(
     conn: asyncpg.Connection, tx_id: int, seq: int, *, limit: int, filters: FeedFilters, audience: Audience
 ) -> asyncpg.Record:
     """``read_after`` (without a snapshot to leave out) as one row: the ``horizon``, the number of
-    events ``n``, the ``last`` (tx_id, seq) and the ``items`` as a JSON array."""
+    events ``n``, the ``last`` (tx_id, seq) and the ``items`` as a JSON array (UTF-8 bytes)."""
     p = Params()
     for value in (tx_id, seq, limit):
         p.add(value)
-    sql = READ_JSON.format(columns=_columns(audience), conditions=_conditions(p, filters, audience))
+    wire = "coalesce(wire_public, wire)" if audience == "public" else "wire"
+    sql = READ_JSON.format(wire=wire, conditions=_conditions(p, filters, audience))
     return await conn.fetchrow(sql, *p.values)
 
 

@@ -21,11 +21,14 @@ SELECT child.relname AS child, parent.relname AS parent FROM pg_constraint k
 JOIN pg_class child ON child.oid = k.conrelid JOIN pg_class parent ON parent.oid = k.confrelid
 JOIN pg_namespace n ON n.oid = child.relnamespace WHERE k.contype = 'f' AND n.nspname = 'public'
 """
-# Generated columns are computed again on load; COPY refuses them as input anyway.
-COLUMNS = """
+# Generated columns are computed again on load; COPY refuses them as input anyway. The derived
+# columns a trigger writes on every insert (the events' feed envelopes) are written again too.
+DERIVED_COLUMNS = (("event", "wire"), ("event", "wire_public"))
+COLUMNS = f"""
 SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = 'public' AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' ORDER BY a.attnum
+WHERE n.nspname = 'public' AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+  AND (c.relname, a.attname) NOT IN ({", ".join(f"('{t}', '{c}')" for t, c in DERIVED_COLUMNS)}) ORDER BY a.attnum
 """
 
 
