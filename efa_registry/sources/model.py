@@ -15,7 +15,7 @@ SourceKind = Literal["gv100ad", "ozg-leistungen", "leika"]
 Origin = Literal["shipped", "import"]
 
 
-class SourceInfo(msgspec.Struct, frozen=True, kw_only=True):
+class SourceInfo(Record):
     """What a source is and how it must be credited (fixed by its licence)."""
 
     kind: SourceKind
@@ -26,15 +26,9 @@ class SourceInfo(msgspec.Struct, frozen=True, kw_only=True):
     url: str
 
 
-class LoadedSource(Record):
+class LoadedSource(SourceInfo):
     """A source with the edition now in the database (None: not loaded)."""
 
-    kind: SourceKind
-    title: str
-    publisher: str
-    licence: str
-    attribution: str
-    url: str
     edition: str | None
     origin: Origin | None
     loaded_at: dt.datetime | None
@@ -67,8 +61,5 @@ GEO_LICENCE = "Datenlizenz Deutschland – Namensnennung – 2.0"
 
 
 def loaded(info: SourceInfo, row: dict[str, object] | None) -> LoadedSource:
-    return LoadedSource(kind=info.kind, title=info.title, publisher=info.publisher, licence=info.licence,
-                        attribution=info.attribution, url=info.url,
-                        edition=row["edition"] if row else None,  # type: ignore[arg-type]
-                        origin=row["origin"] if row else None,  # type: ignore[arg-type]
-                        loaded_at=row["loaded_at"] if row else None)  # type: ignore[arg-type]
+    edition = {name: row[name] if row else None for name in ("edition", "origin", "loaded_at")}
+    return LoadedSource(**msgspec.structs.asdict(info), **edition)  # type: ignore[arg-type]
