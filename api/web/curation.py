@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, get, post
+from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
@@ -63,6 +64,14 @@ async def curator(request: Request, current: session.Session | None = None) -> s
         raise Forbidden(f"Ihr Zugang (Rolle: {ROLE.get(actor.role or '', actor.role)}) berechtigt nicht zur "
                         "Kuratierung. Lösungen pflegen nur die Koordinierungsstelle und die Anbieter.")
     return current
+
+
+async def _posted(request: Request) -> tuple[session.Session, FormMultiDict]:
+    """The signed-in curator and the form they sent, its CSRF token checked."""
+    current = await curator(request)
+    form = await request.form()
+    session.check_csrf(current.csrf, form)
+    return current, form
 
 
 def _page(name: str, current: session.Session, status: int = 200, **context: Any) -> Template:
@@ -132,9 +141,7 @@ class CurationController(Controller):
 
     @post("/loesungen/neu")
     async def create_solution(self, request: Request) -> Template | Redirect:
-        current = await curator(request)
-        form = await request.form()
-        session.check_csrf(current.csrf, form)
+        current, form = await _posted(request)
         mine = forms.submitted(form, ("provider", "slug", *forms.SOLUTION_FIELDS))
         # The key rendered into the form makes a double submit return the first result.
         key = str(form.get("idempotency_key") or "") or None
@@ -158,9 +165,7 @@ class CurationController(Controller):
 
     @post("/loesungen/{slug:str}")
     async def update_solution(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
-        current = await curator(request)
-        form = await request.form()
-        session.check_csrf(current.csrf, form)
+        current, form = await _posted(request)
         mine = forms.submitted(form, forms.SOLUTION_FIELDS)
         try:
             solution = await solutions.update_solution(slug, forms.solution_patch(mine),
@@ -204,9 +209,7 @@ class CurationController(Controller):
 
     @post("/loesungen/{slug:str}/schnittstellen/neu")
     async def create_interface(self, request: Request, slug: FromPath[str]) -> Template | Redirect:
-        current = await curator(request)
-        form = await request.form()
-        session.check_csrf(current.csrf, form)
+        current, form = await _posted(request)
         mine = forms.submitted(form, forms.INTERFACE_FIELDS)
         try:
             await solutions.create_interface(slug, forms.interface_create(mine), actor=current.actor,
@@ -228,9 +231,7 @@ class CurationController(Controller):
 
     @post("/schnittstellen/{interface_id:uuid}")
     async def update_interface(self, request: Request, interface_id: FromPath[uuid.UUID]) -> Template | Redirect:
-        current = await curator(request)
-        form = await request.form()
-        session.check_csrf(current.csrf, form)
+        current, form = await _posted(request)
         mine = forms.submitted(form, forms.INTERFACE_FIELDS)
         try:
             interface = await solutions.update_interface(interface_id, forms.interface_patch(mine),
@@ -265,9 +266,7 @@ class CurationController(Controller):
 
     @post("/nachnutzungen/{adoption_id:uuid}")
     async def move_adoption(self, request: Request, adoption_id: FromPath[uuid.UUID]) -> Template | Redirect:
-        current = await curator(request)
-        form = await request.form()
-        session.check_csrf(current.csrf, form)
+        current, form = await _posted(request)
         try:
             patch = msgspec.convert({"status": form.get("status")}, AdoptionPatch)
             adoption = await adoptions.change(adoption_id, patch, expected_version=forms.version_of(form),

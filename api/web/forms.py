@@ -13,14 +13,7 @@ from typing import Any
 import msgspec
 
 from efa_registry.errors import InvalidInput
-from efa_registry.solutions.model import (
-    Interface,
-    InterfaceCreate,
-    InterfacePatch,
-    Solution,
-    SolutionCreate,
-    SolutionPatch,
-)
+from efa_registry.solutions import model
 
 LABELS = {
     "name": "Name", "slug": "Kurzname (URL)", "provider": "Anbieter", "operator": "Betreiber",
@@ -93,20 +86,20 @@ def german(message: str) -> tuple[str, str | None]:
     return f"Ungültiger Wert ({message}).", field
 
 
-def solution_patch(values: dict[str, str]) -> SolutionPatch:
-    return _convert(values, SOLUTION_FIELDS, SolutionPatch)
+def solution_patch(values: dict[str, str]) -> model.SolutionPatch:
+    return _convert(values, SOLUTION_FIELDS, model.SolutionPatch)
 
 
-def solution_create(values: dict[str, str]) -> SolutionCreate:
-    return _convert(values, ("provider", "slug", *SOLUTION_FIELDS), SolutionCreate)
+def solution_create(values: dict[str, str]) -> model.SolutionCreate:
+    return _convert(values, ("provider", "slug", *SOLUTION_FIELDS), model.SolutionCreate)
 
 
-def interface_create(values: dict[str, str]) -> InterfaceCreate:
-    return _convert(values, INTERFACE_FIELDS, InterfaceCreate)
+def interface_create(values: dict[str, str]) -> model.InterfaceCreate:
+    return _convert(values, INTERFACE_FIELDS, model.InterfaceCreate)
 
 
-def interface_patch(values: dict[str, str]) -> InterfacePatch:
-    return _convert(values, INTERFACE_FIELDS, InterfacePatch)
+def interface_patch(values: dict[str, str]) -> model.InterfacePatch:
+    return _convert(values, INTERFACE_FIELDS, model.InterfacePatch)
 
 
 def _text(value: Any) -> str:
@@ -119,7 +112,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def solution_values(solution: Solution) -> dict[str, str]:
+def solution_values(solution: model.Solution) -> dict[str, str]:
     """A solution as the edit form shows it (also what a conflicting edit is compared with)."""
     values = {name: _text(getattr(solution, SNAKE[name], None)) for name in SOLUTION_FIELDS}
     values["ozgIds"] = ", ".join(o.ozg_id for o in solution.ozg_leistungen)
@@ -127,7 +120,7 @@ def solution_values(solution: Solution) -> dict[str, str]:
     return values
 
 
-def interface_values(interface: Interface) -> dict[str, str]:
+def interface_values(interface: model.Interface) -> dict[str, str]:
     return {name: _text(getattr(interface, SNAKE[name], None)) for name in INTERFACE_FIELDS}
 
 
