@@ -49,10 +49,15 @@ MISSING_PROBLEMS = {400: _problem("Malformed `land`, `kreis`, `limit` or `after`
                     422: _problem("`kreis` for a Land-level solution (its units are Länder)")}
 
 
-class ScorecardController(Controller):
+class _Revalidated(Controller):
+    """Every response of this module changes the moment an adoption goes live (see above)."""
+
+    cache_control = REVALIDATE
+
+
+class ScorecardController(_Revalidated):
     path = "/v1/areas"
     tags = ["Scorecard"]
-    cache_control = REVALIDATE
 
     @get("/compare", operation_id="compareAreas", summary="Compare areas with each other and their peers",
          responses=COMPARE_PROBLEMS)
@@ -82,10 +87,9 @@ class ScorecardController(Controller):
         return await service.scorecard(ars)
 
 
-class SolutionMissingController(Controller):
+class SolutionMissingController(_Revalidated):
     path = "/v1/solutions/{key:str}/rollout"
     tags = ["Rollout"]
-    cache_control = REVALIDATE
 
     @get("/missing", operation_id="listSolutionRolloutMissing", summary="Eligible units not yet live",
          responses=MISSING_PROBLEMS)
