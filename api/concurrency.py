@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from litestar import Response
+from litestar import Controller, Response
+from litestar.datastructures import CacheControlHeader
 from litestar.params import HeaderParameter
 
 from efa_registry.errors import InvalidParameter
@@ -16,6 +17,9 @@ from efa_registry.kit.patching import ANY_VERSION, Expected
 _LIST_ITEM = re.compile(r'[\s,]*(W/)?"([\x21\x23-\x7e\x80-\xff]*)"[\s,]*')
 # Our tags: "v<version>" or "v<version>-auth". Versions are bounded: no int() of 5,000 digits.
 _OURS = re.compile(r"^v([0-9]{1,18})(?:-[a-z]+)?$")
+
+# Figures that change the moment an adoption goes live: cacheable, but revalidated (strong ETag) on every use.
+REVALIDATE = CacheControlHeader(public=True, no_cache=True)
 
 IfMatch = Annotated[str | None, HeaderParameter(
     name="If-Match", description='The ETag of the version this change is based on, e.g. `"v3"`. Required.')]
@@ -60,3 +64,9 @@ def entity_response(body: Any, version: int, *, authenticated: bool = False, sta
     """An entity with its strong ETag (201 for a creation, 200 otherwise)."""
     return Response(body, status_code=status_code,
                     headers={"ETag": entity_etag(version, authenticated=authenticated), **(headers or {})})
+
+
+class RevalidatedController(Controller):
+    """Base of the controllers whose responses change the moment an adoption goes live (rollout, scorecard)."""
+
+    cache_control = REVALIDATE

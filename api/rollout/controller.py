@@ -13,11 +13,11 @@ from collections.abc import Callable, Hashable
 from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import Controller, MediaType, Response, get
-from litestar.datastructures import CacheControlHeader
+from litestar import MediaType, Response, get
 from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 
+from api.concurrency import RevalidatedController
 from api.params import query_of
 from api.rollout.schemas import LandOverview, OzgRollout, SolutionRollout, Timeline
 from efa_registry.rollout import service
@@ -25,7 +25,6 @@ from efa_registry.rollout.model import Matrix, MatrixFilter
 from efa_registry.types import OZG_ID_PATTERN
 
 LAND_CODE_PATTERN = r"^((0[1-9]|1[0-6])|DE-[A-Za-z]{2})$"
-REVALIDATE = CacheControlHeader(public=True, no_cache=True)
 
 SolutionKey = Annotated[str, PathParameter(description="Solution UUID or slug", max_length=80)]
 OzgIdPath = Annotated[str, PathParameter(name="ozgId", pattern=OZG_ID_PATTERN, description="OZG-ID, e.g. `10000`")]
@@ -57,10 +56,9 @@ class _EncodedResults:
 _encoded = _EncodedResults()
 
 
-class RolloutController(Controller):
+class RolloutController(RevalidatedController):
     path = "/v1"
     tags = ["Rollout"]
-    cache_control = REVALIDATE
 
     @get("/solutions/{key:str}/rollout", operation_id="getSolutionRollout", summary="Rollout of a solution per Land")
     async def solution_rollout(

@@ -8,19 +8,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, Request, get
-from litestar.datastructures import CacheControlHeader
+from litestar import Request, get
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
 from litestar.params import PathParameter, QueryParameter
 from litestar.response import Stream
 
+from api.concurrency import RevalidatedController
 from api.params import After, Limit, bounded_limit, next_link
 from api.scorecard.schemas import MissingPage
 from efa_registry.scorecard import missing, service
 from efa_registry.scorecard.model import Comparison, Scorecard
 
-REVALIDATE = CacheControlHeader(public=True, no_cache=True)
 AREA_KEY = r"^([0-9]{2,5}|[0-9]{8,9}|[0-9]{12})$"
 AreaKey = Annotated[str, PathParameter(pattern=AREA_KEY, description="ARS (2–12 digits) or 8-digit AGS",
                                        examples=[Example(value="05112000")])]
@@ -49,13 +48,7 @@ MISSING_PROBLEMS = {400: _problem("Malformed `land`, `kreis`, `limit` or `after`
                     422: _problem("`kreis` for a Land-level solution (its units are Länder)")}
 
 
-class _Revalidated(Controller):
-    """Every response of this module changes the moment an adoption goes live (see above)."""
-
-    cache_control = REVALIDATE
-
-
-class ScorecardController(_Revalidated):
+class ScorecardController(RevalidatedController):
     path = "/v1/areas"
     tags = ["Scorecard"]
 
@@ -87,7 +80,7 @@ class ScorecardController(_Revalidated):
         return await service.scorecard(ars)
 
 
-class SolutionMissingController(_Revalidated):
+class SolutionMissingController(RevalidatedController):
     path = "/v1/solutions/{key:str}/rollout"
     tags = ["Rollout"]
 
