@@ -46,13 +46,33 @@ FROM adoption a""", 1)
 TRANSITIONS = msgspec.json.Decoder(list[TransitionRecord])
 
 
-async def get(conn: asyncpg.Connection, adoption_id: uuid.UUID, *, lock: bool = False) -> Adoption | None:
-    """An adoption with its transitions; ``lock`` takes its row lock (FOR UPDATE OF the adoption)."""
-    row = await conn.fetchrow(WITH_TRANSITIONS + " WHERE a.id = $1" + (" FOR UPDATE OF a" if lock else ""),
-                              adoption_id)
-    if row is None:
-        return None
+def _written(row: asyncpg.Record) -> Adoption:
+    """A row of ``WITH_TRANSITIONS`` or ``WRITTEN``: the adoption with its transitions."""
     return _adoption(row, TRANSITIONS.decode(row["transitions"]))
+
+
+async def get(conn: asyncpg.Connection, adoption_id: uuid.UUID) -> Adoption | None:
+    """An adoption with its transitions."""
+    row = await conn.fetchrow(WITH_TRANSITIONS + " WHERE a.id = $1", adoption_id)
+    return None if row is None else _written(row)
+
+
+async def get_for_update(conn: asyncpg.Connection, adoption_id: uuid.UUID) -> Adoption | None:
+    """An adoption without its transitions (a write returns them), with its row lock."""
+    row = await conn.fetchrow(SELECT + " WHERE a.id = $1 FOR UPDATE OF a", adoption_id)
+    return None if row is None else _adoption(row)
+
+
+async def subscription_facts(conn: asyncpg.Connection, solution: tuple[str, Any], ars: str
+                             ) -> asyncpg.Record | None:
+    """What a subscription checks, in one read: the solution (``solution``: its key condition and
+    value) with id, status, provider and rollout level, and the current level of the area ``ars``
+    (NULL: no current area)."""
+    condition, value = solution
+    return await conn.fetchrow(
+        "SELECT s.id, s.status, s.provider, s.rollout_level,"
+        f" (SELECT level FROM area WHERE ars = $2 AND current) AS area_level FROM solution s WHERE {condition}",
+        value, ars)
 
 
 async def list_adoptions(
@@ -86,37 +106,56 @@ async def for_area(conn: asyncpg.Connection, ars: str) -> list[tuple[Adoption, s
     return [(_adoption(r), None if r["a_ars"] == ars else r["a_ars"]) for r in rows]
 
 
-async def insert(conn: asyncpg.Connection, values: dict[str, Any], *, transition: tuple[str, str | None] | None = None
-                 ) -> None:
-    """A new adoption; with ``transition`` (actor label, request id) also its first transition
-    (to its status, with its note, version 1) in the same statement."""
-    if transition is None:
-        await sql.insert(conn, "adoption", values)
-        return
+# A write and the record as written in one statement: ``a`` is the written adoption row (an INSERT
+# or UPDATE … RETURNING), ``t`` the transition it adds; the statement's snapshot does not see
+# either in the tables, so the record is read from them (earlier transitions from the table).
+WRITTEN = SELECT.replace("\nFROM adoption a", """,
+       (SELECT coalesce(json_agg(json_build_object('fromStatus', x.from_status, 'toStatus', x.to_status,
+                                                   'actor', x.actor, 'note', x.note, 'at', x.at,
+                                                   'version', x.version) ORDER BY x.id), '[]')
+        FROM (SELECT id, from_status, to_status, actor, note, at, version FROM adoption_transition
+              WHERE adoption = a.id UNION ALL SELECT * FROM t) x) AS transitions
+FROM a""", 1)
+TRANSITION_COLUMNS = "(adoption, from_status, to_status, actor, request_id, note, version)"
+TRANSITION_RETURNS = "RETURNING id, from_status, to_status, actor, note, at, version"
+
+
+async def insert(conn: asyncpg.Connection, values: dict[str, Any]) -> None:
+    """A new adoption (bulk loads keep its transition with the others)."""
+    await sql.insert(conn, "adoption", values)
+
+
+async def create(conn: asyncpg.Connection, values: dict[str, Any], *, transition: tuple[str, str | None]
+                 ) -> Adoption:
+    """A new adoption and its first transition (to its status, with its note, version 1; by
+    ``transition``: actor label, request id) in one statement; returns the adoption as written
+    (without interfaces: they are connected after it exists)."""
     columns = ", ".join(values)
     placeholders = ", ".join(f"${i}" for i in range(1, len(values) + 1))
     n = len(values)
-    await conn.execute(
-        f"WITH a AS (INSERT INTO adoption ({columns}) VALUES ({placeholders}) RETURNING id, status, note)"
-        f" INSERT INTO adoption_transition (adoption, from_status, to_status, actor, request_id, note, version)"
-        f" SELECT id, NULL, status, ${n + 1}, ${n + 2}, note, 1 FROM a", *values.values(), *transition)
+    return _written(await conn.fetchrow(
+        f"WITH a AS (INSERT INTO adoption ({columns}) VALUES ({placeholders}) RETURNING *),"
+        f" t AS (INSERT INTO adoption_transition {TRANSITION_COLUMNS}"
+        f" SELECT id, NULL, status, ${n + 1}, ${n + 2}, note, 1 FROM a {TRANSITION_RETURNS})"
+        + WRITTEN, *values.values(), *transition))
 
 
-async def update(conn: asyncpg.Connection, adoption_id: uuid.UUID, values: dict[str, Any], *,
-                 transition: tuple[str, str, str, str | None, str | None] | None = None) -> int:
-    """Write ``values`` and bump the version (the caller holds the row lock); returns the new version.
-    With ``transition`` (from, to, actor label, request id, note) the step is kept in the same
-    statement, with the new version."""
-    if transition is None:
-        return await sql.update_versioned(conn, "adoption", adoption_id, values)
+async def update(conn: asyncpg.Connection, adoption_id: uuid.UUID, values: dict[str, Any]) -> int:
+    """Write ``values`` and bump the version (the caller holds the row lock); returns the new version."""
+    return await sql.update_versioned(conn, "adoption", adoption_id, values)
+
+
+async def step(conn: asyncpg.Connection, adoption_id: uuid.UUID, values: dict[str, Any], *,
+               transition: tuple[str, str, str, str | None, str | None]) -> Adoption:
+    """``update`` and the step's transition (from, to, actor label, request id, note; with the new
+    version) in one statement; returns the adoption as written."""
     sets = "".join(f"{column} = ${i}, " for i, column in enumerate(values, start=2))
     n = len(values) + 1
-    return await conn.fetchval(
+    return _written(await conn.fetchrow(
         f"WITH a AS (UPDATE adoption SET {sets}version = version + 1, updated_at = now() WHERE id = $1"
-        " RETURNING id, version), t AS (INSERT INTO adoption_transition"
-        " (adoption, from_status, to_status, actor, request_id, note, version)"
-        f" SELECT id, ${n + 1}, ${n + 2}, ${n + 3}, ${n + 4}, ${n + 5}, version FROM a)"
-        " SELECT version FROM a", adoption_id, *values.values(), *transition)
+        f" RETURNING *), t AS (INSERT INTO adoption_transition {TRANSITION_COLUMNS}"
+        f" SELECT id, ${n + 1}, ${n + 2}, ${n + 3}, ${n + 4}, ${n + 5}, version FROM a {TRANSITION_RETURNS})"
+        + WRITTEN, adoption_id, *values.values(), *transition))
 
 
 async def open_for_update(conn: asyncpg.Connection, solution_id: uuid.UUID, ars: Sequence[str]

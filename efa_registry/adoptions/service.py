@@ -22,6 +22,7 @@ from efa_registry.events.recorder import record, snapshot_of
 from efa_registry.kit import idempotency
 from efa_registry.kit.paging import Page
 from efa_registry.kit.patching import check_version
+from efa_registry.organisations.repository import key_condition
 from efa_registry.rollout import refresh as rollout
 from efa_registry.rollout.deltas import AdoptionChange
 from efa_registry.solutions import repository as solutions
@@ -58,8 +59,7 @@ async def subscribe(
     """An area subscribes to reuse a solution (status ``interested``)."""
     authorize(actor, "adoption.subscribe", ars=cmd.ars)
     async with db.transaction() as conn:
-        solution = await open_solution(conn, solution_key)
-        await check_adopting_areas(conn, [cmd.ars])
+        solution = await _subscribable(conn, solution_key, cmd.ars)
         claim = None
         if idempotency_key:
             fingerprint = idempotency.fingerprint("adoption.subscribe", solution.id, cmd)
@@ -67,12 +67,13 @@ async def subscribe(
             if isinstance(claim, uuid.UUID):
                 return await repository.get(conn, claim), False
         adoption_id = uuid.uuid4()
-        await repository.insert(conn, {"id": adoption_id, "solution": solution.id, "area": cmd.ars,
-                                       "status": "interested", "planned_live_on": cmd.planned_live_on,
-                                       "note": cmd.note}, transition=(actor.label, actor.request_id))
+        adoption = await repository.create(conn, {"id": adoption_id, "solution": solution.id, "area": cmd.ars,
+                                                  "status": "interested", "planned_live_on": cmd.planned_live_on,
+                                                  "note": cmd.note}, transition=(actor.label, actor.request_id))
         if cmd.interfaces:
             await _set_interfaces(conn, adoption_id, solution.id, cmd.interfaces)
-        adoption = await _after_write(conn, adoption_id, actor, "subscribed", before=None)
+            adoption = await _existing(conn, adoption_id)
+        await _after_write(conn, adoption, actor, "subscribed", before=None)
         if claim is not None:
             await idempotency.complete(conn, claim, entity_id=adoption_id)
     log.info("adoption.subscribed", adoption_id=str(adoption_id), ars=cmd.ars, solution_id=str(solution.id))
@@ -84,17 +85,21 @@ async def change(
 ) -> Adoption:
     """A lifecycle step and/or new plans. Illegal steps are refused with the allowed ones listed."""
     async with db.transaction() as conn:
-        current = await _existing(conn, adoption_id, lock=True)
+        current = found(await repository.get_for_update(conn, adoption_id), f"no adoption {adoption_id}", field="id")
         step = rules.step_of(current, patch)
         authorize(actor, rules.action_of(step), organisation_id=current.solution.provider_id, ars=current.area.ars)
         check_version(current.version, expected_version)
         values = rules.changed_values(current, patch, step, role=actor.role, today=dt.date.today())
         if patch.interfaces is not msgspec.UNSET:
             await _set_interfaces(conn, adoption_id, current.solution.id, patch.interfaces)
-        note = None if patch.note is msgspec.UNSET else patch.note
-        await repository.update(conn, adoption_id, values, transition=(
-            current.status, patch.status, actor.label, actor.request_id, note) if step else None)
-        adoption = await _after_write(conn, adoption_id, actor, step or "updated", before=current)
+        if step:
+            note = None if patch.note is msgspec.UNSET else patch.note
+            adoption = await repository.step(conn, adoption_id, values, transition=(
+                current.status, patch.status, actor.label, actor.request_id, note))
+        else:
+            await repository.update(conn, adoption_id, values)
+            adoption = await _existing(conn, adoption_id)
+        await _after_write(conn, adoption, actor, step or "updated", before=current)
     log.info("adoption.changed", adoption_id=str(adoption_id), step=step, status=adoption.status)
     return adoption
 
@@ -120,8 +125,22 @@ async def check_adopting_areas(conn: asyncpg.Connection, ars: Sequence[str]) -> 
         raise InvalidInput(f"areas without an administration cannot adopt: {', '.join(wrong[:10])}", field="ars")
 
 
-async def _existing(conn: asyncpg.Connection, adoption_id: uuid.UUID, *, lock: bool = False) -> Adoption:
-    return found(await repository.get(conn, adoption_id, lock=lock), f"no adoption {adoption_id}", field="id")
+async def _subscribable(conn: asyncpg.Connection, solution_key: str, ars: str) -> Standing:
+    """``open_solution`` and ``check_adopting_areas`` for one area, in one read."""
+    facts = found(await repository.subscription_facts(conn, key_condition(solution_key, alias="s"), ars),
+                  f"no solution {solution_key}", field="id")
+    if facts["status"] == "retired":
+        raise Conflict("a retired solution takes no new adoptions")
+    if facts["area_level"] is None:
+        raise InvalidReference(f"no current area with ARS {ars}", field="ars")
+    if facts["area_level"] not in rules.ADOPTING_LEVELS:
+        raise InvalidInput(f"areas without an administration cannot adopt: {ars} ({facts['area_level']})",
+                           field="ars")
+    return Standing(facts["id"], facts["status"], facts["provider"], facts["rollout_level"])
+
+
+async def _existing(conn: asyncpg.Connection, adoption_id: uuid.UUID) -> Adoption:
+    return found(await repository.get(conn, adoption_id), f"no adoption {adoption_id}", field="id")
 
 
 async def _set_interfaces(conn, adoption_id, solution_id, interfaces) -> None:
@@ -131,10 +150,9 @@ async def _set_interfaces(conn, adoption_id, solution_id, interfaces) -> None:
                                field="interfaces")
 
 
-async def _after_write(conn: asyncpg.Connection, adoption_id: uuid.UUID, actor: Actor, action: str, *,
-                       before: Adoption | None) -> Adoption:
-    """The adoption as written, its rollout figures moved by the change, and its event."""
-    adoption = await repository.get(conn, adoption_id)
+async def _after_write(conn: asyncpg.Connection, adoption: Adoption, actor: Actor, action: str, *,
+                       before: Adoption | None) -> None:
+    """The adoption's rollout figures moved by the change (``adoption`` as written), and its event."""
     await rollout.apply_adoption_changes(conn, adoption.solution.id, [AdoptionChange(
         adoption_id=adoption.id, area=adoption.area.ars, before_status=before.status if before else None,
         before_since=before.live_since if before else None, after_status=adoption.status,
@@ -144,4 +162,3 @@ async def _after_write(conn: asyncpg.Connection, adoption_id: uuid.UUID, actor: 
     await record(conn, actor=actor, entity_type="adoption", entity_id=adoption.id, action=action,
                  version=adoption.version, snapshot=snapshot, solution_id=adoption.solution.id,
                  land=adoption.area.land)
-    return adoption
