@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import asyncpg
@@ -12,6 +13,7 @@ import structlog
 
 from efa_registry import db
 from efa_registry.errors import InvalidInput, InvalidParameter, NotFound
+from efa_registry.rollout import summary_repository as summary
 from efa_registry.scorecard import peers, rules, scoring
 from efa_registry.scorecard import repository as repo
 from efa_registry.scorecard.model import ComparedArea, Comparison, PeerGroup, Scorecard, ScoredArea
@@ -94,22 +96,48 @@ def compare_keys(keys: Sequence[str]) -> list[str]:
     return flat
 
 
+# Breadth (Leistungen online everywhere, in part) per area, kept per process: a peer group's is the
+# heavy part of a comparison (every live adoption in and around hundreds of areas), and the groups
+# of neighbouring areas overlap. Keyed by the rollout fingerprint of the snapshot it was computed
+# in, which every write of adoptions, solutions, their OZG-Leistungen and the areas moves
+# (``rollout.summary_repository.fingerprint``, as the cached rollout reads use it).
+_breadth: OrderedDict[tuple[str, str], tuple[int, int]] = OrderedDict()
+BREADTH_CACHE = 20_000  # areas: every Kreis, Verband and Gemeinde of Germany
+
+
 async def _peer_group(conn: asyncpg.Connection, area: ScoredArea, directory: peers.Directory,
-                      catalogue: _Catalogue) -> PeerGroup:
+                      catalogue: _Catalogue, fingerprint: str) -> PeerGroup:
     canonical = directory.canonical(area.ars, area.kind)
     members = directory.candidates(area.kind, rules.population_band(area.population), exclude=canonical)
     group = [canonical, *members]
-    enclosing = await repo.enclosing_cover(conn, catalogue.members, sorted({k for a in group
-                                                                             for k in rules.prefix_keys(a)}))
-    inside: dict[str, dict[str, int]] = {}
-    if len(canonical) < 12:  # only an area of several units is covered from inside
-        for (a, ozg_id), n in (await repo.inside_cover(conn, catalogue.members, group, area.land)).items():
-            inside.setdefault(a, {})[ozg_id] = n
+    missing = [a for a in group if (fingerprint, a) not in _breadth]
+    if missing:
+        for a, counts in (await _breadths(conn, area.land, missing, directory, catalogue)).items():
+            _breadth[fingerprint, a] = counts
     breadth = {}
     for a in group:
+        _breadth.move_to_end((fingerprint, a))
+        breadth[a] = _breadth[fingerprint, a]
+    while len(_breadth) > BREADTH_CACHE:
+        _breadth.popitem(last=False)
+    return peers.group(area, directory, canonical, members, breadth)
+
+
+async def _breadths(conn: asyncpg.Connection, land: str, areas: list[str], directory: peers.Directory,
+                    catalogue: _Catalogue) -> dict[str, tuple[int, int]]:
+    """Breadth of each of ``areas`` (one Land, one ARS length) from its live adoptions and its
+    enclosing areas', in two bulk reads."""
+    enclosing = await repo.enclosing_cover(conn, catalogue.members, sorted({k for a in areas
+                                                                             for k in rules.prefix_keys(a)}))
+    inside: dict[str, dict[str, int]] = {}
+    if len(areas[0]) < 12:  # only an area of several units is covered from inside
+        for (a, ozg_id), n in (await repo.inside_cover(conn, catalogue.members, areas, land)).items():
+            inside.setdefault(a, {})[ozg_id] = n
+    breadth = {}
+    for a in areas:
         covered = set().union(*(enclosing.get(k, ()) for k in rules.prefix_keys(a)))
         breadth[a] = scoring.breadth(catalogue.levels, directory.eligible(a), covered, inside.get(a, {}))
-    return peers.group(area, directory, canonical, members, breadth)
+    return breadth
 
 
 async def compare(keys: Sequence[str]) -> Comparison:
@@ -125,6 +153,7 @@ async def compare(keys: Sequence[str]) -> Comparison:
         if twice is not None:
             raise InvalidParameter(f"{twice} names an area listed twice", field="ars")
         catalogue = await _Catalogue.load(conn)
+        fingerprint = await summary.fingerprint(conn)
         directories: dict[str, peers.Directory] = {}
         compared = []
         for area, _ in found:
@@ -132,7 +161,7 @@ async def compare(keys: Sequence[str]) -> Comparison:
                 directories[area.land] = peers.Directory(area.land, area.land_name,
                                                          await repo.directory(conn, area.land))
             card = await _scorecard(conn, area, catalogue)
-            group = await _peer_group(conn, area, directories[area.land], catalogue)
+            group = await _peer_group(conn, area, directories[area.land], catalogue, fingerprint)
             compared.append(ComparedArea(area=area, summary=card.summary, depth=card.depth,
                                          themenfelder=card.themenfelder, peer_group=group))
     log.info("scorecard.compared", areas=[c.area.ars for c in compared],

@@ -12,6 +12,9 @@ import uuid
 import pytest
 
 from efa_registry import db
+from efa_registry.access.model import Actor
+from efa_registry.adoptions import service as adoptions
+from efa_registry.adoptions.model import AdoptionPatch
 from efa_registry.errors import InvalidInput, InvalidParameter, NotFound
 from efa_registry.rollout import service as rollout
 from efa_registry.scorecard import missing, service
@@ -153,6 +156,19 @@ class TestComparison:
         assert "kreisfreien Städten in Nordrhein-Westfalen mit 251.135 bis 1.004.540" in group.rule.text
         assert (hamm.peer_group.rank, hamm.peer_group.of, [p.name for p in hamm.peer_group.nearest]) == (
             1, 2, ["Bochum, Stadt"])
+
+    async def test_a_peers_new_live_adoption_is_in_the_next_comparison(self, solutions):
+        """The peers' breadth is kept per process between comparisons: a write moves it at once."""
+        before = (await service.compare(["05112000", "05915000"])).areas[0].peer_group
+        assert ("Essen, Stadt", 1, 4) in [(p.name, p.online, p.rank) for p in before.nearest]
+        async with db.connection() as conn:
+            paused = await conn.fetchrow(
+                "SELECT id, version FROM adoption WHERE area = '051130000000' AND status = 'paused'")
+        await adoptions.change(paused["id"], AdoptionPatch(status="live"), expected_version=paused["version"],
+                               actor=Actor.system("test"))
+        after = (await service.compare(["05112000", "05915000"])).areas[0].peer_group
+        essen = next(p for p in after.nearest if p.name == "Essen, Stadt")
+        assert essen.online == 2
 
     async def test_breadth_depth_and_preparation_side_by_side(self, solutions):
         duisburg, hamm = (await service.compare(["05112000", "05915000"])).areas
