@@ -75,7 +75,7 @@ def _page(entries: list[kv.Entry], *, comparison: Comparison | None = None, mess
     choices = {i: [(c, _with_choice(entries, i, c.value)) for c in e.choices] for i, e in errors}
     return Template("vergleich.html", status_code=status or max((e.status for e in entries), default=200),
                     headers=PAGE_HEADERS, context={
-                        "page": "rollout", "fields": kv.fields(entries), "errors": errors, "choices": choices,
+                        "page": "vergleich", "fields": kv.fields(entries), "errors": errors, "choices": choices,
                         "message": message, "chosen": [e.area for e in entries if e.area],
                         "view": kv.comparison_view(comparison, keys) if comparison else None,
                         "page_title": kv.comparison_title(comparison, bool(errors or message))})

@@ -68,7 +68,7 @@ def group(area: ScoredArea, directory: Directory, canonical: str, peers: Sequenc
                for key in rules.nearest([(key, rows[key]["population"]) for key in peers], area.population or 1)]
     nearest.sort(key=lambda e: (e.rank, -(e.population or 0), e.ars))
     rule = PeerRule(
-        text=rules.peer_rule_text(area.kind, directory.land_name, area.name, band), land=directory.land,
+        text=rules.peer_rule_text(area.kind, directory.land_name, band), land=directory.land,
         land_name=directory.land_name, kind=area.kind, population_min=band[0] if band else None,
         population_max=band[1] if band else None, factor_min=rules.PEER_FACTORS[0],
         factor_max=rules.PEER_FACTORS[1], ranked_by="online", ties="shared_rank")

@@ -131,15 +131,17 @@ def in_land(land_name: str) -> str:
     return f"im {land_name}" if land_name == "Saarland" else f"in {land_name}"
 
 
-def peer_rule_text(kind_: AreaKind, land_name: str, area_name: str, band: tuple[int, int] | None) -> str:
-    """The peer rule in German, as the comparison page states it."""
+def peer_rule_text(kind_: AreaKind, land_name: str, band: tuple[int, int] | None) -> str:
+    """The peer rule in German, as the comparison page states it under the area's name (so it says
+    "dieses Gebiet": official names such as "Regionalverband Saarbrücken" or "Duisburg, Stadt"
+    take no article of their own in running text)."""
     plural = KIND_LABELS[kind_][1]
     ranking = ("Rang nach der Zahl der OZG-Leistungen, die dort vollständig online nutzbar sind; "
                "bei Gleichstand teilen sich Gebiete einen Rang, der nächste wird übersprungen (1, 1, 3).")
     if band is None:
-        return f"Für {area_name} ist keine Einwohnerzahl bekannt, daher gibt es keine Vergleichsgruppe. {ranking}"
+        return f"Für dieses Gebiet ist keine Einwohnerzahl bekannt, daher gibt es keine Vergleichsgruppe. {ranking}"
     return (f"Verglichen wird mit allen {plural} {in_land(land_name)} mit {_number(band[0])} bis {_number(band[1])}"
-            f" Einwohnerinnen und Einwohnern (halb bis doppelt so viele wie {area_name}). {ranking}")
+            f" Einwohnerinnen und Einwohnern (halb bis doppelt so viele wie in diesem Gebiet). {ranking}")
 
 
 def shared_ranks(values: Mapping[str, int]) -> dict[str, int]:

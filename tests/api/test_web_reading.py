@@ -146,6 +146,8 @@ async def test_area_pages_name_their_parent_and_a_land_lists_its_kreise(reader, 
     land = (await reader.get("/gebiete/10")).text
     kreise = land.split('id="untergliederung"')[1]
     assert re.findall(r'<li><a href="/gebiete/(\d{5})">', kreise) == [f"1004{n}" for n in range(1, 7)]
+    verband = (await reader.get("/gebiete/10041")).text  # Regionalverband Saarbrücken: no article of its own
+    assert '<h2 id="untergliederung">Untergeordnete Gebiete</h2>' in verband
 
 
 async def test_rollout_opens_on_a_solution_that_is_live_somewhere(reader, demo_once):

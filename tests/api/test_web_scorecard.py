@@ -84,6 +84,13 @@ async def test_duisburg_and_hamm_show_breadth_depth_and_peers_as_the_api_counts_
     assert "Rang 2 von 11</strong>" in page.text
     assert "Rang 4 von 17 (geteilt mit 13 weiteren Gebieten)</strong>" in page.text
     assert "(dieses Gebiet)" in page.text and 'href="/vergleich?ars=05112000%2C05915000%2C05113000"' in page.text
+    assert "halb bis doppelt so viele wie in diesem Gebiet" in page.text  # no article-less official name
+    assert '<a href="/vergleich" aria-current="page">Vergleich</a>' in page.text  # in the main menu
+
+
+async def test_every_page_links_the_comparison_in_the_main_menu(reader, demo_once):
+    page = (await reader.get("/rollout")).text
+    assert '<a href="/vergleich">Vergleich</a>' in page and '<a href="/rollout" aria-current="page">' in page
 
 
 async def test_typed_names_lead_to_the_shareable_address(reader, demo_once):
@@ -159,7 +166,7 @@ def test_sentences_count_in_german():
     assert kv.leistungen(0) == "keine OZG-Leistung" and kv.leistungen(1) == "1 OZG-Leistung"
     assert kv.names(["A", "B", "C"]) == "A, B und C" and kv.names(["A"]) == "A"
     assert rules.in_land("Saarland") == "im Saarland" and rules.in_land("Hessen") == "in Hessen"
-    assert "kreisfreien Städten im Saarland mit" in rules.peer_rule_text("kreisfreie_stadt", "Saarland", "X", (1, 2))
+    assert "kreisfreien Städten im Saarland mit" in rules.peer_rule_text("kreisfreie_stadt", "Saarland", (1, 2))
 
 
 # --------------------------------------------------------------------------- Gebiet page
