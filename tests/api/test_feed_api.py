@@ -23,6 +23,23 @@ async def change_summary(client, tokens, summary: str, version: int):
 
 
 class TestEventFeed:
+    async def test_a_page_is_revalidated_by_its_cursors_and_grows_with_new_events(self, client, catalogue):
+        tokens = catalogue["tokens"]
+        await create(client, tokens)
+        first = await client.get("/v1/events", params={"entityType": "solution"})
+        etag = first.headers["etag"]
+        same = await client.get("/v1/events", params={"entityType": "solution"}, headers={"If-None-Match": etag})
+        assert same.status_code == 304
+        # Another audience reads other bytes (contact fields): another ETag.
+        curator = await client.get("/v1/events", params={"entityType": "solution"}, headers=tokens.auth("curator"))
+        assert curator.headers["etag"] != etag and curator.json()["items"][0]["snapshot"] != first.json()[
+            "items"][0]["snapshot"]
+        # The caught-up page grows when an event commits: a new cursor, so a new ETag and the new event.
+        await change_summary(client, tokens, "Neu", 1)
+        grown = await client.get("/v1/events", params={"entityType": "solution"}, headers={"If-None-Match": etag})
+        assert grown.status_code == 200 and grown.headers["etag"] != etag
+        assert [e["action"] for e in grown.json()["items"]] == ["created", "updated"]
+
     async def test_pages_follow_the_cursor_with_every_field(self, client, catalogue):
         tokens = catalogue["tokens"]
         await create(client, tokens)
