@@ -198,7 +198,7 @@ SOLUTION_STATE = (
     "SELECT s.rollout_level,"
     " ARRAY(SELECT DISTINCT r.rollout_level FROM rollout_solution_land r WHERE r.solution = s.id) AS stored,"
     " ARRAY(SELECT so.ozg_leistung FROM solution_ozg_leistung so WHERE so.solution = s.id"
-    "       UNION SELECT o.ozg_leistung FROM rollout_ozg_land o WHERE s.id = ANY(o.solution_ids)"
+    "       UNION SELECT o.ozg_leistung FROM rollout_ozg_land o WHERE o.solution_ids @> ARRAY[s.id]"
     "       ORDER BY 1) AS ozg_ids"
     # FOR SHARE: a concurrent change of the level or the links (an UPDATE of the solution
     # row) waits for this refresh to commit, or this refresh waits and reads the new state.
@@ -242,7 +242,7 @@ async def delta_state(conn: asyncpg.Connection, solution_id: uuid.UUID, lands: S
 
 async def ozg_ids_counting(conn: asyncpg.Connection, solution_id: uuid.UUID) -> list[str]:
     """The OZG-Leistungen whose stored union counts the solution (it may be gone by now)."""
-    rows = await conn.fetch("SELECT DISTINCT ozg_leistung FROM rollout_ozg_land WHERE $1 = ANY(solution_ids)",
+    rows = await conn.fetch("SELECT DISTINCT ozg_leistung FROM rollout_ozg_land WHERE solution_ids @> ARRAY[$1::uuid]",
                             solution_id)
     return [r[0] for r in rows]
 
