@@ -13,7 +13,7 @@ from efa_registry.kit.sql import Params
 from efa_registry.ozg.model import LeikaEntry, OzgFilter, OzgLeistung, Themenfeld
 from efa_registry.search import documents
 from efa_registry.search.attempts import Attempt
-from efa_registry.search.repository import STEMS_SQL, seen_since_column
+from efa_registry.search.repository import STEMS_SQL, seen_since_sql
 
 OZG_ID = re.compile(r"[0-9]{1,9}")  # cursors carry the OZG-ID as text; SQL compares it as an int
 SEARCH_CURSOR = (int, float, str, OZG_ID)  # attempt, rank, name, OZG-ID
@@ -92,7 +92,7 @@ class Hits(NamedTuple):
     page: Page[OzgLeistung]
     leika: dict[str, list[str]]  # per hit the LeiKa names that may hold a match (its snippet)
     stems: list[str]  # of the attempt's words (``Attempt.words``), for the highlights
-    seen: str | None  # ``seen_since_column`` when asked for and a row came back
+    seen: str | None  # ``seen_since_sql`` when asked for and a row came back
 
 
 async def search(conn: asyncpg.Connection, flt: OzgFilter, attempt: Attempt, index: int, *, limit: int,
@@ -106,7 +106,7 @@ async def search(conn: asyncpg.Connection, flt: OzgFilter, attempt: Attempt, ind
     words = p.add(attempt.words)
     extra = f", o.rank{LEIKA_NAMES.format(words=words)}, {STEMS_SQL.format(words=words)} AS stems"
     if horizons is not None:
-        extra += seen_since_column(p, horizons)
+        extra += f", {seen_since_sql(p, horizons)} AS seen"
     sql = LEISTUNG_SELECT.format(extra=extra, source=source)
     key = decode_cursor(after, kinds=SEARCH_CURSOR)
     if key:

@@ -65,7 +65,7 @@ async def places(conn: Any) -> PlaceIndex:
 async def confirmed(conn: Any, name: str, run: Callable[[Any, dict[str, str] | None], Awaitable[tuple[T, str | None]]]
                     ) -> tuple[Any, T]:
     """``run`` a search with the cached entry ``name`` and confirm, in the search's own statement, that
-    the entry is still current: ``run(value, horizons)`` adds ``repository.seen_since_column`` for
+    the entry is still current: ``run(value, horizons)`` adds ``repository.seen_since_sql`` for
     ``horizons`` (when not None) and returns its result and that column (None without a row). Only a
     stale entry, or an answer without a row to tell, costs the separate check; a stale one is
     rebuilt and the search run again. Returns the value used and the result."""

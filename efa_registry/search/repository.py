@@ -55,11 +55,11 @@ async def seen_since(conn: asyncpg.Connection, horizons: dict[str, str]) -> dict
     return {r["scope"]: Seen(r["newest"], r["horizon"], r["recent"]) for r in rows}
 
 
-def seen_since_column(p: Params, horizons: dict[str, str]) -> str:
-    """``seen_since`` as a column of another statement (``seen``, JSON text: [[scope, newest,
-    horizon, recent], …]), so that a search confirms its cached vocabulary in its own round trip."""
+def seen_since_sql(p: Params, horizons: dict[str, str]) -> str:
+    """``seen_since`` as an expression of another statement (JSON text: [[scope, newest, horizon,
+    recent], …]), so that a search confirms its cached vocabulary in its own round trip."""
     inner = SEEN_SINCE_SQL.format(scopes=p.add(list(horizons)), horizons=p.add(list(horizons.values())))
-    return f", (SELECT json_agg(json_build_array(v.scope, v.newest, v.horizon, v.recent)) FROM ({inner}) v)::text AS seen"
+    return f"(SELECT json_agg(json_build_array(v.scope, v.newest, v.horizon, v.recent)) FROM ({inner}) v)::text"
 
 
 def decode_seen(seen: str) -> dict[str, Seen]:

@@ -30,15 +30,22 @@ async def find_solutions(
             result = await search.search(conn, query, limit=limit, after=after, summaries=not full)
             page = Page(items=await _items(conn, result, full), next_cursor=result.next_cursor)
             return Hits(page=page, notes=SearchNotes(), highlights={}), result.facets
-        vocab = await lexicon.solution_words(conn)
-        plan = attempts.plan(query.q, vocab)
-        if not plan.attempts:
+
+        async def run(vocab, horizons):
+            plan = attempts.plan(query.q, vocab)
+            if not plan.attempts:
+                return (plan, None, None), None
+            attempt, result = await attempts.first_hits(
+                plan, after, lambda cursor: search.search_attempt(query, cursor),
+                lambda a, i: search.search(conn, query, limit=limit, after=after, text=a, index=i,
+                                           summaries=not full, horizons=horizons),
+                lambda r: bool(r.ids))
+            return (plan, attempt, result), result.seen
+
+        vocab, (plan, attempt, result) = await lexicon.confirmed(conn, "solutions", run)
+        if attempt is None:
             empty = Hits(page=Page(items=[], next_cursor=None), notes=SearchNotes(), highlights={})
             return empty, {f: [] for f in dict.fromkeys(query.facets)}
-        attempt, result = await attempts.first_hits(
-            plan, after, lambda cursor: search.search_attempt(query, cursor),
-            lambda a, i: search.search(conn, query, limit=limit, after=after, text=a, index=i, summaries=not full),
-            lambda r: bool(r.ids))
         items = await _items(conn, result, full)
         marks = _highlights(items, attempt, result.stems, vocab)
     page = Page(items=items, next_cursor=result.next_cursor)
