@@ -141,8 +141,9 @@ async def read_events_json(
     audience: Audience = "internal",
 ) -> EncodedPage:
     """``read_events`` with the events already encoded (each envelope written with its event, the
-    page joined by PostgreSQL in one statement) as the JSON array the API sends: the same events, fields and cursors, without a Python object per
-    event. A snapshot cursor (after an export) takes the object path and is encoded here."""
+    page joined by PostgreSQL in one statement) as the JSON array the API sends: the same events,
+    fields and cursors, without a Python object per event. A snapshot cursor (after an export)
+    takes the object path and is encoded here."""
     position = decode_position(after)
     if position.snapshot is not None:
         events, cursor = await read_events(conn, after=after, limit=limit, filters=filters, audience=audience)

@@ -13,7 +13,7 @@ from efa_registry.kit.sql import Params
 from efa_registry.ozg.model import LeikaEntry, OzgFilter, OzgLeistung, Themenfeld
 from efa_registry.search import documents
 from efa_registry.search.attempts import Attempt
-from efa_registry.search.repository import STEMS_SQL, seen_since_sql
+from efa_registry.search.repository import STEMS_SQL, seen_since_sql, tsquery
 
 OZG_ID = re.compile(r"[0-9]{1,9}")  # cursors carry the OZG-ID as text; SQL compares it as an int
 SEARCH_CURSOR = (int, float, str, OZG_ID)  # attempt, rank, name, OZG-ID
@@ -28,8 +28,8 @@ SELECT o.ozg_id, o.name, o.themenfeld, t.name AS themenfeld_name, o.execution_le
 FROM {source} o JOIN themenfeld t ON t.key = o.themenfeld
 """
 # A hit's rank: 1 when every word matched in the name, plus ts_rank over all fields by weight.
-RANKED = ("(SELECT o.*, ((o.search_vector @@ to_tsquery('german', {named}))::int"
-          " + ts_rank('{weights}', o.search_vector, to_tsquery('german', {q})))::real AS rank"
+RANKED = (f"(SELECT o.*, ((o.search_vector @@ {tsquery('{named}')})::int"
+          f" + ts_rank('{{weights}}', o.search_vector, {tsquery('{q}')}))::real AS rank"
           " FROM ozg_leistung o WHERE {where})")
 # A hit's LeiKa names that may hold a match (its snippet): those containing a query word's stem —
 # a substring, so that compounds count ("Gewerbeanmeldung" for Anmeldung); PostgreSQL's stems
@@ -101,7 +101,7 @@ async def search(conn: asyncpg.Connection, flt: OzgFilter, attempt: Attempt, ind
     row also says whether the cached vocabulary is current (``search.lexicon.confirmed``)."""
     p = Params()
     q = p.add(attempt.tsquery)
-    where = [f"o.search_vector @@ to_tsquery('german', {q})", *_conditions(p, flt)]
+    where = [f"o.search_vector @@ {tsquery(q)}", *_conditions(p, flt)]
     source = RANKED.format(named=p.add(attempt.in_name), q=q, weights=documents.RANK_WEIGHTS, where=" AND ".join(where))
     words = p.add(attempt.words)
     extra = f", o.rank{LEIKA_NAMES.format(words=words)}, {STEMS_SQL.format(words=words)} AS stems"
@@ -133,10 +133,10 @@ def _conditions(p: Params, flt: OzgFilter) -> list[str]:
     return where
 
 
-async def suggest(conn: asyncpg.Connection, tsquery: str, limit: int) -> list[asyncpg.Record]:
+async def suggest(conn: asyncpg.Connection, query: str, limit: int) -> list[asyncpg.Record]:
     """OZG-Leistungen whose name matches (weight A), best first: the search box's entries."""
     return await conn.fetch(
         "SELECT o.ozg_id, o.name, t.name AS themenfeld FROM ozg_leistung o JOIN themenfeld t ON t.key = o.themenfeld"
-        " WHERE o.search_vector @@ to_tsquery('german', $1)"
-        f" ORDER BY ts_rank('{documents.RANK_WEIGHTS}', o.search_vector, to_tsquery('german', $1)) DESC,"
-        " length(o.name), o.name LIMIT $2", tsquery, limit)
+        f" WHERE o.search_vector @@ {tsquery('$1')}"
+        f" ORDER BY ts_rank('{documents.RANK_WEIGHTS}', o.search_vector, {tsquery('$1')}) DESC,"
+        " length(o.name), o.name LIMIT $2", query, limit)

@@ -77,6 +77,14 @@ async def reindexed(conn: asyncpg.Connection, scope: str) -> None:
     await conn.execute("DELETE FROM search_reindex WHERE scope = $1", scope)
 
 
+def tsquery(param: str) -> str:
+    """``to_tsquery('german', param)`` as a search statement uses it: in a scalar subquery, so that
+    it is evaluated once per statement. Written plainly, a prepared statement's generic plan (which
+    PostgreSQL settles on after five executions) calls the stable function again for every row it
+    filters — an OZG search took 4.5 ms instead of 1.3 ms — and cannot probe the GIN index with it."""
+    return f"(SELECT to_tsquery('german', {param}))"
+
+
 # The stems of a query's words as PostgreSQL's german stemmer makes them, in the words' order:
 # a column of the search statement, for the highlights (``highlight.Matcher``); {words} is the
 # parameter holding the words.

@@ -12,6 +12,7 @@ import msgspec
 from efa_registry.kit import sql
 from efa_registry.organisations.repository import key_condition
 from efa_registry.search import documents
+from efa_registry.search.repository import tsquery
 from efa_registry.solutions.model import (
     Interface,
     OrganisationRef,
@@ -154,15 +155,15 @@ async def set_ozg_leistungen(conn: asyncpg.Connection, solution_id: uuid.UUID, o
 
 SUGGEST_SQL = f"""
 SELECT s.slug, s.name, p.name AS provider FROM solution s JOIN organisation p ON p.id = s.provider
-WHERE s.status <> 'retired' AND s.search_vector @@ to_tsquery('german', $1)
-ORDER BY ts_rank('{documents.RANK_WEIGHTS}', s.search_vector, to_tsquery('german', $1)) DESC, length(s.name), s.name
+WHERE s.status <> 'retired' AND s.search_vector @@ {tsquery('$1')}
+ORDER BY ts_rank('{documents.RANK_WEIGHTS}', s.search_vector, {tsquery('$1')}) DESC, length(s.name), s.name
 LIMIT $2
 """
 
 
-async def suggest(conn: asyncpg.Connection, tsquery: str, limit: int) -> list[asyncpg.Record]:
+async def suggest(conn: asyncpg.Connection, query: str, limit: int) -> list[asyncpg.Record]:
     """Solutions (not retired) whose document matches, best first: the search box's entries."""
-    return await conn.fetch(SUGGEST_SQL, tsquery, limit)
+    return await conn.fetch(SUGGEST_SQL, query, limit)
 
 
 async def get_interface(conn: asyncpg.Connection, interface_id: uuid.UUID, *, lock: bool = False) -> Interface | None:

@@ -21,7 +21,7 @@ from efa_registry.kit.sql import Params
 from efa_registry.kit.wire import Query, Record
 from efa_registry.search import documents
 from efa_registry.search.attempts import Attempt
-from efa_registry.search.repository import STEMS_SQL, seen_since_sql
+from efa_registry.search.repository import STEMS_SQL, seen_since_sql, tsquery
 from efa_registry.solutions import repository
 from efa_registry.types import InterfaceKind, LeikaKey, OzgId, ReuseRoute, SolutionStatus
 
@@ -83,7 +83,7 @@ def base_conditions(query: SolutionQuery, p: Params, text: Attempt | None = None
     text condition is the ``text`` attempt's (see ``search.attempts``)."""
     c: list[str] = []
     if text is not None:
-        c.append(f"s.search_vector @@ to_tsquery('german', {p.add(text.tsquery)})")
+        c.append(f"s.search_vector @@ {tsquery(p.add(text.tsquery))}")
     if query.ozg_id:
         c.append(f"EXISTS (SELECT 1 FROM solution_ozg_leistung so WHERE so.solution = s.id"
                  f" AND so.ozg_leistung = {p.add(query.ozg_id)})")
@@ -158,8 +158,8 @@ def _order(query: SolutionQuery, p: Params, text: Attempt | None, key: list | No
     the name first, then ``ts_rank`` over the weighted fields, then the name."""
     sort = query.effective_sort
     if sort == "relevance" and text is not None:
-        rank = (f"((s.search_vector @@ to_tsquery('german', {p.add(text.in_name)}))::int + ts_rank("
-                f"'{documents.RANK_WEIGHTS}', s.search_vector, to_tsquery('german', {p.add(text.tsquery)})))::real")
+        rank = (f"((s.search_vector @@ {tsquery(p.add(text.in_name))})::int + ts_rank("
+                f"'{documents.RANK_WEIGHTS}', s.search_vector, {tsquery(p.add(text.tsquery))}))::real")
         keyset = [f"({rank} < {p.add(key[0])}::real OR ({rank} = {p.add(key[0])}::real AND (lower(s.name), s.id)"
                   f" > ({p.add(key[1])}, {p.add(uuid.UUID(key[2]))})))"] if key else []
         return [rank, "lower(s.name)"], f"{rank} DESC, lower(s.name), s.id", keyset
