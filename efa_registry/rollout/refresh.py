@@ -23,6 +23,7 @@ from efa_registry.rollout import summary_repository as summary
 from efa_registry.rollout.deltas import AdoptionChange
 
 log = structlog.get_logger(__name__)
+SINGLE_WRITE = 4  # changes: a use case's own write, not a bulk load
 
 
 async def refresh_after_adoption_change(conn: asyncpg.Connection, *, solution_id: uuid.UUID, area_ars: str) -> None:
@@ -66,7 +67,8 @@ async def apply_adoption_changes(
     all_lands = await repo.land_codes(conn) if whole else []
     ozg_keys = sorted([repo.cell_key("ozg", t.key, x) for t in targets[1:] for x in lands]
                       + [repo.cell_key("ozg", o, x) for o in whole for x in all_lands])
-    await repo.lock(conn, [*(repo.cell_key("solution", solution_id, x) for x in lands), *ozg_keys])
+    await repo.lock(conn, [*(repo.cell_key("solution", solution_id, x) for x in lands), *ozg_keys],
+                    generic_plans=len(changes) <= SINGLE_WRITE)
     moved = await deltas.apply(conn, changes, targets)
     for kind, key, land in sorted(deltas.expected_cells(changes, targets) - moved):
         await _recompute_cell(conn, kind, key, land)  # changed concurrently since the state was read
