@@ -87,6 +87,18 @@ async def connection() -> AsyncIterator[asyncpg.Connection]:
         yield conn
 
 
+@contextlib.asynccontextmanager
+async def generic_plans() -> AsyncIterator[asyncpg.Connection]:
+    """A pooled connection in a read-only transaction whose prepared statements run on their
+    generic plans, for a read that is one large statement PostgreSQL would otherwise plan anew on
+    every request (the catalogue search with its facets and summaries: ~1.5 ms of planning for
+    1 ms of work, since it estimates the generic plan dearer). Opening it is one round trip."""
+    async with pool().acquire() as conn:
+        await conn.execute("BEGIN READ ONLY; SET LOCAL plan_cache_mode = force_generic_plan")
+        yield conn  # an exception leaves the transaction open: the pool rolls it back on release
+        await conn.execute("COMMIT")
+
+
 async def ping() -> None:
     """A round trip to the database; raises whatever keeps it from answering."""
     async with connection() as conn:

@@ -23,9 +23,10 @@ async def find_solutions(
     """A catalogue search: the page, how ``q`` was searched (typed words, else their correction,
     else any of them: ``search.attempts``), each hit's matches marked, and the facet counts.
     The hits are summaries (what a list shows); ``full`` loads each as the whole entity."""
-    # The page and its facet counts come from one statement, one snapshot (``search.search``): no
-    # transaction around them, which would cost two more round trips.
-    async with db.connection() as conn:
+    # The page and its facet counts come from one statement, one snapshot (``search.search``), on
+    # its generic plan (``db.generic_plans``: the planning cost more than the two round trips of
+    # the read-only transaction that carries the setting).
+    async with db.generic_plans() as conn:
         if not query.q:
             result = await search.search(conn, query, limit=limit, after=after, summaries=not full)
             page = Page(items=await _items(conn, result, full), next_cursor=result.next_cursor)

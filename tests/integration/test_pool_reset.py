@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncpg
+import pytest
+
 from efa_registry import db
 
 
@@ -26,3 +29,29 @@ async def test_the_pool_sends_no_reset_query_on_release(clean_db):
         conn.add_query_logger(lambda record: sent.append(record.query))
         await conn.fetchval("SELECT 1")
     assert sent == ["SELECT 1"]
+
+
+async def _comes_back_with_default_plans(backend: int) -> None:
+    for _ in range(db.pool().get_size()):
+        async with db.connection() as conn:
+            assert not conn.is_in_transaction()
+            if await conn.fetchval("SELECT pg_backend_pid()") == backend:
+                assert await conn.fetchval("SHOW plan_cache_mode") == "auto"
+                return
+    raise AssertionError("the connection that was released never came back")
+
+
+async def test_generic_plans_hold_for_one_read_only_and_end_with_it(clean_db):
+    async with db.generic_plans() as conn:
+        assert await conn.fetchval("SHOW plan_cache_mode") == "force_generic_plan"
+        assert await conn.fetchval("SHOW transaction_read_only") == "on"
+        backend = await conn.fetchval("SELECT pg_backend_pid()")
+    await _comes_back_with_default_plans(backend)
+
+
+async def test_generic_plans_end_with_a_failed_read_too(clean_db):
+    with pytest.raises(asyncpg.DivisionByZeroError):
+        async with db.generic_plans() as conn:
+            backend = await conn.fetchval("SELECT pg_backend_pid()")
+            await conn.fetchval("SELECT 1 / 0")
+    await _comes_back_with_default_plans(backend)
