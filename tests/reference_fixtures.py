@@ -3,6 +3,11 @@ per role. Registered for every test directory through ``pytest_plugins`` in test
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from efa_registry import db
@@ -88,9 +93,31 @@ async def empty_database() -> None:
         await conn.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
 
 
+_demo_backup: tuple[Path, dict[str, str]] | None = None
+
+
 async def load_demo() -> dict[str, str]:
     """The demo catalogue (``seed --demo``) and a token per role: curator, provider (the demo
-    Saarland) and adopter (Stadt Duisburg); role → secret."""
+    Saarland) and adopter (Stadt Duisburg); role → secret. Into an empty database.
+
+    The first call of a session seeds and keeps a backup of the result (``efa-registry backup``'s
+    own format); later calls restore it, a fraction of a second instead of a seed's seconds —
+    and every restore is one more round trip of the backup the registry ships."""
+    global _demo_backup
+    from efa_registry.transfer import backup
+
+    if _demo_backup is not None:
+        await backup.restore_dir(_demo_backup[0])
+        return dict(_demo_backup[1])
+    issued = await _seed_demo()
+    directory = Path(tempfile.mkdtemp(prefix="efa-test-demo-"))
+    atexit.register(shutil.rmtree, directory, True)
+    await backup.export_dir(directory / "backup")
+    _demo_backup = (directory / "backup", issued)
+    return dict(issued)
+
+
+async def _seed_demo() -> dict[str, str]:
     from efa_registry.access import tokens
     from efa_registry.access.model import Actor
     from efa_registry.seeding import seed
