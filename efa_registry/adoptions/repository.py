@@ -13,6 +13,8 @@ from efa_registry.adoptions.model import Adoption, AreaRef, SolutionRef, Transit
 from efa_registry.kit import sql
 from efa_registry.kit.paging import Page, decode_cursor, page_of
 from efa_registry.kit.sql import Params
+from efa_registry.organisations.repository import key_condition
+from efa_registry.solutions.model import Standing
 
 SELECT = """
 SELECT a.id, a.status, a.paused_from, a.planned_live_on, a.live_since, a.note, a.version, a.created_at,
@@ -63,16 +65,18 @@ async def get_for_update(conn: asyncpg.Connection, adoption_id: uuid.UUID) -> Ad
     return None if row is None else _adoption(row)
 
 
-async def subscription_facts(conn: asyncpg.Connection, solution: tuple[str, Any], ars: str
-                             ) -> asyncpg.Record | None:
-    """What a subscription checks, in one read: the solution (``solution``: its key condition and
-    value) with id, status, provider and rollout level, and the current level of the area ``ars``
-    (NULL: no current area)."""
-    condition, value = solution
-    return await conn.fetchrow(
+async def subscription_facts(conn: asyncpg.Connection, solution_key: str, ars: str
+                             ) -> tuple[Standing | None, str | None]:
+    """What a subscription checks, in one read: the solution's standing (by UUID or slug) and the
+    level of the area ``ars`` if it is a current one."""
+    condition, value = key_condition(solution_key, alias="s")
+    row = await conn.fetchrow(
         "SELECT s.id, s.status, s.provider, s.rollout_level,"
         f" (SELECT level FROM area WHERE ars = $2 AND current) AS area_level FROM solution s WHERE {condition}",
         value, ars)
+    if row is None:
+        return None, None
+    return Standing(row["id"], row["status"], row["provider"], row["rollout_level"]), row["area_level"]
 
 
 async def list_adoptions(

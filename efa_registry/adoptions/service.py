@@ -22,7 +22,6 @@ from efa_registry.events.recorder import record, snapshot_of
 from efa_registry.kit import idempotency
 from efa_registry.kit.paging import Page
 from efa_registry.kit.patching import check_version
-from efa_registry.organisations.repository import key_condition
 from efa_registry.rollout import refresh as rollout
 from efa_registry.rollout.deltas import AdoptionChange
 from efa_registry.solutions import repository as solutions
@@ -106,17 +105,24 @@ async def change(
 
 async def open_solution(conn: asyncpg.Connection, solution_key: str) -> Standing:
     """A solution that still takes adoptions (not retired)."""
-    solution = found(await solutions.standing(conn, solution_key), f"no solution {solution_key}", field="id")
-    if solution.status == "retired":
-        raise Conflict("a retired solution takes no new adoptions")
-    return solution
+    return _open(solution_key, await solutions.standing(conn, solution_key))
 
 
 async def check_adopting_areas(conn: asyncpg.Connection, ars: Sequence[str]) -> None:
     """Every ARS names a current area with an administration that can adopt (field ``ars``)."""
     if len(set(ars)) != len(ars):
         raise InvalidInput("an area is listed twice", field="ars")
-    levels = await areas.current_levels(conn, ars)
+    _adopting(ars, await areas.current_levels(conn, ars))
+
+
+def _open(solution_key: str, solution: Standing | None) -> Standing:
+    solution = found(solution, f"no solution {solution_key}", field="id")
+    if solution.status == "retired":
+        raise Conflict("a retired solution takes no new adoptions")
+    return solution
+
+
+def _adopting(ars: Sequence[str], levels: dict[str, str]) -> None:
     missing = [a for a in ars if a not in levels]
     if missing:
         raise InvalidReference(f"no current area with ARS {', '.join(missing[:10])}", field="ars")
@@ -127,16 +133,10 @@ async def check_adopting_areas(conn: asyncpg.Connection, ars: Sequence[str]) -> 
 
 async def _subscribable(conn: asyncpg.Connection, solution_key: str, ars: str) -> Standing:
     """``open_solution`` and ``check_adopting_areas`` for one area, in one read."""
-    facts = found(await repository.subscription_facts(conn, key_condition(solution_key, alias="s"), ars),
-                  f"no solution {solution_key}", field="id")
-    if facts["status"] == "retired":
-        raise Conflict("a retired solution takes no new adoptions")
-    if facts["area_level"] is None:
-        raise InvalidReference(f"no current area with ARS {ars}", field="ars")
-    if facts["area_level"] not in rules.ADOPTING_LEVELS:
-        raise InvalidInput(f"areas without an administration cannot adopt: {ars} ({facts['area_level']})",
-                           field="ars")
-    return Standing(facts["id"], facts["status"], facts["provider"], facts["rollout_level"])
+    solution, level = await repository.subscription_facts(conn, solution_key, ars)
+    solution = _open(solution_key, solution)
+    _adopting([ars], {ars: level} if level else {})
+    return solution
 
 
 async def _existing(conn: asyncpg.Connection, adoption_id: uuid.UUID) -> Adoption:
