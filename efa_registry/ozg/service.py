@@ -9,7 +9,7 @@ from efa_registry.errors import found
 from efa_registry.kit.paging import Page
 from efa_registry.ozg import repository
 from efa_registry.ozg.model import OzgFilter, OzgLeistung, OzgLeistungDetail, Themenfeld
-from efa_registry.search import attempts, highlight, lexicon
+from efa_registry.search import attempts, highlight
 from efa_registry.search.model import Highlight, Hits, SearchNotes
 
 SNIPPET_ENTRIES = 3  # matched LeiKa names shown with a hit
@@ -33,17 +33,10 @@ async def search_leistungen(flt: OzgFilter, *, limit: int, after: str | None) ->
             return Hits(page=await repository.list_leistungen(conn, flt, limit=limit, after=after),
                         notes=SearchNotes(), highlights={})
 
-        async def run(vocab, horizons):
-            plan = attempts.plan(flt.q, vocab)
-            if not plan.attempts:
-                return (plan, None, None), None
-            attempt, hits = await attempts.first_hits(
-                plan, after, repository.search_attempt,
-                lambda a, i: repository.search(conn, flt, a, i, limit=limit, after=after, horizons=horizons),
-                lambda result: bool(result.page.items))
-            return (plan, attempt, hits), hits.seen
-
-        vocab, (plan, attempt, hits) = await lexicon.confirmed(conn, "catalogue", run)
+        vocab, plan, attempt, hits = await attempts.search_text(
+            conn, "catalogue", flt.q, after, repository.search_attempt,
+            lambda a, i, horizons: repository.search(conn, flt, a, i, limit=limit, after=after, horizons=horizons),
+            lambda result: bool(result.page.items), lambda result: result.seen)
         if attempt is None:
             return Hits(page=Page(items=[], next_cursor=None), notes=SearchNotes(), highlights={})
     matcher = highlight.Matcher(list(zip(hits.stems, (prefix for _, prefix in attempt.lexemes), strict=False)), vocab)

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from efa_registry.errors import InvalidParameter
-from efa_registry.search import query, spelling
+from efa_registry.search import lexicon, query, spelling
 from efa_registry.search.model import SearchNotes
 from efa_registry.search.thesaurus import Thesaurus
 from efa_registry.search.vocabulary import Vocabulary
@@ -122,6 +122,34 @@ async def first_hits(plan: Plan, after: str | None, attempt_of: Callable[[str | 
         if found(result) or index == len(plan.attempts) - 1:
             return attempt, result
     raise AssertionError("unreachable")
+
+
+class Searched(NamedTuple):
+    """A text search as it ran: the vocabulary, its plan, the attempt that answered (None: the
+    text holds nothing to search for) and that attempt's result."""
+
+    vocab: Vocabulary
+    plan: Plan
+    attempt: Attempt | None
+    result: Any
+
+
+async def search_text(conn: Any, entry: str, text: str, after: str | None, attempt_of: Callable[[str | None], int],
+                      fetch: Callable[[Attempt, int, dict[str, str] | None], Awaitable[T]],
+                      found: Callable[[T], bool], seen: Callable[[T], str | None]) -> Searched:
+    """``text`` planned with the cached vocabulary ``entry`` and searched (``first_hits``), the
+    vocabulary confirmed current by the answering statement itself (``lexicon.confirmed``):
+    ``fetch(attempt, index, horizons)`` runs one attempt, ``seen`` reads its vocabulary check."""
+    async def run(vocab: Vocabulary, horizons: dict[str, str] | None) -> tuple[tuple, str | None]:
+        searched_plan = plan(text, vocab)
+        if not searched_plan.attempts:
+            return (searched_plan, None, None), None
+        attempt, result = await first_hits(searched_plan, after, attempt_of,
+                                           lambda a, i: fetch(a, i, horizons), found)
+        return (searched_plan, attempt, result), seen(result)
+
+    vocab, (searched_plan, attempt, result) = await lexicon.confirmed(conn, entry, run)
+    return Searched(vocab, searched_plan, attempt, result)
 
 
 def notes(plan: Plan, attempt: Attempt | None, found: bool) -> SearchNotes:

@@ -10,7 +10,7 @@ import asyncpg
 
 from efa_registry import db
 from efa_registry.kit.paging import Page
-from efa_registry.search import attempts, highlight, lexicon
+from efa_registry.search import attempts, highlight
 from efa_registry.search.model import Highlight, Hits, SearchNotes
 from efa_registry.search.vocabulary import Vocabulary
 from efa_registry.solutions import repository, search
@@ -32,18 +32,11 @@ async def find_solutions(
             page = Page(items=await _items(conn, result, full), next_cursor=result.next_cursor)
             return Hits(page=page, notes=SearchNotes(), highlights={}), result.facets
 
-        async def run(vocab, horizons):
-            plan = attempts.plan(query.q, vocab)
-            if not plan.attempts:
-                return (plan, None, None), None
-            attempt, result = await attempts.first_hits(
-                plan, after, lambda cursor: search.search_attempt(query, cursor),
-                lambda a, i: search.search(conn, query, limit=limit, after=after, text=a, index=i,
-                                           summaries=not full, horizons=horizons),
-                lambda r: bool(r.ids))
-            return (plan, attempt, result), result.seen
-
-        vocab, (plan, attempt, result) = await lexicon.confirmed(conn, "solutions", run)
+        vocab, plan, attempt, result = await attempts.search_text(
+            conn, "solutions", query.q, after, lambda cursor: search.search_attempt(query, cursor),
+            lambda a, i, horizons: search.search(conn, query, limit=limit, after=after, text=a, index=i,
+                                                 summaries=not full, horizons=horizons),
+            lambda r: bool(r.ids), lambda r: r.seen)
         if attempt is None:
             empty = Hits(page=Page(items=[], next_cursor=None), notes=SearchNotes(), highlights={})
             return empty, {f: [] for f in dict.fromkeys(query.facets)}
