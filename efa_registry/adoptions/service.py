@@ -18,7 +18,7 @@ from efa_registry.adoptions import repository, rules
 from efa_registry.adoptions.model import Adoption, AdoptionPatch, AreaAdoption, Subscribe
 from efa_registry.areas import repository as areas
 from efa_registry.errors import Conflict, InvalidInput, InvalidReference, NotFound, found
-from efa_registry.events.recorder import record, snapshot_of
+from efa_registry.events.recorder import rider, snapshot_of
 from efa_registry.kit import idempotency
 from efa_registry.kit.paging import Page
 from efa_registry.kit.patching import check_version
@@ -57,7 +57,7 @@ async def subscribe(
 ) -> tuple[Adoption, bool]:
     """An area subscribes to reuse a solution (status ``interested``)."""
     authorize(actor, "adoption.subscribe", ars=cmd.ars)
-    async with db.transaction() as conn:
+    async with db.transaction(generic_plans=True) as conn:
         solution = await _subscribable(conn, solution_key, cmd.ars)
         claim = None
         if idempotency_key:
@@ -83,7 +83,7 @@ async def change(
     adoption_id: uuid.UUID, patch: AdoptionPatch, *, expected_version: int | None, actor: Actor
 ) -> Adoption:
     """A lifecycle step and/or new plans. Illegal steps are refused with the allowed ones listed."""
-    async with db.transaction() as conn:
+    async with db.transaction(generic_plans=True) as conn:
         current = found(await repository.get_for_update(conn, adoption_id), f"no adoption {adoption_id}", field="id")
         step = rules.step_of(current, patch)
         authorize(actor, rules.action_of(step), organisation_id=current.solution.provider_id, ars=current.area.ars)
@@ -152,13 +152,14 @@ async def _set_interfaces(conn, adoption_id, solution_id, interfaces) -> None:
 
 async def _after_write(conn: asyncpg.Connection, adoption: Adoption, actor: Actor, action: str, *,
                        before: Adoption | None) -> None:
-    """The adoption's rollout figures moved by the change (``adoption`` as written), and its event."""
+    """The adoption's rollout figures moved by the change (``adoption`` as written), and its event
+    (riding along the rollout's statement: one round trip for both)."""
+    snapshot = snapshot_of(adoption)
+    del snapshot["transitions"]
+    event = rider(conn, actor=actor, entity_type="adoption", entity_id=adoption.id, action=action,
+                  version=adoption.version, snapshot=snapshot, solution_id=adoption.solution.id,
+                  land=adoption.area.land)
     await rollout.apply_adoption_changes(conn, adoption.solution.id, [AdoptionChange(
         adoption_id=adoption.id, area=adoption.area.ars, before_status=before.status if before else None,
         before_since=before.live_since if before else None, after_status=adoption.status,
-        after_since=adoption.live_since)])
-    snapshot = snapshot_of(adoption)
-    del snapshot["transitions"]
-    await record(conn, actor=actor, entity_type="adoption", entity_id=adoption.id, action=action,
-                 version=adoption.version, snapshot=snapshot, solution_id=adoption.solution.id,
-                 land=adoption.area.land)
+        after_since=adoption.live_since)], along=event)

@@ -68,14 +68,20 @@ def pool() -> asyncpg.Pool:
 
 
 @contextlib.asynccontextmanager
-async def transaction() -> AsyncIterator[asyncpg.Connection]:
+async def transaction(*, generic_plans: bool = False) -> AsyncIterator[asyncpg.Connection]:
     """One transaction; Piccolo queries inside it join it, raw SQL uses the yielded connection.
 
-    Constraint violations leave as domain errors naming the field.
+    Constraint violations leave as domain errors naming the field. ``generic_plans``: a use case of
+    a few single-row statements in raw SQL (no Piccolo inside), whose prepared statements run on
+    their generic plans (``_plain``) — PostgreSQL would plan several of them anew on every call.
     """
     try:
-        async with DB.transaction() as tx:
-            yield tx.connection
+        if generic_plans:
+            async with _plain("BEGIN") as conn:
+                yield conn
+        else:
+            async with DB.transaction() as tx:
+                yield tx.connection
     except asyncpg.IntegrityConstraintViolationError as exc:
         raise constraint_error(exc) from exc
 
@@ -92,10 +98,24 @@ async def generic_plans() -> AsyncIterator[asyncpg.Connection]:
     """A pooled connection in a read-only transaction whose prepared statements run on their
     generic plans, for a read that is one large statement PostgreSQL would otherwise plan anew on
     every request (the catalogue search with its facets and summaries: ~1.5 ms of planning for
-    1 ms of work, since it estimates the generic plan dearer). Opening it is one round trip."""
+    1 ms of work, since it estimates the generic plan dearer)."""
+    async with _plain("BEGIN READ ONLY") as conn:
+        yield conn
+
+
+@contextlib.asynccontextmanager
+async def _plain(begin: str) -> AsyncIterator[asyncpg.Connection]:
+    """A transaction opened by ``begin`` whose statements run on their generic plans. Opening it is
+    one round trip (a round trip costs a write here about as much as a small statement does);
+    committed on success, rolled back on any exception."""
     async with pool().acquire() as conn:
-        await conn.execute("BEGIN READ ONLY; SET LOCAL plan_cache_mode = force_generic_plan")
-        yield conn  # an exception leaves the transaction open: the pool rolls it back on release
+        await conn.execute(f"{begin}; SET LOCAL plan_cache_mode = force_generic_plan")
+        try:
+            yield conn
+        except BaseException:
+            if not conn.is_closed():
+                await conn.execute("ROLLBACK")
+            raise
         await conn.execute("COMMIT")
 
 

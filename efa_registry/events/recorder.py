@@ -10,6 +10,7 @@ import asyncpg
 import msgspec
 
 from efa_registry.events import repository
+from efa_registry.kit.sql import Rider
 from efa_registry.types import EntityType
 
 
@@ -54,18 +55,41 @@ async def record(
 ) -> int:
     """Append one event; call inside the transaction that makes the change."""
     _check_transaction(conn)
-    return await repository.append(conn, (
-        actor.label, actor.request_id, entity_type, str(entity_id), action, version, _encode(snapshot), solution_id,
-        land, list(themenfelder)))
+    return await repository.append(conn, _row(actor, entity_type, entity_id, action, version, snapshot, solution_id,
+                                              land, themenfelder))
+
+
+def rider(
+    conn: asyncpg.Connection,
+    *,
+    actor: Author,
+    entity_type: EntityType,
+    entity_id: str | uuid.UUID,
+    action: str,
+    version: int | None = None,
+    snapshot: Any = None,
+    solution_id: uuid.UUID | None = None,
+    land: str | None = None,
+) -> Rider:
+    """``record``'s event as a statement to ride along the change's next statement
+    (``kit.sql.along``): the caller must run it in the change's transaction."""
+    _check_transaction(conn)
+    return Rider(repository.INSERT, _row(actor, entity_type, entity_id, action, version, snapshot, solution_id, land,
+                                         ()))
+
+
+def _row(actor: Author, entity_type: EntityType, entity_id: str | uuid.UUID, action: str, version: int | None,
+         snapshot: Any, solution_id: uuid.UUID | None, land: str | None, themenfelder: Sequence[str]) -> tuple:
+    return (actor.label, actor.request_id, entity_type, str(entity_id), action, version, _encode(snapshot),
+            solution_id, land, list(themenfelder))
 
 
 async def record_many(conn: asyncpg.Connection, events: Sequence[dict[str, Any]], *, actor: Author) -> None:
     """Append many events in one round trip (bulk loads); same fields as ``record``."""
     _check_transaction(conn)
     await repository.append_many(conn, [
-        (actor.label, actor.request_id, e["entity_type"], str(e["entity_id"]), e["action"], e.get("version"),
-         _encode(e.get("snapshot")), e.get("solution_id"), e.get("land"), list(e.get("themenfelder", ())))
-        for e in events])
+        _row(actor, e["entity_type"], e["entity_id"], e["action"], e.get("version"), e.get("snapshot"),
+             e.get("solution_id"), e.get("land"), e.get("themenfelder", ())) for e in events])
 
 
 def _check_transaction(conn: asyncpg.Connection) -> None:

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 import asyncpg
 import msgspec
 
+from efa_registry.kit.sql import Rider, along, run
 from efa_registry.rollout import rules
 
 STATUSES = rules.STATUSES
@@ -49,8 +50,14 @@ class AdoptionChange(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def moves_figures(self) -> bool:
         """Does it change any stored figure? (A note or plan alone does not.)"""
-        return self.before_status != self.after_status or (self.after_status == "live"
-                                                           and self.before_since != self.after_since)
+        return self.before_status != self.after_status or self.moves_coverage
+
+    @property
+    def moves_coverage(self) -> bool:
+        """Can it change coverage or go-live dates (not only status counts)? It goes live, stops
+        being live, or moves its go-live date — the ``moved`` changes of the delta statement."""
+        return (self.before_status == "live") != (self.after_status == "live") or (
+            self.after_status == "live" and self.before_since != self.after_since)
 
 
 class Target(msgspec.Struct, frozen=True):
@@ -79,6 +86,13 @@ def _recompute(agg: str) -> str:
             f" AND EXISTS (SELECT 1 FROM area u WHERE u.level = d.area_level AND u.current"
             f" AND {IN_RANGE.format(a='a.area')}))")
 
+
+STATUS_DELTAS = f"""statuses AS (
+    SELECT t.n, left(c.area, 2) AS land,
+           {", ".join(f"count(*) FILTER (WHERE c.after_status = '{s}') - count(*) FILTER"
+                      f" (WHERE c.before_status = '{s}') AS {s}" for s in STATUSES)}
+    FROM t CROSS JOIN c GROUP BY 1, 2
+)"""
 
 DELTA = f"""
 WITH c AS (
@@ -118,12 +132,7 @@ coverage AS (
            min(old_lo) AS removed_lo, max(old_hi) AS removed_hi, min(new_lo) AS added_lo, max(new_hi) AS added_hi
     FROM per_unit GROUP BY n, land
 ),
-statuses AS (
-    SELECT t.n, left(c.area, 2) AS land,
-           {", ".join(f"count(*) FILTER (WHERE c.after_status = '{s}') - count(*) FILTER"
-                      f" (WHERE c.before_status = '{s}') AS {s}" for s in STATUSES)}
-    FROM t CROSS JOIN c GROUP BY 1, 2
-),
+{STATUS_DELTAS},
 d AS (
     SELECT s.*, t.kind, t.key, t.level, t.area_level, coalesce(v.units, 0) AS units,
            coalesce(v.population, 0) AS population, v.removed_lo, v.removed_hi, v.added_lo, v.added_hi,
@@ -134,6 +143,22 @@ d AS (
 SELECT kind, key, land FROM solution_cells UNION ALL SELECT kind, key, land FROM ozg_cells
 """
 
+# Changes that move status counts only (a subscription, most lifecycle steps): the same targets,
+# guards and counts without the coverage part — a tenth of the statement to start and run.
+COUNTS = f"""
+WITH c AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS c(area, before_status, after_status)),
+t AS (SELECT * FROM unnest($4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS t(kind, key, level, n)),
+m AS (SELECT * FROM unnest($7::bigint[], $8::uuid[]) AS m(n, solution)),
+{STATUS_DELTAS},
+d AS (
+    SELECT s.*, t.kind, t.key, t.level, (SELECT array_agg(m.solution ORDER BY m.solution) FROM m WHERE m.n = s.n) AS ids
+    FROM statuses s JOIN t USING (n)
+),
+{{updates}}
+SELECT kind, key, land FROM solution_cells UNION ALL SELECT kind, key, land FROM ozg_cells
+"""
+
+SET_COUNTS = ", ".join([*(f"{s} = r.{s} + d.{s}" for s in STATUSES), "refreshed_at = now()"])
 SET = ", ".join([
     "covered_units = r.covered_units + d.units", "covered_population = r.covered_population + d.population",
     *(f"{s} = r.{s} + d.{s}" for s in STATUSES),
@@ -143,26 +168,34 @@ SET = ", ".join([
     f" THEN greatest(r.latest_go_live, d.added_hi) ELSE {_recompute('max')} END",
     "refreshed_at = now()"])
 UPDATES = (
-    f"solution_cells AS (UPDATE rollout_solution_land r SET {SET} FROM d WHERE d.kind = 'solution'"
+    "solution_cells AS (UPDATE rollout_solution_land r SET {set} FROM d WHERE d.kind = 'solution'"
     " AND r.solution = d.key::uuid AND r.land = d.land AND r.rollout_level = d.level RETURNING d.kind, d.key, d.land),"
-    f" ozg_cells AS (UPDATE rollout_ozg_land r SET {SET} FROM d WHERE d.kind = 'ozg' AND r.ozg_leistung = d.key"
+    " ozg_cells AS (UPDATE rollout_ozg_land r SET {set} FROM d WHERE d.kind = 'ozg' AND r.ozg_leistung = d.key"
     " AND r.land = d.land AND r.rollout_level = d.level AND r.solution_ids = d.ids RETURNING d.kind, d.key, d.land)")
-SQL = DELTA.format(updates=UPDATES)
+SQL = DELTA.format(updates=UPDATES.format(set=SET))
+COUNTS_SQL = COUNTS.format(updates=UPDATES.format(set=SET_COUNTS))
 
 
-async def apply(conn: asyncpg.Connection, changes: Sequence[AdoptionChange], targets: Sequence[Target]
-                ) -> set[tuple[str, str, str]]:
+async def apply(conn: asyncpg.Connection, changes: Sequence[AdoptionChange], targets: Sequence[Target], *,
+                rider: Rider | None = None) -> set[tuple[str, str, str]]:
     """Move every (target, Land of a change) cell by ``changes``; returns the (kind, key, Land) cells
-    moved. A cell missing from the result was not stored as the target describes it."""
+    moved. A cell missing from the result was not stored as the target describes it. ``rider``
+    rides along the statement (``kit.sql.along``), or runs on its own when nothing moves."""
     if not changes or not targets:
+        await run(conn, rider)
         return set()
     members = [(n, s) for n, target in enumerate(targets, start=1) for s in target.solution_ids]
-    rows = await conn.fetch(
-        SQL, [c.adoption_id for c in changes], [c.area for c in changes], [c.before_status for c in changes],
-        [c.before_since for c in changes], [c.after_status for c in changes], [c.after_since for c in changes],
-        [t.kind for t in targets], [t.key for t in targets], [t.level for t in targets],
-        [rules.ELIGIBLE_AREA_LEVEL[t.level] for t in targets], [n for n, _ in members], [s for _, s in members])
-    return {(r["kind"], r["key"], r["land"]) for r in rows}
+    kinds, keys, levels = [t.kind for t in targets], [t.key for t in targets], [t.level for t in targets]
+    ns, ids = [n for n, _ in members], [s for _, s in members]
+    if any(c.moves_coverage for c in changes):
+        sql, args = along(SQL, [
+            [c.adoption_id for c in changes], [c.area for c in changes], [c.before_status for c in changes],
+            [c.before_since for c in changes], [c.after_status for c in changes], [c.after_since for c in changes],
+            kinds, keys, levels, [rules.ELIGIBLE_AREA_LEVEL[t.level] for t in targets], ns, ids], rider)
+    else:
+        sql, args = along(COUNTS_SQL, [[c.area for c in changes], [c.before_status for c in changes],
+                                       [c.after_status for c in changes], kinds, keys, levels, ns, ids], rider)
+    return {(r["kind"], r["key"], r["land"]) for r in await conn.fetch(sql, *args)}
 
 
 def expected_cells(changes: Sequence[AdoptionChange], targets: Sequence[Target]) -> set[tuple[str, str, str]]:

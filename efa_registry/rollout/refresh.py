@@ -17,6 +17,7 @@ import asyncpg
 import structlog
 
 from efa_registry.errors import NotFound
+from efa_registry.kit.sql import Rider, run
 from efa_registry.rollout import deltas, rules
 from efa_registry.rollout import repository as repo
 from efa_registry.rollout import summary_repository as summary
@@ -45,15 +46,18 @@ async def refresh_after_adoption_change(conn: asyncpg.Connection, *, solution_id
 
 
 async def apply_adoption_changes(
-    conn: asyncpg.Connection, solution_id: uuid.UUID, changes: Sequence[AdoptionChange]
+    conn: asyncpg.Connection, solution_id: uuid.UUID, changes: Sequence[AdoptionChange], *,
+    along: Rider | None = None,
 ) -> None:
     """Move the figures of ``solution_id`` and of its OZG-Leistungen by ``changes`` (its adoptions
     as they were and as they are now, written in this transaction): the write path's refresh, a
     handful of index look-ups per change instead of a recompute of the Land (``deltas``). Cells
     that are not stored as expected (never summarised, another level or set of solutions) are
-    recomputed instead, so the result is always what ``rebuild_all`` would store."""
+    recomputed instead, so the result is always what ``rebuild_all`` would store. ``along``: a
+    statement of the same change (its event) that rides along the delta, or runs on its own."""
     changes = [c for c in changes if c.moves_figures]
     if not changes:
+        await run(conn, along)
         return
     lands = sorted({c.area[:2] for c in changes})
     rows = await repo.delta_state(conn, solution_id, lands)
@@ -61,6 +65,7 @@ async def apply_adoption_changes(
         raise NotFound(f"no solution {solution_id}", field="id")
     level = rows[0]["rollout_level"]
     if list(rows[0]["stored"]) != [level]:
+        await run(conn, along)
         await _refresh_solution(conn, solution_id, await repo.solution_state(conn, solution_id))
         return
     targets, whole = _targets(solution_id, level, rows)
@@ -69,7 +74,7 @@ async def apply_adoption_changes(
                       + [repo.cell_key("ozg", o, x) for o in whole for x in all_lands])
     await repo.lock(conn, [*(repo.cell_key("solution", solution_id, x) for x in lands), *ozg_keys],
                     generic_plans=len(changes) <= SINGLE_WRITE)
-    moved = await deltas.apply(conn, changes, targets)
+    moved = await deltas.apply(conn, changes, targets, rider=along)
     for kind, key, land in sorted(deltas.expected_cells(changes, targets) - moved):
         await _recompute_cell(conn, kind, key, land)  # changed concurrently since the state was read
     if whole:

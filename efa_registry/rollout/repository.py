@@ -210,15 +210,22 @@ SOLUTION_STATE = (
     " FROM solution s WHERE s.id = $1 FOR SHARE OF s")
 
 
+# Per OZG-Leistung its members by index look-ups (``solution_ozg_leistung_ozg_idx``, the solution's
+# key): a write reads the members of a handful of OZG-Leistungen, where joining the link and solution
+# tables whole cost more than the rest of its state read.
 MEMBERS_SQL = """
-SELECT o.ozg_id, o.execution_level,
-       coalesce(array_agg(s.id ORDER BY s.id) FILTER (WHERE s.id IS NOT NULL), ARRAY[]::uuid[]) AS solution_ids,
-       coalesce(array_agg(s.rollout_level ORDER BY s.id) FILTER (WHERE s.id IS NOT NULL), ARRAY[]::text[]) AS levels
+SELECT o.ozg_id, o.execution_level, coalesce(m.solution_ids, ARRAY[]::uuid[]) AS solution_ids,
+       coalesce(m.levels, ARRAY[]::text[]) AS levels
 FROM ozg_leistung o
-LEFT JOIN solution_ozg_leistung so ON so.ozg_leistung = o.ozg_id
-LEFT JOIN solution s ON s.id = so.solution AND s.status <> 'retired'
+CROSS JOIN LATERAL (
+    SELECT array_agg(so.solution ORDER BY so.solution) AS solution_ids,
+           array_agg(s.rollout_level ORDER BY so.solution) AS levels
+    FROM solution_ozg_leistung so
+    CROSS JOIN LATERAL (SELECT s.rollout_level FROM solution s WHERE s.id = so.solution AND s.status <> 'retired'
+                        LIMIT 1) s
+    WHERE so.ozg_leistung = o.ozg_id
+) m
 WHERE {where}
-GROUP BY o.ozg_id
 ORDER BY o.ozg_id
 """
 
@@ -242,7 +249,9 @@ async def delta_state(conn: asyncpg.Connection, solution_id: uuid.UUID, lands: S
         " r.rollout_level AS stored_level, r.solution_ids AS stored_ids FROM st"
         f" LEFT JOIN LATERAL ({MEMBERS_SQL.format(where='o.ozg_id = ANY(st.ozg_ids)')}) m ON true"
         " LEFT JOIN LATERAL unnest($2::text[]) AS l(land) ON m.ozg_id IS NOT NULL"
-        " LEFT JOIN rollout_ozg_land r ON r.ozg_leistung = m.ozg_id AND r.land = l.land", solution_id, list(lands))
+        # LIMIT 1 (of a key): looked up per row, never a hash join over every stored OZG row.
+        " LEFT JOIN LATERAL (SELECT r.rollout_level, r.solution_ids FROM rollout_ozg_land r"
+        "  WHERE r.ozg_leistung = m.ozg_id AND r.land = l.land LIMIT 1) r ON true", solution_id, list(lands))
 
 
 async def ozg_ids_counting(conn: asyncpg.Connection, solution_id: uuid.UUID) -> list[str]:
