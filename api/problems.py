@@ -71,6 +71,9 @@ UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
     # "cannot switch to state …; another operation is in progress": a pooled connection whose
     # server died between two statements (seen in the kill tests), not a request's fault.
     asyncpg.InternalClientError,
+    # 40P01/40001: PostgreSQL ended a lock cycle (or a serialization conflict) by failing this
+    # transaction; nothing was committed and the same request succeeds when retried.
+    asyncpg.TransactionRollbackError,
 )
 DRIVER_MODULES = ("asyncpg", "piccolo")
 
@@ -160,8 +163,10 @@ def unavailable(exc: BaseException) -> bool:
 def internal_error_handler(request: Request, exc: Exception) -> Response:
     if unavailable(exc):
         log.warning("request.database_unavailable", error=type(exc).__name__, detail=str(exc)[:200])
-        problem = Problem(type=PROBLEM_BASE + "unavailable", title="Service unavailable", status=503,
-                          detail="The database cannot be reached at the moment; retry after a few seconds.")
+        detail = ("A concurrent change to the same records ended this one; nothing was written, retry the request."
+                  if isinstance(exc, asyncpg.TransactionRollbackError)
+                  else "The database cannot be reached at the moment; retry after a few seconds.")
+        problem = Problem(type=PROBLEM_BASE + "unavailable", title="Service unavailable", status=503, detail=detail)
         return problem_response(request, problem, {"Retry-After": str(RETRY_AFTER_SECONDS)})
     if isinstance(exc, asyncpg.DataError):
         # A value the database cannot take (NUL, out of range, bad UUID) that no check caught first:

@@ -60,20 +60,21 @@ async def apply_adoption_changes(
         await run(conn, along)
         return
     lands = sorted({c.area[:2] for c in changes})
-    rows = await repo.delta_state(conn, solution_id, lands)
+    rows = await repo.delta_state(conn, solution_id, lands, generic_plans=len(changes) <= SINGLE_WRITE)
     if not rows:
         raise NotFound(f"no solution {solution_id}", field="id")
-    level = rows[0]["rollout_level"]
-    if list(rows[0]["stored"]) != [level]:
+    if not rows[0]["locked"]:  # never summarised, or at another level
         await run(conn, along)
         await _refresh_solution(conn, solution_id, await repo.solution_state(conn, solution_id))
         return
-    targets, whole = _targets(solution_id, level, rows)
-    all_lands = await repo.land_codes(conn) if whole else []
-    ozg_keys = sorted([repo.cell_key("ozg", t.key, x) for t in targets[1:] for x in lands]
-                      + [repo.cell_key("ozg", o, x) for o in whole for x in all_lands])
-    await repo.lock(conn, [*(repo.cell_key("solution", solution_id, x) for x in lands), *ozg_keys],
-                    generic_plans=len(changes) <= SINGLE_WRITE)
+    targets, whole = _targets(solution_id, rows[0]["rollout_level"], rows)
+    if whole:
+        # Stored over another level or set of solutions (a link changed without a refresh, e.g.
+        # by hand): every Land of those OZG-Leistungen, locked after the cells already held — out
+        # of ``lock``'s order, which only such a repair does; PostgreSQL's deadlock detection
+        # ends a cycle with another writer by failing one of them (retried by the client, 503).
+        all_lands = await repo.land_codes(conn)
+        await repo.lock(conn, sorted(repo.cell_key("ozg", o, x) for o in whole for x in all_lands if x not in lands))
     moved = await deltas.apply(conn, changes, targets, rider=along)
     for kind, key, land in sorted(deltas.expected_cells(changes, targets) - moved):
         await _recompute_cell(conn, kind, key, land)  # changed concurrently since the state was read

@@ -24,6 +24,7 @@ from efa_registry.adoptions import bulk, service
 from efa_registry.adoptions.model import AdoptionPatch, BulkAdoption, Subscribe
 from efa_registry.errors import DomainError
 from efa_registry.rollout import deltas
+from efa_registry.rollout import repository as rollout_repository
 from efa_registry.rollout import service as rollout
 from tests.integration.test_rollout import AREAS, areas, new_solution  # noqa: F401  (fixture)
 
@@ -134,3 +135,88 @@ class TestMovesFigures:
         new = deltas.AdoptionChange(adoption_id=uuid.uuid4(), area="07", before_status=None, before_since=None,
                                     after_status="interested", after_since=None)
         assert new.moves_figures
+
+    def test_only_going_live_leaving_live_or_a_moved_go_live_date_moves_coverage(self):
+        def change(before, after, since=(None, None)):
+            return deltas.AdoptionChange(adoption_id=uuid.uuid4(), area="07", before_status=before,
+                                         before_since=since[0], after_status=after, after_since=since[1])
+
+        day, later = dt.date(2024, 1, 1), dt.date(2024, 2, 1)
+        assert not change(None, "interested").moves_coverage
+        assert not change("interested", "agreed").moves_coverage
+        assert not change("paused", "withdrawn").moves_coverage
+        assert change("onboarding", "live", (None, day)).moves_coverage
+        assert change("live", "paused", (day, day)).moves_coverage
+        assert change("live", "live", (day, later)).moves_coverage
+        assert not change("live", "live", (day, day)).moves_coverage
+
+
+async def _lock_free(key: str) -> bool:
+    """Whether another session could take the cell lock ``key`` now."""
+    async with db.connection() as other:
+        return await other.fetchval("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))", key)
+
+
+class TestStateReadLocks:
+    async def test_the_state_read_of_a_summarised_solution_holds_its_cells_until_commit(self, areas):  # noqa: F811
+        solutions = await _fresh_catalogue()
+        ars = ADOPTERS[0]
+        await service.subscribe(str(solutions[1]), Subscribe(ars=ars), actor=CURATOR)  # summarised now
+        keys = [rollout_repository.cell_key("solution", solutions[1], ars[:2]),
+                *(rollout_repository.cell_key("ozg", o, ars[:2]) for o in ("10000", "10521"))]
+        async with db.transaction() as conn:
+            rows = await rollout_repository.delta_state(conn, solutions[1], [ars[:2]])
+            assert rows[0]["locked"]
+            assert sorted(r["ozg_id"] for r in rows) == ["10000", "10521"]
+            assert [await _lock_free(k) for k in keys] == [False, False, False]
+        assert [await _lock_free(k) for k in keys] == [True, True, True]
+
+    async def test_the_state_read_of_a_solution_not_summarised_takes_no_cell_lock(self, areas):  # noqa: F811
+        solutions = await _fresh_catalogue()
+        async with db.transaction() as conn:
+            await conn.execute("DELETE FROM rollout_solution_land WHERE solution = $1", solutions[0])
+            rows = await rollout_repository.delta_state(conn, solutions[0], ["07"])
+            assert not rows[0]["locked"]
+            assert await _lock_free(rollout_repository.cell_key("solution", solutions[0], "07"))
+        async with db.transaction() as conn:
+            await conn.execute("UPDATE rollout_solution_land SET rollout_level = 'kreis' WHERE solution = $1",
+                               solutions[0])  # summarised at another level
+            rows = await rollout_repository.delta_state(conn, solutions[0], ["07"])
+            assert not rows[0]["locked"]
+            assert await _lock_free(rollout_repository.cell_key("solution", solutions[0], "07"))
+
+    async def test_a_lock_cycle_fails_one_writer_with_an_answer_to_retry(self, database):
+        """The repair path locks out of order; PostgreSQL ends a cycle by failing one transaction,
+        which the API answers with 503 and Retry-After (nothing was written)."""
+        from api.problems import unavailable
+
+        first, second = await db.pool().acquire(), await db.pool().acquire()
+        try:
+            for conn, key in ((first, "test:a"), (second, "test:b")):
+                await conn.execute("BEGIN")
+                await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key)
+            results = await asyncio.gather(
+                first.execute("SELECT pg_advisory_xact_lock(hashtextextended('test:b', 0))"),
+                second.execute("SELECT pg_advisory_xact_lock(hashtextextended('test:a', 0))"), return_exceptions=True)
+            failed = [r for r in results if isinstance(r, BaseException)]
+            assert len(failed) == 1 and type(failed[0]).__name__ == "DeadlockDetectedError"
+            assert unavailable(failed[0])
+        finally:
+            for conn in (first, second):
+                await conn.execute("ROLLBACK")
+                await db.pool().release(conn)
+
+
+class TestRepair:
+    async def test_an_ozg_union_stored_over_another_set_of_solutions_is_recomputed_in_every_land(self, areas):  # noqa: F811
+        solutions = await _fresh_catalogue()
+        await service.subscribe(str(solutions[0]), Subscribe(ars=ADOPTERS[0]), actor=CURATOR)
+        async with db.transaction() as conn:  # as if a link had changed without a refresh
+            await conn.execute("UPDATE rollout_ozg_land SET solution_ids = ARRAY[$1::uuid], interested = 7"
+                               " WHERE ozg_leistung = '10000'", solutions[0])
+        adoption, _ = await service.subscribe(str(solutions[0]), Subscribe(ars=ADOPTERS[-1]), actor=CURATOR)
+        await service.change(adoption.id, AdoptionPatch(status="agreed"), expected_version=frozenset({1}),
+                             actor=CURATOR)
+        stored, rebuilt = await _stored(), await _rebuilt()
+        assert stored[1] == rebuilt[1]
+        assert {r[0] for r in stored[1]} >= {"10000"}
