@@ -15,7 +15,7 @@ the Land; a write changes one adoption, so the cell moves by what that one adopt
 All targets — the solution's cell and the cells of every OZG-Leistung counting it — move in one
 statement. Each UPDATE is guarded by the level (and, for an OZG-Leistung, the set of solutions)
 the stored row was computed over; the caller redoes the cells whose guard did not match. Callers
-hold the cells' advisory locks (``repository.lock``) from before this statement starts, so its
+hold the cells' advisory locks (``locks``) from before this statement starts, so its
 snapshot sees every concurrent writer of the same cells either committed or not at all.
 """
 

@@ -18,7 +18,7 @@ import structlog
 
 from efa_registry.errors import NotFound
 from efa_registry.kit.sql import Rider, run
-from efa_registry.rollout import deltas, rules
+from efa_registry.rollout import deltas, locks, rules
 from efa_registry.rollout import repository as repo
 from efa_registry.rollout import summary_repository as summary
 from efa_registry.rollout.deltas import AdoptionChange
@@ -39,7 +39,7 @@ async def refresh_after_adoption_change(conn: asyncpg.Connection, *, solution_id
         # Never summarised, or summarised at another level: redo every Land at once.
         await _refresh_solution(conn, solution_id, state)
         return
-    await repo.lock(conn, [repo.cell_key("solution", solution_id, land)])
+    await locks.lock(conn, [locks.cell_key("solution", solution_id, land)])
     await repo.store_solution_cells(conn, solution_id, state["rollout_level"], land)
     await _refresh_ozg_cells(conn, list(state["ozg_ids"]), land)
     log.debug("rollout.cell_refreshed", solution_id=str(solution_id), land=land)
@@ -60,7 +60,7 @@ async def apply_adoption_changes(
         await run(conn, along)
         return
     lands = sorted({c.area[:2] for c in changes})
-    rows = await repo.delta_state(conn, solution_id, lands, generic_plans=len(changes) <= SINGLE_WRITE)
+    rows = await locks.delta_state(conn, solution_id, lands, generic_plans=len(changes) <= SINGLE_WRITE)
     if not rows:
         raise NotFound(f"no solution {solution_id}", field="id")
     if not rows[0]["locked"]:  # never summarised, or at another level
@@ -74,7 +74,7 @@ async def apply_adoption_changes(
         # of ``lock``'s order, which only such a repair does; PostgreSQL's deadlock detection
         # ends a cycle with another writer by failing one of them (retried by the client, 503).
         all_lands = await repo.land_codes(conn)
-        await repo.lock(conn, sorted(repo.cell_key("ozg", o, x) for o in whole for x in all_lands if x not in lands))
+        await locks.lock(conn, sorted(locks.cell_key("ozg", o, x) for o in whole for x in all_lands if x not in lands))
     moved = await deltas.apply(conn, changes, targets, rider=along)
     for kind, key, land in sorted(deltas.expected_cells(changes, targets) - moved):
         await _recompute_cell(conn, kind, key, land)  # changed concurrently since the state was read
@@ -139,7 +139,7 @@ async def rebuild_all(conn: asyncpg.Connection) -> None:
 
     Holds every refresh off until the caller's transaction commits.
     """
-    await repo.lock_rebuild(conn)
+    await locks.lock_rebuild(conn)
     await repo.clear(conn)
     await summary.prune_changes(conn)
     solutions = await repo.all_solution_ids(conn)
@@ -155,7 +155,7 @@ async def rebuild_all(conn: asyncpg.Connection) -> None:
 
 async def _refresh_solution(conn: asyncpg.Connection, solution_id: uuid.UUID, state: asyncpg.Record) -> None:
     lands = await repo.land_codes(conn)
-    await repo.lock(conn, [repo.cell_key("solution", solution_id, land) for land in lands])
+    await locks.lock(conn, [locks.cell_key("solution", solution_id, land) for land in lands])
     await repo.store_solution_cells(conn, solution_id, state["rollout_level"])
     await _refresh_ozgs(conn, list(state["ozg_ids"]), lands)
     log.debug("rollout.solution_refreshed", solution_id=str(solution_id))
@@ -165,7 +165,7 @@ async def _refresh_ozgs(conn: asyncpg.Connection, ozg_ids: list[str], lands: lis
     """Every Land of each OZG-Leistung, from its members as they stand once the locks are held."""
     if not ozg_ids:
         return
-    await repo.lock(conn, [repo.cell_key("ozg", o, land) for o in sorted(ozg_ids) for land in lands])
+    await locks.lock(conn, [locks.cell_key("ozg", o, land) for o in sorted(ozg_ids) for land in lands])
     for m in await repo.ozg_members(conn, ozg_ids):
         level, _ = rules.ozg_level(m["execution_level"], m["levels"])
         await repo.store_ozg_cells(conn, m["ozg_id"], level, m["solution_ids"])
@@ -179,8 +179,8 @@ async def _refresh_ozg_cells(conn: asyncpg.Connection, ozg_ids: list[str], land:
     stored = await repo.stored_ozg_state(conn, ozg_ids, land)
     whole = [m["ozg_id"] for m in await repo.ozg_members(conn, ozg_ids) if not _stored_matches(m, stored)]
     lands = await repo.land_codes(conn) if whole else []
-    keys = [repo.cell_key("ozg", o, x) for o in sorted(ozg_ids) for x in (lands if o in whole else [land])]
-    await repo.lock(conn, keys)
+    keys = [locks.cell_key("ozg", o, x) for o in sorted(ozg_ids) for x in (lands if o in whole else [land])]
+    await locks.lock(conn, keys)
     for m in await repo.ozg_members(conn, ozg_ids):  # again: links may have changed while we waited
         level, _ = rules.ozg_level(m["execution_level"], m["levels"])
         only = None if m["ozg_id"] in whole else land

@@ -23,8 +23,7 @@ from efa_registry.access.model import Actor
 from efa_registry.adoptions import bulk, service
 from efa_registry.adoptions.model import AdoptionPatch, BulkAdoption, Subscribe
 from efa_registry.errors import DomainError
-from efa_registry.rollout import deltas
-from efa_registry.rollout import repository as rollout_repository
+from efa_registry.rollout import deltas, locks
 from efa_registry.rollout import service as rollout
 from tests.integration.test_rollout import AREAS, areas, new_solution  # noqa: F401  (fixture)
 
@@ -162,10 +161,10 @@ class TestStateReadLocks:
         solutions = await _fresh_catalogue()
         ars = ADOPTERS[0]
         await service.subscribe(str(solutions[1]), Subscribe(ars=ars), actor=CURATOR)  # summarised now
-        keys = [rollout_repository.cell_key("solution", solutions[1], ars[:2]),
-                *(rollout_repository.cell_key("ozg", o, ars[:2]) for o in ("10000", "10521"))]
+        keys = [locks.cell_key("solution", solutions[1], ars[:2]),
+                *(locks.cell_key("ozg", o, ars[:2]) for o in ("10000", "10521"))]
         async with db.transaction() as conn:
-            rows = await rollout_repository.delta_state(conn, solutions[1], [ars[:2]])
+            rows = await locks.delta_state(conn, solutions[1], [ars[:2]])
             assert rows[0]["locked"]
             assert sorted(r["ozg_id"] for r in rows) == ["10000", "10521"]
             assert [await _lock_free(k) for k in keys] == [False, False, False]
@@ -175,15 +174,15 @@ class TestStateReadLocks:
         solutions = await _fresh_catalogue()
         async with db.transaction() as conn:
             await conn.execute("DELETE FROM rollout_solution_land WHERE solution = $1", solutions[0])
-            rows = await rollout_repository.delta_state(conn, solutions[0], ["07"])
+            rows = await locks.delta_state(conn, solutions[0], ["07"])
             assert not rows[0]["locked"]
-            assert await _lock_free(rollout_repository.cell_key("solution", solutions[0], "07"))
+            assert await _lock_free(locks.cell_key("solution", solutions[0], "07"))
         async with db.transaction() as conn:
             await conn.execute("UPDATE rollout_solution_land SET rollout_level = 'kreis' WHERE solution = $1",
                                solutions[0])  # summarised at another level
-            rows = await rollout_repository.delta_state(conn, solutions[0], ["07"])
+            rows = await locks.delta_state(conn, solutions[0], ["07"])
             assert not rows[0]["locked"]
-            assert await _lock_free(rollout_repository.cell_key("solution", solutions[0], "07"))
+            assert await _lock_free(locks.cell_key("solution", solutions[0], "07"))
 
     async def test_a_lock_cycle_fails_one_writer_with_an_answer_to_retry(self, database):
         """The repair path locks out of order; PostgreSQL ends a cycle by failing one transaction,
