@@ -38,10 +38,11 @@ class DatabaseFigures:
 
     def collect(self):
         f = self.figures
-        pool = GaugeMetricFamily("efa_db_pool_connections", "Database connections of this process", labels=["state"])
-        pool.add_metric(["open"], f.pool_size)
-        pool.add_metric(["idle"], f.pool_idle)
-        pool.add_metric(["max"], f.pool_max)
+        pool = GaugeMetricFamily("efa_db_pool_connections", "Database connections of this process, per pool",
+                                 labels=["pool", "state"])
+        for name, p in f.pools.items():
+            for state in ("open", "idle", "max"):
+                pool.add_metric([name, state], getattr(p, state))
         yield pool
         yield GaugeMetricFamily("efa_feed_held_back_events", "Committed events the feed holds back behind "
                                 "a running transaction", value=f.feed_held_back)

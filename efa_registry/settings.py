@@ -67,7 +67,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         int, Meta(ge=1, description="EFA_POOL_MIN_SIZE — database connections kept open. Default 2.")
     ] = 2
     pool_max_size: Annotated[
-        int, Meta(ge=1, description="EFA_POOL_MAX_SIZE — most database connections per process. Default 10.")
+        int, Meta(ge=1, description="EFA_POOL_MAX_SIZE — most database connections per process for its use cases;"
+                  " the catalogue search has a pool of its own of half as many (at least 2). Default 10.")
     ] = 10
     page_size_max: Annotated[
         int, Meta(ge=1, le=1000, description="EFA_PAGE_SIZE_MAX — upper bound of `limit` on collections. Default 200.")

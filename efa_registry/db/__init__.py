@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 
 import asyncpg
 import structlog
@@ -26,16 +26,27 @@ CONNECT_TIMEOUT = 5  # seconds
 CLOSE_TIMEOUT = 10
 
 
+# The pool of ``generic_plans``: its sessions plan prepared statements generically.
+_generic: asyncpg.Pool | None = None
+
+
+def generic_pool_size(settings: Settings) -> int:
+    """Connections of the ``generic_plans`` pool, beside the ``pool_max_size`` of the main one."""
+    return max(2, settings.pool_max_size // 2)
+
+
 async def connect(dsn: str, settings: Settings) -> None:
-    """Point Piccolo's engine at ``dsn`` and open its pool (shared by Piccolo and raw SQL)."""
+    """Point Piccolo's engine at ``dsn`` and open its pool (shared by Piccolo and raw SQL), and the
+    pool of ``generic_plans``."""
+    global _generic
     await close()
     DB.config = {"dsn": dsn}
     # A bounded connect: while the database restarts, a request answers 503 within seconds
     # instead of waiting out asyncpg's default minute.
-    await DB.start_connection_pool(
-        min_size=settings.pool_min_size, max_size=settings.pool_max_size, command_timeout=60, timeout=CONNECT_TIMEOUT,
-        reset=_keep_session,
-    )
+    options = {"command_timeout": 60, "timeout": CONNECT_TIMEOUT, "reset": _keep_session}
+    await DB.start_connection_pool(min_size=settings.pool_min_size, max_size=settings.pool_max_size, **options)
+    _generic = await asyncpg.create_pool(dsn, min_size=1, max_size=generic_pool_size(settings), **options,
+                                         server_settings={"plan_cache_mode": "force_generic_plan"})
 
 
 async def _keep_session(conn: asyncpg.Connection) -> None:
@@ -49,16 +60,30 @@ async def _keep_session(conn: asyncpg.Connection) -> None:
 
 
 async def close() -> None:
-    if DB.pool is None:
-        return
-    try:
-        await asyncio.wait_for(DB.close_connection_pool(), CLOSE_TIMEOUT)
-    except TimeoutError:
-        # A connection whose server died mid-statement can stay "in use" for ever, and a graceful
-        # close waits for it: end them all, so a stop after an outage does not hang.
-        log.warning("db.pool_terminated", after_seconds=CLOSE_TIMEOUT)
-        DB.pool.terminate()
+    global _generic
+    generic, _generic = _generic, None
+    if generic is not None:
+        await _closed(generic.close(), generic)
+    if DB.pool is not None and not await _closed(DB.close_connection_pool(), DB.pool):
         DB.pool = None
+
+
+async def _closed(closing: Awaitable[None], pool: asyncpg.Pool) -> bool:
+    """Whether ``pool`` closed gracefully; else it is terminated. A connection whose server died
+    mid-statement can stay "in use" for ever, and a graceful close waits for it: end them all, so
+    a stop after an outage does not hang."""
+    try:
+        await asyncio.wait_for(closing, CLOSE_TIMEOUT)
+        return True
+    except TimeoutError:
+        log.warning("db.pool_terminated", after_seconds=CLOSE_TIMEOUT)
+        pool.terminate()
+        return False
+
+
+def pools() -> dict[str, asyncpg.Pool]:
+    """The open pools by name: ``main`` (use cases, Piccolo) and ``catalogue`` (``generic_plans``)."""
+    return {"main": pool(), **({"catalogue": _generic} if _generic is not None else {})}
 
 
 def pool() -> asyncpg.Pool:
@@ -73,11 +98,11 @@ async def transaction(*, generic_plans: bool = False) -> AsyncIterator[asyncpg.C
 
     Constraint violations leave as domain errors naming the field. ``generic_plans``: a use case of
     a few single-row statements in raw SQL (no Piccolo inside), whose prepared statements run on
-    their generic plans (``_plain``) — PostgreSQL would plan several of them anew on every call.
+    their generic plans (``_on_generic_plans``) — PostgreSQL would plan several of them anew on every call.
     """
     try:
         if generic_plans:
-            async with _plain("BEGIN") as conn:
+            async with _on_generic_plans() as conn:
                 yield conn
         else:
             async with DB.transaction() as tx:
@@ -95,21 +120,25 @@ async def connection() -> AsyncIterator[asyncpg.Connection]:
 
 @contextlib.asynccontextmanager
 async def generic_plans() -> AsyncIterator[asyncpg.Connection]:
-    """A pooled connection in a read-only transaction whose prepared statements run on their
-    generic plans, for a read that is one large statement PostgreSQL would otherwise plan anew on
-    every request (the catalogue search with its facets and summaries: ~1.5 ms of planning for
-    1 ms of work, since it estimates the generic plan dearer)."""
-    async with _plain("BEGIN READ ONLY") as conn:
+    """A pooled connection whose prepared statements run on their generic plans, for a read that
+    is one large statement PostgreSQL would otherwise plan anew on every request (the catalogue
+    search with its facets and summaries: ~1.5 ms of planning for 1 ms of work, since it estimates
+    the generic plan dearer). From a pool of its own whose sessions are set so (``connect``): no
+    round trip to set the plan mode, and no other read gets it (Gebiet and Land pages were slower
+    on generic plans)."""
+    if _generic is None:
+        raise DatabaseNotReady("the connection pool is not open")
+    async with _generic.acquire() as conn:
         yield conn
 
 
 @contextlib.asynccontextmanager
-async def _plain(begin: str) -> AsyncIterator[asyncpg.Connection]:
-    """A transaction opened by ``begin`` whose statements run on their generic plans. Opening it is
+async def _on_generic_plans() -> AsyncIterator[asyncpg.Connection]:
+    """A transaction on the main pool whose statements run on their generic plans. Opening it is
     one round trip (a round trip costs a write here about as much as a small statement does);
     committed on success, rolled back on any exception."""
     async with pool().acquire() as conn:
-        await conn.execute(f"{begin}; SET LOCAL plan_cache_mode = force_generic_plan")
+        await conn.execute("BEGIN; SET LOCAL plan_cache_mode = force_generic_plan")
         try:
             yield conn
         except BaseException:

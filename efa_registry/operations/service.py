@@ -8,19 +8,23 @@ from efa_registry import db
 from efa_registry.operations import repository
 
 
+class PoolFigures(msgspec.Struct, frozen=True, kw_only=True):
+    open: int
+    idle: int
+    max: int
+
+
 class Figures(msgspec.Struct, frozen=True, kw_only=True):
-    pool_size: int
-    pool_idle: int
-    pool_max: int
+    pools: dict[str, PoolFigures]
     feed_held_back: int
     feed_lag_seconds: float
     deliveries: dict[str, int]
 
 
 async def figures() -> Figures:
-    pool = db.pool()
+    pools = {name: PoolFigures(open=p.get_size(), idle=p.get_idle_size(), max=p.get_max_size())
+             for name, p in db.pools().items()}
     async with db.connection() as conn:
         held_back, lag = await repository.feed_lag(conn)
         deliveries = await repository.deliveries_by_status(conn)
-    return Figures(pool_size=pool.get_size(), pool_idle=pool.get_idle_size(), pool_max=pool.get_max_size(),
-                   feed_held_back=held_back, feed_lag_seconds=lag, deliveries=deliveries)
+    return Figures(pools=pools, feed_held_back=held_back, feed_lag_seconds=lag, deliveries=deliveries)

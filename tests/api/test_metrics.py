@@ -29,6 +29,7 @@ async def test_metrics_count_requests_per_route_template_and_status(client, refe
 
 async def test_metrics_report_pool_feed_lag_and_webhook_queue(client, clean_db):
     found = samples((await client.get("/metrics")).text)
-    assert found[("efa_db_pool_connections", (("state", "max"),))] == 12
+    assert found[("efa_db_pool_connections", (("pool", "main"), ("state", "max")))] == 12
+    assert found[("efa_db_pool_connections", (("pool", "catalogue"), ("state", "max")))] == 6
     assert found[("efa_feed_held_back_events", ())] == 0
     assert found[("efa_webhook_deliveries", (("status", "pending"),))] == 0

@@ -41,17 +41,38 @@ async def _comes_back_with_default_plans(backend: int) -> None:
     raise AssertionError("the connection that was released never came back")
 
 
-async def test_generic_plans_hold_for_one_read_only_and_end_with_it(clean_db):
+async def test_generic_plans_come_from_their_own_pool_and_never_reach_the_main_one(clean_db):
     async with db.generic_plans() as conn:
         assert await conn.fetchval("SHOW plan_cache_mode") == "force_generic_plan"
-        assert await conn.fetchval("SHOW transaction_read_only") == "on"
+        assert not conn.is_in_transaction()  # no round trips to open and end one
+        generic_backend = await conn.fetchval("SELECT pg_backend_pid()")
+    async with db.connection() as conn:
+        assert await conn.fetchval("SHOW plan_cache_mode") == "auto"
+        assert await conn.fetchval("SELECT pg_backend_pid()") != generic_backend
+
+
+async def test_a_failed_read_on_generic_plans_leaves_its_connection_usable(clean_db):
+    with pytest.raises(asyncpg.DivisionByZeroError):
+        async with db.generic_plans() as conn:
+            await conn.fetchval("SELECT 1 / 0")
+    async with db.generic_plans() as conn:
+        assert await conn.fetchval("SELECT 2") == 2
+
+
+async def test_a_transaction_on_generic_plans_ends_them_with_it(clean_db):
+    async with db.transaction(generic_plans=True) as conn:
+        assert await conn.fetchval("SHOW plan_cache_mode") == "force_generic_plan"
+        assert conn.is_in_transaction()
         backend = await conn.fetchval("SELECT pg_backend_pid()")
     await _comes_back_with_default_plans(backend)
 
 
-async def test_generic_plans_end_with_a_failed_read_too(clean_db):
+async def test_a_failed_transaction_on_generic_plans_is_rolled_back(clean_db):
     with pytest.raises(asyncpg.DivisionByZeroError):
-        async with db.generic_plans() as conn:
+        async with db.transaction(generic_plans=True) as conn:
             backend = await conn.fetchval("SELECT pg_backend_pid()")
+            await conn.execute("CREATE TABLE rolled_back (x int)")
             await conn.fetchval("SELECT 1 / 0")
     await _comes_back_with_default_plans(backend)
+    async with db.connection() as conn:
+        assert await conn.fetchval("SELECT to_regclass('rolled_back')") is None
