@@ -116,3 +116,21 @@ def test_every_method_and_path_is_pinned(settings):
     table = route_table(create_app(settings))
     print(f"\nROUTES = \"\"\"\n{table}\n\"\"\"")
     assert table.splitlines() == ROUTES.strip("\n").splitlines()
+
+
+def test_no_guard_dependency_or_handler_hops_to_a_worker_thread(settings):
+    """Litestar runs a plain-function guard, and a handler or dependency marked ``sync_to_thread``,
+    in a worker thread: a thread hop on every request (it cost a search over HTTP most of its time)."""
+    import inspect
+
+    from api.app import create_app
+
+    app = create_app(settings)
+    handlers = [h for route in app.routes for h in getattr(route, "route_handlers", ())]
+    layers = {id(layer): layer for h in handlers for layer in h.ownership_layers}.values()
+    guards = [g for layer in layers for g in (layer.guards or ())]
+    assert guards and all(inspect.iscoroutinefunction(g) for g in guards)
+    threaded = [f"{layer}: {name}" for layer in layers for name, provide in (layer.dependencies or {}).items()
+                if getattr(provide, "sync_to_thread", False)]
+    threaded += [str(h) for h in handlers if getattr(h, "has_sync_callable", False) and h.sync_to_thread]
+    assert threaded == []
