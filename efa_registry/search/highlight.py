@@ -75,11 +75,18 @@ def _umlauts(stem: str) -> str:
 
 def mark(text: str, matcher: Matcher) -> str:
     """``text`` escaped for HTML, the matched words in ``<mark>``."""
+    return _marked(text, matcher) or html.escape(text)
+
+
+def _marked(text: str, matcher: Matcher) -> str | None:
+    """``mark`` of a text with a match; None (one scan, nothing built) when no word matches."""
     out, last = [], 0
     for match in _WORD.finditer(text) if matcher.may_hit(text) else ():
         if matcher.hit(match.group()):
             out += [html.escape(text[last:match.start()]), "<mark>", html.escape(match.group()), "</mark>"]
             last = match.end()
+    if not out:
+        return None
     out.append(html.escape(text[last:]))
     return "".join(out)
 
@@ -106,7 +113,6 @@ def snippet(texts: Iterable[str | None], matcher: Matcher, size: int = SNIPPET_W
 def passages(texts: Iterable[str], matcher: Matcher, limit: int) -> str | None:
     """The first ``limit`` of ``texts`` that match, each marked, joined by " · " (a hit's LeiKa
     names); None when none matches."""
-    hits = (text for text in dict.fromkeys(texts)
-            if text and matcher.may_hit(text) and any(matcher.hit(m.group()) for m in _WORD.finditer(text)))
-    found = [mark(text, matcher) for text in itertools.islice(hits, limit)]
+    marked = (_marked(text, matcher) for text in dict.fromkeys(texts) if text)
+    found = list(itertools.islice((m for m in marked if m is not None), limit))
     return " · ".join(found) if found else None
