@@ -40,25 +40,6 @@ def snapshot_of(value: Any) -> Any:
     return value
 
 
-async def record(
-    conn: asyncpg.Connection,
-    *,
-    actor: Author,
-    entity_type: EntityType,
-    entity_id: str | uuid.UUID,
-    action: str,
-    version: int | None = None,
-    snapshot: Any = None,
-    solution_id: uuid.UUID | None = None,
-    land: str | None = None,
-    themenfelder: Sequence[str] = (),
-) -> int:
-    """Append one event; call inside the transaction that makes the change."""
-    _check_transaction(conn)
-    return await repository.append(conn, _row(actor, entity_type, entity_id, action, version, snapshot, solution_id,
-                                              land, themenfelder))
-
-
 def rider(
     conn: asyncpg.Connection,
     *,
@@ -70,12 +51,19 @@ def rider(
     snapshot: Any = None,
     solution_id: uuid.UUID | None = None,
     land: str | None = None,
+    themenfelder: Sequence[str] = (),
 ) -> Rider:
-    """``record``'s event as a statement to ride along the change's next statement
-    (``kit.sql.along``): the caller must run it in the change's transaction."""
+    """One event as a statement to ride along the change's next statement (``kit.sql.along``);
+    the caller runs it in the change's transaction (``record`` runs it at once)."""
     _check_transaction(conn)
     return Rider(repository.INSERT, _row(actor, entity_type, entity_id, action, version, snapshot, solution_id, land,
-                                         ()))
+                                         themenfelder))
+
+
+async def record(conn: asyncpg.Connection, **event: Any) -> int:
+    """Append one event (the fields of ``rider``) now; call inside the transaction that makes the
+    change. Returns its sequence number."""
+    return await repository.append(conn, rider(conn, **event).args)
 
 
 def _row(actor: Author, entity_type: EntityType, entity_id: str | uuid.UUID, action: str, version: int | None,
