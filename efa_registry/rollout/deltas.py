@@ -28,7 +28,8 @@ from collections.abc import Sequence
 import asyncpg
 import msgspec
 
-from efa_registry.kit.sql import Rider, along, run
+from efa_registry.kit import sql
+from efa_registry.kit.sql import Rider
 from efa_registry.rollout import rules
 
 STATUSES = rules.STATUSES
@@ -177,25 +178,26 @@ COUNTS_SQL = COUNTS.format(updates=UPDATES.format(set=SET_COUNTS))
 
 
 async def apply(conn: asyncpg.Connection, changes: Sequence[AdoptionChange], targets: Sequence[Target], *,
-                rider: Rider | None = None) -> set[tuple[str, str, str]]:
+                along: Rider | None = None) -> set[tuple[str, str, str]]:
     """Move every (target, Land of a change) cell by ``changes``; returns the (kind, key, Land) cells
-    moved. A cell missing from the result was not stored as the target describes it. ``rider``
+    moved. A cell missing from the result was not stored as the target describes it. ``along``
     rides along the statement (``kit.sql.along``), or runs on its own when nothing moves."""
     if not changes or not targets:
-        await run(conn, rider)
+        await sql.run(conn, along)
         return set()
     members = [(n, s) for n, target in enumerate(targets, start=1) for s in target.solution_ids]
     kinds, keys, levels = [t.kind for t in targets], [t.key for t in targets], [t.level for t in targets]
     ns, ids = [n for n, _ in members], [s for _, s in members]
     if any(c.moves_coverage for c in changes):
-        sql, args = along(SQL, [
+        statement, args = sql.along(SQL, [
             [c.adoption_id for c in changes], [c.area for c in changes], [c.before_status for c in changes],
             [c.before_since for c in changes], [c.after_status for c in changes], [c.after_since for c in changes],
-            kinds, keys, levels, [rules.ELIGIBLE_AREA_LEVEL[t.level] for t in targets], ns, ids], rider)
+            kinds, keys, levels, [rules.ELIGIBLE_AREA_LEVEL[t.level] for t in targets], ns, ids], along)
     else:
-        sql, args = along(COUNTS_SQL, [[c.area for c in changes], [c.before_status for c in changes],
-                                       [c.after_status for c in changes], kinds, keys, levels, ns, ids], rider)
-    return {(r["kind"], r["key"], r["land"]) for r in await conn.fetch(sql, *args)}
+        statement, args = sql.along(COUNTS_SQL, [
+            [c.area for c in changes], [c.before_status for c in changes], [c.after_status for c in changes],
+            kinds, keys, levels, ns, ids], along)
+    return {(r["kind"], r["key"], r["land"]) for r in await conn.fetch(statement, *args)}
 
 
 def expected_cells(changes: Sequence[AdoptionChange], targets: Sequence[Target]) -> set[tuple[str, str, str]]:

@@ -75,7 +75,7 @@ async def apply_adoption_changes(
         # ends a cycle with another writer by failing one of them (retried by the client, 503).
         all_lands = await repo.land_codes(conn)
         await locks.lock(conn, sorted(locks.cell_key("ozg", o, x) for o in whole for x in all_lands if x not in lands))
-    moved = await deltas.apply(conn, changes, targets, rider=along)
+    moved = await deltas.apply(conn, changes, targets, along=along)
     for kind, key, land in sorted(deltas.expected_cells(changes, targets) - moved):
         await _recompute_cell(conn, kind, key, land)  # changed concurrently since the state was read
     if whole:
