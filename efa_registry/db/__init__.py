@@ -30,7 +30,7 @@ CLOSE_TIMEOUT = 10
 _generic: asyncpg.Pool | None = None
 
 
-def generic_pool_size(settings: Settings) -> int:
+def _generic_pool_size(settings: Settings) -> int:
     """Connections of the ``generic_plans`` pool, beside the ``pool_max_size`` of the main one."""
     return max(2, settings.pool_max_size // 2)
 
@@ -45,7 +45,7 @@ async def connect(dsn: str, settings: Settings) -> None:
     # instead of waiting out asyncpg's default minute.
     options = {"command_timeout": 60, "timeout": CONNECT_TIMEOUT, "reset": _keep_session}
     await DB.start_connection_pool(min_size=settings.pool_min_size, max_size=settings.pool_max_size, **options)
-    _generic = await asyncpg.create_pool(dsn, min_size=1, max_size=generic_pool_size(settings), **options,
+    _generic = await asyncpg.create_pool(dsn, min_size=1, max_size=_generic_pool_size(settings), **options,
                                          server_settings={"plan_cache_mode": "force_generic_plan"})
 
 
