@@ -22,22 +22,30 @@ LEISTUNG_SELECT = """
 SELECT o.ozg_id, o.name, o.themenfeld, t.name AS themenfeld_name, o.execution_level,
        coalesce((SELECT array_agg(l.name ORDER BY l.name) FROM ozg_leistung_lage ol
                  JOIN lage l ON l.key = ol.lage WHERE ol.ozg_leistung = o.ozg_id), ARRAY[]::text[]) AS lagen,
-       coalesce((SELECT array_agg(e.leika_key ORDER BY e.leika_key) FROM leika_entry e
-                 WHERE e.ozg_leistung = o.ozg_id), ARRAY[]::text[]) AS leika_keys
+       {leika_keys} AS leika_keys
        {extra}
-FROM {source} o JOIN themenfeld t ON t.key = o.themenfeld
+FROM {source} o JOIN themenfeld t ON t.key = o.themenfeld{join}
 """
+LEIKA_KEYS = ("coalesce((SELECT array_agg(e.leika_key ORDER BY e.leika_key) FROM leika_entry e"
+              " WHERE e.ozg_leistung = o.ozg_id), ARRAY[]::text[])")
 # A hit's rank: 1 when every word matched in the name, plus ts_rank over all fields by weight.
 RANKED = (f"(SELECT o.*, ((o.search_vector @@ {tsquery('{named}')})::int"
           f" + ts_rank('{{weights}}', o.search_vector, {tsquery('{q}')}))::real AS rank"
           " FROM ozg_leistung o WHERE {where})")
-# A hit's LeiKa names that may hold a match (its snippet): those containing a query word's stem —
-# a substring, so that compounds count ("Gewerbeanmeldung" for Anmeldung); PostgreSQL's stems
-# carry no umlauts. A few are enough for a snippet, and all of them would cost a page of text.
-LEIKA_NAMES = (", ARRAY(SELECT e.name FROM leika_entry e WHERE e.ozg_leistung = o.ozg_id"
-               " AND replace(translate(lower(e.name), 'äöü', 'aou'), 'ß', 'ss') LIKE ANY (ARRAY(SELECT"
-               " '%' || s || '%' FROM unnest({words}::text[]) AS w, unnest(ts_lexize('german_stem', w)) AS s))"
-               " ORDER BY e.leika_key LIMIT 6) AS leika")
+# A hit's LeiKa keys and, in the same pass over its entries, the names that may hold a match (its
+# snippet): those containing a query word's stem — a substring, so that compounds count
+# ("Gewerbeanmeldung" for Anmeldung) — compared with ``name_folded``, since PostgreSQL's stems carry
+# no umlauts. One index-only read per hit (``leika_entry_ozg_key_idx``, migration 2026-12-04). A
+# few names are enough for a snippet, and all of them would cost a page of text.
+LEIKA_OF_HIT = (" LEFT JOIN LATERAL (SELECT coalesce(array_agg(e.leika_key ORDER BY e.leika_key), ARRAY[]::text[])"
+                " AS keys, coalesce((array_agg(e.name ORDER BY e.leika_key) FILTER (WHERE e.name_folded LIKE ANY"
+                " (ARRAY(SELECT '%' || s || '%' FROM unnest({words}::text[]) AS w,"
+                " unnest(ts_lexize('german_stem', w)) AS s))))[1:6], ARRAY[]::text[]) AS names"
+                " FROM leika_entry e WHERE e.ozg_leistung = o.ozg_id) k ON true")
+
+
+def _select(*, extra: str = "", source: str = "ozg_leistung", leika_keys: str = LEIKA_KEYS, join: str = "") -> str:
+    return LEISTUNG_SELECT.format(leika_keys=leika_keys, extra=extra, source=source, join=join)
 
 
 def _leistung(row: asyncpg.Record) -> OzgLeistung:
@@ -56,7 +64,7 @@ async def themenfelder(conn: asyncpg.Connection) -> list[Themenfeld]:
 
 
 async def get(conn: asyncpg.Connection, ozg_id: str) -> OzgLeistung | None:
-    row = await conn.fetchrow(LEISTUNG_SELECT.format(extra="", source="ozg_leistung") + " WHERE o.ozg_id = $1", ozg_id)
+    row = await conn.fetchrow(_select() + " WHERE o.ozg_id = $1", ozg_id)
     return _leistung(row) if row else None
 
 
@@ -76,7 +84,7 @@ async def list_leistungen(
     key = decode_cursor(after, kinds=(OZG_ID,))
     if key:
         where.append(f"o.ozg_id::int > {p.add(int(key[0]))}")
-    sql = LEISTUNG_SELECT.format(extra="", source="ozg_leistung") + (" WHERE " + " AND ".join(where) if where else "")
+    sql = _select() + (" WHERE " + " AND ".join(where) if where else "")
     rows = await conn.fetch(sql + f" ORDER BY o.ozg_id::int LIMIT {p.add(limit + 1)}", *p.values)
     page = page_of(list(rows), limit, lambda r: [r["ozg_id"]])
     return Page(items=[_leistung(r) for r in page.items], next_cursor=page.next_cursor)
@@ -104,10 +112,10 @@ async def search(conn: asyncpg.Connection, flt: OzgFilter, attempt: Attempt, ind
     where = [f"o.search_vector @@ {tsquery(q)}", *_conditions(p, flt)]
     source = RANKED.format(named=p.add(attempt.in_name), q=q, weights=documents.RANK_WEIGHTS, where=" AND ".join(where))
     words = p.add(attempt.words)
-    extra = f", o.rank{LEIKA_NAMES.format(words=words)}, {STEMS_SQL.format(words=words)} AS stems"
+    extra = f", o.rank, k.names AS leika, {STEMS_SQL.format(words=words)} AS stems"
     if horizons is not None:
         extra += f", {seen_since_sql(p, horizons)} AS seen"
-    sql = LEISTUNG_SELECT.format(extra=extra, source=source)
+    sql = _select(extra=extra, source=source, leika_keys="k.keys", join=LEIKA_OF_HIT.format(words=words))
     key = decode_cursor(after, kinds=SEARCH_CURSOR)
     if key:
         if key[0] != index:

@@ -28,18 +28,18 @@ async def list_leistungen(flt: OzgFilter, *, limit: int, after: str | None) -> P
 async def search_leistungen(flt: OzgFilter, *, limit: int, after: str | None) -> Hits[OzgLeistung]:
     """With ``q``: the hits, a name match first, each with its matches marked; the typed words,
     else their spelling correction, else any of the words (``search.attempts``)."""
-    async with db.connection() as conn:
-        if not flt.q:
+    if not flt.q:
+        async with db.connection() as conn:
             return Hits(page=await repository.list_leistungen(conn, flt, limit=limit, after=after),
                         notes=SearchNotes(), highlights={})
-
+    async with db.generic_plans() as conn:
         vocab, plan, attempt, hits = await attempts.search_text(
             conn, "catalogue", flt.q, after, repository.search_attempt,
             lambda a, i, horizons: repository.search(conn, flt, a, i, limit=limit, after=after, horizons=horizons),
             lambda result: bool(result.page.items), lambda result: result.seen)
         if attempt is None:
             return Hits(page=Page(items=[], next_cursor=None), notes=SearchNotes(), highlights={})
-    matcher = highlight.Matcher(list(zip(hits.stems, (prefix for _, prefix in attempt.lexemes), strict=False)), vocab)
+    matcher = highlight.matcher(hits.stems, attempt.prefixes, vocab)
     marks = {o.ozg_id: Highlight(name=highlight.mark(o.name, matcher),
                                  snippet=highlight.passages(hits.leika[o.ozg_id], matcher, SNIPPET_ENTRIES))
              for o in hits.page.items}

@@ -12,6 +12,7 @@ correction exists: without the vocabulary, a typo cannot find its own correction
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any, NamedTuple, TypeVar
@@ -41,11 +42,16 @@ class Attempt(NamedTuple):
     def lexemes(self) -> list[tuple[str, bool]]:
         """The query's words as the tsquery holds them (unstemmed), each once, and whether each
         matches as a prefix."""
-        return list(dict.fromkeys((m.group(1), bool(m.group(2))) for m in _LEXEME.finditer(self.tsquery)))
+        return list(_lexemes(self.tsquery))
 
     @property
     def words(self) -> list[str]:
-        return [word for word, _ in self.lexemes]
+        return [word for word, _ in _lexemes(self.tsquery)]
+
+    @property
+    def prefixes(self) -> list[bool]:
+        """Whether each of ``words`` matches as a prefix."""
+        return [prefix for _, prefix in _lexemes(self.tsquery)]
 
     @property
     def any_word(self) -> str:
@@ -58,6 +64,12 @@ class Plan(NamedTuple):
     attempts: list[Attempt]
 
 
+@functools.lru_cache(maxsize=PLANS)  # an attempt's tsquery is asked for its words on every search
+def _lexemes(tsquery: str) -> tuple[tuple[str, bool], ...]:
+    return tuple(dict.fromkeys((m.group(1), bool(m.group(2))) for m in _LEXEME.finditer(tsquery)))
+
+
+@functools.lru_cache(maxsize=PLANS)
 def named(tsquery: str) -> str:
     """``tsquery`` with every lexeme restricted to weight A ('hund':* → 'hund':*A). Safe: the
     builder's lexemes hold only letters and digits."""

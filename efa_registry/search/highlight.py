@@ -25,6 +25,8 @@ _PLAIN = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
 SNIPPET_WORDS = 24
 MAX_WORD = 60
 MEMO = 50_000  # words remembered per vocabulary (a bound for vocabularies fed with arbitrary text)
+MATCHERS = 500  # matchers kept per vocabulary: the queries asked again and again
+MARKS = 200  # marked texts kept per matcher (a query's hits' names and passages)
 # What the stemmer strips from a word whose stem an exact query word is ("kfz", "bau"): Bau, Baue, Baus.
 ENDINGS = ("", "e", "em", "en", "er", "ern", "es", "s", "n", "st", "est")
 
@@ -55,6 +57,7 @@ class Matcher:
         self._pattern = re.compile("|".join(alternatives)) if alternatives else None
         self.vocab = vocab
         self._seen: dict[str, bool] = {}
+        self.marks: dict[str, str | None] = {}  # ``_marked`` of the texts seen
 
     def hit(self, word: str) -> bool:
         found = self._seen.get(word)
@@ -66,6 +69,20 @@ class Matcher:
     def may_hit(self, text: str) -> bool:
         """False when no word of ``text`` can match: none holds a stem."""
         return self._pattern is not None and self._pattern.search(text.lower()) is not None
+
+
+def matcher(stems: Sequence[str], prefixes: Sequence[bool], vocab: Vocabulary) -> Matcher:
+    """The ``Matcher`` of a query's word stems, each a prefix or not, kept with the vocabulary with
+    what it has marked: people search for the same things again and again, and their hits come
+    back with the same names and LeiKa wording."""
+    key = tuple(zip(stems, prefixes, strict=False))
+    memo: dict[tuple[tuple[str, bool], ...], Matcher] = vocab.derived("matchers", lambda _: {})
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= MATCHERS:
+            memo.clear()
+        found = memo[key] = Matcher(key, vocab)
+    return found
 
 
 def _umlauts(stem: str) -> str:
@@ -80,6 +97,16 @@ def mark(text: str, matcher: Matcher) -> str:
 
 def _marked(text: str, matcher: Matcher) -> str | None:
     """``mark`` of a text with a match; None (one scan, nothing built) when no word matches."""
+    memo = matcher.marks
+    if text in memo:
+        return memo[text]
+    if len(memo) >= MARKS:
+        memo.clear()
+    found = memo[text] = _scan(text, matcher)
+    return found
+
+
+def _scan(text: str, matcher: Matcher) -> str | None:
     out, last = [], 0
     for match in _WORD.finditer(text) if matcher.may_hit(text) else ():
         if matcher.hit(match.group()):

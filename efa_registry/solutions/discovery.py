@@ -60,6 +60,6 @@ def _highlights(items: Sequence[Solution | SolutionSummary], attempt: attempts.A
     def texts(s: Solution | SolutionSummary) -> list[str | None]:
         return [s.summary, s.description, " · ".join(o.name for o in s.ozg_leistungen)]
 
-    matcher = highlight.Matcher(list(zip(stems, (prefix for _, prefix in attempt.lexemes), strict=False)), vocab)
+    matcher = highlight.matcher(stems, attempt.prefixes, vocab)
     return {str(s.id): Highlight(name=highlight.mark(s.name, matcher), snippet=highlight.snippet(texts(s), matcher))
             for s in items}
