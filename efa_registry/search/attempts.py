@@ -77,10 +77,10 @@ def named(tsquery: str) -> str:
 
 
 def _rendered(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None) -> tuple[str | None, str | None]:
-    """(every word: AND of the groups, any word: OR of them — None for fewer than two groups)."""
+    """(the query as written: every word of a run, ``query.expression``; any of its words —
+    None when that is no different)."""
     groups = query.plan(text, vocab=vocab, thesaurus=thesaurus)
-    rendered = [r for i, g in enumerate(groups) if (r := query.render(g, i == len(groups) - 1))]
-    return (" & ".join(rendered) or None), (" | ".join(rendered) if len(rendered) > 1 else None)
+    return query.expression(groups), query.expression(groups, relaxed=True)
 
 
 def relaxed(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None = None) -> str | None:

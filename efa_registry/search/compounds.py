@@ -83,15 +83,20 @@ def _candidates(vocab: Vocabulary) -> tuple[dict[str, set[str]], dict[str, set[s
 def _survivors(candidates: dict[str, set[str]], vocab: Vocabulary, *, heads: bool) -> dict[str, int]:
     """Candidates attested by two partners that no rival beats. A rival is the same piece moved
     by one or two letters across the boundary it sits at ("laubnis" against erlaubnis, "swert"
-    against wert, "chein" against schein). A known word always wins, else more partners win, and
-    on a tie the form whose first (last) three letters more of the catalogue's words begin (end)
+    against wert, "chein" against schein, "teuer" against steuer). A known word always wins;
+    else a head that begins one of the catalogue's words ("steuer": Steuerbescheinigung,
+    steuerliche) wins over one that begins none ("teuer"): partners alone mislead where a linking
+    -s- can sit on either side of the boundary, "hundes|teuer" and "grunds|teuer" attesting "teuer"
+    as often as "hunde|steuer" and "grund|steuer" attest "steuer". Then more partners win, and on
+    a tie the form whose first (last) three letters more of the catalogue's words begin (end)
     with: German spelling rules, learned from the catalogue, say "sch…" and "wer…", not "che…"."""
     edge = Counter(w[:3] if heads else w[-3:] for w in vocab)
 
-    def support(piece: str) -> tuple[float, int]:
+    def support(piece: str) -> tuple[float, bool, int, int]:
         if vocab.lookup_piece(piece):
-            return (math.inf, 0)
-        return (len(candidates.get(piece, ())), edge[piece[:3] if heads else piece[-3:]])
+            return (math.inf, False, 0, 0)
+        return (0, heads and vocab.has_prefix(piece), len(candidates.get(piece, ())),
+                edge[piece[:3] if heads else piece[-3:]])
 
     # Known words one or two letters longer than a piece, by that piece ("steuer" for "teuer").
     cut = {w[k:] if heads else w[:-k] for w in (*vocab, *vocab.parts) for k in (1, 2)}

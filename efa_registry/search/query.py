@@ -2,6 +2,11 @@
 in any of its forms (OR): as typed, as the catalogue spells it, through the thesaurus, by its
 compound parts, or corrected.
 
+The operators people know from web search work as there: ``oder``/``or`` between words finds
+either side ("Hund oder Katze"), a leading minus excludes a word ("Hund -Steuer": no hit holds
+Steuer, in any of its forms). Quotes only group: a phrase's words are required like any others
+(the documents hold compound parts beside the words, so positions say nothing about adjacency).
+
 Why not ``websearch_to_tsquery``: it knows no synonyms, no compounds and no prefixes, so
 "Kita" never finds Kindertagesbetreuung and "Führersch" (typed half-way) finds nothing. The
 string built here is safe by construction: every lexeme is reduced to letters and digits and
@@ -39,12 +44,17 @@ Slot = tuple[str, ...]  # words any of which may match (OR)
 Alternative = tuple[Slot, ...]  # slots that must all match (AND)
 
 
+OR_WORDS = frozenset(("oder", "or"))  # between two words: either one
+
+
 class Group(NamedTuple):
     """One query word (or multi-word thesaurus term): ``typed``, and its ``alternatives``."""
 
     typed: str
     alternatives: tuple[Alternative, ...]
     known: bool = True  # False: the index cannot know it (see ``_forms``), the AND may drop it
+    either: bool = False  # joined to the group before it by OR ("Hund oder Katze"), not AND
+    excluded: bool = False  # written with a leading minus: no hit may hold it
 
 
 def _content(words: Iterable[str]) -> tuple[str, ...]:
@@ -82,13 +92,38 @@ def _forms(word: str, parts: tuple[str, ...], vocab: Vocabulary | None, thesauru
 
 def plan(query: str, *, vocab: Vocabulary | None = None, thesaurus: Thesaurus | None = None,
          correct: bool = True) -> list[Group]:
-    """The AND groups of a query with their OR alternatives (what ``build_tsquery`` renders).
-    With a ``vocab``, words the index cannot know (no spelling, prefix, part or correction in
-    the vocabulary) and pure noise words ("online beantragen") are left out of the AND, as long
-    as another word remains: requiring them could only ever find nothing."""
+    """The groups of a query with their OR alternatives (what ``expression`` renders): the runs of
+    words between ``oder``, each group of a run required, the first of a later run ``either``, and
+    then the ``excluded`` words. With a ``vocab``, words the index cannot know (no spelling,
+    prefix, part or correction in the vocabulary) and pure noise words ("online beantragen") are
+    left out of their run, as long as another word remains in it: requiring them could only ever
+    find nothing. No group at all when no word is left to find (a query of exclusions only)."""
     tokens = [tok for tok in t.tokens(query[:MAX_INPUT]) if len(tok.word) <= MAX_WORD]
     thesaurus = thesaurus if thesaurus is not None else load()
     vocab = as_vocabulary(vocab) if vocab is not None else None
+    runs: list[list[t.Token]] = [[]]
+    excluded: list[Group] = []
+    for tok in tokens:
+        if tok.word in OR_WORDS and not tok.open_start:
+            if runs[-1]:
+                runs.append([])
+        elif tok.open_start:  # "-steuer"
+            forms, _ = _forms(tok.word, tok.parts, vocab, thesaurus, correct=False)
+            if _content([tok.word]):
+                excluded.append(Group(tok.word, tuple(dict.fromkeys(f for f in forms if f))[:MAX_ALTERNATIVES],
+                                      excluded=True))
+        else:
+            runs[-1].append(tok)
+    groups: list[Group] = []
+    for run in runs:
+        found = _run(run, vocab, thesaurus, correct)
+        if found:
+            groups += [found[0]._replace(either=bool(groups)), *found[1:]]
+    return groups[:MAX_GROUPS] + excluded[:MAX_GROUPS] if groups else []
+
+
+def _run(tokens: list[t.Token], vocab: Vocabulary | None, thesaurus: Thesaurus, correct: bool) -> list[Group]:
+    """The AND groups of words not separated by an operator."""
     groups = []
     for start, size, expansions in thesaurus.spans([tok.word for tok in tokens]):
         span = tokens[start:start + size]
@@ -104,7 +139,7 @@ def plan(query: str, *, vocab: Vocabulary | None = None, thesaurus: Thesaurus | 
         if alternatives:
             groups.append(Group(typed, alternatives, known))
     meant = [g for g in groups if g.known and (g.typed not in NOISE or thesaurus.lookup([g.typed]))]
-    return (meant or groups)[:MAX_GROUPS]
+    return meant or groups
 
 
 def lexeme(word: str, prefix: bool) -> str:
@@ -129,6 +164,34 @@ def render(group: Group, last_typed: bool) -> str:
                    for alternative in group.alternatives], "|")
 
 
+def _bracketed(expression: str) -> str:
+    return f"({expression})" if " " in expression else expression
+
+
+def expression(groups: list[Group], *, as_you_type: bool = True, relaxed: bool = False) -> str | None:
+    """``groups`` (a ``plan``) as one tsquery: the required groups of each run ANDed, the runs
+    ORed, every excluded group negated and ANDed to the whole. ``relaxed``: any one of the groups
+    instead of all of a run — None when that is no different (fewer than two groups, or all ORed
+    already). None when nothing is left to find."""
+    wanted = [g for g in groups if not g.excluded]
+    if relaxed and (len(wanted) < 2 or all(g.either for g in wanted[1:])):
+        return None
+    last = len(wanted) - 1
+    runs: list[list[str]] = []
+    for i, group in enumerate(wanted):
+        if rendered := render(group, as_you_type and i == last):
+            if group.either or relaxed or not runs:
+                runs.append([])
+            runs[-1].append(rendered)
+    found = " | ".join(" & ".join(run) for run in runs if run)
+    if not found:
+        return None
+    exclusions = [f"!{_bracketed(r)}" for g in groups if g.excluded and (r := render(g, False))]
+    if not exclusions:
+        return found
+    return " & ".join([_bracketed(found), *exclusions])
+
+
 def build_tsquery(query: str, *, vocab: Vocabulary | None = None, thesaurus: Thesaurus | None = None,
                   as_you_type: bool = True, correct: bool = True) -> str | None:
     """The string for ``to_tsquery('german', $1)``, or None when the query holds no searchable
@@ -137,7 +200,4 @@ def build_tsquery(query: str, *, vocab: Vocabulary | None = None, thesaurus: The
     ``vocab`` (the index's vocabulary) adds the catalogue's spelling, compound parts and typo
     corrections; ``as_you_type`` makes the last word a prefix even when short ("Kit" → Kita…).
     """
-    groups = plan(query, vocab=vocab, thesaurus=thesaurus, correct=correct)
-    last = len(groups) - 1
-    rendered = [r for i, g in enumerate(groups) if (r := render(g, as_you_type and i == last))]
-    return " & ".join(rendered) if rendered else None
+    return expression(plan(query, vocab=vocab, thesaurus=thesaurus, correct=correct), as_you_type=as_you_type)

@@ -113,9 +113,10 @@ def index(vocab: Vocabulary) -> SpellIndex:
 
 
 def known(word: str, vocab: Vocabulary) -> bool:
-    """In the vocabulary, a stopword, a number, or a compound of known words."""
+    """In the vocabulary, a part its compounds share ("Steuer" of Grund-, Hunde-, Kirchensteuer),
+    a stopword, a number, or a compound of known words."""
     return (word in vocab or word in t.STOPWORDS or not word.isalpha() or len(word) <= 2
-            or bool(compounds.pieces(word, vocab)))
+            or vocab.lookup_piece(t.normalize(word)) is not None or bool(compounds.pieces(word, vocab)))
 
 
 def correct(word: str, vocab: Vocabulary) -> str | None:
@@ -160,5 +161,6 @@ def suggest(query: str, vocab: Vocabulary, *, also_known: Iterable[str] | None =
 
     for token in t.tokens(query):
         known_whole = known(token.word, vocab) or t.fold(token.word) in extra
-        words.append("-".join(map(fix, token.parts)) if token.parts and not known_whole else fix(token.word))
+        word = "-".join(map(fix, token.parts)) if token.parts and not known_whole else fix(token.word)
+        words.append("-" + word if token.open_start else word)  # an exclusion stays one ("Hund -Steuer")
     return " ".join(words) if changed else None

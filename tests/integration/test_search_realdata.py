@@ -81,6 +81,13 @@ class TestSearchOzgLeistungen:
     async def test_everyday_words_find_the_leistung_first(self, shipped, q, expected):
         assert (await ozg_ids(q))[0] == expected
 
+    async def test_a_head_word_finds_the_compounds_it_ends(self, shipped):
+        """Grund-, Kirchen-, Umsatzsteuer: the index knows them by "Steuer" (no linking -s- misread)."""
+        hits = await ozg.search_leistungen(OzgFilter(q="Steuer"), limit=50, after=None)
+        assert {"Grundsteuer", "Kirchensteuer", "Umsatzsteuer"} <= {o.name for o in hits.page.items}
+        assert hits.notes.did_you_mean is None
+        assert await ozg_ids("Steuer Hund", limit=1) == ["10160"]
+
     @pytest.mark.parametrize(("q", "expected", "meant"), [
         ("Hundesteur", "10160", "hundesteuer"),
         ("Personalausweiss", "10119", "personalausweis"),
@@ -117,6 +124,29 @@ class TestSearchOzgLeistungen:
         hits = await ozg.search_leistungen(OzgFilter(q="Hundehaltung Bauantrag"), limit=5, after=None)
         assert hits.notes.relaxed is True
         assert {"10160"} <= {o.ozg_id for o in hits.page.items}
+
+
+class TestSearchOperators:
+    async def test_a_minus_excludes_a_word_in_all_its_forms(self, shipped):
+        assert "10160" in await ozg_ids("Hund", limit=20)
+        without = await ozg.search_leistungen(OzgFilter(q="Hund -Steuer"), limit=50, after=None)
+        # Hundehaltung's LeiKa entries say Hundesteuer: the compound part counts as the word.
+        assert "10160" not in {o.ozg_id for o in without.page.items}
+        assert without.notes.relaxed is False
+
+    async def test_oder_finds_either_side_without_relaxing(self, shipped):
+        hits = await ozg.search_leistungen(OzgFilter(q="Elterngeld oder Kindergeld"), limit=10, after=None)
+        names_found = {o.name for o in hits.page.items}
+        assert {"Elterngeld", "Kindergeld"} <= names_found and hits.notes.relaxed is False
+        assert await ozg_ids("Elterngeld OR Kindergeld", limit=10) == [o.ozg_id for o in hits.page.items]
+
+    async def test_an_excluded_typo_is_corrected_as_an_exclusion(self, shipped):
+        hits = await ozg.search_leistungen(OzgFilter(q="Hund -Hundesteur"), limit=5, after=None)
+        assert hits.notes.did_you_mean == "hund -hundesteuer"
+
+    async def test_a_query_of_exclusions_only_finds_nothing_and_is_no_error(self, shipped):
+        hits = await ozg.search_leistungen(OzgFilter(q="-Steuer"), limit=5, after=None)
+        assert hits.page.items == [] and hits.notes.did_you_mean is None
 
 
 class TestSearchSolutions:

@@ -94,6 +94,18 @@ def test_learned_parts_come_from_compounds_sharing_a_piece():
     assert "ausweis" not in vocab  # a learned part is no word to suggest
 
 
+def test_a_head_that_begins_words_beats_one_a_linking_s_would_leave():
+    """"Hundes|teuer" and "Grunds|teuer" attest "teuer" as often as "Hunde|steuer" "steuer"; only
+    "steuer" begins a word of the texts (Steuerbescheinigung)."""
+    texts = ["Hundesteuer", "Grundsteuer", "Kirchensteuer", "Steuerbescheinigung", "Hunde", "Grund", "Kirchen",
+             "Bescheinigung", "Leistungsbezeichnung", "Ordnungsbezeichnung", "Leistung", "Ordnung", "Bezeichnungen"]
+    vocab = c.build_vocabulary(texts)
+    assert "steuer" in vocab.parts and "teuer" not in vocab.parts
+    assert c.split("Grundsteuer", vocab) == ["grund", "steuer"]
+    assert c.split("Hundesteuer", vocab) == ["hunde", "steuer"]
+    assert c.split("Leistungsbezeichnung", vocab) == ["leistung", "bezeichnung"]  # here the -s- links
+
+
 def test_index_text_adds_parts_joined_hyphen_words_and_folded_spellings(vocab):
     expanded = c.expand_for_index("Gewerbeanmeldung beim Kita-Gutschein-Amt; Führerschein", vocab)
     words = expanded.split()

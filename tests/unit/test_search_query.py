@@ -9,11 +9,11 @@ import pytest
 from efa_registry.search import query as q
 from efa_registry.search.compounds import build_vocabulary
 
-TOKEN = re.compile(r"\s*('[^\W_]+'(?::\*)?|&|\||\(|\))")
+TOKEN = re.compile(r"\s*('[^\W_]+'(?::\*)?|&|\||!|\(|\))")
 
 
 def well_formed(tsquery: str) -> bool:
-    """A strict reading of what build_tsquery may emit: quoted letters/digits, & | and brackets."""
+    """A strict reading of what build_tsquery may emit: quoted letters/digits, & | ! and brackets."""
     tokens, pos = [], 0
     while pos < len(tsquery):
         match = TOKEN.match(tsquery, pos)
@@ -29,6 +29,8 @@ def well_formed(tsquery: str) -> bool:
         return i
 
     def term(i: int) -> int:
+        if i < len(tokens) and tokens[i] == "!":
+            return term(i + 1)
         if i < len(tokens) and tokens[i] == "(":
             i = expression(i + 1)
             if i >= len(tokens) or tokens[i] != ")":
@@ -109,6 +111,32 @@ def test_noise_words_are_dropped_when_something_else_remains():
     assert q.build_tsquery("Antrag") == "'antrag':*"
 
 
+def test_a_leading_minus_excludes_the_word_from_the_whole_query():
+    assert q.build_tsquery("Hund -Steuer") == "'hund':* & !'steuer':*"
+    assert q.build_tsquery("Hund oder Katze -Steuer") == "('hund':* | 'katze':*) & !'steuer':*"
+    assert q.build_tsquery("Hund-Steuer") == "('hundsteuer':* | ('hund':* & 'steuer':*))"  # a hyphen inside joins
+
+
+def test_oder_and_or_join_the_runs_around_them_and_and_binds_tighter():
+    assert q.build_tsquery("Hund oder Katze") == q.build_tsquery("Hund OR Katze") == "'hund':* | 'katze':*"
+    assert q.build_tsquery("Bau Amt oder Wohngeld") == "'bau' & 'amt' | 'wohngeld':*"
+    assert q.build_tsquery("oder Hund oder") == "'hund':*"  # nothing on one side: no operator
+
+
+def test_noise_words_are_dropped_within_each_run():
+    assert q.build_tsquery("Personalausweis beantragen oder Reisepass online") == "'personalausweis':* | 'reisepass':*"
+
+
+def test_the_relaxed_query_keeps_the_exclusions_and_is_none_when_all_is_ored():
+    groups_ = q.plan("Hund Katze -Steuer")
+    assert q.expression(groups_, relaxed=True) == "('hund':* | 'katze':*) & !'steuer':*"
+    assert q.expression(q.plan("Hund oder Katze"), relaxed=True) is None
+
+
+def test_exclusions_alone_leave_nothing_to_find():
+    assert q.plan("-Steuer -Hund") == [] and q.build_tsquery("-Steuer") is None
+
+
 @pytest.mark.parametrize("typed", ["", "   ", "der die das", "und oder", "!!!", "a b c", "\x00\x00"])
 def test_nothing_searchable_gives_none(typed):
     assert q.build_tsquery(typed) is None
@@ -119,6 +147,7 @@ HOSTILE = [
     "a & b | !c (d) :* \\ \x00 'e'", "'; DROP TABLE solution; --", "Kita' | 'x", "((((Kita", "Kita))))",
     "Kita\x00Gutschein", "x" * 10_000, "Kita " * 500, "ǅemal İstanbul ﬁsch ١٢٣", "e\u0301cole", "%_*?",
     "\u202eKita\u202c", "Kita\nGutschein\tAmt", "$1", "Kita::*", "!Kita", "-Kita", "Kita-", "--", "- -",
+    "Kita -Hort", "-Kita oder -Hort", "oder", "Kita or or -", "-(Kita | Hort)", "Kita -'x' oder !y",
 ]
 
 

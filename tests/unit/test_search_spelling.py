@@ -102,6 +102,13 @@ def test_learned_parts_are_never_suggested():
     assert spelling.correct("ausweiss", vocab) != "ausweis"
 
 
+def test_a_part_the_compounds_share_is_known_and_not_corrected():
+    vocab = build_vocabulary(["Hundesteuer", "Grundsteuer", "Kirchensteuer", "Steuerbescheinigung", "Steuern",
+                              "Hunde", "Grund", "Kirchen"])
+    assert "steuer" in vocab.parts
+    assert spelling.suggest("Steuer", vocab) is None  # not "Meinten Sie steuern?"
+
+
 def test_fast_enough_for_twenty_thousand_words():
     rnd = random.Random(12)
     words = {"".join(rnd.choices(string.ascii_lowercase + "äöü", k=rnd.randint(5, 18))): 1 for _ in range(20_000)}
