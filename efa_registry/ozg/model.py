@@ -47,4 +47,5 @@ class OzgFilter(Query):
     leika_key: Annotated[str, Meta(pattern=LEIKA_KEY_PATTERN, description="14-digit LeiKa key")] | None = None
     q: Annotated[str, Meta(min_length=2, max_length=200, description=(
         "German search over the name, the LeiKa entries' wording and the Lagen: inflections (`Anträge` finds "
-        "`Antrag`), compounds (`Hund` finds `Hundehaltung`), everyday words (`Kita`) and typos"))] | None = None
+        "`Antrag`), compounds (`Hund` finds `Hundehaltung`), everyday words (`Kita`) and typos; `oder` (or `OR`) "
+        "between words finds either, `-Wort` excludes a word (`Hund -Steuer`)"))] | None = None

@@ -37,7 +37,8 @@ class SolutionQuery(Query):
     q: Annotated[str, Meta(min_length=2, max_length=200, description=(
         "German search over names, summaries, descriptions, the OZG-Leistungen's names and LeiKa wording, "
         "interface standards and providers: inflections (`Bauanträge` finds `Bauantrag`), compounds "
-        "(`Anmeldung` finds `Gewerbeanmeldung`), everyday words (`Kita`) and typos"))] | None = None
+        "(`Anmeldung` finds `Gewerbeanmeldung`), everyday words (`Kita`) and typos; `oder` (or `OR`) between "
+        "words finds either, `-Wort` excludes a word"))] | None = None
     themenfeld: list[str] = msgspec.field(default_factory=list)
     ozg_id: OzgId | None = None
     leika_key: LeikaKey | None = None
