@@ -61,6 +61,13 @@ def _content(words: Iterable[str]) -> tuple[str, ...]:
     return tuple(w[:MAX_WORD] for w in words if w not in t.STOPWORDS and (len(w) > 1 or w.isdigit()))
 
 
+def _meant(parts: Iterable[str]) -> tuple[str, ...]:
+    """A compound's parts without the noise among them, unless nothing else is left: an
+    "Elterngeldantrag" is about Elterngeld."""
+    parts = tuple(parts)
+    return tuple(p for p in parts if p not in NOISE) or parts
+
+
 def _slot(word: str, thesaurus: Thesaurus) -> Slot:
     """A word and its one-word thesaurus expansions ("kfz" → kfz | kraftfahrzeug | fahrzeug)."""
     return (word, *(e for e in thesaurus.lookup([word]) if " " not in e))
@@ -72,7 +79,7 @@ def _forms(word: str, parts: tuple[str, ...], vocab: Vocabulary | None, thesauru
     forms: list[Alternative] = [((word,),)]
     forms += [tuple((w,) for w in _content(e.split())) for e in thesaurus.lookup([word])]
     if parts:  # "Kfz-Zulassung": kfz (or what the thesaurus says it means) and zulassung
-        forms.append(tuple(_slot(p, thesaurus) for p in _content(parts)))
+        forms.append(tuple(_slot(p, thesaurus) for p in _meant(_content(parts))))
     if vocab is None or not word.isalpha():
         return forms, True
     if (spelt := vocab.lookup(word)) and spelt != word:
@@ -80,7 +87,7 @@ def _forms(word: str, parts: tuple[str, ...], vocab: Vocabulary | None, thesauru
     if word in vocab or parts:
         return forms, True
     if pieces := compounds.pieces(word, vocab):
-        forms.append(tuple(_slot(p.word, thesaurus) for p in pieces))
+        forms.append(tuple(_slot(p, thesaurus) for p in _meant(p.word for p in pieces)))
         return forms, True
     if vocab.has_prefix(word):  # typed half-way: the prefix match will find it
         return forms, True
@@ -149,10 +156,11 @@ def lexeme(word: str, prefix: bool) -> str:
     return f"'{clean}'" + (":*" if prefix else "") if clean else ""
 
 
-def render(group: Group, last_typed: bool) -> str:
-    """OR over the alternatives, AND over each one's slots, OR inside a slot. Words of four and
-    more letters match as prefixes (compounds begin with them: "rente" finds Rentenversicherung);
-    the typed last word of an as-you-type query does from two letters on ("Kit" → Kita…)."""
+def render(group: Group, last_typed: bool, *, any_part: bool = False) -> str:
+    """OR over the alternatives, AND over each one's slots (OR with ``any_part``: a compound's
+    parts each on their own), OR inside a slot. Words of four and more letters match as prefixes
+    (compounds begin with them: "rente" finds Rentenversicherung); the typed last word of an
+    as-you-type query does from two letters on ("Kit" → Kita…)."""
     def word(w: str) -> str:
         return lexeme(w, len(w) >= MIN_PREFIX or (last_typed and w == group.typed and len(w) > 1))
 
@@ -160,7 +168,7 @@ def render(group: Group, last_typed: bool) -> str:
         items = list(dict.fromkeys(i for i in items if i))
         return items[0] if len(items) == 1 else "(" + f" {operator} ".join(items) + ")" if items else ""
 
-    return joined([joined([joined([word(w) for w in slot], "|") for slot in alternative], "&")
+    return joined([joined([joined([word(w) for w in slot], "|") for slot in alternative], "|" if any_part else "&")
                    for alternative in group.alternatives], "|")
 
 
@@ -170,17 +178,23 @@ def _bracketed(expression: str) -> str:
 
 def expression(groups: list[Group], *, as_you_type: bool = True, relaxed: bool = False) -> str | None:
     """``groups`` (a ``plan``) as one tsquery: the required groups of each run ANDed, the runs
-    ORed, every excluded group negated and ANDed to the whole. ``relaxed``: any one of the groups
-    instead of all of a run — None when that is no different (fewer than two groups, or all ORed
-    already). None when nothing is left to find."""
+    ORed, every excluded group negated and ANDed to the whole. ``relaxed``: any one of the groups,
+    and of a compound's parts ("Kindergartenplatz": Kindergarten or Platz), instead of all of them
+    — None when that is no different. None when nothing is left to find."""
+    strict = _expression(groups, as_you_type, any_part=False)
+    if not relaxed:
+        return strict
+    loose = _expression(groups, as_you_type, any_part=True)
+    return loose if loose != strict else None
+
+
+def _expression(groups: list[Group], as_you_type: bool, any_part: bool) -> str | None:
     wanted = [g for g in groups if not g.excluded]
-    if relaxed and (len(wanted) < 2 or all(g.either for g in wanted[1:])):
-        return None
     last = len(wanted) - 1
     runs: list[list[str]] = []
     for i, group in enumerate(wanted):
-        if rendered := render(group, as_you_type and i == last):
-            if group.either or relaxed or not runs:
+        if rendered := render(group, as_you_type and i == last, any_part=any_part):
+            if group.either or any_part or not runs:
                 runs.append([])
             runs[-1].append(rendered)
     found = " | ".join(" & ".join(run) for run in runs if run)

@@ -77,6 +77,8 @@ class TestSearchOzgLeistungen:
         ("Auto anmelden", "10439"),
         ("Wohnsitz ummelden", "10124"),
         ("Fuehrerschein", "10169"),
+        ("Elterngeldantrag", "10000"),  # a compound with a noise part: the Antrag is not required
+        ("Wohngeldantrag", "10092"),
     ])
     async def test_everyday_words_find_the_leistung_first(self, shipped, q, expected):
         assert (await ozg_ids(q))[0] == expected

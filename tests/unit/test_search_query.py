@@ -133,6 +133,20 @@ def test_the_relaxed_query_keeps_the_exclusions_and_is_none_when_all_is_ored():
     assert q.expression(q.plan("Hund oder Katze"), relaxed=True) is None
 
 
+def test_the_noise_part_of_a_compound_is_not_required():
+    vocab = build_vocabulary(["Elterngeld", "Antrag", "Bauantrag", "Kinder Garten", "Platz"])
+    built = q.build_tsquery("Elterngeldantrag", vocab=vocab)
+    assert "'elterngeld':*" in built and "'antrag'" not in built
+    assert q.build_tsquery("Elterngeld-Antrag", vocab=vocab).count("'antrag'") == 0
+
+
+def test_the_relaxed_query_takes_any_part_of_a_compound():
+    vocab = build_vocabulary(["Kindergarten", "Platz", "Garten", "Kinder"])
+    groups_ = q.plan("Kindergartenplatz", vocab=vocab)
+    assert "&" in q.expression(groups_)
+    assert "&" not in q.expression(groups_, relaxed=True) and "'platz':*" in q.expression(groups_, relaxed=True)
+
+
 def test_exclusions_alone_leave_nothing_to_find():
     assert q.plan("-Steuer -Hund") == [] and q.build_tsquery("-Steuer") is None
 
