@@ -17,8 +17,10 @@ and asks it, one request at a time:
 
 ``--before`` names an older checkout (``git worktree add /tmp/efa-before <commit>``): it gets a
 database of its own, loaded by its own code from the same files, and its own app; the latency
-scenarios then alternate request by request between the two, so that the machine's other load
-falls on both alike. What an old checkout does not serve is reported as n/a.
+scenarios then alternate request by request between the two (each first in turn), so that the
+machine's other load falls on both alike, half of the rounds with each app's server started
+first (the one started first measured 2-5 % slower in A/A runs, one checkout against itself).
+What an old checkout does not serve is reported as n/a.
 """
 
 from __future__ import annotations
@@ -171,9 +173,9 @@ def place_names(app: App) -> None:
     print(f"  resolve latency (1 name)      {quantiles(times)}")
 
 
-def latencies(apps: dict[str, App], rounds: int) -> None:
-    """Every scenario on every app, request by request in turn, so that whatever else the machine
-    does falls on all of them alike."""
+def scenarios_for(apps: dict[str, App]) -> dict[str, list[tuple[str, dict | None]]]:
+    """The latency scenarios; with several checkouts also the like-for-like ones: the queries
+    every checkout answers with as many hits."""
     cases = read("ozg_queries.csv")
     scenarios: dict[str, list[tuple[str, dict | None]]] = {
         "OZG search q": [("/v1/ozg-leistungen", {"q": c["query"]}) for c in cases],
@@ -182,21 +184,33 @@ def latencies(apps: dict[str, App], rounds: int) -> None:
         **{label: [(url, None)] * 8 for label, url in LISTS.items()},
         "area search q": [("/v1/areas", {"q": q}) for q in AREA_QUERIES],
     }
-    if len(apps) > 1:  # like for like: the queries every checkout answers with as many hits
+    if len(apps) > 1:
         for label, url, queries in (("OZG search q, same hits", "/v1/ozg-leistungen", [c["query"] for c in cases]),
                                     ("solution search q, same hits", "/v1/solutions", SAME_HITS_CANDIDATES)):
             same = [q for q in queries if len({len(app.client.get(url, params={"q": q}).json().get("items", []))
                                                 for app in apps.values()}) == 1]
             scenarios[f"{label} ({len(same)} q)"] = [(url, {"q": q}) for q in same]
-    times: dict[tuple[str, str], list[float]] = {}
+    return scenarios
+
+
+def latencies(apps: dict[str, App], scenarios: dict[str, list[tuple[str, dict | None]]], rounds: int,
+              times: dict[tuple[str, str], list[float]]) -> None:
+    """Every scenario on every app, request by request in turn and each first in turn, so that
+    whatever else the machine does falls on all of them alike."""
+    turn = 0
     for _ in range(rounds):
         for label, requests in scenarios.items():
             for url, params in requests:
-                for name, app in apps.items():
+                order = list(apps.items())
+                turn += 1
+                for name, app in order[turn % len(order):] + order[:turn % len(order)]:
                     times.setdefault((label, name), []).append(app.timed("GET", url, params=params)[1])
-    print(f"  {'latency, one request at a time':<32}" + "".join(f"{name:<44}" for name in apps))
+
+
+def print_latencies(names: list[str], scenarios: dict, times: dict[tuple[str, str], list[float]]) -> None:
+    print(f"  {'latency, one request at a time':<32}" + "".join(f"{name:<44}" for name in names))
     for label in scenarios:
-        print(f"  {label:<32}" + "".join(f"{quantiles(times[label, name]):<44}" for name in apps))
+        print(f"  {label:<32}" + "".join(f"{quantiles(times[label, name]):<44}" for name in names))
 
 
 def suggest(app: App) -> None:
@@ -225,15 +239,25 @@ def main() -> int:
         base = server.start()
         apps: dict[str, App] = {}
         try:
-            for name, repo in repos.items():
-                apps[name] = _serve(name, repo, base, Path(tmp))
+            dsns = {name: _load(name, repo, base) for name, repo in repos.items()}
+            apps = _start(repos, dsns, Path(tmp), list(repos))
             for name, app in apps.items():
                 print(f"\n== {name}: {repos[name].resolve()} @ {_commit(repos[name])}")
                 relevance(app, 1)
                 place_names(app)
                 suggest(app)
             print()
-            latencies(apps, args.rounds)
+            scenarios = scenarios_for(apps)
+            times: dict[tuple[str, str], list[float]] = {}
+            latencies(apps, scenarios, max(1, args.rounds // 2), times)
+            if len(apps) > 1:
+                # The server started first measured 2-5 % slower in A/A runs (one checkout against
+                # itself), whatever its code: the second half runs with the servers started the other way.
+                for app in apps.values():
+                    app.stop()
+                apps = _start(repos, dsns, Path(tmp), list(reversed(repos)))
+                latencies(apps, scenarios, max(1, args.rounds - args.rounds // 2), times)
+            print_latencies(list(repos), scenarios, times)
         finally:
             for app in apps.values():
                 app.stop()
@@ -242,8 +266,8 @@ def main() -> int:
     return 0
 
 
-def _serve(name: str, repo: Path, base: str, tmp: Path) -> App:
-    """A database of its own for ``repo``, loaded by its own code, and its app serving it."""
+def _load(name: str, repo: Path, base: str) -> str:
+    """A database of its own for ``repo``, loaded by its own code; its DSN."""
     dsn = base.replace("/bench?", f"/{name}?") if name != "this" else base
     if name != "this":
         subprocess.run([sys.executable, "-c", f"import asyncio, asyncpg\nasync def m():\n c = await asyncpg.connect("
@@ -253,12 +277,19 @@ def _serve(name: str, repo: Path, base: str, tmp: Path) -> App:
     subprocess.run([sys.executable, "-c", LOAD, dsn], cwd=repo, check=True,
                    env={**os.environ, "PYTHONPATH": str(repo), "EFA_LOG_LEVEL": "warning"}, stdout=subprocess.DEVNULL)
     print(f"{name}: loaded in {time.perf_counter() - started:.0f} s", flush=True)
-    app = App(repo, dsn, tmp / f"{name}.log")
-    for q in ("Hund", "Bauantrag"):  # the first requests build the vocabularies: not measured
-        app.client.get("/v1/ozg-leistungen", params={"q": q})
-        app.client.get("/v1/solutions", params={"q": q})
-    app.client.get("/v1/areas", params={"q": "Essen"})
-    return app
+    return dsn
+
+
+def _start(repos: dict[str, Path], dsns: dict[str, str], tmp: Path, order: list[str]) -> dict[str, App]:
+    """Each checkout's app on its database, started in ``order``, warmed up; by checkout name."""
+    started = {}
+    for name in order:
+        app = started[name] = App(repos[name], dsns[name], tmp / f"{name}.log")
+        for q in ("Hund", "Bauantrag"):  # the first requests build the vocabularies: not measured
+            app.client.get("/v1/ozg-leistungen", params={"q": q})
+            app.client.get("/v1/solutions", params={"q": q})
+        app.client.get("/v1/areas", params={"q": "Essen"})
+    return {name: started[name] for name in repos}
 
 
 def _commit(repo: Path) -> str:
