@@ -9,7 +9,9 @@ and how many ids it had seen from the oldest transaction then still running on; 
 per search (``repository.seen_since``, a few hundredths of a millisecond in PostgreSQL) tells
 whether anything has committed since — including a writer that was still running while the
 entry was built, whose id is older than the newest one. A search asks it as a column of its own
-statement (``confirmed``), so the check costs no round trip of its own.
+statement (``confirmed``), so the check costs no round trip of its own. The log is cut at
+start-up once a scope holds more than 10,000 ids (``repository.prune_changes``, which makes every
+cache rebuild once).
 
 Entries: ``catalogue`` (OZG-Leistungen, LeiKa, Lagen, Themenfelder: OZG documents and queries),
 ``solutions`` (the catalogue's words plus the solutions': solution queries), ``places`` (current

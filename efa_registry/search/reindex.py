@@ -3,7 +3,8 @@
 A migration that changes how documents are built (``search.documents``) cannot build them itself
 — that needs the vocabulary, which needs Python — so it marks the scope in ``search_reindex``,
 and every process start-up (``api.app``) calls ``heal`` in the background. Until then searches
-use the documents as they are (the migration leaves a name-only stand-in).
+use the documents as they are (the migration leaves a name-only stand-in). The same start-up
+task keeps ``search_change`` bounded.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ log = structlog.get_logger(__name__)
 
 async def heal() -> list[str]:
     """Rebuild every document of each marked scope; returns the scopes rebuilt. Several processes
-    may start at once: the marks are locked, the first one does the work, the others find none."""
+    may start at once: the marks are locked, the first one does the work, the others find none.
+    Cuts a change log grown too long, too (``repository.prune_changes``)."""
     async with db.connection() as conn:
+        if pruned := await repository.prune_changes(conn):
+            log.info("search.change_log_pruned", scopes=pruned)
         if not await repository.reindex_scopes(conn):
             return []
     async with db.transaction() as conn:

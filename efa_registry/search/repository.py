@@ -66,6 +66,39 @@ def decode_seen(seen: str) -> dict[str, Seen]:
     return {scope: Seen(newest, horizon, recent) for scope, newest, horizon, recent in json.loads(seen)}
 
 
+# A scope's change log beyond PRUNE_ABOVE rows is cut to its newest KEEP_CHANGES, and the pruning
+# transaction leaves a row of its own. It first locks the log against writers (EXCLUSIVE: readers
+# go on), so every writer before it has committed and its own id is newer than any id a cached
+# vocabulary remembers: every cache sees a newer writer and is rebuilt once. Without that, a
+# deletion could cancel out, in a cache's count of recent writers, a writer that committed
+# meanwhile (``lexicon._current`` compares counts), and hide it.
+PRUNE_ABOVE = 10_000
+KEEP_CHANGES = 1_000
+PRUNE_SQL = """
+WITH big AS (SELECT scope FROM search_change GROUP BY scope HAVING count(*) > $1),
+gone AS (
+    DELETE FROM search_change c USING big
+    WHERE c.scope = big.scope
+      AND c.xid < (SELECT k.xid FROM search_change k WHERE k.scope = big.scope ORDER BY k.xid DESC OFFSET $2 LIMIT 1)
+    RETURNING c.scope
+)
+INSERT INTO search_change (scope, xid) SELECT DISTINCT scope, pg_current_xact_id() FROM gone
+ON CONFLICT DO NOTHING
+RETURNING scope
+"""
+
+
+async def prune_changes(conn: asyncpg.Connection) -> list[str]:
+    """Cut the change log of every scope that has grown beyond ``PRUNE_ABOVE`` rows; returns the
+    scopes cut (each of their cached vocabularies is rebuilt once)."""
+    if not await conn.fetchval("SELECT EXISTS (SELECT FROM search_change GROUP BY scope HAVING count(*) > $1)",
+                               PRUNE_ABOVE):
+        return []
+    async with conn.transaction():
+        await conn.execute("LOCK TABLE search_change IN EXCLUSIVE MODE")
+        return [r[0] for r in await conn.fetch(PRUNE_SQL, PRUNE_ABOVE, KEEP_CHANGES - 1)]
+
+
 async def reindex_scopes(conn: asyncpg.Connection, *, lock: bool = False) -> list[str]:
     """Scopes whose documents were built by older code; with ``lock`` the rows are locked so that
     one process rebuilds them while the others wait and then find nothing left to do."""

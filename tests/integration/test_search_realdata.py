@@ -27,6 +27,7 @@ from efa_registry.organisations.service import create_organisation
 from efa_registry.ozg import service as ozg
 from efa_registry.ozg.model import OzgFilter
 from efa_registry.search import lexicon, reindex
+from efa_registry.search import repository as search_repository
 from efa_registry.seeding import seed
 from efa_registry.solutions import discovery
 from efa_registry.solutions.model import InterfaceCreate, SolutionCreate
@@ -273,6 +274,23 @@ class TestVocabularyLifecycle:
         hits, _ = await discovery.find_solutions(SolutionQuery(q="Zauberprotal"), limit=5, after=None)
         assert [s.name for s in hits.page.items] == ["Zauberportal Saar"]
         assert hits.notes.did_you_mean == "zauberportal"
+
+    async def test_a_change_log_grown_too_long_is_cut_and_every_cached_vocabulary_rebuilt(self, shipped, monkeypatch):
+        monkeypatch.setattr(search_repository, "PRUNE_ABOVE", 50)
+        monkeypatch.setattr(search_repository, "KEEP_CHANGES", 10)
+        async with db.connection() as conn:
+            await lexicon.catalogue(conn)
+            entry = lexicon._cache["catalogue"]
+            # Old writers' ids, below every horizon: they change nothing a cache counts.
+            await conn.execute("INSERT INTO search_change (scope, xid) SELECT 'catalogue', g::text::xid8"
+                               " FROM generate_series(1, 60) g ON CONFLICT DO NOTHING")
+            assert await lexicon._valid(conn, entry)
+            newest = await conn.fetchval("SELECT max(xid)::text FROM search_change WHERE scope = 'catalogue'")
+            assert await search_repository.prune_changes(conn) == ["catalogue"]
+            rows = await conn.fetch("SELECT xid::text FROM search_change WHERE scope = 'catalogue'")
+            assert len(rows) == 11 and newest in {r[0] for r in rows}  # the newest ten, and the pruner's own
+            assert not await lexicon._valid(conn, entry)  # rebuilt on the next search
+            assert await search_repository.prune_changes(conn) == []
 
     async def test_a_writer_still_running_while_the_vocabulary_is_built_is_seen_when_it_commits(
             self, shipped, database):
