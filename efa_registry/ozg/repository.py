@@ -13,7 +13,7 @@ from efa_registry.kit.sql import Params
 from efa_registry.ozg.model import LeikaEntry, OzgFilter, OzgLeistung, Themenfeld
 from efa_registry.search import documents
 from efa_registry.search.attempts import Attempt
-from efa_registry.search.repository import STEMS_SQL, seen_since_sql, tsquery
+from efa_registry.search.repository import STEMS_SQL, known_stems, remember_stems, seen_since_sql, tsquery
 
 OZG_ID = re.compile(r"[0-9]{1,9}")  # cursors carry the OZG-ID as text; SQL compares it as an int
 SEARCH_CURSOR = (int, float, str, OZG_ID)  # attempt, rank, name, OZG-ID
@@ -39,8 +39,7 @@ RANKED = (f"(SELECT o.*, ((o.search_vector @@ {tsquery('{named}')})::int"
 # few names are enough for a snippet, and all of them would cost a page of text.
 LEIKA_OF_HIT = (" LEFT JOIN LATERAL (SELECT coalesce(array_agg(e.leika_key ORDER BY e.leika_key), ARRAY[]::text[])"
                 " AS keys, coalesce((array_agg(e.name ORDER BY e.leika_key) FILTER (WHERE e.name_folded LIKE ANY"
-                " (ARRAY(SELECT '%' || s || '%' FROM unnest({words}::text[]) AS w,"
-                " unnest(ts_lexize('german_stem', w)) AS s))))[1:6], ARRAY[]::text[]) AS names"
+                " (ARRAY(SELECT '%' || s || '%' FROM {stems} AS s WHERE s <> ''))))[1:6], ARRAY[]::text[]) AS names"
                 " FROM leika_entry e WHERE e.ozg_leistung = o.ozg_id) k ON true")
 
 
@@ -111,11 +110,15 @@ async def search(conn: asyncpg.Connection, flt: OzgFilter, attempt: Attempt, ind
     q = p.add(attempt.tsquery)
     where = [f"o.search_vector @@ {tsquery(q)}", *_conditions(p, flt)]
     source = RANKED.format(named=p.add(attempt.in_name), q=q, weights=documents.RANK_WEIGHTS, where=" AND ".join(where))
-    words = p.add(attempt.words)
-    extra = f", o.rank, k.names AS leika, {STEMS_SQL.format(words=words)} AS stems"
+    known = known_stems(attempt.words)
+    if known is None:
+        stems_sql = STEMS_SQL.format(words=p.add(attempt.words))
+        extra, stems = f", o.rank, k.names AS leika, {stems_sql} AS stems", f"unnest({stems_sql})"
+    else:
+        extra, stems = ", o.rank, k.names AS leika", f"unnest({p.add(known)}::text[])"
     if horizons is not None:
         extra += f", {seen_since_sql(p, horizons)} AS seen"
-    sql = _select(extra=extra, source=source, leika_keys="k.keys", join=LEIKA_OF_HIT.format(words=words))
+    sql = _select(extra=extra, source=source, leika_keys="k.keys", join=LEIKA_OF_HIT.format(stems=stems))
     key = decode_cursor(after, kinds=SEARCH_CURSOR)
     if key:
         if key[0] != index:
@@ -126,7 +129,8 @@ async def search(conn: asyncpg.Connection, flt: OzgFilter, attempt: Attempt, ind
     rows = await conn.fetch(sql + f" ORDER BY o.rank DESC, o.name, o.ozg_id::int LIMIT {p.add(limit + 1)}", *p.values)
     page = page_of(list(rows), limit, lambda r: [index, r["rank"], r["name"], r["ozg_id"]])
     return Hits(Page(items=[_leistung(r) for r in page.items], next_cursor=page.next_cursor),
-                {r["ozg_id"]: list(r["leika"]) for r in page.items}, list(rows[0]["stems"]) if rows else [],
+                {r["ozg_id"]: list(r["leika"]) for r in page.items},
+                known if known is not None else remember_stems(attempt.words, rows[0]["stems"]) if rows else [],
                 rows[0]["seen"] if rows and horizons is not None else None)
 
 

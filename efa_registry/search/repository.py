@@ -120,9 +120,26 @@ def tsquery(param: str) -> str:
 
 # The stems of a query's words as PostgreSQL's german stemmer makes them, in the words' order:
 # a column of the search statement, for the highlights (``highlight.Matcher``); {words} is the
-# parameter holding the words.
+# parameter holding the words. Asked once per word and process (``known_stems``).
 STEMS_SQL = ("ARRAY(SELECT coalesce((ts_lexize('german_stem', u.w))[1], '') FROM unnest({words}::text[])"
              " WITH ORDINALITY AS u(w, i) ORDER BY u.i)")
+MAX_STEMS = 50_000  # words whose stems a process keeps (a bound for arbitrary queries)
+_stems: dict[str, str] = {}
+
+
+def known_stems(words: Sequence[str]) -> list[str] | None:
+    """The stems of ``words`` as PostgreSQL answered them before, else None: then the statement
+    asks for them (``STEMS_SQL``) and ``remember_stems`` keeps them. The stemmer is the server's
+    and never changes under a running process."""
+    found = [_stems.get(w) for w in words]
+    return None if None in found else found  # type: ignore[return-value]
+
+
+def remember_stems(words: Sequence[str], stems: Sequence[str]) -> list[str]:
+    if len(_stems) > MAX_STEMS:
+        _stems.clear()
+    _stems.update(zip(words, stems, strict=False))
+    return list(stems)
 
 
 CATALOGUE_TEXTS_SQL = """

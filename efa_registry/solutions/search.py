@@ -21,7 +21,7 @@ from efa_registry.kit.sql import Params
 from efa_registry.kit.wire import Query, Record
 from efa_registry.search import documents
 from efa_registry.search.attempts import Attempt
-from efa_registry.search.repository import STEMS_SQL, seen_since_sql, tsquery
+from efa_registry.search.repository import STEMS_SQL, known_stems, remember_stems, seen_since_sql, tsquery
 from efa_registry.solutions import repository
 from efa_registry.types import InterfaceKind, LeikaKey, OzgId, ReuseRoute, SolutionStatus
 
@@ -187,7 +187,8 @@ async def search(conn: asyncpg.Connection, query: SolutionQuery, *, limit: int, 
         key = key[1:]
     sort_exprs, order, keyset = _order(query, p, text, key)
     columns = ", ".join(f"{e} AS k{i}" for i, e in enumerate(sort_exprs))
-    stems = f", {STEMS_SQL.format(words=p.add(text.words))} AS stems" if text is not None else ""
+    known = known_stems(text.words) if text is not None else None
+    stems = f", {STEMS_SQL.format(words=p.add(text.words))} AS stems" if text is not None and known is None else ""
     sql = (f"SELECT s.id, {columns}{stems} {FROM} WHERE " + " AND ".join([*where, *keyset] or ["true"])
            + f" ORDER BY {order} LIMIT {p.add(limit + 1)}")
     extras = query.facets or summaries or horizons is not None
@@ -208,7 +209,14 @@ async def search(conn: asyncpg.Connection, query: SolutionQuery, *, limit: int, 
         values = [v.isoformat() if isinstance(v, dt.datetime) else v for v in values]
         next_cursor = encode_cursor([*([index] if query.q else []), *values, str(last["id"])])
     return SearchResult(ids=[r["id"] for r in rows[:limit]], next_cursor=next_cursor, facets=facets, summaries=encoded,
-                        stems=list(rows[0]["stems"]) if rows and text is not None else [], seen=seen)
+                        stems=_stems(text, known, rows), seen=seen)
+
+
+def _stems(text: Attempt | None, known: list[str] | None, rows: list[asyncpg.Record]) -> list[str]:
+    """The stems of a text search's words: known before, else as the statement gave them."""
+    if text is None or (known is None and not rows):
+        return []
+    return known if known is not None else remember_stems(text.words, rows[0]["stems"])
 
 
 FACET_SQL = {

@@ -112,6 +112,15 @@ class TestSearchOzgLeistungen:
         assert mark.name == "<mark>Hundehaltung</mark>"
         assert "<mark>Hundesteuer</mark>" in mark.snippet
 
+    async def test_stems_asked_once_mark_the_same_words_as_stems_asked_anew(self, shipped, monkeypatch):
+        monkeypatch.setattr(search_repository, "_stems", {})
+        first = await ozg.search_leistungen(OzgFilter(q="Hund"), limit=3, after=None)
+        assert search_repository.known_stems(["hund"]) == ["hund"]
+        again = await ozg.search_leistungen(OzgFilter(q="Hund"), limit=3, after=None)
+        assert again.highlights == first.highlights and "<mark>Hundesteuer</mark>" in again.highlights["10160"].snippet
+        hits, _ = await discovery.find_solutions(SolutionQuery(q="Hund"), limit=5, after=None)
+        assert "<mark>Hund</mark>" in hits.highlights[str(shipped["Hundesteuer online"].id)].snippet
+
     async def test_a_query_of_stopwords_finds_nothing_and_is_no_error(self, shipped):
         hits = await ozg.search_leistungen(OzgFilter(q="und der"), limit=5, after=None)
         assert hits.page.items == [] and hits.page.next_cursor is None
