@@ -13,7 +13,7 @@ from efa_registry.kit.sql import Params
 from efa_registry.ozg.model import LeikaEntry, OzgFilter, OzgLeistung, Themenfeld
 from efa_registry.search import documents
 from efa_registry.search.attempts import Attempt
-from efa_registry.search.repository import STEMS_SQL, known_stems, remember_stems, seen_since_sql, tsquery
+from efa_registry.search.repository import STEMS_SQL, Seen, current_sql, known_stems, remember_stems, tsquery
 
 OZG_ID = re.compile(r"[0-9]{1,9}")  # cursors carry the OZG-ID as text; SQL compares it as an int
 SEARCH_CURSOR = (int, float, str, OZG_ID)  # attempt, rank, name, OZG-ID
@@ -49,7 +49,7 @@ def _select(*, extra: str = "", source: str = "ozg_leistung", leika_keys: str = 
 
 def _leistung(row: asyncpg.Record) -> OzgLeistung:
     data = dict(row)
-    for extra in ("rank", "leika", "stems", "seen"):
+    for extra in ("rank", "leika", "stems", "current"):
         data.pop(extra, None)
     return OzgLeistung(**data)
 
@@ -99,12 +99,12 @@ class Hits(NamedTuple):
     page: Page[OzgLeistung]
     leika: dict[str, list[str]]  # per hit the LeiKa names that may hold a match (its snippet)
     stems: list[str]  # of the attempt's words (``Attempt.words``), for the highlights
-    seen: str | None  # ``seen_since_sql`` when asked for and a row came back
+    current: bool | None  # ``current_sql`` when asked for and a row came back
 
 
 async def search(conn: asyncpg.Connection, flt: OzgFilter, attempt: Attempt, index: int, *, limit: int,
-                 after: str | None, horizons: dict[str, str] | None = None) -> Hits:
-    """The hits of one attempt, a name match first, then by rank and name; with ``horizons``, each
+                 after: str | None, expected: dict[str, Seen] | None = None) -> Hits:
+    """The hits of one attempt, a name match first, then by rank and name; with ``expected``, each
     row also says whether the cached vocabulary is current (``search.lexicon.confirmed``)."""
     p = Params()
     q = p.add(attempt.tsquery)
@@ -116,8 +116,8 @@ async def search(conn: asyncpg.Connection, flt: OzgFilter, attempt: Attempt, ind
         extra, stems = f", o.rank, k.names AS leika, {stems_sql} AS stems", f"unnest({stems_sql})"
     else:
         extra, stems = ", o.rank, k.names AS leika", f"unnest({p.add(known)}::text[])"
-    if horizons is not None:
-        extra += f", {seen_since_sql(p, horizons)} AS seen"
+    if expected is not None:
+        extra += f", {current_sql(p, expected)} AS current"
     sql = _select(extra=extra, source=source, leika_keys="k.keys", join=LEIKA_OF_HIT.format(stems=stems))
     key = decode_cursor(after, kinds=SEARCH_CURSOR)
     if key:
@@ -131,7 +131,7 @@ async def search(conn: asyncpg.Connection, flt: OzgFilter, attempt: Attempt, ind
     return Hits(Page(items=[_leistung(r) for r in page.items], next_cursor=page.next_cursor),
                 {r["ozg_id"]: list(r["leika"]) for r in page.items},
                 known if known is not None else remember_stems(attempt.words, rows[0]["stems"]) if rows else [],
-                rows[0]["seen"] if rows and horizons is not None else None)
+                rows[0]["current"] if rows and expected is not None else None)
 
 
 def _conditions(p: Params, flt: OzgFilter) -> list[str]:

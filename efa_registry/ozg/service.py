@@ -35,8 +35,8 @@ async def search_leistungen(flt: OzgFilter, *, limit: int, after: str | None) ->
     async with db.generic_plans() as conn:
         vocab, plan, attempt, hits = await attempts.search_text(
             conn, "catalogue", flt.q, after, repository.search_attempt,
-            lambda a, i, horizons: repository.search(conn, flt, a, i, limit=limit, after=after, horizons=horizons),
-            lambda result: bool(result.page.items), lambda result: result.seen)
+            lambda a, i, expected: repository.search(conn, flt, a, i, limit=limit, after=after, expected=expected),
+            lambda result: bool(result.page.items), lambda result: result.current)
         if attempt is None:
             return Hits(page=Page(items=[], next_cursor=None), notes=SearchNotes(), highlights={})
     matcher = highlight.matcher(hits.stems, attempt.prefixes, vocab)

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple, TypeVar
 from efa_registry.errors import InvalidParameter
 from efa_registry.search import lexicon, query, spelling
 from efa_registry.search.model import SearchNotes
+from efa_registry.search.repository import Seen
 from efa_registry.search.thesaurus import Thesaurus
 from efa_registry.search.vocabulary import Vocabulary
 
@@ -147,18 +148,18 @@ class Searched(NamedTuple):
 
 
 async def search_text(conn: Any, entry: str, text: str, after: str | None, attempt_of: Callable[[str | None], int],
-                      fetch: Callable[[Attempt, int, dict[str, str] | None], Awaitable[T]],
-                      found: Callable[[T], bool], seen: Callable[[T], str | None]) -> Searched:
+                      fetch: Callable[[Attempt, int, dict[str, Seen] | None], Awaitable[T]],
+                      found: Callable[[T], bool], current: Callable[[T], bool | None]) -> Searched:
     """``text`` planned with the cached vocabulary ``entry`` and searched (``first_hits``), the
     vocabulary confirmed current by the answering statement itself (``lexicon.confirmed``):
-    ``fetch(attempt, index, horizons)`` runs one attempt, ``seen`` reads its vocabulary check."""
-    async def run(vocab: Vocabulary, horizons: dict[str, str] | None) -> tuple[tuple, str | None]:
+    ``fetch(attempt, index, expected)`` runs one attempt, ``current`` reads its vocabulary check."""
+    async def run(vocab: Vocabulary, expected: dict[str, Seen] | None) -> tuple[tuple, bool | None]:
         searched_plan = plan(text, vocab)
         if not searched_plan.attempts:
             return (searched_plan, None, None), None
         attempt, result = await first_hits(searched_plan, after, attempt_of,
-                                           lambda a, i: fetch(a, i, horizons), found)
-        return (searched_plan, attempt, result), seen(result)
+                                           lambda a, i: fetch(a, i, expected), found)
+        return (searched_plan, attempt, result), current(result)
 
     vocab, (searched_plan, attempt, result) = await lexicon.confirmed(conn, entry, run)
     return Searched(vocab, searched_plan, attempt, result)

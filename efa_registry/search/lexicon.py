@@ -64,19 +64,20 @@ async def places(conn: Any) -> PlaceIndex:
     return await _get(conn, "places")
 
 
-async def confirmed(conn: Any, name: str, run: Callable[[Any, dict[str, str] | None], Awaitable[tuple[T, str | None]]]
+async def confirmed(conn: Any, name: str,
+                    run: Callable[[Any, dict[str, repository.Seen] | None], Awaitable[tuple[T, bool | None]]]
                     ) -> tuple[Any, T]:
     """``run`` a search with the cached entry ``name`` and confirm, in the search's own statement, that
-    the entry is still current: ``run(value, horizons)`` adds ``repository.seen_since_sql`` for
-    ``horizons`` (when not None) and returns its result and that column (None without a row). Only a
+    the entry is still current: ``run(value, expected)`` adds ``repository.current_sql`` for
+    ``expected`` (when not None) and returns its result and that column (None without a row). Only a
     stale entry, or an answer without a row to tell, costs the separate check; a stale one is
     rebuilt and the search run again. Returns the value used and the result."""
     entry = _cache.get(name)
     if entry is not None:
-        result, seen = await run(entry.value, {s: v.horizon for s, v in entry.seen.items()})
-        if seen is not None and _current(entry, repository.decode_seen(seen)):
+        result, current = await run(entry.value, entry.seen)
+        if current:
             return entry.value, result
-        if seen is None and await _valid(conn, entry):
+        if current is None and await _valid(conn, entry):
             return entry.value, result
     value = await _get(conn, name)
     result, _ = await run(value, None)

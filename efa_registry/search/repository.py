@@ -5,7 +5,6 @@ document is the aggregate's (its repository's ``refresh_documents``)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -55,15 +54,20 @@ async def seen_since(conn: asyncpg.Connection, horizons: dict[str, str]) -> dict
     return {r["scope"]: Seen(r["newest"], r["horizon"], r["recent"]) for r in rows}
 
 
-def seen_since_sql(p: Params, horizons: dict[str, str]) -> str:
-    """``seen_since`` as an expression of another statement (JSON text: [[scope, newest, horizon,
-    recent], …]), so that a search confirms its cached vocabulary in its own round trip."""
-    inner = SEEN_SINCE_SQL.format(scopes=p.add(list(horizons)), horizons=p.add(list(horizons.values())))
-    return f"(SELECT json_agg(json_build_array(v.scope, v.newest, v.horizon, v.recent)) FROM ({inner}) v)::text"
-
-
-def decode_seen(seen: str) -> dict[str, Seen]:
-    return {scope: Seen(newest, horizon, recent) for scope, newest, horizon, recent in json.loads(seen)}
+def current_sql(p: Params, expected: dict[str, Seen]) -> str:
+    """Whether the change log of every scope is still as ``expected`` (what a cached vocabulary
+    saw): the newest writer's id and the count of writers from its horizon on both unchanged.
+    A boolean expression of another statement, so that a search confirms its cached vocabulary in
+    its own round trip (``search.lexicon.confirmed``)."""
+    scopes = list(expected)
+    newest = p.add([expected[s].newest for s in scopes])
+    horizons = p.add([expected[s].horizon for s in scopes])
+    recent = p.add([expected[s].recent for s in scopes])
+    return ("(SELECT bool_and((SELECT c.xid FROM search_change c WHERE c.scope = s.scope ORDER BY c.xid DESC"
+            " LIMIT 1) IS NOT DISTINCT FROM s.newest::xid8 AND (SELECT count(*) FROM search_change c"
+            " WHERE c.scope = s.scope AND c.xid >= s.horizon::xid8) = s.recent)"
+            f" FROM unnest({p.add(scopes)}::text[], {newest}::text[], {horizons}::text[], {recent}::bigint[])"
+            " AS s(scope, newest, horizon, recent))")
 
 
 # A scope's change log beyond PRUNE_ABOVE rows is cut to its newest KEEP_CHANGES, and the pruning

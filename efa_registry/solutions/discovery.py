@@ -34,9 +34,9 @@ async def find_solutions(
 
         vocab, plan, attempt, result = await attempts.search_text(
             conn, "solutions", query.q, after, lambda cursor: search.search_attempt(query, cursor),
-            lambda a, i, horizons: search.search(conn, query, limit=limit, after=after, text=a, index=i,
-                                                 summaries=not full, horizons=horizons),
-            lambda r: bool(r.ids), lambda r: r.seen)
+            lambda a, i, expected: search.search(conn, query, limit=limit, after=after, text=a, index=i,
+                                                 summaries=not full, expected=expected),
+            lambda r: bool(r.ids), lambda r: r.current)
         if attempt is None:
             empty = Hits(page=Page(items=[], next_cursor=None), notes=SearchNotes(), highlights={})
             return empty, {f: [] for f in dict.fromkeys(query.facets)}

@@ -21,7 +21,7 @@ from efa_registry.kit.sql import Params
 from efa_registry.kit.wire import Query, Record
 from efa_registry.search import documents
 from efa_registry.search.attempts import Attempt
-from efa_registry.search.repository import STEMS_SQL, known_stems, remember_stems, seen_since_sql, tsquery
+from efa_registry.search.repository import STEMS_SQL, Seen, current_sql, known_stems, remember_stems, tsquery
 from efa_registry.solutions import repository
 from efa_registry.types import InterfaceKind, LeikaKey, OzgId, ReuseRoute, SolutionStatus
 
@@ -72,7 +72,7 @@ class SearchResult(msgspec.Struct, frozen=True, kw_only=True):
     facets: dict[str, list[FacetCount]]
     stems: list[str] = msgspec.field(default_factory=list)  # of a text search's words, for the highlights
     summaries: str | None = None  # the page's summaries as JSON, when asked for (``search(summaries=True)``)
-    seen: str | None = None  # ``search.repository.seen_since_sql``, when asked for (``horizons``)
+    current: bool | None = None  # ``search.repository.current_sql``, when asked for (``expected``)
 
 
 FROM = "FROM solution s JOIN organisation p ON p.id = s.provider LEFT JOIN area pa ON pa.ars = p.area"
@@ -174,10 +174,10 @@ def _order(query: SolutionQuery, p: Params, text: Attempt | None, key: list | No
 
 async def search(conn: asyncpg.Connection, query: SolutionQuery, *, limit: int, after: str | None,
                  text: Attempt | None = None, index: int = 0, summaries: bool = False,
-                 horizons: dict[str, str] | None = None) -> SearchResult:
+                 expected: dict[str, Seen] | None = None) -> SearchResult:
     """One page; with ``q``, the hits of the ``text`` attempt (number ``index`` of its plan); with
     ``summaries``, the hits' summaries too — all in one statement with the facet counts; with
-    ``horizons``, whether the cached vocabulary is current (``search.lexicon.confirmed``)."""
+    ``expected``, whether the cached vocabulary is current (``search.lexicon.confirmed``)."""
     p = Params()
     where = conditions(query, p, text)
     key = decode_cursor(after, kinds=cursor_kinds(query))
@@ -191,16 +191,16 @@ async def search(conn: asyncpg.Connection, query: SolutionQuery, *, limit: int, 
     stems = f", {STEMS_SQL.format(words=p.add(text.words))} AS stems" if text is not None and known is None else ""
     sql = (f"SELECT s.id, {columns}{stems} {FROM} WHERE " + " AND ".join([*where, *keyset] or ["true"])
            + f" ORDER BY {order} LIMIT {p.add(limit + 1)}")
-    extras = query.facets or summaries or horizons is not None
+    extras = query.facets or summaries or expected is not None
     if extras:
-        sql = _with_page_extras(sql, query, p, text, limit if summaries else None, horizons)
+        sql = _with_page_extras(sql, query, p, text, limit if summaries else None, expected)
     rows = await conn.fetch(sql, *p.values)
     facets: dict[str, list[FacetCount]] = {}
-    encoded = seen = None
+    encoded = current = None
     if extras:
         facets = _facets(query, rows[0]["facets"]) if query.facets else {}
         encoded = rows[0]["summaries"] if summaries else None
-        seen = rows[0]["seen"] if horizons is not None else None
+        current = rows[0]["current"] if expected is not None else None
         rows = [r for r in rows if r["id"] is not None]
     next_cursor = None
     if len(rows) > limit:
@@ -209,7 +209,7 @@ async def search(conn: asyncpg.Connection, query: SolutionQuery, *, limit: int, 
         values = [v.isoformat() if isinstance(v, dt.datetime) else v for v in values]
         next_cursor = encode_cursor([*([index] if query.q else []), *values, str(last["id"])])
     return SearchResult(ids=[r["id"] for r in rows[:limit]], next_cursor=next_cursor, facets=facets, summaries=encoded,
-                        stems=_stems(text, known, rows), seen=seen)
+                        stems=_stems(text, known, rows), current=current)
 
 
 def _stems(text: Attempt | None, known: list[str] | None, rows: list[asyncpg.Record]) -> list[str]:
@@ -231,9 +231,9 @@ FACET_SQL = {
 
 
 def _with_page_extras(page_sql: str, query: SolutionQuery, p: Params, text: Attempt | None,
-                      summaries_of: int | None, horizons: dict[str, str] | None = None) -> str:
+                      summaries_of: int | None, expected: dict[str, Seen] | None = None) -> str:
     """The page with its facet counts, (for the first ``summaries_of`` hits) their summaries and
-    (with ``horizons``) the vocabulary check, as JSON on its first row: one statement, one
+    (with ``expected``) the vocabulary check, on its first row: one statement, one
     snapshot, one round trip. A page without hits still has that row, its id NULL."""
     ctes = [f"page AS (SELECT row_number() OVER () AS n, hit.* FROM ({page_sql}) hit)"]
     extras: list[tuple[str, str]] = []  # (expression, column)
@@ -244,8 +244,8 @@ def _with_page_extras(page_sql: str, query: SolutionQuery, p: Params, text: Atte
     if summaries_of is not None:
         source = f"(SELECT id, n FROM page WHERE n <= {p.add(summaries_of)}) AS t"
         extras.append((f"({repository.summaries_sql(source)})", "summaries"))
-    if horizons is not None:
-        extras.append((seen_since_sql(p, horizons), "seen"))
+    if expected is not None:
+        extras.append((current_sql(p, expected), "current"))
     first = ", ".join(f"CASE WHEN page.n IS NULL OR page.n = 1 THEN {e} END AS {name}" for e, name in extras)
     return (f"WITH {', '.join(ctes)} SELECT page.*, {first}"
             " FROM (SELECT 1) AS one LEFT JOIN page ON true ORDER BY page.n")

@@ -353,11 +353,11 @@ class TestVocabularyLifecycle:
         from efa_registry.ozg import repository
         from efa_registry.search import attempts
 
-        async def run(vocab, horizons):
+        async def run(vocab, expected):
             attempt = attempts.plan("Hund", vocab).attempts[0]
             hits = await repository.search(conn, OzgFilter(q="Hund"), attempt, 0, limit=5, after=None,
-                                           horizons=horizons)
-            return [o.ozg_id for o in hits.page.items], hits.seen
+                                           expected=expected)
+            return [o.ozg_id for o in hits.page.items], hits.current
         return run
 
     async def test_documents_marked_by_a_migration_are_rebuilt_once(self, shipped):
