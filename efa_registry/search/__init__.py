@@ -8,7 +8,7 @@ reaches the database:
 - ``compounds``   the catalogue's vocabulary, compound splitting, the text to index
 - ``thesaurus``   everyday words → catalogue wording (``seed/thesaurus.csv``: Kita → Kindertagesbetreuung)
 - ``spelling``    typo correction against the vocabulary ("Meinten Sie …?")
-- ``query``       a user query → a safe ``to_tsquery('german', …)`` string
+- ``query``       a user query → a safe ``to_tsquery('german', …)`` string (``oder``/``or``, ``-Wort``)
 - ``places``      hand-typed place and authority names → ARS, flagging what is ambiguous
 - ``documents``   which texts a search document holds, at which weight; ``attempts`` the searches a
                   query makes (typed, corrected, relaxed); ``highlight`` the matches marked
