@@ -115,8 +115,8 @@ def plan(query: str, *, vocab: Vocabulary | None = None, thesaurus: Thesaurus | 
             if runs[-1]:
                 runs.append([])
         elif tok.open_start:  # "-steuer"
-            forms, _ = _forms(tok.word, tok.parts, vocab, thesaurus, correct=False)
             if _content([tok.word]):
+                forms, _ = _forms(tok.word, tok.parts, vocab, thesaurus, correct=False)
                 excluded.append(Group(tok.word, tuple(dict.fromkeys(f for f in forms if f))[:MAX_ALTERNATIVES],
                                       excluded=True))
         else:
