@@ -7,10 +7,10 @@ and the old one's search documents hold the name alone; issue 12 put the LeiKa w
 them (557 documents of ~0.5 KB instead of a name), which every text search then reads. This
 loads the shipped catalogue once (``efa-registry seed``) into an embedded PostgreSQL and times,
 one at a time and interleaved, for every query of ``ozg_queries.csv`` that both answer with as
-many hits: the statement the service sends (captured with a query logger: the generic plan of
-the catalogue pool, the vocabulary check, the LeiKa snippet, the name-first rank) and the old
-one (``websearch_to_tsquery``, ``ts_rank`` and the same columns, planned per call as the old
-pool did). PostgreSQL and the round trip only: no Python after the statement.
+many hits: the statement the service sends (captured off asyncpg: the generic plan of the
+catalogue pool, the vocabulary check, the name-first rank, the LeiKa names for the snippet) and
+the old one (``websearch_to_tsquery``, ``ts_rank`` and the same columns, planned per call as the
+old pool did). PostgreSQL and the round trip only: no Python after the statement.
 """
 
 from __future__ import annotations

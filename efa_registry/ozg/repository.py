@@ -22,34 +22,21 @@ LEISTUNG_SELECT = """
 SELECT o.ozg_id, o.name, o.themenfeld, t.name AS themenfeld_name, o.execution_level,
        coalesce((SELECT array_agg(l.name ORDER BY l.name) FROM ozg_leistung_lage ol
                  JOIN lage l ON l.key = ol.lage WHERE ol.ozg_leistung = o.ozg_id), ARRAY[]::text[]) AS lagen,
-       {leika_keys} AS leika_keys
+       o.leika_keys
        {extra}
-FROM {source} o JOIN themenfeld t ON t.key = o.themenfeld{join}
+FROM {source} o JOIN themenfeld t ON t.key = o.themenfeld
 """
-LEIKA_KEYS = ("coalesce((SELECT array_agg(e.leika_key ORDER BY e.leika_key) FROM leika_entry e"
-              " WHERE e.ozg_leistung = o.ozg_id), ARRAY[]::text[])")
 # A hit's rank: 1 when every word matched in the name, plus ts_rank over all fields by weight.
 RANKED = (f"(SELECT o.*, ((o.search_vector @@ {tsquery('{named}')})::int"
           f" + ts_rank('{{weights}}', o.search_vector, {tsquery('{q}')}))::real AS rank"
           " FROM ozg_leistung o WHERE {where})")
-# A hit's LeiKa keys and, in the same pass over its entries, the names that may hold a match (its
-# snippet): those containing a query word's stem — a substring, so that compounds count
-# ("Gewerbeanmeldung" for Anmeldung) — compared with ``name_folded``, since PostgreSQL's stems carry
-# no umlauts. One index-only read per hit (``leika_entry_ozg_key_idx``, migration 2026-12-04). A
-# few names are enough for a snippet, and all of them would cost a page of text.
-LEIKA_OF_HIT = (" LEFT JOIN LATERAL (SELECT coalesce(array_agg(e.leika_key ORDER BY e.leika_key), ARRAY[]::text[])"
-                " AS keys, coalesce((array_agg(e.name ORDER BY e.leika_key) FILTER (WHERE e.name_folded LIKE ANY"
-                " (ARRAY(SELECT '%' || s || '%' FROM {stems} AS s WHERE s <> ''))))[1:6], ARRAY[]::text[]) AS names"
-                " FROM leika_entry e WHERE e.ozg_leistung = o.ozg_id) k ON true")
-
-
-def _select(*, extra: str = "", source: str = "ozg_leistung", leika_keys: str = LEIKA_KEYS, join: str = "") -> str:
-    return LEISTUNG_SELECT.format(leika_keys=leika_keys, extra=extra, source=source, join=join)
+def _select(*, extra: str = "", source: str = "ozg_leistung") -> str:
+    return LEISTUNG_SELECT.format(extra=extra, source=source)
 
 
 def _leistung(row: asyncpg.Record) -> OzgLeistung:
     data = dict(row)
-    for extra in ("rank", "leika", "stems", "current"):
+    for extra in ("rank", "leika_names", "stems", "current"):
         data.pop(extra, None)
     return OzgLeistung(**data)
 
@@ -97,7 +84,7 @@ def search_attempt(after: str | None) -> int:
 
 class Hits(NamedTuple):
     page: Page[OzgLeistung]
-    leika: dict[str, list[str]]  # per hit the LeiKa names that may hold a match (its snippet)
+    leika: dict[str, list[str]]  # per hit its LeiKa names in key order (its snippet is taken from them)
     stems: list[str]  # of the attempt's words (``Attempt.words``), for the highlights
     current: bool | None  # ``current_sql`` when asked for and a row came back
 
@@ -111,14 +98,11 @@ async def search(conn: asyncpg.Connection, flt: OzgFilter, attempt: Attempt, ind
     where = [f"o.search_vector @@ {tsquery(q)}", *_conditions(p, flt)]
     source = RANKED.format(named=p.add(attempt.in_name), q=q, weights=documents.RANK_WEIGHTS, where=" AND ".join(where))
     known = known_stems(attempt.words)
-    if known is None:
-        stems_sql = STEMS_SQL.format(words=p.add(attempt.words))
-        extra, stems = f", o.rank, k.names AS leika, {stems_sql} AS stems", f"unnest({stems_sql})"
-    else:
-        extra, stems = ", o.rank, k.names AS leika", f"unnest({p.add(known)}::text[])"
+    extra = ", o.rank, o.leika_names" + (f", {STEMS_SQL.format(words=p.add(attempt.words))} AS stems" if known is None
+                                         else "")
     if expected is not None:
         extra += f", {current_sql(p, expected)} AS current"
-    sql = _select(extra=extra, source=source, leika_keys="k.keys", join=LEIKA_OF_HIT.format(stems=stems))
+    sql = _select(extra=extra, source=source)
     key = decode_cursor(after, kinds=SEARCH_CURSOR)
     if key:
         if key[0] != index:
@@ -129,7 +113,7 @@ async def search(conn: asyncpg.Connection, flt: OzgFilter, attempt: Attempt, ind
     rows = await conn.fetch(sql + f" ORDER BY o.rank DESC, o.name, o.ozg_id::int LIMIT {p.add(limit + 1)}", *p.values)
     page = page_of(list(rows), limit, lambda r: [index, r["rank"], r["name"], r["ozg_id"]])
     return Hits(Page(items=[_leistung(r) for r in page.items], next_cursor=page.next_cursor),
-                {r["ozg_id"]: list(r["leika"]) for r in page.items},
+                {r["ozg_id"]: list(r["leika_names"]) for r in page.items},
                 known if known is not None else remember_stems(attempt.words, rows[0]["stems"]) if rows else [],
                 rows[0]["current"] if rows and expected is not None else None)
 

@@ -22,8 +22,10 @@ JOIN pg_class child ON child.oid = k.conrelid JOIN pg_class parent ON parent.oid
 JOIN pg_namespace n ON n.oid = child.relnamespace WHERE k.contype = 'f' AND n.nspname = 'public'
 """
 # Generated columns are computed again on load; COPY refuses them as input anyway. The derived
-# columns a trigger writes on every insert (the events' feed envelopes) are written again too.
-DERIVED_COLUMNS = (("event", "wire"), ("event", "wire_public"))
+# columns a trigger writes (the events' feed envelopes on every insert, an OZG-Leistung's LeiKa
+# keys and names on every write of its entries) are written again too.
+DERIVED_COLUMNS = (("event", "wire"), ("event", "wire_public"),
+                   ("ozg_leistung", "leika_keys"), ("ozg_leistung", "leika_names"))
 COLUMNS = f"""
 SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

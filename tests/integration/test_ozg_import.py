@@ -61,6 +61,21 @@ def rewritten(tmp_path: Path, source: Path, lines: dict[int, str | None],
     return path
 
 
+async def leika_keys_of(ozg_id: str) -> list[str]:
+    async with db.connection() as conn:
+        return list(await conn.fetchval("SELECT leika_keys FROM ozg_leistung WHERE ozg_id = $1", ozg_id))
+
+
+async def leika_copies_that_differ() -> list[str]:
+    """OZG-Leistungen whose ``leika_keys``/``leika_names`` are not their entries in key order."""
+    async with db.connection() as conn:
+        return [r[0] for r in await conn.fetch(
+            "SELECT o.ozg_id FROM ozg_leistung o LEFT JOIN LATERAL (SELECT coalesce(array_agg(e.leika_key::text"
+            " ORDER BY e.leika_key), '{}') AS keys, coalesce(array_agg(e.name::text ORDER BY e.leika_key), '{}')"
+            " AS names FROM leika_entry e WHERE e.ozg_leistung = o.ozg_id) k ON true"
+            " WHERE (o.leika_keys, o.leika_names) IS DISTINCT FROM (k.keys, k.names)")]
+
+
 @pytest.fixture
 async def reference(clean_db: str) -> None:
     await seed(SEED_DIR, official=False)
@@ -196,6 +211,9 @@ class TestImportLeika:
 
     async def test_moved_entry_is_updated(self, catalogue: None, tmp_path: Path) -> None:
         await import_leika(LEIKA)
+        async with db.connection() as conn:
+            origin = await conn.fetchval("SELECT ozg_leistung FROM leika_entry WHERE leika_key = '99012008000000'")
+        assert "99012008000000" in await leika_keys_of(origin)
         path = rewritten(tmp_path, LEIKA, {6: "99012008000000,Baugenehmigung,4,,,,10124,"
                                              "Wohnsitzmeldungen,1,0,908"})
         summary = await import_leika(path)
@@ -203,3 +221,17 @@ class TestImportLeika:
         async with db.connection() as conn:
             assert await conn.fetchval("SELECT ozg_leistung FROM leika_entry"
                                        " WHERE leika_key = '99012008000000'") == "10124"
+        # The OZG-Leistungen's own copies of their entries (kept by triggers) moved with it.
+        assert "99012008000000" in await leika_keys_of("10124")
+        assert "99012008000000" not in await leika_keys_of(origin)
+        assert await leika_copies_that_differ() == []
+
+    async def test_every_leistung_carries_its_entries_in_key_order(self, catalogue: None) -> None:
+        await import_leika(LEIKA)
+        assert await leika_copies_that_differ() == []
+        async with db.connection() as conn:
+            await conn.execute("UPDATE leika_entry SET name = name || ' (neu)' WHERE leika_key = '99012008000000'")
+            await conn.execute("DELETE FROM leika_entry WHERE leika_key = (SELECT max(leika_key) FROM leika_entry)")
+            assert await conn.fetchval("SELECT count(*) FROM ozg_leistung WHERE leika_names @> ARRAY["
+                                       "(SELECT name::text FROM leika_entry WHERE leika_key = '99012008000000')]") == 1
+        assert await leika_copies_that_differ() == []
