@@ -30,6 +30,8 @@ FROM {source} o JOIN themenfeld t ON t.key = o.themenfeld
 RANKED = (f"(SELECT o.*, ((o.search_vector @@ {tsquery('{named}')})::int"
           f" + ts_rank('{{weights}}', o.search_vector, {tsquery('{q}')}))::real AS rank"
           " FROM ozg_leistung o WHERE {where})")
+
+
 def _select(*, extra: str = "", source: str = "ozg_leistung") -> str:
     return LEISTUNG_SELECT.format(extra=extra, source=source)
 
