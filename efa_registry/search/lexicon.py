@@ -6,7 +6,7 @@ share) takes about a second to build, the index of 16,000 area names as long; a 
 wait for that. Why it is never stale: every statement writing such a text leaves its transaction
 id in ``search_change`` (a trigger, migration 2026-12-02). A cached entry remembers the newest id
 and how many ids it had seen from the oldest transaction then still running on; one indexed read
-per search (``repository.seen_since``, a few hundredths of a millisecond in PostgreSQL) tells
+per search (``repository.current_sql``, a few hundredths of a millisecond in PostgreSQL) tells
 whether anything has committed since — including a writer that was still running while the
 entry was built, whose id is older than the newest one. A search asks it as a column of its own
 statement (``confirmed``), so the check costs no round trip of its own. The log is cut at
@@ -89,15 +89,8 @@ def _lock(name: str) -> asyncio.Lock:
     return locks.setdefault(name, asyncio.Lock())
 
 
-def _current(entry: _Entry, seen: dict[str, repository.Seen]) -> bool:
-    return all(seen[s].newest == entry.seen[s].newest and seen[s].recent == entry.seen[s].recent
-               for s in entry.seen)
-
-
 async def _valid(conn: Any, entry: _Entry | None) -> bool:
-    if entry is None:
-        return False
-    return _current(entry, await repository.seen_since(conn, {s: v.horizon for s, v in entry.seen.items()}))
+    return entry is not None and await repository.is_current(conn, entry.seen)
 
 
 async def _get(conn: Any, name: str) -> Any:

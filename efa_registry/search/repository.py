@@ -12,8 +12,6 @@ import asyncpg
 
 from efa_registry.kit.sql import Params
 
-SCOPES = ("catalogue", "solutions", "areas")  # the scopes of ``search_change`` (migration 2026-12-02)
-
 
 class Seen(NamedTuple):
     """What a process saw of a scope's change log: the newest writer's transaction id, the
@@ -34,26 +32,16 @@ SELECT s.scope,
 FROM unnest($1::text[]) AS s(scope), h
 """
 
-SEEN_SINCE_SQL = """
-SELECT s.scope,
-       (SELECT c.xid FROM search_change c WHERE c.scope = s.scope ORDER BY c.xid DESC LIMIT 1)::text AS newest,
-       s.horizon,
-       (SELECT count(*) FROM search_change c WHERE c.scope = s.scope AND c.xid >= s.horizon::xid8) AS recent
-FROM unnest({scopes}::text[], {horizons}::text[]) AS s(scope, horizon)
-"""
-
-
 async def seen_now(conn: asyncpg.Connection, scopes: Sequence[str]) -> dict[str, Seen]:
     """The change log of ``scopes`` as a vocabulary built from the next statements will know it."""
     rows = await conn.fetch(SEEN_NOW_SQL, list(scopes))
     return {r["scope"]: Seen(r["newest"], r["horizon"], r["recent"]) for r in rows}
 
 
-async def seen_since(conn: asyncpg.Connection, horizons: dict[str, str]) -> dict[str, Seen]:
-    """The change log of each scope counted from the horizon a cached vocabulary was built at:
-    one indexed read."""
-    rows = await conn.fetch(SEEN_SINCE_SQL.format(scopes="$1", horizons="$2"), list(horizons), list(horizons.values()))
-    return {r["scope"]: Seen(r["newest"], r["horizon"], r["recent"]) for r in rows}
+async def is_current(conn: asyncpg.Connection, expected: dict[str, Seen]) -> bool:
+    """``current_sql`` as a statement of its own: for a cache that had no search to ride on."""
+    p = Params()
+    return bool(await conn.fetchval(f"SELECT {current_sql(p, expected)}", *p.values))
 
 
 def current_sql(p: Params, expected: dict[str, Seen]) -> str:
@@ -69,13 +57,12 @@ def current_sql(p: Params, expected: dict[str, Seen]) -> str:
     catalogue writes are rare and short."""
     conditions = []
     for scope, seen in expected.items():
-        if scope not in SCOPES:
-            raise ValueError(f"no change log scope {scope!r}")
+        scope_ = f"{p.add(scope)}::text"
         newest, horizon = f"{p.add(seen.newest)}::text::xid8", f"{p.add(seen.horizon)}::text::xid8"
         conditions.append(
-            f"(SELECT c.xid FROM search_change c WHERE c.scope = '{scope}' ORDER BY c.xid DESC LIMIT 1)"
+            f"(SELECT c.xid FROM search_change c WHERE c.scope = {scope_} ORDER BY c.xid DESC LIMIT 1)"
             f" IS NOT DISTINCT FROM {newest} AND ({horizon} > {newest} OR (SELECT count(*)"
-            f" FROM search_change c WHERE c.scope = '{scope}' AND c.xid >= {horizon}) = {p.add(seen.recent)}::bigint)")
+            f" FROM search_change c WHERE c.scope = {scope_} AND c.xid >= {horizon}) = {p.add(seen.recent)}::bigint)")
     return "(" + " AND ".join(conditions) + ")" if conditions else "true"
 
 
@@ -84,7 +71,7 @@ def current_sql(p: Params, expected: dict[str, Seen]) -> str:
 # go on), so every writer before it has committed and its own id is newer than any id a cached
 # vocabulary remembers: every cache sees a newer writer and is rebuilt once. Without that, a
 # deletion could cancel out, in a cache's count of recent writers, a writer that committed
-# meanwhile (``lexicon._current`` compares counts), and hide it.
+# meanwhile (``current_sql`` compares counts), and hide it.
 PRUNE_ABOVE = 10_000
 KEEP_CHANGES = 1_000
 PRUNE_SQL = """
