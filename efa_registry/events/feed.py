@@ -151,10 +151,10 @@ async def read_events_json(
     row = await repository.read_after_json(conn, position.tx_id, position.seq, limit=limit, filters=filters,
                                            audience=audience)
     if row["n"] == limit:
-        cursor = Position(*row["last"]).encode()
+        cursor = Position(row["last_tx"], row["last_seq"]).encode()
     else:
         cursor = Position(*max(position[:2], (row["horizon"], 0))).encode()  # caught up, as read_events
-    return EncodedPage(row["items"], row["n"], cursor)
+    return EncodedPage(f"[{row['items']}]".encode(), row["n"], cursor)
 
 
 async def poll_events_json(

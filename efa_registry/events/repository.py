@@ -62,17 +62,20 @@ async def read_after(
 # it was written (migration 2026-12-03T09, ``event_envelope``: camelCase keys, timestamps as msgspec
 # writes them, each event's plain cursor), joined — no JSON built per request, no Python object per
 # event. The public reads the envelope without contact fields where the event has one.
+#
+# One pass over the page in index order: its count, last position and envelopes come from one
+# aggregate, which sees the rows in the subquery's order (no join above it). A CTE read three
+# times, a string_agg sorting the page again and ``convert_to`` checking the result's UTF-8 had
+# cost PostgreSQL 8.2 ms per page of 1,000; this takes 1.5 ms. Text, not bytea: asyncpg reads
+# 860 KB of text faster (``bench_feed``).
 READ_JSON = """
-WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
-page AS (
-    SELECT tx_id, seq, {wire} AS wire FROM event, horizon
-    WHERE (tx_id, seq) > ($1::xid8, $2::bigint) AND tx_id < horizon.xmin{conditions}
-    ORDER BY tx_id, seq LIMIT $3
-)
-SELECT (SELECT xmin FROM horizon) AS horizon, (SELECT count(*) FROM page) AS n,
-       (SELECT ARRAY[tx_id::text::bigint, seq] FROM page ORDER BY tx_id DESC, seq DESC LIMIT 1) AS last,
-       convert_to('[' || coalesce((SELECT string_agg(wire, ',' ORDER BY tx_id, seq) FROM page), '') || ']',
-                  'UTF8') AS items
+WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
+SELECT (SELECT xmin FROM horizon) AS horizon, count(*) AS n,
+       (array_agg(tx_id::text::bigint))[count(*)] AS last_tx, (array_agg(seq))[count(*)] AS last_seq,
+       coalesce(string_agg(wire, ','), '') AS items
+FROM (SELECT tx_id, seq, {wire} AS wire FROM event, horizon
+      WHERE (tx_id, seq) > ($1::xid8, $2::bigint) AND tx_id < horizon.xmin{conditions}
+      ORDER BY tx_id, seq LIMIT $3) AS page
 """
 
 
@@ -80,7 +83,8 @@ async def read_after_json(
     conn: asyncpg.Connection, tx_id: int, seq: int, *, limit: int, filters: FeedFilters, audience: Audience
 ) -> asyncpg.Record:
     """``read_after`` (without a snapshot to leave out) as one row: the ``horizon``, the number of
-    events ``n``, the ``last`` (tx_id, seq) and the ``items`` as a JSON array (UTF-8 bytes)."""
+    events ``n``, the last position (``last_tx``, ``last_seq``) and the ``items``: their envelopes joined
+    by commas (text, without the array's brackets)."""
     p = Params()
     for value in (tx_id, seq, limit):
         p.add(value)
