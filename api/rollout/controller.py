@@ -36,7 +36,7 @@ class _EncodedResults:
     """The JSON (and its ETag) of the large cached results, reused while the core hands out the
     very same result object: its cache says nothing changed, so neither did the encoding."""
 
-    def __init__(self, size: int = 64) -> None:
+    def __init__(self, size: int = 256) -> None:
         self._memo: OrderedDict[Hashable, tuple[Any, bytes, str]] = OrderedDict()
         self._size = size
 
@@ -68,12 +68,13 @@ class RolloutController(RevalidatedController):
             pattern=LAND_CODE_PATTERN, description="Only this Land (`05` or `DE-NW`)")] = None,
         by: Annotated[Literal["land", "kreis"], QueryParameter(
             description="`kreis` adds the figures of every Kreis of `land`")] = "land",
-    ) -> SolutionRollout:
+    ) -> Response[SolutionRollout]:
         """How many eligible units of each Land (and nationally) are live with this solution, by
         count and by population, with adoption counts per status, first and latest go-live, and a
         `forecast`: at the pace of the last 12 months, the month every eligible unit would be live.
         `?land=05&by=kreis` drills down to the Kreise of one Land."""
-        return SolutionRollout.of(await service.solution_rollout(key, land=land, by=by))
+        rollout = await service.solution_rollout(key, land=land, by=by)
+        return _encoded.response(("solution", key, land, by), rollout, SolutionRollout.of)
 
     @get("/solutions/{key:str}/rollout/timeline", operation_id="getSolutionRolloutTimeline",
          summary="Go-lives of a solution month by month")
