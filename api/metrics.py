@@ -69,7 +69,7 @@ class MetricsController(Controller):
     path = "/metrics"
     include_in_schema = False
 
-    @get("/", sync_to_thread=False)
+    @get("/")
     async def metrics(self) -> Response[bytes]:
         registry = CollectorRegistry()
         registry.register(DatabaseFigures(await service.figures()))
