@@ -127,11 +127,12 @@ class TestHighlight:
         assert highlight.mark("Hund <Katze>", matcher(vocab)) == "Hund &lt;Katze&gt;"
 
 
-class TestPlaceSearch:
-    @pytest.fixture(scope="class")
-    def index(self):
-        return places.build_index(PLACES)
+@pytest.fixture(scope="module")
+def index():
+    return places.build_index(PLACES)
 
+
+class TestPlaceSearch:
     def test_a_name_lists_every_area_it_may_mean_best_first(self, index):
         found = places.search("Mülheim", index)
         assert {m.ars for m in found[:3]} == {"051170000000", "072315001090", "071375008216"}
