@@ -17,7 +17,7 @@ from api.auth import DEPENDENCIES, writes_need_a_token
 from api.limits import front_door, input_limits
 from api.middleware import etag_middleware, request_context_middleware
 from api.openapi import STATIC_DIR, document_problems, openapi_config, swagger_bundle
-from api.params import reject_unknown_query_parameters
+from api.params import check_query_parameters
 from api.problems import EXCEPTION_HANDLERS, http_error_handler, unavailable
 from api.routes import ROUTES
 from api.web import template_config
@@ -77,7 +77,7 @@ def create_app(settings: Settings, *, dsn: str | None = None) -> Litestar:
         cors_config=cors_config(settings),
         dependencies=DEPENDENCIES,
         guards=[writes_need_a_token],
-        before_request=reject_unknown_query_parameters,
+        before_request=check_query_parameters,
         # Browsers asking for an unknown page get the German one; machines keep problem+json.
         exception_handlers={**EXCEPTION_HANDLERS, HTTPException: for_people(http_error_handler)},
         openapi_config=openapi_config(),

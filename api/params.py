@@ -28,21 +28,25 @@ _RESERVED = {"request", "state", "scope", "headers", "cookies", "query", "body",
 # HTTPRouteHandler objects, whose __slots__ leave no room for a weak reference. Handlers live as
 # long as their app, so holding them costs nothing.
 _wire_names: dict[BaseRouteHandler, dict[str, tuple[str, ParamType]]] = {}
+_textless: dict[BaseRouteHandler, frozenset[str]] = {}
+
+
+def _parameters(handler: BaseRouteHandler) -> dict[str, Any]:
+    """The handler's own parameters and those of its dependencies (a ``query_of`` Struct's fields),
+    by Python name, without the reserved ones and the dependencies themselves."""
+    providers = handler.resolve_dependencies()
+    fields = dict(handler.parsed_fn_signature.parameters)
+    for provider in providers.values():
+        fields.update(provider.parsed_fn_signature.parameters)
+    return {name: field for name, field in fields.items() if name not in _RESERVED and name not in providers}
 
 
 def wire_names(handler: BaseRouteHandler) -> dict[str, tuple[str, ParamType]]:
-    """Python parameter name → (name on the wire, where), for the handler's own parameters and
-    those of its dependencies (a ``query_of`` Struct's fields); computed once per handler."""
+    """Python parameter name → (name on the wire, where); computed once per handler."""
     cached = _wire_names.get(handler)
     if cached is None:
-        providers = handler.resolve_dependencies()
-        fields = dict(handler.parsed_fn_signature.parameters)
-        for provider in providers.values():
-            fields.update(provider.parsed_fn_signature.parameters)
         cached = {}
-        for name, field in fields.items():
-            if name in _RESERVED or name in providers:
-                continue
+        for name, field in _parameters(handler).items():
             kwarg = field.kwarg_definition
             kind = kwarg.param_type if isinstance(kwarg, ParameterKwarg) else ParamType.QUERY
             cached[name] = (getattr(kwarg, "name", None) or name, kind)
@@ -50,13 +54,41 @@ def wire_names(handler: BaseRouteHandler) -> dict[str, tuple[str, ParamType]]:
     return cached
 
 
-async def reject_unknown_query_parameters(request: Request) -> None:
-    """``before_request`` hook: a typo in a filter must not silently widen the result."""
-    known = {wire for wire, kind in wire_names(request.route_handler).values() if kind is ParamType.QUERY}
+def _takes_text(annotation: Any) -> bool:
+    """Does a parameter of this type take free text (``str``, or a list of ``str``)?"""
+    for arg in members(annotation):
+        if typing.get_origin(arg) is Annotated:
+            arg = typing.get_args(arg)[0]
+        if arg is str or (typing.get_origin(arg) in (list, tuple) and _takes_text(typing.get_args(arg)[0])):
+            return True
+    return False
+
+
+def textless_parameters(handler: BaseRouteHandler) -> frozenset[str]:
+    """The wire names of the handler's query parameters that take no free text (numbers, flags,
+    UUIDs, choices); computed once per handler."""
+    cached = _textless.get(handler)
+    if cached is None:
+        names = wire_names(handler)
+        cached = frozenset(names[name][0] for name, field in _parameters(handler).items()
+                           if names[name][1] is ParamType.QUERY and not _takes_text(field.annotation))
+        _textless[handler] = cached
+    return cached
+
+
+async def check_query_parameters(request: Request) -> None:
+    """``before_request`` hook: a typo in a filter must not silently widen the result, and neither
+    may ``null``: a URL cannot send null, and the text "null" where a number, a flag, a UUID or a
+    choice belongs is a mistake (Litestar would read it as "not given")."""
+    handler = request.route_handler
+    known = {wire for wire, kind in wire_names(handler).values() if kind is ParamType.QUERY}
     for name in request.query_params:
         if name not in known:
             allowed = ", ".join(sorted(known)) or "none"
             raise InvalidParameter(f"unknown query parameter '{name}' (allowed: {allowed})", field=name)
+    for name in textless_parameters(handler):
+        if any(v.strip().lower() == "null" for v in request.query_params.getall(name, [])):
+            raise InvalidParameter(f"{name}: 'null' is not a value; leave the parameter out instead", field=name)
 
 
 def query_of(struct: type[S]) -> Provide:

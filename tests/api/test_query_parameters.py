@@ -42,6 +42,34 @@ async def test_unknown_parameters_are_refused_naming_them(client, url, field):
     assert "allowed:" in body["detail"]
 
 
+@pytest.mark.parametrize(("url", "field"), [
+    ("/v1/solutions?minReifegrad=null", "minReifegrad"),
+    ("/v1/solutions?efaCompliant=NULL", "efaCompliant"),
+    ("/v1/solutions?sort=null", "sort"),
+    ("/v1/events?solution=null&solution=null", "solution"),
+    ("/v1/feed.atom?solution=null", "solution"),
+])
+async def test_null_where_no_text_belongs_is_refused_not_ignored(client, url, field):
+    body = assert_problem(await client.get(url), 400, field)
+    assert "leave the parameter out" in body["detail"]
+
+
+async def test_null_is_a_word_where_text_belongs(client):
+    assert (await client.get("/v1/solutions?q=null")).status_code == 200
+    assert (await client.get("/v1/solutions?themenfeld=null")).status_code in (200, 422)
+
+
+def test_every_parameter_document_has_no_null_branch(app):
+    spec = app.openapi_schema.to_schema()
+    schemas = {(path, p["name"]): p["schema"] for path, item in spec["paths"].items() for op in item.values()
+               for p in op.get("parameters", [])}
+    assert [k for k, s in schemas.items() if "oneOf" in s or "null" in str(s.get("type")) or None in s.get("enum", ())
+            ] == []
+    assert schemas["/v1/solutions", "sort"] == {"type": "string", "enum": ["relevance", "name", "updated"],
+                                                 "description": "relevance (default with q), name, updated"}
+    assert schemas["/v1/solutions", "minReifegrad"]["maximum"] == 7
+
+
 async def test_list_values_repeat_or_comma_separate(client, catalogue):
     tokens = catalogue["tokens"]
     for name, status in (("Abbruchanzeige online", "available"), ("Digitaler Bauantrag", "pilot"),
