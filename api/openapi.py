@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import gzip
 import typing
@@ -29,6 +28,7 @@ from litestar.openapi.spec import (
 )
 from litestar.openapi.spec.enums import OpenAPIType
 
+from api.params import without_null
 from efa_registry import __version__
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -185,31 +185,9 @@ def document_problems(app: Litestar) -> None:
             operation.responses = responses
             _fix_success(operation)
             for parameter in operation.parameters or []:
-                _not_null(parameter)
+                without_null(parameter)
                 if parameter.name == "limit" and isinstance(parameter.schema, Schema) and parameter.schema.maximum:
                     parameter.schema.maximum = min(parameter.schema.maximum, page_size_max)  # as configured
-
-
-def _not_null(parameter: Any) -> None:
-    """An optional parameter is left out, never sent as null (a URL cannot say null): its schema is
-    the value's alone. Litestar writes ``X | None`` as ``oneOf [X, null]`` (a choice as the types
-    ``[null, string]`` with null among its values), which made fuzzers take text that is a valid X
-    for one that matches neither or both."""
-    schema = parameter.schema
-    if not isinstance(schema, Schema):
-        return
-    if isinstance(schema.type, list) and OpenAPIType.NULL in schema.type:
-        rest = [t for t in schema.type if t != OpenAPIType.NULL]
-        schema.type = rest[0] if len(rest) == 1 else rest
-        if schema.enum:
-            schema.enum = [v for v in schema.enum if v is not None]
-    kept = [s for s in schema.one_of or () if not (isinstance(s, Schema) and s.type == OpenAPIType.NULL)]
-    if len(kept) == 1 and len(kept) < len(schema.one_of or ()) and isinstance(kept[0], Schema):
-        value = kept[0]
-        for field in dataclasses.fields(Schema):  # the constraints Litestar put beside the oneOf
-            if field.name != "one_of" and getattr(value, field.name) is None:
-                setattr(value, field.name, getattr(schema, field.name))
-        parameter.schema = value
 
 
 def _statuses(path: str, method: str, operation: Operation, with_token: bool) -> set[str]:

@@ -1,8 +1,10 @@
-"""Query-string conventions: bounded ``limit``, cursor, refusal of unknown parameters, and the
-decoding of a query string into the core's query Struct (``query_of``)."""
+"""Query-string conventions: bounded ``limit``, cursor, refusal of unknown parameters and of ``null``
+(and its OpenAPI side, ``without_null``), and the decoding of a query string into the core's query
+Struct (``query_of``)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import inspect
 import typing
@@ -14,6 +16,8 @@ from litestar import Request
 from litestar.di import Provide
 from litestar.enums import ParamType
 from litestar.handlers import BaseRouteHandler
+from litestar.openapi.spec import Schema
+from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import ParameterKwarg, QueryParameter
 
 from efa_registry.errors import InvalidParameter
@@ -89,6 +93,29 @@ async def check_query_parameters(request: Request) -> None:
     for name in textless_parameters(handler):
         if any(v.strip().lower() == "null" for v in request.query_params.getall(name, [])):
             raise InvalidParameter(f"{name}: 'null' is not a value; leave the parameter out instead", field=name)
+
+
+def without_null(parameter: Any) -> None:
+    """The OpenAPI side of refusing ``null`` (``check_query_parameters``): an optional parameter is
+    left out, never sent as null (a URL cannot say null), so its schema is the value's alone.
+    Litestar writes ``X | None`` as ``oneOf [X, null]`` (a choice as the types ``[null, string]``
+    with null among its values), which made fuzzers take text that is a valid X for one that
+    matches neither or both."""
+    schema = parameter.schema
+    if not isinstance(schema, Schema):
+        return
+    if isinstance(schema.type, list) and OpenAPIType.NULL in schema.type:
+        rest = [t for t in schema.type if t != OpenAPIType.NULL]
+        schema.type = rest[0] if len(rest) == 1 else rest
+        if schema.enum:
+            schema.enum = [v for v in schema.enum if v is not None]
+    kept = [s for s in schema.one_of or () if not (isinstance(s, Schema) and s.type == OpenAPIType.NULL)]
+    if len(kept) == 1 and len(kept) < len(schema.one_of or ()) and isinstance(kept[0], Schema):
+        value = kept[0]
+        for field in dataclasses.fields(Schema):  # the constraints Litestar put beside the oneOf
+            if field.name != "one_of" and getattr(value, field.name) is None:
+                setattr(value, field.name, getattr(schema, field.name))
+        parameter.schema = value
 
 
 def query_of(struct: type[S]) -> Provide:
