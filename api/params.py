@@ -150,6 +150,9 @@ def query_of(struct: type[S]) -> Provide:
 _TIMES = {dt.datetime: r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:?\d{2})?$",
           dt.date: r"^\d{4}-\d{2}-\d{2}$"}
 _CONSTRAINTS = ("ge", "gt", "le", "lt", "min_length", "max_length", "pattern", "description")
+# Litestar documents a bound only when it is truthy: a 0 is given to the schema directly.
+_ZERO_BOUNDS = {"ge": "minimum", "gt": "exclusive_minimum", "le": "maximum", "lt": "exclusive_maximum",
+                "min_length": "min_length"}
 
 
 def _parameter(field: msgspec.structs.FieldInfo) -> Any:
@@ -164,7 +167,8 @@ def _parameter(field: msgspec.structs.FieldInfo) -> Any:
         base = list[str]
     elif base in _TIMES:  # as text, converted by msgspec below: Litestar would take "0.5" for a timestamp
         base, constraints = str, {**constraints, "pattern": _TIMES[base]}
-    return Annotated[base | None, QueryParameter(name=field.encode_name, **constraints)]
+    zeros = {_ZERO_BOUNDS[k]: 0 for k, v in constraints.items() if k in _ZERO_BOUNDS and v == 0}
+    return Annotated[base | None, QueryParameter(name=field.encode_name, schema_extra=zeros or None, **constraints)]
 
 
 def _unwrap(annotation: Any) -> tuple[Any, dict[str, Any]]:

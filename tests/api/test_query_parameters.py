@@ -66,7 +66,8 @@ def test_every_parameter_document_has_no_null_branch(app):
             ] == []
     assert schemas["/v1/solutions", "sort"] == {"type": "string", "enum": ["relevance", "name", "updated"],
                                                  "description": "relevance (default with q), name, updated"}
-    assert schemas["/v1/solutions", "minReifegrad"]["maximum"] == 7
+    assert (schemas["/v1/solutions", "minReifegrad"]["minimum"], schemas["/v1/solutions", "minReifegrad"]["maximum"]
+            ) == (0, 7)
 
 
 async def test_list_values_repeat_or_comma_separate(client, catalogue):
