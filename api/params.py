@@ -84,14 +84,17 @@ async def check_query_parameters(request: Request) -> None:
     """``before_request`` hook: a typo in a filter must not silently widen the result, and neither
     may ``null``: a URL cannot send null, and the text "null" where a number, a flag, a UUID or a
     choice belongs is a mistake (Litestar would read it as "not given")."""
+    if not request.query_params:  # most requests: nothing to look up
+        return
     handler = request.route_handler
     known = {wire for wire, kind in wire_names(handler).values() if kind is ParamType.QUERY}
     for name in request.query_params:
         if name not in known:
             allowed = ", ".join(sorted(known)) or "none"
             raise InvalidParameter(f"unknown query parameter '{name}' (allowed: {allowed})", field=name)
-    for name in textless_parameters(handler):
-        if any(v.strip().lower() == "null" for v in request.query_params.getall(name, [])):
+    textless = textless_parameters(handler)
+    for name, value in request.query_params.multi_items():
+        if name in textless and value.strip().lower() == "null":
             raise InvalidParameter(f"{name}: 'null' is not a value; leave the parameter out instead", field=name)
 
 
