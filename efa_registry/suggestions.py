@@ -14,7 +14,6 @@ from efa_registry.search import attempts, lexicon, places, query
 from efa_registry.search.model import Suggestion, Suggestions
 from efa_registry.solutions import repository as solutions
 
-STRONG = 0.85  # a name matched at least this well is suggested before the names it merely begins
 LEVELS = {"land": "Land", "regierungsbezirk": "Regierungsbezirk", "region": "Region", "kreis": "Kreis",
           "gemeindeverband": "Gemeindeverband", "gemeinde": "Gemeinde",
           "gemeindefreies_gebiet": "gemeindefreies Gebiet"}
@@ -38,7 +37,7 @@ async def suggest(text: str, *, limit: int) -> Suggestions:
 def _areas(text: str, index: places.PlaceIndex, limit: int) -> list[Suggestion]:
     """One entry per area (a kreisfreie Stadt is listed as Kreis and Gemeinde: the Gemeinde)."""
     found, seen = [], set()
-    strong = [m for m in places.matches(text, index) if m.score >= STRONG]
+    strong = [m for m in places.matches(text, index) if m.score >= places.STRONG]
     for match in [*strong, *places.complete(text, index, limit * 3)]:
         if match.name in seen:
             continue

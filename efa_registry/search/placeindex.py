@@ -62,10 +62,19 @@ def _fuzzy_limit(word: str) -> int:
     return 0 if n < 4 else 1 if n < 8 else 2 if n < 13 else 3
 
 
+def _abbreviates(short: str, long: str) -> bool:
+    """``short`` is ``long`` cut short ("Westf", "M") or reduced to some of its letters in order,
+    from the first ("OPf" Oberpfalz, "Oldb" Oldenburg, "Brsg" Breisgau, "Hl" Heiligen)."""
+    if long.startswith(short):
+        return True
+    rest = iter(long[1:])
+    return len(short) >= 2 and short[0] == long[0] and all(ch in rest for ch in short[1:])
+
+
 def _compatible(typed: tuple[str, ...], official: tuple[str, ...]) -> bool:
     """Every typed qualifier word abbreviates, spells out or nearly equals an official one:
-    "Westf" ~ "Westfalen", "M" ~ "Main", "Oberpfalz" ~ "OPf" fails, "Sale" ~ "Saale"."""
-    return all(any(o.startswith(w) or w.startswith(o) or (len(w) >= 5 and distance(w, o, 1) <= 1)
+    "Westf" ~ "Westfalen", "M" ~ "Main", "Oberpfalz" ~ "OPf", "Sale" ~ "Saale"."""
+    return all(any(_abbreviates(w, o) or _abbreviates(o, w) or (len(w) >= 5 and distance(w, o, 1) <= 1)
                    for o in official) for w in typed)
 
 

@@ -24,7 +24,7 @@ _KINDS: dict[Kind, str] = {
              "bundesstadt stadtgemeinde stadtverwaltung freie kreisfreie lutherstadt",
     "gemeinde": "gemeinde ortsgemeinde marktgemeinde markt flecken marktflecken gemeindeverwaltung "
                 "bürgermeisteramt rathaus einheitsgemeinde",
-    "verband": "verbandsgemeinde vg vgem verwaltungsgemeinschaft samtgemeinde amt gvv vvg verwaltungsverband "
+    "verband": "verbandsgemeinde vg vgem verwaltungsgemeinschaft samtgemeinde sg amt gvv vvg verwaltungsverband "
                "gemeindeverwaltungsverband verbandsfreie",
     "landkreis": "landkreis kreis lk lkr lkrs kr kreisverwaltung landratsamt",  # not a kreisfreie Stadt
     "kreis": "stadtkreis region städteregion regionalverband",
@@ -43,9 +43,12 @@ _TRAILING_KINDS = frozenset(w for w, kind in KIND_WORDS.items()
 _CITY_DESIGNATION = re.compile(r"stadt|\bst\b|gkst")
 # Joining words between a name and its qualifier; abbreviations end up as these letters.
 CONNECTORS = frozenset((
-    "a", "an", "am", "d", "der", "den", "dem", "des", "die", "i", "im", "in", "b", "bei", "o", "ob", "v",
-    "vor", "u", "unter", "ad", "id", "od", "vd", "und", "zu",
+    "a", "an", "am", "auf", "d", "der", "den", "dem", "des", "die", "i", "im", "in", "b", "bei", "beim", "o", "ob",
+    "v", "vor", "vorm", "u", "unter", "ad", "id", "od", "vd", "und", "zu", "zum", "zur",
 ))
+# Letters of Sorbian and Polish, not of German: a name after a slash spelt with them is the
+# place's name in that language ("Cottbus/Chóśebuz"), not a qualifier ("Lauenburg/ Elbe").
+_SLAVIC = re.compile("[ąćčďęěłńňóřśšťůźżžĄĆČĎĘĚŁŃŇÓŘŚŠŤŮŹŻŽ]")
 _KIND_PHRASES = ("freie und hansestadt", "grosse kreisstadt", "kreisfreie stadt", "gemfr gebiet",
                  "gemeindefreies gebiet")
 
@@ -128,12 +131,28 @@ def parse(name: str, *, official: bool = False, key: str = "fold") -> NameForm:
     return NameForm(tuple(core), tuple(rest), kind, city or (kind == "stadt" and official), key == "plain")
 
 
+def _languages(name: str) -> list[str]:
+    """A bilingual official name's names one by one, each with the designation: "Cottbus/Chóśebuz,
+    Stadt" is also "Cottbus, Stadt" and "Chóśebuz, Stadt"; Saxony writes " / " between them
+    ("Bautzen / Budyšin", "Boxberg/O.L. / Hamor"), which also joins the Gemeinden of a Verband."""
+    head, comma, tail = name.partition(",")
+    if " / " in head:
+        parts = head.split(" / ")
+    elif "/" in head and _SLAVIC.search(head):
+        parts = head.split("/", 1)
+    else:
+        return []
+    return [part.strip() + comma + tail for part in parts if part.strip()]
+
+
 def forms(name: str, *, official: bool = False) -> list[NameForm]:
     """The readings of a name: folded (ä = ae); with umlauts stripped (ä = a) when that differs,
     for official names and for typed ones without umlauts ("Munchen": the dots were left out,
     "Brück" was not meant as Bruck); and when it starts with a kind word that may belong to the
     name ("Markt Schwaben", "Stadt Wehlen"), the unstripped reading."""
     found = [parse(name, official=official)]
+    if official:
+        found += [parse(part, official=True) for part in _languages(name)]
     if official or not re.search("[äöüÄÖÜ]", name):
         plain = parse(name, official=official, key="plain")
         if plain[:2] != found[0][:2]:

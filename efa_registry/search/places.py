@@ -30,6 +30,9 @@ EXACT_FROM = 0.99
 HINT_PENALTY = 0.2  # outside the hinted Land or Kreis: still listed, never the answer over one inside
 FUZZY_NEEDED = 0.92  # below this best score the typo candidates are scored too
 EXACT_PENALTY = 0.1  # a winner penalised this much (another kind, outside the hint) is not exact
+STRONG = 0.85  # a match this good comes before the names the query merely begins; below: near misses
+QUALIFIED = 0.9  # ``compare``: the name typed, the official name adds a qualifier ("Halle (Saale)")
+NAMESAKE_POPULATION = 5  # a town this many times as populous as an exact namesake is meant as much
 
 # Levels preferred for each kind asked for; None: a bare name means the municipality first.
 _PREFERENCE: dict[Kind | None, dict[str, float]] = {
@@ -125,6 +128,8 @@ def _adjust(place: Place, kind: Kind | None, city: bool, land: str | None, kreis
 
 
 def _scored(query: str, index: PlaceIndex, hint_land: str | None, hint_kreis: str | None):
+    if (key := "".join(query.split())).isdigit():
+        return [(1.0, 1.0, index.places[i].population or 0, i) for i in _by_key(key, index)]
     typed = forms(query)
     if not typed:
         return []
@@ -152,7 +157,29 @@ def _scored(query: str, index: PlaceIndex, hint_land: str | None, hint_kreis: st
     # Near misses score at most ~0.86: they can only matter when no name matched well.
     if not found or max(found)[0] < FUZZY_NEEDED:
         found += scored(index.near(typed) - structural)
+    if not kind and not any(f.qualifier for f in typed):
+        found = _namesakes(found, index)
     return sorted(found, reverse=True)
+
+
+def _namesakes(found: list[tuple[float, float, int, int]], index: PlaceIndex) -> list[tuple[float, float, int, int]]:
+    """A bare name means the town people know by it as much as what bears exactly that name:
+    "Halle" is Halle (Saale) before two villages called Halle, "Oldenburg" the Stadt Oldenburg
+    (Oldb) before the Landkreis Oldenburg. A town whose official name adds a qualifier to the name
+    typed joins the best exact match, just ahead of it, when it has five times its population or
+    the exact match is a Landkreis: ``rank`` then lists both as ambiguous instead of guessing."""
+    exact = [e for e in found if e[1] >= EXACT_FROM]
+    if not exact:
+        return found
+    top = max(exact)
+    top_place = index.places[top[3]]
+    landkreis = top_place.level == "kreis" and not index.town[top[3]]
+    least = NAMESAKE_POPULATION * (top_place.population or 0)
+    # Only a town no hint counts against: "Halle" in the Kreis Göttingen stays the village there.
+    return [(round(top[0] + 0.001, 6), *e[1:])
+            if QUALIFIED - 0.001 <= e[1] < EXACT_FROM and e[0] - e[1] >= top[0] - top[1] - 0.001
+            and index.places[e[3]].level == "gemeinde" and index.town[e[3]] and (landkreis or e[2] >= max(least, 1))
+            else e for e in found]
 
 
 def rank(query: str, candidates: PlaceIndex | Iterable[object], hint_land: str | None = None,
@@ -184,12 +211,14 @@ def matches(query: str, index: PlaceIndex) -> list[Match]:
 
 
 def search(query: str, index: PlaceIndex, limit: int = 500) -> list[Match]:
-    """``matches``, then, for a name typed half-way, the areas whose name begins with it
-    ("Mülh" → Mülheim …), at most ``limit`` in all."""
+    """``matches`` of at least ``STRONG``, then, for a name typed half-way, the areas whose name
+    begins with it ("Mün" → München …), then the near misses ("Münk"); at most ``limit`` in all."""
     found = matches(query, index)
-    seen = {m.ars for m in found}
-    found += [m for m in complete(query, index, limit) if m.ars not in seen]
-    return found[:limit]
+    strong = [m for m in found if m.score >= STRONG]
+    seen = {m.ars for m in strong}
+    begun = [m for m in complete(query, index, limit) if m.ars not in seen]
+    seen |= {m.ars for m in begun}
+    return [*strong, *begun, *(m for m in found if m.ars not in seen)][:limit]
 
 
 def complete(prefix: str, index: PlaceIndex, limit: int = 10) -> list[Match]:
@@ -208,6 +237,19 @@ def complete(prefix: str, index: PlaceIndex, limit: int = 10) -> list[Match]:
     ordered = sorted(hits, key=lambda i: (-(index.places[i].population or 0), index.places[i].level != "gemeinde",
                                           index.places[i].ars))
     return [Match(index.places[i].ars, index.places[i].name, index.places[i].level, 0.5) for i in ordered[:limit]]
+
+
+def _by_key(key: str, index: PlaceIndex) -> list[int]:
+    """The area with the ARS ``key`` (2, 3, 5, 9 or 12 digits), or the Gemeinde with that AGS
+    (8 digits: the ARS without the Gemeindeverband's four)."""
+    keys: dict[str, list[int]] | None = index.__dict__.get("_keys")
+    if keys is None:  # built on first use and kept with the index
+        keys = index.__dict__["_keys"] = {}
+        for i, place in enumerate(index.places):
+            keys.setdefault(place.ars, []).append(i)
+            if place.level == "gemeinde" and len(place.ars) == 12:
+                keys.setdefault(place.ars[:5] + place.ars[9:], []).append(i)
+    return keys.get(key, [])
 
 
 def _matches(index: PlaceIndex, entries: Sequence[tuple[float, float, int, int]]) -> tuple[Match, ...]:

@@ -210,6 +210,12 @@ class TestPlaces:
         ("Lkr. München", None, "exact", "09184"),
         ("Muenchen", None, "exact", "091620000000"),
         ("Xyzzyhausen", None, "unknown", None),
+        ("Weiden in der Oberpfalz", None, "probable", "093630000000"),
+        ("Freiburg i.Brsg.", None, "probable", "083110000000"),
+        ("Cottbus", None, "exact", "120520000000"),
+        ("Budyšin", None, "exact", "146250020020"),
+        ("Weiden", None, "ambiguous", None),
+        ("09162000", None, "exact", "091620000000"),
     ])
     async def test_names_resolve_or_are_flagged(self, shipped, name, land, verdict, ars):
         [found] = await names.resolve([NameToResolve(name=name, land=land)])
@@ -222,6 +228,18 @@ class TestPlaces:
         with pytest.raises(InvalidInput) as err:
             await names.resolve([NameToResolve(name="Essen"), NameToResolve(name="Mülheim", land="Atlantis")])
         assert err.value.field == "names[1].land"
+
+    @pytest.mark.parametrize(("q", "first"), [
+        ("Halle", "150020000000"),      # Halle (Saale), not a village named exactly Halle
+        ("Weiden", "093630000000"),
+        ("Mün", "091620000000"),        # begun as someone types: München before the near miss Münk
+        ("Dres", "146120000000"),
+        ("Chóśebuz", "120520000000"),
+        ("09162000", "091620000000"),   # an AGS
+    ])
+    async def test_area_search_puts_the_area_meant_first(self, shipped, q, first):
+        page = await areas.list_areas(AreaFilter(q=q, level="gemeinde"), limit=3, after=None)
+        assert page.items[0].ars == first
 
     async def test_area_search_by_written_names_keeps_the_filters_and_pages(self, shipped):
         page = await areas.list_areas(AreaFilter(q="Muelheim a.d. Ruhr", level="gemeinde"), limit=5, after=None)

@@ -62,6 +62,25 @@ PLACES = [
     Place("091720114114", "Bad Reichenhall, GKSt", "gemeinde", "09", population=19000),
     Place("05162", "Rhein-Kreis Neuss", "kreis", "05", population=450000),
     Place("051620024024", "Neuss, Stadt", "gemeinde", "05", population=155000),
+    Place("09363", "Weiden i.d.OPf.", "kreis", "09", population=42444, textkennzeichen="41"),
+    Place("093630000000", "Weiden i.d.OPf.", "gemeinde", "09", population=42444, textkennzeichen="61"),
+    Place("071345005091", "Weiden", "gemeinde", "07", population=81, textkennzeichen="64"),
+    Place("03403", "Oldenburg (Oldb), Stadt", "kreis", "03", population=176614, textkennzeichen="41"),
+    Place("034030000000", "Oldenburg (Oldb), Stadt", "gemeinde", "03", population=176614, textkennzeichen="61"),
+    Place("03458", "Oldenburg", "kreis", "03", population=134000, textkennzeichen="44"),
+    Place("010550033033", "Oldenburg in Holstein, Stadt", "gemeinde", "01", population=9711, textkennzeichen="63"),
+    Place("083110000000", "Freiburg im Breisgau, Stadt", "gemeinde", "08", population=237460, textkennzeichen="62"),
+    Place("093760147147", "Neunburg vorm Wald, St", "gemeinde", "09", population=8093, textkennzeichen="63"),
+    Place("12052", "Cottbus, Stadt", "kreis", "12", population=95123, textkennzeichen="41"),
+    Place("120520000000", "Cottbus/Chóśebuz, Stadt", "gemeinde", "12", population=95123, textkennzeichen="61"),
+    Place("14625", "Bautzen", "kreis", "14", population=290000, textkennzeichen="44"),
+    Place("146250020020", "Bautzen / Budyšin, Stadt, Hochschulstadt / Wysokošulske město", "gemeinde", "14",
+          population=37566, textkennzeichen="63"),
+    Place("010595915", "Lauenburg/ Elbe, Stadt", "gemeindeverband", "01", population=11500),
+    Place("034575009", "Elbe", "gemeinde", "03", population=1600),
+    Place("033535403", "Hollenstedt", "gemeindeverband", "03", population=12000),
+    Place("033535403019", "Hollenstedt", "gemeinde", "03", population=3771, textkennzeichen="64"),
+    Place("071375003077", "Münk", "gemeinde", "07", population=257, textkennzeichen="64"),
 ]
 
 
@@ -149,6 +168,25 @@ def test_scores_order_near_and_far_names(typed, official, low, high):
     ("Rostock", None, "exact", "130030000000"),
     ("Landkreis Rostock", None, "exact", "13072"),           # not the kreisfreie Stadt's Kreis record
     ("Ostalbkreis", None, "exact", "08136"),
+    ("Weiden in der Oberpfalz", None, "probable", "093630000000"),  # an abbreviation of its letters: OPf
+    ("Weiden Oberpfalz", None, "probable", "093630000000"),
+    ("Oldenburg (Oldenburg)", None, "probable", "034030000000"),     # Oldb
+    ("Freiburg i.Brsg.", None, "probable", "083110000000"),
+    ("Neunburg v. Wald", None, "exact", "093760147147"),             # "vorm" joins the name and its place
+    ("Weiden", None, "ambiguous", None),                      # the village so named, and the city people mean
+    ("Oldenburg", None, "ambiguous", None),                   # the Landkreis and the Stadt
+    ("Cottbus", None, "exact", "120520000000"),                # a bilingual name is each of its names
+    ("Chóśebuz", None, "exact", "120520000000"),
+    ("Chosebuz", None, "exact", "120520000000"),
+    ("Budyšin", None, "exact", "146250020020"),
+    ("Bautzen", None, "exact", "146250020020"),                # the town, as for München
+    ("Elbe", None, "exact", "034575009"),                     # a qualifier after a slash is no name
+    ("SG Hollenstedt", None, "exact", "033535403"),           # Samtgemeinde abbreviated
+    ("091620000000", None, "exact", "091620000000"),          # an ARS
+    ("09162000", None, "exact", "091620000000"),              # an AGS: the ARS without the Verband
+    ("09 162 000", None, "exact", "091620000000"),
+    ("09162", None, "exact", "09162"),
+    ("99999999", None, "unknown", None),
     ("Xylophonhausen", None, "unknown", None),
     ("", None, "unknown", None),
     ("!!!", None, "unknown", None),
@@ -173,6 +211,30 @@ def test_equally_good_candidates_are_never_decided_by_population():
 def test_a_contradicting_hint_makes_a_unique_name_only_probable(index):
     assert p.rank("Düsseldorf", index).verdict == "exact"
     assert p.rank("Düsseldorf", index, hint_land="BY")[1:3] == ("probable", "051110000000")
+
+
+@pytest.mark.parametrize(("typed", "first", "then"), [
+    ("Halle", "150020000000", "032555408016"),    # Halle (Saale) before the villages named Halle
+    ("Weiden", "093630000000", "071345005091"),
+    ("Oldenburg", "034030000000", "03458"),       # the Stadt before the Landkreis
+    ("Offenbach", "064130000000", "06438"),
+])
+def test_a_bare_name_lists_the_town_known_by_it_first(index, typed, first, then):
+    found = [m.ars for m in p.matches(typed, index)]
+    assert found.index(first) < found.index(then)
+    assert {first, then} <= {m.ars for m in p.rank(typed, index).alternatives}
+
+
+def test_a_town_far_smaller_than_its_exact_namesake_does_not_join_it():
+    towns = [Place("1", "Musterhausen", "gemeinde", "09", population=50_000),
+             Place("2", "Musterhausen (Oberpfalz), Stadt", "gemeinde", "09", population=60_000,
+                   textkennzeichen="63")]
+    assert p.rank("Musterhausen", towns)[1:3] == ("exact", "1")
+
+
+def test_names_begun_come_before_near_misses_as_someone_types(index):
+    found = [m.name for m in p.search("Mün", index)]
+    assert found.index("München, Landeshauptstadt") < found.index("Münk")
 
 
 def test_a_kreis_hint_separates_too(index):
