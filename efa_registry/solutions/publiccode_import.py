@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import asyncpg
@@ -39,8 +40,10 @@ def _paths(parsed: Parsed) -> dict[str, str]:
 
 async def _ozg_ids(conn: asyncpg.Connection, parsed: Parsed, from_features: list[str]
                    ) -> tuple[list[str] | None, list[str]]:
-    """OZG-IDs named in ``de.leika`` (directly or by LeiKa key), else in the features; and unknown LeiKa keys."""
-    if parsed.germany is None:  # features name them by convention only: unknown ones are left out, reported
+    """OZG-IDs named in ``de.leika`` (directly or by LeiKa key), else in the features; and unknown LeiKa keys.
+    None: the document names none (an update keeps the solution's)."""
+    if parsed.germany is None or not parsed.germany.leika:  # features name them by convention: unknown ones
+        # are left out and reported
         missing = await repository.missing_ozg_ids(conn, from_features)
         known = sorted(set(from_features) - set(missing), key=int)
         return known or None, [f"description.{parsed.lang}.features"] if missing else []
@@ -60,6 +63,11 @@ async def _ozg_ids(conn: asyncpg.Connection, parsed: Parsed, from_features: list
     return list(dict.fromkeys(ids)), unknown
 
 
+# One repository however its URL is written: host in any case, with or without ".git" or a final slash.
+SAME_REPOSITORY = ("lower(regexp_replace(source_repository, '(\\.git)?/*$', ''))"
+                   " = lower(regexp_replace($1, '(\\.git)?/*$', ''))")
+
+
 async def _existing(conn: asyncpg.Connection, values: dict[str, Any], provider_id: Any,
                     warnings: list[str]) -> asyncpg.Record | None:
     """The solution this document describes: the one with its source repository; else, for a
@@ -67,8 +75,10 @@ async def _existing(conn: asyncpg.Connection, values: dict[str, Any], provider_i
     solution: it gets a slug of its own (``values`` changes, ``warnings`` says so)."""
     repo = values["source_repository"]
     if repo:
-        row = await conn.fetchrow("SELECT id, version, provider FROM solution WHERE source_repository = $1"
+        row = await conn.fetchrow(f"SELECT id, version, provider FROM solution WHERE {SAME_REPOSITORY}"
                                   " ORDER BY created_at LIMIT 1", repo)
+        if row and row["provider"] != provider_id:
+            raise AlreadyExists(f"url: {repo} is the source repository of another provider's solution", field="url")
         if row:
             return row
     row = await conn.fetchrow("SELECT id, version, provider, source_repository FROM solution WHERE slug = $1",
@@ -111,7 +121,7 @@ async def import_publiccode(
     if provider_id is None:
         raise InvalidReference(f"no organisation {provider}", field="provider")
     authorize(actor, "solution.create", organisation_id=provider_id)  # before reading: no oracle for strangers
-    parsed = parse(data)
+    parsed = await asyncio.to_thread(parse, data)  # pure-Python YAML: a large file would hold up the event loop
     values, understood, from_features = map_document(parsed)
     values.update(provider=provider, slug=values["slug"] or slugify(parsed.document.name))
     warnings = list(parsed.warnings)
@@ -128,8 +138,8 @@ async def import_publiccode(
             del values["slug"]  # an updated solution keeps its URL unless the document names the slug
         if not require_version and expected_version is None:
             expected_version = existing["version"]
+    unmapped = sorted(set(unmapped_fields(parsed.raw, parsed.lang, understood)) | set(unknown))  # before writing
     solution = await _save(parsed, values, existing["id"] if existing else None, expected_version, actor)
-    unmapped = sorted(set(unmapped_fields(parsed.raw, parsed.lang, understood)) | set(unknown))
     return PubliccodeImportResult(solution=solution, created=existing is None, unmapped_fields=unmapped,
                                   warnings=warnings)
 

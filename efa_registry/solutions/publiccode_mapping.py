@@ -7,23 +7,21 @@ import re
 from typing import Annotated, Any, Literal
 
 import msgspec
-import yaml
 from msgspec import Meta
 
-from efa_registry.errors import ImportFailed, InvalidInput
+from efa_registry.errors import InvalidInput
 from efa_registry.solutions.publiccode import (
     DEFAULT_CATEGORY,
     DEVELOPMENT_TO_STATUS,
     EXTENSION,
     FEATURE,
-    MAX_BYTES,
     PAD_MARK,
     UNSPECIFIED_LICENCE,
 )
+from efa_registry.solutions.publiccode_yaml import load
 
 # --------------------------------------------------------------------------- validation
 
-BOOL_TAG, NULL_TAG = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
 VERSIONS = ("0.2", "0.3", "0.4")
 # Older files wrote booleans the YAML 1.1 way; where the schema wants a boolean they still mean one.
 YAML11_BOOLS = {w: v for words, v in (("yes Yes YES on On ON", True), ("no No NO off Off OFF", False))
@@ -107,35 +105,6 @@ class Parsed(msgspec.Struct, kw_only=True):
     warnings: list[str] = []  # what was read leniently or left for a curator (the import still succeeds)
 
 
-class _NoAliases(yaml.SafeLoader):
-    """Anchors and aliases have no use in publiccode.yml, and they allow "billion laughs" documents.
-
-    Scalars are read the way the standard's reference parser reads them: by the type the schema
-    gives the key, not by how they look. YAML 1.1 would make ``publiccodeYmlVersion: 0.4`` a float,
-    a phone number an integer and ``releaseDate`` a date; here every plain scalar is text except
-    ``true``/``false`` and null, and ``convert`` turns text into a number where the schema wants one.
-    """
-
-    yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag in (BOOL_TAG, NULL_TAG)]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(None, None, "aliases are not allowed", event.start_mark)
-        return super().compose_node(parent, index)
-
-    def construct_yaml_bool(self, node: Any) -> Any:
-        # YAML 1.2: only true/false are booleans; yes/no/on/off stay text (a country code NO stays NO).
-        value = self.construct_scalar(node)
-        return value.lower() == "true" if value.lower() in ("true", "false") else value
-
-
-_NoAliases.add_constructor(BOOL_TAG, _NoAliases.construct_yaml_bool)
-
-
 def convert(value: Any, type_: Any, prefix: str) -> Any:
     """``value`` as ``type_``; an ``InvalidInput`` names the key path below ``prefix``."""
     try:
@@ -152,18 +121,7 @@ def convert(value: Any, type_: Any, prefix: str) -> Any:
 
 def parse(data: bytes) -> Parsed:
     """Decode and validate a publiccode.yml; a problem names the offending key path."""
-    if len(data) > MAX_BYTES:
-        raise InvalidInput(f"publiccode.yml is larger than {MAX_BYTES:,} bytes", field=None)
-    try:
-        raw = yaml.load(data.decode("utf-8"), Loader=_NoAliases)  # a SafeLoader
-    except UnicodeDecodeError as exc:
-        raise InvalidInput("publiccode.yml must be UTF-8", field=None) from exc
-    except yaml.YAMLError as exc:  # where the construct began (context), then where parsing failed (problem)
-        marks = [(getattr(exc, f"{k}_mark", None), getattr(exc, k, None)) for k in ("context", "problem")]
-        errors = [(mark.line + 1, str(text)) for mark, text in marks if mark is not None and text]
-        raise ImportFailed("publiccode.yml is not valid YAML", errors or [(0, str(exc))]) from exc
-    if not isinstance(raw, dict):
-        raise InvalidInput("publiccode.yml must be a mapping of keys at the top level", field=None)
+    raw = load(data)
     document = convert(raw, Document, "")
     if not document.description:
         raise InvalidInput("description: at least one language is required", field="description")
@@ -176,12 +134,26 @@ def parse(data: bytes) -> Parsed:
         if key not in getattr(document, section):
             raise InvalidInput(f"{section}.{key} is required", field=f"{section}.{key}")
         value = getattr(document, section)[key]
-        convert(YAML11_BOOLS.get(value, value) if type_ is bool else value, type_, f"{section}.{key}")
+        convert(YAML11_BOOLS.get(value, value) if type_ is bool and isinstance(value, str) else value, type_,
+                f"{section}.{key}")
     country = raw.get("de", raw.get("DE"))
     germany = convert(country, Germany, "de") if country is not None else None
     ext = convert(raw[EXTENSION], Registry, EXTENSION) if raw.get(EXTENSION) is not None else None
     return Parsed(raw=raw, document=document, lang=lang, text=text, licence=document.legal["license"],
                   germany=germany, registry=ext, warnings=warnings)
+
+
+# An SPDX licence expression ("EUPL-1.2", "MIT OR Apache-2.0", "GPL-2.0-only WITH Classpath-exception-2.0"),
+# not prose ("proprietär – alle Rechte vorbehalten", "Proprietary"): SPDX has no id for a proprietary
+# licence but LicenseRef-…, and its ids carry a version number but for a few.
+SPDX_ID = re.compile(r"^(?=[A-Za-z0-9.+-]*[0-9])[A-Za-z0-9.+-]+$|^(MIT|ISC|Zlib|Unlicense|WTFPL|PostgreSQL|NCSA)$")
+
+
+def open_licence(licence: str) -> bool:
+    """Is ``licence`` an SPDX expression of published licences (no ``LicenseRef-``)?"""
+    words = licence.replace("(", " ").replace(")", " ").split()
+    return len(words) % 2 == 1 and all(SPDX_ID.match(w) and not w.startswith("LicenseRef-") if n % 2 == 0
+                               else w in ("AND", "OR", "WITH") for n, w in enumerate(words))
 
 
 def _leniencies(document: Document, lang: str, text: Description) -> list[str]:
@@ -198,15 +170,29 @@ def _leniencies(document: Document, lang: str, text: Description) -> list[str]:
         warnings.append(f"description.{lang}.longDescription: shorter than the standard's 150 characters")
     if not text.features:
         warnings.append(f"description.{lang}.features: missing")
+    licence = document.legal.get("license")
+    if isinstance(licence, str) and licence != UNSPECIFIED_LICENCE and not licence.startswith("LicenseRef-") \
+            and not open_licence(licence):
+        warnings.append("legal.license: not an SPDX licence expression; kept as written, the reuse route is left "
+                        "for a curator")
     return warnings
 
 
+# ISO 639-2 codes, which publiccode.yml 0.2 used (``ita``, ``eng``), by their ISO 639-1 equivalents.
+_LANGUAGE_CODES = {"deu": "de", "ger": "de", "eng": "en"}
+
+
+def language_of(key: str) -> str:
+    """The language of a description key: ``de``, ``de-DE``, ``de_AT``, ``deu`` and ``ger`` are ``de``."""
+    base = str(key).lower().replace("_", "-").split("-")[0]
+    return _LANGUAGE_CODES.get(base, base)
+
+
 def _language(descriptions: dict[str, Any]) -> str:
-    """The description to take: German (``de``, ``de-DE`` …) first, then English, then the first."""
-    keys = list(descriptions)
-    return next((k for k in keys if k.lower() == "de"), None) or next(
-        (k for k in keys if k.lower().startswith(("de-", "de_"))), None) or (
-        "en" if "en" in descriptions else keys[0])
+    """The description to take: German (``de``, ``de-DE``, ``deu`` …; plain ``de`` first), then
+    English (``en``, ``en-GB``, ``eng``), then the first."""
+    keys = sorted(descriptions, key=lambda k: str(k).lower() != language_of(k))  # the plain code first
+    return next((k for lang in ("de", "en") for k in keys if language_of(k) == lang), next(iter(descriptions)))
 
 
 # --------------------------------------------------------------------------- mapping
@@ -244,14 +230,15 @@ def map_document(parsed: Parsed) -> tuple[dict[str, Any], list[str], list[str]]:
     licence = None if parsed.licence == UNSPECIFIED_LICENCE else parsed.licence
     own_url = OWN_API_URL.search(doc.url) is not None
     values: dict[str, Any] = {
-        "name": doc.name, "summary": text.short_description if ext.summary is msgspec.UNSET else ext.summary,
-        "description": description or None, "status": DEVELOPMENT_TO_STATUS[doc.development_status],
+        "name": doc.name.strip(),
+        "summary": text.short_description.strip() if ext.summary is msgspec.UNSET else ext.summary,
+        "description": description.strip() or None, "status": DEVELOPMENT_TO_STATUS[doc.development_status],
         "licence": licence, "documentation_url": text.documentation,
         "source_repository": doc.url if doc.url.startswith("https://") and not own_url else None,
         "tags": ext.tags if ext.tags is not msgspec.UNSET else [c for c in doc.categories if c != DEFAULT_CATEGORY],
         "slug": ext.slug if ext.slug is not msgspec.UNSET else None,
     }
-    if licence and not licence.startswith("LicenseRef-"):
+    if licence and open_licence(licence):
         values["reuse_route"] = "open_source"  # an open-source licence is the reuse route
     values.update({f: getattr(ext, f) for f in REGISTRY_FIELDS if getattr(ext, f) is not msgspec.UNSET})
     contact, understood = _contact(parsed)
@@ -267,7 +254,7 @@ def map_document(parsed: Parsed) -> tuple[dict[str, Any], list[str], list[str]]:
 
 def unmapped_fields(raw: dict[str, Any], lang: str, understood: list[str]) -> list[str]:
     """The document's keys whose values the registry does not keep, e.g. ``logo`` or ``description.en``."""
-    patterns = [p.format(lang=lang).split(".") for p in (*UNDERSTOOD, *understood)]
+    patterns = [p.format(lang=lang).split(".") for p in UNDERSTOOD] + [p.split(".") for p in understood]
 
     def leaves(value: Any, path: tuple[str, ...]) -> list[tuple[str, ...]]:
         if isinstance(value, dict) and value:

@@ -125,6 +125,32 @@ class TestForeignDocuments:
         assert response.json()["unmappedFields"] == ["description.de.features"], "free-text features are not kept"
 
 
+class TestTheSameRepository:
+    @pytest.mark.parametrize("url", ["https://gitlab.opencode.de/nrw/wohngeld.git",
+                                     "https://GitLab.opencode.de/nrw/wohngeld/"])
+    async def test_written_otherwise_it_is_still_the_same_solution(self, client, tokens, url):
+        document = yaml.safe_load((await client.get("/v1/solutions/wohngeld-digital/publiccode.yml")).text)
+        document["url"] = url
+        updated = await post(client, yaml.safe_dump(document, allow_unicode=True), who="curator", tokens=tokens,
+                             **{"If-Match": '"v1"'})
+        assert updated.status_code == 200 and updated.json()["created"] is False, updated.text
+        assert await solution_count() == 1
+
+    async def test_another_providers_repository_is_refused_and_its_solution_kept(self, client, tokens):
+        foreign = minimal(url=SOLUTION["sourceRepository"], name="Wohngeld Saar")
+        assert_problem(await post(client, foreign, who="curator", tokens=tokens, provider="saarland",
+                                  **{"If-Match": '"v1"'}), 409, "url")
+        kept = (await client.get("/v1/solutions/wohngeld-digital")).json()
+        assert (kept["name"], kept["provider"]["slug"], kept["version"]) == ("Wohngeld digital", "land-nrw", 1)
+
+    async def test_a_german_section_without_leika_leaves_the_features_to_name_the_leistung(self, client, tokens):
+        doc = yaml.safe_load(minimal(de={"countryExtensionVersion": "1.0"}))
+        doc["description"]["de"]["features"] = ["OZG-Leistung 10513: Bauantrag"]
+        response = await post(client, yaml.safe_dump(doc, allow_unicode=True), who="provider_nrw", tokens=tokens)
+        assert response.status_code == 201, response.text
+        assert [o["ozgId"] for o in response.json()["solution"]["ozgLeistungen"]] == ["10513"]
+
+
 def minimal(**changes) -> str:
     doc = yaml.safe_load((FIXTURES / "minimal.yml").read_text())
     doc.update(changes)

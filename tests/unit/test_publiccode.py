@@ -3,6 +3,7 @@ and a solution read back from its own document has the same fields."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import uuid
 from pathlib import Path
@@ -230,3 +231,76 @@ def test_not_a_publiccode_document(data, message):
 
 def test_document_keys_are_the_standards_camel_case():
     assert "shortDescription" in msgspec.structs.fields(publiccode_mapping.Description)[0].encode_name
+
+
+def as_yaml(doc: dict) -> bytes:
+    return yaml.safe_dump(doc, allow_unicode=True).encode()
+
+
+@pytest.mark.parametrize(("data", "problem"), [
+    (b"name: a\nlegal:\n  license: MIT\nname: b\n", "appears twice"),          # YAML forbids a key twice
+    (b"logo: " + b"[" * 400 + b"]" * 400 + b"\n", "nested deeper"),          # the composer would overflow
+])
+def test_what_yaml_forbids_or_would_crash_on_is_refused_with_its_line(data, problem):
+    with pytest.raises(ImportFailed) as raised:
+        publiccode_mapping.parse(data)
+    assert any(problem in text and line >= 1 for line, text in raised.value.errors), raised.value.errors
+
+
+@pytest.mark.parametrize(("broken", "field"), [
+    (lambda d: replaced(d, "localisation.localisationReady", ["yes"]), "localisation.localisationReady"),
+    (lambda d: replaced(d, "localisation.localisationReady", {"a": 1}), "localisation.localisationReady"),
+    (lambda d: replaced(d, "maintenance.contacts", [{"name": "A\x00"}]), "maintenance.contacts[0].name"),
+])
+def test_values_of_the_wrong_shape_name_their_key(broken, field):
+    with pytest.raises(InvalidInput) as raised:
+        publiccode_mapping.parse(as_yaml(broken(minimal())))
+    assert raised.value.field == field, raised.value.detail
+
+
+@pytest.mark.parametrize(("languages", "taken"), [
+    (["eng", "deu"], "deu"),          # publiccode.yml 0.2 wrote ISO 639-2 codes
+    (["it", "en-GB"], "en-GB"),        # English in any region before another language
+    (["en", "de-AT", "de"], "de"),     # the plain code before a regional one
+    (["fr", "it"], "fr"),
+])
+def test_the_german_then_the_english_description_is_taken(languages, taken):
+    doc = minimal()
+    doc["description"] = {lang: copy.deepcopy(doc["description"]["de"]) for lang in languages}
+    assert publiccode_mapping.parse(as_yaml(doc)).lang == taken
+
+
+def test_a_language_key_that_looks_like_a_pattern_is_reported_as_it_is():
+    doc = minimal()
+    doc["description"] = {"{x}": doc["description"]["de"]}
+    parsed = publiccode_mapping.parse(as_yaml(doc))
+    _, understood, _ = publiccode_mapping.map_document(parsed)
+    assert publiccode_mapping.unmapped_fields(parsed.raw, parsed.lang, understood) == ["description.{x}.features"]
+
+
+@pytest.mark.parametrize(("licence", "open_source"), [
+    ("EUPL-1.2", True), ("MIT OR Apache-2.0", True), ("GPL-2.0-only WITH Classpath-exception-2.0", True),
+    ("(MIT AND BSD-3-Clause)", True), ("proprietär – alle Rechte vorbehalten", False), ("Proprietary", False),
+    ("LicenseRef-Hersteller", False), ("MIT OR", False),
+])
+def test_only_an_spdx_expression_makes_open_source_the_reuse_route(licence, open_source):
+    parsed = publiccode_mapping.parse(as_yaml(replaced(minimal(), "legal.license", licence)))
+    values, _, _ = publiccode_mapping.map_document(parsed)
+    assert (values.get("reuse_route") == "open_source") is open_source and values["licence"] == licence
+    assert any(w.startswith("legal.license") for w in parsed.warnings) is (
+        not open_source and not licence.startswith("LicenseRef-"))
+
+
+def test_names_and_texts_are_kept_without_the_spaces_around_them():
+    doc = replaced(replaced(minimal(), "name", "  Leerzeichendienst  "), "description.de.shortDescription",
+                   "Endet mit einem Zeilenende\n")
+    values, _, _ = publiccode_mapping.map_document(publiccode_mapping.parse(as_yaml(doc)))
+    assert (values["name"], values["summary"]) == ("Leerzeichendienst", "Endet mit einem Zeilenende")
+
+
+@pytest.mark.parametrize("escape", ["\\0", "\\ud800"])
+def test_text_postgresql_cannot_store_is_refused_naming_its_key(escape):
+    text = (FIXTURES / "minimal.yml").read_text().replace("name: Elterngeld Online", f'name: "Eltern{escape}geld"')
+    with pytest.raises(InvalidInput) as raised:
+        publiccode_mapping.parse(text.encode())
+    assert raised.value.field == "name"
