@@ -7,6 +7,7 @@ import asyncpg
 import msgspec
 
 from efa_registry.areas.gv100ad import AreaRow
+from efa_registry.errors import ImportFailed
 from efa_registry.kit.importing import Progress
 
 COLUMNS = list(AreaRow.__struct_fields__)
@@ -25,6 +26,14 @@ CREATE TEMP TABLE gv100ad_staging (
 RELEASE_AGS_SQL = """
 UPDATE area a SET ags = NULL, updated_at = now()
 FROM gv100ad_staging s WHERE s.ags = a.ags AND s.ars <> a.ars
+"""
+
+# Every edition lists all 16 Länder: one that leaves out a Land whose Gemeinden the registry lists
+# is cut short (a truncated download) and would retire all of that Land's areas.
+MISSING_LAENDER_SQL = """
+SELECT coalesce(array_agg(a.name ORDER BY a.ars), '{}') FROM area a
+WHERE a.level = 'land' AND NOT EXISTS (SELECT FROM gv100ad_staging s WHERE s.land = a.ars)
+  AND EXISTS (SELECT FROM area g WHERE g.land = a.ars AND g.level = 'gemeinde' AND g.current)
 """
 
 # Rows are never deleted: adoptions and organisations refer to them.
@@ -63,6 +72,9 @@ async def write_edition(conn: asyncpg.Connection, rows: list[AreaRow], progress:
     records = [msgspec.structs.astuple(row) for row in rows]
     await conn.copy_records_to_table("gv100ad_staging", records=records, columns=COLUMNS)
     progress(2, 3)
+    if missing := await conn.fetchval(MISSING_LAENDER_SQL):
+        raise ImportFailed(f"GV100AD: the file leaves out {', '.join(missing)}; every edition lists all Länder"
+                           " (is the file cut short?)", errors=[(0, f"no record of {name}") for name in missing])
     await conn.execute(RELEASE_AGS_SQL)
     retired = await conn.fetchval(RETIRE_SQL)
     written = await conn.fetchrow(UPSERT_SQL)

@@ -16,7 +16,7 @@ import contextlib
 import datetime as dt
 import functools
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 
 import msgspec
@@ -39,6 +39,12 @@ MIN_LENGTH = {"60": 150}
 MIN_LENGTH_OTHER = 23
 RECORD_LENGTH = 220
 LAND_KEY = re.compile(r"^(0[1-9]|1[0-6])$")
+LINE_BREAK, LINE_BREAK_BYTES = re.compile("\r\n|\r|\n"), re.compile(b"\r\n|\r|\n")
+UTF8_SEQUENCE = re.compile(b"[\xc2-\xf4][\x80-\xbf]+")
+# Tabs, NUL, other C0 and C1 controls: a record is spaces and text only (a tab would shift columns).
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+MAX_FIGURE = 2**31 - 1  # Fläche and Bevölkerung, and their sums per Land, are stored as integers
+MAX_REPORTED = 20
 DIGITS = re.compile(r"^[0-9]+$")
 
 
@@ -68,19 +74,36 @@ class _Parsed(msgspec.Struct, frozen=True):
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else ISO-8859-1, the encodings editions ship in."""
+    """UTF-8 (with or without BOM), else Windows-1252 (ISO-8859-1 where a byte is not one of its
+    characters), the encodings editions ship in. A file with UTF-8's multi-byte sequences and a
+    byte outside them is a damaged UTF-8 file, not a Latin one: its lines are reported."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
+        if UTF8_SEQUENCE.search(data):
+            raise ImportFailed("GV100AD: the file is UTF-8 with bytes that are not", errors=_not_utf8(data)) from None
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: no character in Windows-1252
         return data.decode("iso-8859-1")
 
 
+def _not_utf8(data: bytes) -> list[tuple[int, str]]:
+    errors = []
+    for number, line in enumerate(LINE_BREAK_BYTES.split(data), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            errors.append((number, f"byte 0x{line[exc.start]:02X} at position {exc.start + 1} is not UTF-8"))
+    return errors[:MAX_REPORTED]
+
+
 def _lines(text: str) -> list[str]:
-    # split("\n"), not splitlines(): ISO-8859-1 byte 0x85 decodes to NEL, which splitlines()
-    # would treat as a line break inside a name.
-    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    # Line breaks of any system (CR alone: old Macs), but not splitlines(): the NEL a byte 0x85
+    # would decode to (ISO-8859-1) or U+2028 would break a name.
+    lines = LINE_BREAK.split(text)
     while lines and not lines[-1].strip(" \x1a"):
         lines.pop()
     return lines
@@ -120,6 +143,8 @@ def _number(rec: str, start: int, end: int, what: str) -> int:
     raw = rec[start:end].strip()
     if not DIGITS.match(raw):
         raise ValueError(f"{what} is not a number: {raw!r}")
+    if int(raw) > MAX_FIGURE:
+        raise ValueError(f"{what} {raw} is out of range")
     return int(raw)
 
 
@@ -139,9 +164,14 @@ def _parse_record(rec: str, line: int) -> _Parsed:
     satzart = rec[:2]
     if satzart not in SATZART_LEVELS:
         raise ValueError(f"unknown Satzart {satzart!r}")
+    if control := CONTROL.search(rec):
+        raise ValueError(f"control character {control.group()!r} at position {control.start() + 1}"
+                         + (" (a tab shifts the columns)" if control.group() == "\t" else ""))
     needed = MIN_LENGTH.get(satzart, MIN_LENGTH_OTHER)
     if len(rec) < needed:
         raise ValueError(f"record too short: {len(rec)} characters, Satzart {satzart} needs {needed}")
+    if rec[RECORD_LENGTH:].strip():
+        raise ValueError(f"record longer than {RECORD_LENGTH} characters: line breaks missing?")
     rec = rec.ljust(RECORD_LENGTH)
     ars, ags, parents = _keys(satzart, rec)
     if not DIGITS.match(ars) or not LAND_KEY.match(ars[:2]):
@@ -181,6 +211,16 @@ def _duplicates(parsed: list[_Parsed]) -> list[tuple[int, str]]:
     return errors
 
 
+def _mixed_editions(parsed: list[_Parsed]) -> list[tuple[int, str]]:
+    """Every record of an edition carries its Gebietsstand: the records of another one are reported."""
+    dates = Counter(p.row.gebietsstand for p in parsed)
+    if len(dates) < 2:
+        return []
+    edition = max(dates, key=lambda d: (dates[d], d))
+    return [(p.line, f"Gebietsstand {p.row.gebietsstand:%d.%m.%Y}, the other records {edition:%d.%m.%Y}")
+            for p in parsed if p.row.gebietsstand != edition][:MAX_REPORTED]
+
+
 def _totals(rows: list[AreaRow]) -> tuple[dict[str, int], dict[str, int]]:
     """Population and area of every ARS prefix (Land, RB, Kreis, Gemeindeverband), summed over
     the Satzart-60 records: only they carry figures, gemeindefreie Gebiete included."""
@@ -199,6 +239,8 @@ def _resolve(parsed: list[_Parsed]) -> tuple[list[AreaRow], list[tuple[int, str]
     """Attach each row to its nearest listed ancestor and give the upper levels their sums."""
     listed = {p.row.ars for p in parsed}
     population, area = _totals([p.row for p in parsed])
+    if max((*population.values(), *area.values()), default=0) > MAX_FIGURE:
+        return [], [(0, "the figures of a Land add up beyond what can be stored")]
     rows, errors = [], []
     for p in parsed:
         parent = next((key for key in p.parents if key in listed), None)
@@ -235,7 +277,7 @@ def parse_gv100ad(data: bytes) -> Gv100ad:
             errors.append((number, str(exc)))
     if not parsed and not errors:
         raise ImportFailed("GV100AD: the file holds no records", errors=[])
-    errors += _duplicates(parsed)
+    errors += _duplicates(parsed) + _mixed_editions(parsed)
     if not errors:
         rows, errors = _resolve(parsed)
     if errors:

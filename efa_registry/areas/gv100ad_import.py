@@ -4,9 +4,12 @@ transaction with its event, the note of the loaded edition and the rebuilt rollo
 from __future__ import annotations
 
 import asyncio
+import gzip
 import hashlib
+import io
 import os
 import time
+import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.areas.edition_repository import write_edition
 from efa_registry.areas.gv100ad import Gv100ad, parse_gv100ad
+from efa_registry.errors import ImportFailed
 from efa_registry.events import recorder
 from efa_registry.kit.importing import ImportSummary, Progress, no_progress
 from efa_registry.sources.model import Origin
@@ -27,9 +31,30 @@ log = structlog.get_logger(__name__)
 
 async def _read(source: str | os.PathLike[str] | bytes) -> tuple[bytes, str]:
     if isinstance(source, bytes):
-        return source, "gv100ad"
+        return unpacked(source), "gv100ad"
     path = Path(source)
-    return await asyncio.to_thread(path.read_bytes), f"gv100ad {path.name}"
+    return unpacked(await asyncio.to_thread(path.read_bytes)), f"gv100ad {path.name}"
+
+
+def unpacked(data: bytes) -> bytes:
+    """The edition as Destatis publishes it (a ZIP archive with the text file and its description)
+    or as this package ships it (gzip), or the text file itself."""
+    if data.startswith(b"\x1f\x8b"):
+        try:
+            return gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise ImportFailed("GV100AD: the gzip file is damaged", errors=[(0, str(exc))]) from exc
+    if not data.startswith(b"PK\x03\x04"):
+        return data
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            texts = [n for n in archive.namelist() if n.lower().endswith((".txt", ".asc")) and "gv100" in n.lower()]
+            if len(texts) != 1:
+                raise ImportFailed("GV100AD: the archive must hold exactly one GV100AD text file",
+                                   errors=[(0, f"found: {', '.join(archive.namelist()) or 'nothing'}")])
+            return archive.read(texts[0])
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportFailed("GV100AD: the ZIP archive is damaged", errors=[(0, str(exc))]) from exc
 
 
 def _summary(label: str, edition: Gv100ad, written: dict[str, int]) -> ImportSummary:

@@ -4,6 +4,9 @@ idempotence and re-imports of newer editions."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import io
+import zipfile
 
 import pytest
 
@@ -137,6 +140,11 @@ class TestEncodings:
             pytest.param(lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"), id="utf8-bom"),
             pytest.param(lambda text: text.encode("iso-8859-1"), id="iso-8859-1"),
             pytest.param(lambda text: text.replace("\n", "\r\n").encode("utf-8"), id="crlf"),
+            pytest.param(lambda text: text.replace("\n", "\r").encode("utf-8"), id="cr"),
+            pytest.param(lambda text: text.encode("cp1252"), id="windows-1252"),
+            pytest.param(lambda text: gzip.compress(text.encode()), id="gzip, as shipped"),
+            pytest.param(lambda text: zipped({"GV100AD_30112025.txt": text.encode(), "Beschreibung.pdf": b"%PDF"}),
+                         id="zip, as Destatis publishes it"),
         ],
     )
     async def test_variant_gives_the_same_rows_as_utf8(self, clean_db, variant):
@@ -150,7 +158,25 @@ class TestEncodings:
         assert got["100410519519"]["name"] == "Völklingen, Stadt"
 
 
+def zipped(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
 class TestMalformedFile:
+    @pytest.mark.parametrize(("data", "message"), [
+        (lambda: zipped({"readme.pdf": b"%PDF"}), "exactly one GV100AD text file"),
+        (lambda: gzip.compress(SMALL.read_bytes())[:40], "gzip file is damaged"),
+        (lambda: b"PK\x03\x04" + b"\x00" * 40, "ZIP archive is damaged"),
+    ])
+    async def test_an_archive_without_one_edition_is_refused_in_one_sentence(self, clean_db, data, message):
+        with pytest.raises(ImportFailed, match=message):
+            await import_gv100ad(data())
+        assert await areas() == {}
+
     async def test_names_the_line_and_writes_nothing_into_an_empty_database(self, clean_db):
         records = lines()
         records[14] = records[14][:139] + "00000x02270" + records[14][150:]

@@ -10,6 +10,7 @@ import pytest
 from efa_registry import db
 from efa_registry.areas import repository
 from efa_registry.areas.gv100ad_import import import_gv100ad
+from efa_registry.errors import ImportFailed
 from tests.conftest import GV100AD_REAL
 
 pytestmark = pytest.mark.realdata
@@ -62,3 +63,16 @@ class TestRealEdition:
         elapsed = time.perf_counter() - started
         assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 16_000)
         assert elapsed < 6.0, f"re-import took {elapsed:.2f} s"
+
+    @pytest.mark.parametrize("cut", ["last Land", "line breaks"])
+    async def test_a_file_cut_short_or_run_together_is_refused_and_nothing_retired(self, clean_db, cut):
+        await import_gv100ad(GV100AD_REAL)
+        data = GV100AD_REAL.read_bytes()
+        if cut == "last Land":  # a download cut short: Thüringen's records missing
+            broken = b"\n".join(line for line in data.split(b"\n") if line[10:12] != b"16")
+        else:  # every record on one line (CR-only line ends read as LF-only)
+            broken = data.replace(b"\n", b" ")
+        with pytest.raises(ImportFailed):
+            await import_gv100ad(broken)
+        async with db.connection() as conn:
+            assert await conn.fetchval("SELECT count(*) FROM area WHERE current") == 16_000

@@ -113,8 +113,21 @@ class TestEncodings:
         assert rows_by_ars(parsed)["08"].name == "Baden-Württemberg"
         assert parsed == parse_gv100ad(TEXT.encode())
 
-    def test_crlf_line_endings(self):
-        assert parse_gv100ad(TEXT.replace("\n", "\r\n").encode()) == parse_gv100ad(TEXT.encode())
+    @pytest.mark.parametrize("ending", ["\r\n", "\r"])  # CR alone: files from old Macs
+    def test_crlf_and_cr_line_endings(self, ending):
+        assert parse_gv100ad(TEXT.replace("\n", ending).encode()) == parse_gv100ad(TEXT.encode())
+
+    def test_windows_1252_is_read_with_its_own_characters(self):
+        # „Test“ – Insel: bytes 0x84, 0x93, 0x96; the name keeps its 50 columns.
+        text = TEXT.replace("Test" + " " * 10, "\u201eTest\u201c \u2013 Insel")
+        rows = rows_by_ars(parse_gv100ad(text.encode("cp1252")))
+        assert rows["081365001999"].name == "Gemeindefreies Gebiet \u201eTest\u201c \u2013 Insel"
+        assert rows["08"].name == "Baden-Württemberg"
+
+    def test_a_utf8_file_with_a_stray_byte_is_reported_not_read_as_latin(self):
+        data = TEXT.encode().replace("Saarbrücken, Landeshauptstadt".encode(), b"Saarbr\xfccken, Landeshauptstadt", 1)
+        error = failure(data)
+        assert error.errors == [(11, "byte 0xFC at position 79 is not UTF-8")]  # of the line's bytes
 
     def test_trailing_empty_lines_and_missing_final_newline_are_fine(self):
         expected = parse_gv100ad(TEXT.encode())
@@ -152,6 +165,20 @@ class TestMalformedRecords:
         assert [line for line, _ in error.errors] == [number]
         assert message in error.errors[0][1]
         assert f"line {number}:" in str(error)
+
+    @pytest.mark.parametrize(("number", "bad", "message"), [
+        (4, LINES[3].replace("        ", "\t", 1), "control character '\\t' at position"),  # tabs shift columns
+        (6, LINES[5][:30] + "\x00" + LINES[5][31:], "control character '\\x00'"),
+        (6, LINES[5][:139] + "99999999999" + LINES[5][150:], "Bevölkerung 99999999999 is out of range"),
+        (6, LINES[5] + LINES[6], "longer than 220 characters: line breaks missing?"),
+    ])
+    def test_what_would_shift_or_overflow_a_record_is_reported(self, number, bad, message):
+        error = failure(replace_line(number, bad))
+        assert [line for line, _ in error.errors] == [number] and message in error.errors[0][1], error.errors
+
+    def test_records_of_another_gebietsstand_are_reported(self):
+        error = failure(replace_line(13, LINES[12][:2] + "20191231" + LINES[12][10:]))
+        assert error.errors == [(13, "Gebietsstand 31.12.2019, the other records 30.11.2025")]
 
     def test_every_bad_line_is_reported_at_once(self):
         lines = list(LINES)
