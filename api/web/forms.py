@@ -69,7 +69,8 @@ def german(message: str) -> tuple[str, str | None]:
     """A msgspec validation message in German, and the form field it names."""
     match = re.search(r"at `\$\.(\w+)", message)
     field = match.group(1) if match else None
-    rules = [(r"length >= (\d+)", "mindestens {} Zeichen"), (r"length <= (\d+)", "höchstens {} Zeichen"),
+    rules = [(r"`array` of length <= (\d+)", "höchstens {} Einträge"),
+             (r"length >= (\d+)", "mindestens {} Zeichen"), (r"length <= (\d+)", "höchstens {} Zeichen"),
              (r"`int` >= (\d+)", "mindestens {}"), (r"`int` <= (\d+)", "höchstens {}"),
              (r"matching regex", "Das Format passt nicht (z. B. https://… bei Adressen, Ziffern bei OZG-IDs)."),
              (r"Invalid enum value", "Bitte einen der angebotenen Werte wählen."),

@@ -160,6 +160,7 @@ CONSTRAINT_FIELDS: dict[str, tuple[str, str]] = {
     "solution_slug_key": ("slug", "a solution with this slug exists"),
     "adoption_one_open_per_area": ("ars", "this area already has an open adoption of this solution"),
     "solution_reifegrad_check": ("reifegrad", "Reifegrad out of range for its model (1.1: 0–4, 2.0: 0–7)"),
+    "organisation_area_fkey": ("area", "no area with this ARS"),
 }
 
 
@@ -169,6 +170,7 @@ def constraint_error(exc: asyncpg.IntegrityConstraintViolationError) -> Exceptio
     field, message = CONSTRAINT_FIELDS.get(name, (column or name, str(exc).split("\n")[0]))
     if isinstance(exc, asyncpg.UniqueViolationError):
         return AlreadyExists(message, field=field)
-    if isinstance(exc, asyncpg.ForeignKeyViolationError):
-        return InvalidReference(f"unknown reference: {exc.detail or message}", field=field)
+    if isinstance(exc, asyncpg.ForeignKeyViolationError):  # PostgreSQL's detail names tables: only if unmapped
+        return InvalidReference(message if name in CONSTRAINT_FIELDS else f"unknown reference: {exc.detail or message}",
+                                field=field)
     return InvalidInput(message, field=field)

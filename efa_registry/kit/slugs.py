@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import uuid
+
+from efa_registry.errors import InvalidInput
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
 
@@ -13,3 +16,19 @@ def slugify(text: str, *, max_length: int = 80) -> str:
     ascii_text = unicodedata.normalize("NFKD", text.translate(_UMLAUTS)).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:max_length].rstrip("-") or "x"
+
+
+# Keys in URLs are a UUID in its canonical form (any case) or else a slug; nothing is both.
+UUID_FORM = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def as_uuid(key: str) -> uuid.UUID | None:
+    """``key`` as a UUID if it is one in the canonical 8-4-4-4-12 form, else None (a slug). Python's
+    UUID() would also take braces, "urn:uuid:", 32 hex digits and full-width digits: aliases of one id."""
+    return uuid.UUID(key) if UUID_FORM.match(key) else None
+
+
+def check_slug(slug: str) -> None:
+    """A slug that looks like a UUID would make its entity unreachable by it."""
+    if UUID_FORM.match(slug):
+        raise InvalidInput(f"slug: {slug!r} has the form of a UUID; choose a readable key", field="slug")

@@ -9,6 +9,7 @@ import asyncpg
 
 from efa_registry.kit import sql
 from efa_registry.kit.paging import Page, decode_cursor, page_of
+from efa_registry.kit.slugs import as_uuid
 from efa_registry.kit.sql import Params
 from efa_registry.organisations.model import Organisation, OrganisationFilter
 
@@ -27,10 +28,8 @@ def key_condition(key: str | uuid.UUID, alias: str = "o") -> tuple[str, Any]:
     """Look-ups accept the UUID or the slug."""
     if isinstance(key, uuid.UUID):
         return f"{alias}.id = $1", key
-    try:
-        return f"{alias}.id = $1", uuid.UUID(key)
-    except ValueError:
-        return f"{alias}.slug = $1", key
+    found = as_uuid(key)
+    return (f"{alias}.id = $1", found) if found else (f"{alias}.slug = $1", key)
 
 
 async def get(conn: asyncpg.Connection, key: str | uuid.UUID, *, for_update: bool = False) -> Organisation | None:

@@ -15,7 +15,7 @@ from efa_registry.events.recorder import record
 from efa_registry.kit import idempotency
 from efa_registry.kit.paging import Page
 from efa_registry.kit.patching import changes, check_version
-from efa_registry.kit.slugs import slugify
+from efa_registry.kit.slugs import check_slug, slugify
 from efa_registry.organisations import model, repository
 from efa_registry.search import indexing, lexicon
 
@@ -48,6 +48,7 @@ async def create_organisation_once(
     authorize(actor, "organisation.create")
     values = msgspec.structs.asdict(cmd)
     values["slug"] = cmd.slug or slugify(cmd.name)
+    check_slug(values["slug"])
     values["id"] = uuid.uuid4()
     values["is_demo"] = is_demo
     async with db.transaction() as conn:
@@ -70,6 +71,8 @@ async def update_organisation(
     key: str | uuid.UUID, patch: model.OrganisationPatch, *, expected_version: int | None, actor: Actor
 ) -> model.Organisation:
     values = changes(patch, required=model.REQUIRED)
+    if values.get("slug"):
+        check_slug(values["slug"])
     async with db.transaction() as conn:
         current = found(await repository.get(conn, key, for_update=True), f"no organisation {key}", field="id")
         authorize(actor, "organisation.update", organisation_id=current.id)

@@ -27,6 +27,7 @@ Name = Annotated[str, Meta(min_length=2, max_length=300)]
 Summary = Annotated[str, Meta(max_length=1000)]
 LongText = Annotated[str, Meta(max_length=20000)]
 Tag = Annotated[str, Meta(min_length=1, max_length=60)]
+MAX_TAGS = 30  # keywords of one solution; every list of the catalogue carries them
 Reifegrad = Annotated[int, Meta(ge=0, le=7)]
 OrgKey = Annotated[str, Meta(min_length=2, max_length=80, description="Organisation UUID or slug")]
 ShortText = Annotated[str, Meta(max_length=200)]
@@ -145,7 +146,7 @@ class SolutionCreate(Command):
     source_repository: HttpsUrl | None = None
     documentation_url: HttpsUrl | None = None
     costs_note: LongText | None = None
-    tags: list[Tag] = msgspec.field(default_factory=list)
+    tags: Annotated[list[Tag], Meta(max_length=MAX_TAGS)] = msgspec.field(default_factory=list)
     contact_name: PersonName | None = None
     contact_email: Email | None = None
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from efa_registry.errors import InvalidInput
+from efa_registry.kit import slugs
 
 REIFEGRAD_MAX = {"1.1": 4, "2.0": 7}
 
@@ -44,3 +45,4 @@ RESERVED_SLUGS = frozenset({"import"})
 def check_slug(slug: str) -> None:
     if slug in RESERVED_SLUGS:
         raise InvalidInput(f"the slug {slug!r} is reserved", field="slug")
+    slugs.check_slug(slug)

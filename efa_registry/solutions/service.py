@@ -119,7 +119,8 @@ async def update_solution(
         if "provider" in values:  # handing a solution to another provider needs rights on both
             authorize(actor, "solution.update", organisation_id=values["provider"])
         rules.check_solution({**_as_values(current), **values})
-        rules.check_slug(values.get("slug", current.slug))
+        if "slug" in values:
+            rules.check_slug(values["slug"])
         ozg_ids = values.pop("ozg_ids", None)
         await repository.update(conn, "solution", current.id, values)
         if ozg_ids is not None:

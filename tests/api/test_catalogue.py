@@ -120,6 +120,40 @@ async def test_duplicate_slug_is_409(client, catalogue):
     assert_problem(await client.post("/v1/solutions", json=SOLUTION, headers=tokens.auth("curator")), 409, "slug")
 
 
+@pytest.mark.parametrize("url", ["/v1/solutions", "/v1/organisations"])
+async def test_a_slug_in_the_form_of_a_uuid_is_refused(client, catalogue, url):
+    tokens = catalogue["tokens"]
+    body = SOLUTION if url == "/v1/solutions" else {"name": "Zweckverband Test", "kind": "verbund"}
+    uuid_like = "11111111-2222-3333-4444-555555555555"
+    assert_problem(await client.post(url, json={**body, "slug": uuid_like}, headers=tokens.auth("curator")),
+                   422, "slug")
+    assert_problem(await client.post(url, json={**body, "name": uuid_like}, headers=tokens.auth("curator")),
+                   422, "slug")  # the slug made of the name
+
+
+async def test_a_solution_has_one_key_of_each_kind(client, catalogue):
+    tokens = catalogue["tokens"]
+    solution_id = (await create(client, tokens)).json()["id"]
+    assert (await client.get(f"/v1/solutions/{solution_id.upper()}")).status_code == 200
+    for alias in (solution_id.replace("-", ""), "{" + solution_id + "}", f"urn:uuid:{solution_id}",
+                  solution_id.translate(str.maketrans("0123456789", "０１２３４５６７８９"))):
+        assert_problem(await client.get(f"/v1/solutions/{alias}"), 404)
+
+
+async def test_more_tags_than_a_list_should_carry_are_refused(client, catalogue):
+    tokens = catalogue["tokens"]
+    body = {**SOLUTION, "tags": [f"Schlagwort {n}" for n in range(31)]}
+    assert_problem(await client.post("/v1/solutions", json=body, headers=tokens.auth("curator")), 400, "tags")
+
+
+async def test_an_unknown_area_of_an_organisation_is_named_without_database_internals(client, catalogue):
+    tokens = catalogue["tokens"]
+    response = await client.post("/v1/organisations", json={"name": "Amt Irgendwo", "kind": "kommune",
+                                                             "area": "99999"}, headers=tokens.auth("curator"))
+    body = assert_problem(response, 422, "area")
+    assert "table" not in body["detail"] and "fkey" not in response.text
+
+
 async def test_idempotent_post_under_concurrent_identical_requests(client, catalogue):
     tokens = catalogue["tokens"]
     headers = {**tokens.auth("curator"), "Idempotency-Key": "abc-123"}
