@@ -32,7 +32,7 @@ _RESERVED = {"request", "state", "scope", "headers", "cookies", "query", "body",
 # HTTPRouteHandler objects, whose __slots__ leave no room for a weak reference. Handlers live as
 # long as their app, so holding them costs nothing.
 _wire_names: dict[BaseRouteHandler, dict[str, tuple[str, ParamType]]] = {}
-_textless: dict[BaseRouteHandler, frozenset[str]] = {}
+_textless: dict[BaseRouteHandler, tuple[frozenset[str], frozenset[str]]] = {}
 
 
 def _parameters(handler: BaseRouteHandler) -> dict[str, Any]:
@@ -68,14 +68,21 @@ def _takes_text(annotation: Any) -> bool:
     return False
 
 
-def textless_parameters(handler: BaseRouteHandler) -> frozenset[str]:
+def _takes_list(annotation: Any) -> bool:
+    return any(typing.get_origin(typing.get_args(arg)[0] if typing.get_origin(arg) is Annotated else arg)
+               in (list, tuple) for arg in members(annotation))
+
+
+def textless_parameters(handler: BaseRouteHandler) -> tuple[frozenset[str], frozenset[str]]:
     """The wire names of the handler's query parameters that take no free text (numbers, flags,
-    UUIDs, choices); computed once per handler."""
+    UUIDs, choices), and of those that take one value, not a list; computed once per handler."""
     cached = _textless.get(handler)
     if cached is None:
         names = wire_names(handler)
-        cached = frozenset(names[name][0] for name, field in _parameters(handler).items()
-                           if names[name][1] is ParamType.QUERY and not _takes_text(field.annotation))
+        query = {names[name][0]: field.annotation for name, field in _parameters(handler).items()
+                 if names[name][1] is ParamType.QUERY}
+        cached = (frozenset(n for n, a in query.items() if not _takes_text(a)),
+                  frozenset(n for n, a in query.items() if not _takes_list(a)))
         _textless[handler] = cached
     return cached
 
@@ -83,7 +90,8 @@ def textless_parameters(handler: BaseRouteHandler) -> frozenset[str]:
 async def check_query_parameters(request: Request) -> None:
     """``before_request`` hook: a typo in a filter must not silently widen the result, and neither
     may ``null``: a URL cannot send null, and the text "null" where a number, a flag, a UUID or a
-    choice belongs is a mistake (Litestar would read it as "not given")."""
+    choice belongs is a mistake (Litestar would read it as "not given"). A parameter that takes one
+    value may be given once (``limit=1&limit=2``: which one was meant?)."""
     if not request.query_params:  # most requests: nothing to look up
         return
     handler = request.route_handler
@@ -92,10 +100,14 @@ async def check_query_parameters(request: Request) -> None:
         if name not in known:
             allowed = ", ".join(sorted(known)) or "none"
             raise InvalidParameter(f"unknown query parameter '{name}' (allowed: {allowed})", field=name)
-    textless = textless_parameters(handler)
+    textless, single = textless_parameters(handler)
+    seen: set[str] = set()
     for name, value in request.query_params.multi_items():
         if name in textless and value.strip().lower() == "null":
             raise InvalidParameter(f"{name}: 'null' is not a value; leave the parameter out instead", field=name)
+        if name in single and name in seen:  # Litestar would silently take one of them
+            raise InvalidParameter(f"{name}: given more than once; it takes one value", field=name)
+        seen.add(name)
 
 
 def without_null(parameter: Any) -> None:

@@ -31,7 +31,7 @@ async def test_every_filter_of_the_core_query_is_documented(client):
     assert set(parameters(spec, "/v1/rollout")) == {"themenfeld", "ozgId", "status"}
 
 
-UNKNOWN, NULL = "allowed:", "leave the parameter out"
+UNKNOWN, NULL, TWICE = "allowed:", "leave the parameter out", "more than once"
 
 
 # A typo in a filter, or null where no text belongs (Litestar would read it as "not given"), must
@@ -46,6 +46,9 @@ UNKNOWN, NULL = "allowed:", "leave the parameter out"
     ("/v1/solutions?sort=null", "sort", NULL),
     ("/v1/events?solution=null&solution=null", "solution", NULL),
     ("/v1/feed.atom?solution=null", "solution", NULL),
+    ("/v1/solutions?limit=1&limit=2", "limit", TWICE),     # which one was meant?
+    ("/v1/solutions?q=Hund&q=Katze", "q", TWICE),
+    ("/v1/areas?land=05&land=09", "land", TWICE),
 ])
 async def test_unknown_parameters_and_null_values_are_refused_naming_them(client, url, field, says):
     body = assert_problem(await client.get(url), 400, field)
