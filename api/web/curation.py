@@ -16,7 +16,7 @@ from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
-from api.web import forms, session
+from api.web import forms, session, texts
 from api.web.controller import page_context
 from api.web.curation_views import adoption_rows, form_options
 from api.web.errors import HTML_EXCEPTION_HANDLERS, error_page, status_of
@@ -284,6 +284,6 @@ class CurationController(Controller):
 def _field_error(exc: InvalidInput | AlreadyExists) -> dict[str, str]:
     field = exc.field if exc.field in forms.LABELS else forms.camel(exc.field)
     label = forms.LABELS.get(field or "", "Eingabe")
-    message = exc.detail if isinstance(exc, forms.FormError) else f"Nicht übernommen: {exc.detail}"
+    message = exc.detail if isinstance(exc, forms.FormError) else f"Nicht übernommen. {texts.core_message(exc)}"
     return {field or "allgemein": f"{label}: {message}"}
 

@@ -75,7 +75,10 @@ def german(message: str) -> tuple[str, str | None]:
              (r"matching regex", "Das Format passt nicht (z. B. https://… bei Adressen, Ziffern bei OZG-IDs)."),
              (r"Invalid enum value", "Bitte einen der angebotenen Werte wählen."),
              (r"Expected `bool`", "Bitte ja, nein oder keine Angabe wählen."),
+             (r"Invalid RFC3339 encoded date|Expected `date`", "Bitte ein Datum angeben, z. B. 2026-12-31."),
              (r"Object missing required field `(\w+)`", "Pflichtfeld {}")]
+    if "got `null`" in message and field:  # a required field left empty
+        return f"„{LABELS.get(field, field)}“ ist ein Pflichtfeld.", field
     for pattern, text in rules:
         found = re.search(pattern, message)
         if found:
@@ -84,7 +87,7 @@ def german(message: str) -> tuple[str, str | None]:
                 return f"„{LABELS.get(field, field)}“ ist ein Pflichtfeld.", field
             detail = text.format(*found.groups()) if found.groups() else text
             return (f"Bitte {detail} angeben." if found.groups() else detail), field
-    return f"Ungültiger Wert ({message}).", field
+    return "Dieser Wert wird so nicht angenommen.", field
 
 
 def solution_patch(values: dict[str, str]) -> model.SolutionPatch:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 from jinja2 import Environment
 
+from efa_registry.errors import AlreadyExists, Conflict, InvalidReference
 from efa_registry.rollout.model import Forecast
 from efa_registry.types import LABELS
 
@@ -149,3 +151,41 @@ def register(env: Environment) -> None:
                        INTERFACE_STATUS=INTERFACE_STATUS, ADOPTION_STATUS=ADOPTION_STATUS, REUSE_ROUTE=REUSE_ROUTE,
                        ROLLOUT_LEVEL=ROLLOUT_LEVEL, ROLLOUT_UNITS=ROLLOUT_UNITS, AREA_LEVEL=AREA_LEVEL, ROLE=ROLE,
                        TRANSITION_BUTTON=TRANSITION_BUTTON)
+
+
+# The core's refusals in German: the API gives integrators the core's English, the curation pages
+# say the same in German. Checked in order; what no pattern knows gets its kind's sentence.
+_CORE_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), text) for p, text in (
+    (r"slug '(.*)' is reserved", "Der Kurzname „{}“ ist für eine Adresse der Seiten reserviert."),
+    (r"has the form of a UUID", "Ein Kurzname darf nicht wie eine UUID aussehen; bitte ein lesbares Wort wählen."),
+    (r"with this slug exists|has the slug", "Diesen Kurznamen trägt schon ein anderer Eintrag."),
+    (r"reifegrad needs reifegradModel", "Zu einem Reifegrad gehört das Reifegradmodell (1.1 oder 2.0)."),
+    (r"reifegradModel needs a reifegrad", "Zum Reifegradmodell gehört ein Reifegrad."),
+    (r"Reifegrad model (\S+) has levels 0–(\d+)", "Das Reifegradmodell {} kennt die Stufen 0 bis {}."),
+    (r"Reifegrad out of range", "Der Reifegrad liegt außerhalb der Stufen seines Modells (1.1: 0–4, 2.0: 0–7)."),
+    (r"available solution must implement", "Eine verfügbare Lösung setzt mindestens eine OZG-Leistung um."),
+    (r"deprecated interface needs a sunsetOn", "Eine abgekündigte Schnittstelle braucht ein Abschaltdatum."),
+    (r"sunsetOn is only for", "Ein Abschaltdatum haben nur abgekündigte oder abgeschaltete Schnittstellen."),
+    (r"unknown OZG-IDs: (.*)", "Diese OZG-IDs gibt es im OZG-Katalog nicht: {}."),
+    (r"no organisation (.*)", "Eine Organisation „{}“ ist nicht eingetragen."),
+    (r"cannot be removed", "Dieses Feld darf nicht leer bleiben."),
+    (r"liveSince cannot lie in the future", "Das Live-Datum darf nicht in der Zukunft liegen."),
+    (r"only the coordination office may set liveSince", "Nur die Koordinierungsstelle darf das Live-Datum setzen."),
+    (r"liveSince belongs to a live adoption", "Ein Live-Datum hat nur eine Nachnutzung, die live ist."),
+    (r"already has an open adoption", "Dieses Gebiet nutzt die Lösung bereits nach."),
+    (r"no current area with ARS (.*)", "Kein aktuelles Gebiet hat den Regionalschlüssel {}."),
+    (r"no area with this ARS", "Kein Gebiet hat diesen Regionalschlüssel."),
+    (r"without an administration cannot adopt: (.*)", "Gemeindefreie Gebiete können nicht nachnutzen: {}."),
+    (r"interfaces not offered by this solution", "Diese Schnittstellen gehören nicht zu der Lösung."),
+))
+_CORE_KINDS = ((AlreadyExists, "Diesen Wert gibt es schon."), (InvalidReference, "Diesen Eintrag gibt es nicht."),
+               (Conflict, "Das passt nicht zum aktuellen Stand."))
+
+
+def core_message(exc: Exception) -> str:
+    """The core's refusal ``exc`` (its English ``detail``) as a German sentence."""
+    detail = str(getattr(exc, "detail", "") or "")
+    for pattern, text in _CORE_MESSAGES:
+        if found := pattern.search(detail):
+            return text.format(*found.groups())
+    return next((text for kind, text in _CORE_KINDS if isinstance(exc, kind)), "Dieser Wert wird so nicht angenommen.")

@@ -232,6 +232,24 @@ async def test_create_a_solution_and_an_interface_through_the_forms(pages, demo)
     assert api["status"] == "pilot" and [i["standard"] for i in api["interfaces"]] == ["XFisch"]
 
 
+@pytest.mark.parametrize(("changes", "says"), [
+    ({"slug": "demo-gewerbeanmeldung"}, "Diesen Kurznamen trägt schon ein anderer Eintrag."),
+    ({"slug": "import"}, "Der Kurzname „import“ ist für eine Adresse der Seiten reserviert."),
+    ({"status": "available", "ozgIds": ""}, "Eine verfügbare Lösung setzt mindestens eine OZG-Leistung um."),
+    ({"ozgIds": "99999"}, "Diese OZG-IDs gibt es im OZG-Katalog nicht: 99999."),
+    ({"reifegrad": "3"}, "Zu einem Reifegrad gehört das Reifegradmodell (1.1 oder 2.0)."),
+    ({"provider": ""}, "„Anbieter“ ist ein Pflichtfeld."),
+])
+async def test_the_cores_refusals_are_said_in_german(pages, demo, changes, says):
+    await sign_in(pages, demo["curator"])
+    values = form_values((await pages.get("/kuratierung/loesungen/neu")).text)
+    refused = await pages.post("/kuratierung/loesungen/neu", data={
+        **values, "name": "Fischereischein online", "provider": "demo-saarland", "ozgIds": "10294", "status": "pilot",
+        **changes})
+    assert refused.status_code in (409, 422) and says in html_unescape(refused.text)
+    assert not re.search(r"\b(the|must|with this|unknown|Expected)\b", refused.text), "no English on the page"
+
+
 async def test_adoption_buttons_follow_the_lifecycle_and_the_role(pages, demo):
     await sign_in(pages, demo["curator"])
     page = await pages.get("/kuratierung/loesungen/demo-hundesteuer/nachnutzungen")
