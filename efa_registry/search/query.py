@@ -30,14 +30,7 @@ MAX_ALTERNATIVES = 8
 MAX_WORD = 40  # longer "words" cannot be meant and would only bloat the query
 MIN_PREFIX = 4  # words this long also match as prefixes ("rente" finds Rentenversicherung)
 
-# Words that say what people want to do, not what: "Personalausweis online beantragen" must not
-# require "online" and "beantragen" in a catalogue that names the Leistung only.
-NOISE = frozenset((
-    "antrag", "anträge", "antraege", "antragstellung", "beantragen", "beantrage", "beantragt", "beantragung",
-    "online", "onlineantrag", "formular", "formulare", "digital", "digitale", "digitaler", "stellen",
-    "bekommen", "erhalten", "brauche", "benötige", "benoetige", "möchte", "moechte", "will", "bitte",
-    "machen", "suche", "finden", "info", "infos", "einreichen", "erledigen",
-))
+NOISE = t.NOISE  # what people want to do, not what ("online beantragen"): see ``text.is_noise``
 
 
 Slot = tuple[str, ...]  # words any of which may match (OR)
@@ -65,7 +58,7 @@ def _meant(parts: Iterable[str]) -> tuple[str, ...]:
     """A compound's parts without the noise among them, unless nothing else is left: an
     "Elterngeldantrag" is about Elterngeld."""
     parts = tuple(parts)
-    return tuple(p for p in parts if p not in NOISE) or parts
+    return tuple(p for p in parts if not t.is_noise(p)) or parts
 
 
 def _slot(word: str, thesaurus: Thesaurus) -> Slot:
@@ -145,7 +138,7 @@ def _run(tokens: list[t.Token], vocab: Vocabulary | None, thesaurus: Thesaurus, 
         alternatives = tuple(dict.fromkeys(f for f in forms if f))[:MAX_ALTERNATIVES]
         if alternatives:
             groups.append(Group(typed, alternatives, known))
-    meant = [g for g in groups if g.known and (g.typed not in NOISE or thesaurus.lookup([g.typed]))]
+    meant = [g for g in groups if g.known and (not t.is_noise(g.typed) or thesaurus.lookup([g.typed]))]
     return meant or groups
 
 

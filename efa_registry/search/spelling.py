@@ -22,6 +22,13 @@ from efa_registry.search.vocabulary import Vocabulary, as_vocabulary
 PREFIX = 7  # deletes are taken of this many leading letters; the full words are compared after
 MAX_DISTANCE = 2
 MIN_TAIL = 5  # the corrected last part of a compound: shorter tails match too much by accident
+MIN_VERB_STEM = 5  # "beantrag" of beantragen begins Beantragung; shorter stems begin too much
+# Endings a known word may have beyond the typed one, and the last letters after which German
+# does not add them ("reisepas" + s is a typo of Reisepass, no genitive).
+_ADDED_ENDINGS = {"s": ("s", "ß", "x", "z"), "es": ("e",), "e": ("e",), "n": ("n",), "en": ("e", "n")}
+# What a correction may not add to a word's stem: "erstatten" → "erstattung", "vaterschaft" →
+# "vaterschafts" is another word or another form of the same, never a typo fixed.
+DERIVED = ("", "ung", "ungen", "s", "es", "e", "en", "n", "er")
 
 
 def max_distance(word: str) -> int:
@@ -112,19 +119,54 @@ def index(vocab: Vocabulary) -> SpellIndex:
     return vocab.derived("spelling", lambda v: SpellIndex(v.items()))
 
 
-def known(word: str, vocab: Vocabulary) -> bool:
+def known(word: str, vocab: Vocabulary, also_known: frozenset[str] = frozenset()) -> bool:
     """In the vocabulary, a part its compounds share ("Steuer" of Grund-, Hunde-, Kirchensteuer),
-    a stopword, a number, or a compound of known words."""
+    a stopword, a noise word ("beantragen"), a number, or a compound of known words; or one of
+    these inflected (``inflection_of``). ``also_known``: folded words right although the index
+    lacks them (the thesaurus's terms)."""
+    word = t.normalize(word)
+    return (_known_as_is(word, vocab, also_known) or t.is_noise(word) or bool(compounds.pieces(word, vocab))
+            or inflection_of(word, vocab, also_known))
+
+
+def _known_as_is(word: str, vocab: Vocabulary, also_known: frozenset[str]) -> bool:
     return (word in vocab or word in t.STOPWORDS or not word.isalpha() or len(word) <= 2
-            or vocab.lookup_piece(t.normalize(word)) is not None or bool(compounds.pieces(word, vocab)))
+            or vocab.lookup_piece(word) is not None or t.fold_normalized(word) in also_known)
+
+
+def inflection_of(word: str, vocab: Vocabulary, also_known: frozenset[str] = frozenset()) -> bool:
+    """``word`` is a known word inflected: a base form of it is known ("gebühren": Gebühr,
+    "wohngeldes": Wohngeld) or, for a verb, begins known words ("beantragen": Beantragung,
+    "berechnen": Berechnung); or a known word is ``word`` with an ending ("vaterschaft":
+    Vaterschafts-). Such a word is no typo, and "correcting" it could only change its meaning."""
+    for base in t.deinflected(word):
+        if _known_as_is(base, vocab, also_known) and len(base) >= t.MIN_BASE + 1:
+            return True
+        if len(base) >= MIN_VERB_STEM and word.endswith("n") and vocab.has_prefix(base):
+            return True
+    return any(word + ending in vocab for ending in _ADDED_ENDINGS if not word.endswith(_ADDED_ENDINGS[ending]))
 
 
 def correct(word: str, vocab: Vocabulary) -> str | None:
     """The vocabulary word meant by a misspelt ``word``, else None. A compound missing from the
     vocabulary is corrected in its last part ("gewerbeanmeldnug" → gewerbe + "anmeldung")."""
     vocab = as_vocabulary(vocab)
-    spell = index(vocab)
     word = t.normalize(word)
+    better = _corrected(word, vocab)
+    return None if better is None or _same_stem(word, better) else better
+
+
+def _same_stem(word: str, better: str) -> bool:
+    """``better`` is ``word`` with another ending or a derivation (see ``DERIVED``), not with a
+    letter doubled ("reisepas" → reisepass is a typo fixed)."""
+    folded = t.fold_normalized(better)
+    stems = (s for s in map(t.fold_normalized, (word, *t.deinflected(word))) if len(s) >= MIN_VERB_STEM - 1)
+    return any(folded.startswith(stem) and (added := folded[len(stem):]) in DERIVED
+               and not added.startswith(stem[-1]) for stem in stems)
+
+
+def _corrected(word: str, vocab: Vocabulary) -> str | None:
+    spell = index(vocab)
     found = spell.correct(word)
     if found and found[1] <= 1:  # a compound correction could at best tie, and ties go direct
         return found[0]
@@ -154,13 +196,13 @@ def suggest(query: str, vocab: Vocabulary, *, also_known: Iterable[str] | None =
 
     def fix(word: str) -> str:
         nonlocal changed
-        if known(word, vocab) or t.fold(word) in extra or not (better := correct(word, vocab)):
+        if known(word, vocab, extra) or not (better := correct(word, vocab)):
             return word
         changed = changed or better != word
         return better
 
     for token in t.tokens(query):
-        known_whole = known(token.word, vocab) or t.fold(token.word) in extra
+        known_whole = known(token.word, vocab, extra)
         word = "-".join(map(fix, token.parts)) if token.parts and not known_whole else fix(token.word)
         words.append("-" + word if token.open_start else word)  # an exclusion stays one ("Hund -Steuer")
     return " ".join(words) if changed else None

@@ -37,6 +37,73 @@ STOPWORDS = frozenset((
 ))
 
 
+# Words that say what people want to do, not what: "Personalausweis online beantragen" must not
+# require "online" and "beantragen" in a catalogue that names the Leistung only. The verbs are
+# those of a request to an authority whose noun the catalogue uses for other things ("Anzeige
+# erstatten" is no Ausfuhrerstattung); verbs whose noun names the Leistung ("Schule wechseln":
+# Schulwechsel, "Führerschein umtauschen": Umtausch) stay words to find. ``is_noise`` knows
+# their inflected forms ("beantragt", "bestelle").
+NOISE = frozenset((
+    "antrag", "anträge", "antraege", "antragstellung", "beantragen", "beantrage", "beantragt", "beantragung",
+    "online", "onlineantrag", "formular", "formulare", "digital", "digitale", "digitaler", "stellen",
+    "bekommen", "erhalten", "brauche", "benötige", "benoetige", "möchte", "moechte", "will", "bitte",
+    "machen", "suche", "finden", "info", "infos", "einreichen", "erledigen",
+    "bestellen", "anfordern", "erstatten", "verlängern", "verlaengern", "erneuern", "ausstellen",
+    "beauftragen", "vereinbaren", "bezahlen", "zahlen", "ausfüllen", "ausfuellen", "herunterladen", "abholen",
+))
+# Endings of the verb forms people type ("beantragt", "bestelle", "verlängerst"), longest first.
+_VERB_ENDINGS = ("est", "ten", "te", "et", "st", "t", "e")
+# Inflectional endings of nouns, adjectives and infinitives, shortest first: the first base the
+# caller knows wins, and a shorter cut keeps more of the word ("kindern": kinder before kind).
+_ENDINGS = ("e", "n", "s", "en", "es", "er", "nen", "ern")
+# What an ending follows, where German restricts it: -n only after -e, -el, -er ("schulen",
+# "kartoffeln"); -s never after s, ß, x, z (those take -es: "Passes", so "passs" is a typo).
+_AFTER = {"n": ("e", "l", "r"), "s": tuple("abcdefghijklmnopqrtuvwyäöü")}
+_UMLAUT_BACK = {"ä": "a", "ö": "o", "ü": "u", "äu": "au", "ae": "a", "oe": "o", "ue": "u", "aeu": "au"}
+_VOWEL_RUN = re.compile(r"[aeiouyäöü]+")
+MIN_BASE = 3  # "ämter" → amt; shorter bases are accidents ("ehen" is no "eh")
+
+
+def is_noise(word: str) -> bool:
+    """A ``NOISE`` word, also inflected as a verb ("beantragt", "bestelle", "verlängert")."""
+    if word in NOISE:
+        return True
+    return any(word.endswith(e) and (word[:-len(e)] + "en" in NOISE or word[:-len(e)] + "n" in NOISE)
+               for e in _VERB_ENDINGS if len(word) - len(e) >= 4)
+
+
+def _without_umlaut(stem: str) -> str | None:
+    """``stem`` with the umlaut of its last vowel undone ("anträg" → antrag, "häus" → haus), else
+    None. German marks plurals so (Antrag/Anträge, Haus/Häuser, Vater/Väter)."""
+    runs = list(_VOWEL_RUN.finditer(stem))
+    if not runs or (back := _UMLAUT_BACK.get(runs[-1].group())) is None:
+        return None
+    return stem[:runs[-1].start()] + back + stem[runs[-1].end():]
+
+
+def deinflected(word: str) -> list[str]:
+    """The base forms an inflected German word may stand for, most likely first, the word itself
+    not among them: plural, genitive and dative endings cut (-e, -n, -s, -en, -es, -er, -nen,
+    -ern), the umlaut of the last stem vowel undone ("bauanträge" → bauantrag, "wohngeldes" →
+    wohngeld, "ausweise" → ausweis, "väter" → vater). -er and -ern are cut only together with an
+    umlaut (Häuser, Ämter): without one they end agent nouns ("Fahrer", "Bauer"), not plurals.
+    The caller decides which base is a word: this only follows the grammar."""
+    found: list[str] = []
+    for ending in ("er", "el", "en"):  # "väter", "mäntel", "gärten": plurals by umlaut alone
+        if word.endswith(ending) and (back := _without_umlaut(word[:-2])) is not None:
+            found.append(back + ending)
+    for ending in _ENDINGS:
+        stem = word[:-len(ending)]
+        if not word.endswith(ending) or len(stem) < MIN_BASE or not stem.endswith(_AFTER.get(ending, "")):
+            continue
+        back = _without_umlaut(stem)
+        if not ending.startswith("er"):
+            found.append(stem)
+        if back is not None:
+            found.append(back)
+    return [w for w in dict.fromkeys(found) if w != word and len(w) >= MIN_BASE]
+
+
 class Token(NamedTuple):
     """One written word: ``word`` without hyphens ("kitagutschein"), its hyphen ``parts``
     (("kita", "gutschein"), empty when there is no hyphen), and whether a hyphen marks an elided

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from efa_registry.search import query as q
+from efa_registry.search import text as t
 from efa_registry.search.compounds import build_vocabulary
 
 TOKEN = re.compile(r"\s*('[^\W_]+'(?::\*)?|&|\||!|\(|\))")
@@ -206,3 +207,24 @@ def test_plan_exposes_groups_for_callers_that_relax_the_and(vocab):
 def test_lexemes_keep_only_letters_and_digits():
     assert q.lexeme("a'b\\c:*", prefix=True) == "'abc':*"
     assert q.lexeme("'&|", prefix=False) == ""
+
+
+@pytest.mark.parametrize(("word", "bases"), [
+    ("bauanträge", ["bauantrag"]), ("ausweise", ["ausweis"]), ("wohngeldes", ["wohngeld"]),
+    ("gebühren", ["gebühr"]), ("häuser", ["haus"]), ("väter", ["vater"]), ("ämter", ["amt"]),
+    ("antraege", ["antrag"]), ("schulen", ["schule"]), ("ärztinnen", ["ärztin"]), ("kitas", ["kita"]),
+])
+def test_inflected_words_give_their_base_forms(word, bases):
+    assert set(bases) <= set(t.deinflected(word))
+
+
+@pytest.mark.parametrize("word", ["fahrer", "bauer", "steuer", "reisepass", "personalausweiss", "wohngeldn"])
+def test_endings_are_cut_only_where_german_uses_them(word):
+    """-er without an umlaut ends agent nouns, not plurals; -s never follows an s; -n follows e, l, r."""
+    assert not {"fahr", "bau", "steu", "reisepas", "personalausweis", "wohngeld"} & set(t.deinflected(word))
+
+
+def test_action_verbs_are_noise_in_every_form():
+    assert q.build_tsquery("Geburtsurkunde bestellen") == q.build_tsquery("Geburtsurkunde bestellt")
+    assert "bestell" not in q.build_tsquery("Geburtsurkunde bestellen")
+    assert "erstatt" not in q.build_tsquery("Strafanzeige erstatten")

@@ -119,3 +119,28 @@ def test_fast_enough_for_twenty_thousand_words():
     for _ in range(20):
         assert spelling.suggest("Hundesteur", vocab, also_known=()) == "hundesteuer"
     assert (time.perf_counter() - started) / 20 < 0.05  # measured ~2 ms; generous for a shared machine
+
+
+INFLECTED = build_vocabulary([*TEXTS, "Gebühr", "Erstattung", "Ausfuhrerstattung", "Vaterschafts Anerkennung",
+                              "Berechnung", "Beantragung", "Wohnfeld", "Schulwechsel", "Wechsel", "Schule"])
+
+
+@pytest.mark.parametrize("query", [
+    "Wohngeldes", "Kindergelds", "Gebühren",  # a known word with a case or plural ending: no "wohnfeldes", "gebühr"
+    "Vaterschaft",  # a known word lacks an ending it has in the catalogue ("Vaterschafts-")
+    "Wohngeld beantragen", "Rente beantragt", "Personalausweis bestellen",  # noise words, also inflected
+    "Strafanzeige erstatten", "Elterngeld berechnen", "Schule wechseln",  # verbs of known nouns
+])
+def test_inflections_verbs_and_noise_words_are_not_corrected(query):
+    assert spelling.suggest(query, INFLECTED) is None
+
+
+def test_a_correction_never_only_changes_the_ending_or_adds_a_derivation():
+    assert spelling.correct("erstatten", INFLECTED) is None  # not "erstattung": another word
+    assert spelling.correct("vaterschaft", INFLECTED) is None
+    assert spelling.correct("reisepas", INFLECTED) == "reisepass"  # a letter missing is still a typo
+
+
+def test_an_ending_german_does_not_use_is_a_typo():
+    """Words ending in -s take -es: "Personalausweiss" is no genitive of Personalausweis."""
+    assert spelling.suggest("Personalausweiss", INFLECTED) == "personalausweis"

@@ -1,0 +1,58 @@
+"""Service words on the real shipped catalogue (``efa-registry seed``: 557 OZG-Leistungen, 4,813
+LeiKa entries): verbs, inflections, thesaurus terms and compounds of them, as citizens type them
+(the search review of December 2026, section B). Each query must find the Leistung meant, and
+must neither offer nor search a "correction" of a word that is right.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from efa_registry import db
+from efa_registry.ozg import service as ozg
+from efa_registry.ozg.model import OzgFilter
+from efa_registry.seeding import seed
+from seed import SEED_DIR
+
+pytestmark = pytest.mark.realdata
+
+
+@pytest.fixture(scope="module")
+async def shipped(database: str) -> None:
+    """The shipped catalogue on an emptied database, once for the module; the tests only read."""
+    async with db.connection() as conn:
+        tables = [r[0] for r in await conn.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migration'")]
+        await conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+    await seed(SEED_DIR)
+
+
+async def search(q: str):
+    return await ozg.search_leistungen(OzgFilter(q=q), limit=5, after=None)
+
+
+def uncorrected(hits) -> bool:
+    return hits.notes.did_you_mean is None and hits.notes.corrected_from is None
+
+
+class TestVerbsAndInflections:
+    @pytest.mark.parametrize(("q", "expected"), [
+        ("wohngeld beantragen", "10092"), ("Personalausweis beantragen", "10119"), ("Kindergeld beantragen", "10005"),
+        ("Führerschein umtauschen", "10169"), ("Elterngeld berechnen", "10000"), ("Kita Gebühren", "10019"),
+        ("Vaterschaft anerkennen", "10001"), ("Wohngeldes", "10092"),
+        ("Geburtsurkunde bestellen", "10557"),
+    ])
+    async def test_a_known_word_is_not_corrected_and_the_leistung_comes_first(self, shipped, q, expected):
+        hits = await search(q)
+        assert uncorrected(hits), hits.notes
+        assert hits.page.items[0].ozg_id == expected
+
+    async def test_a_verb_is_not_searched_as_another_word(self, shipped):
+        """"Anzeige erstatten" is no Ausfuhrerstattung: the catalogue has no Strafanzeige, so nothing."""
+        hits = await search("Strafanzeige erstatten")
+        assert uncorrected(hits) and not hits.notes.relaxed
+        assert not {"10380", "10238"} & {o.ozg_id for o in hits.page.items}
+
+    async def test_a_typo_is_still_corrected(self, shipped):
+        hits = await search("Wohngled")
+        assert hits.notes.corrected_from == "Wohngled" and hits.page.items[0].ozg_id == "10092"
