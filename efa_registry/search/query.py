@@ -68,16 +68,19 @@ def _slot(word: str, thesaurus: Thesaurus) -> Slot:
 
 def _forms(word: str, parts: tuple[str, ...], vocab: Vocabulary | None, thesaurus: Thesaurus,
            correct: bool) -> tuple[list[Alternative], bool]:
-    """The forms the index may know one typed word by, and whether it can know it at all."""
+    """The forms the index may know one typed word by, and whether it can know it at all. A
+    thesaurus term is meant as the thesaurus says: never split, never corrected ("Hochzeit" is no
+    hoch + zeit, "Trauung" no "Tragung")."""
     forms: list[Alternative] = [((word,),)]
-    forms += [tuple((w,) for w in _content(e.split())) for e in thesaurus.lookup([word])]
+    expansions = thesaurus.lookup([word])
+    forms += [tuple((w,) for w in _content(e.split())) for e in expansions]
     if parts:  # "Kfz-Zulassung": kfz (or what the thesaurus says it means) and zulassung
         forms.append(tuple(_slot(p, thesaurus) for p in _meant(_content(parts))))
     if vocab is None or not word.isalpha():
         return forms, True
     if (spelt := vocab.lookup(word)) and spelt != word:
         forms.append(((spelt,),))  # "fuehrerschein" → führerschein, as the index stems it
-    if word in vocab or parts:
+    if expansions or word in vocab or parts:
         return forms, True
     if pieces := compounds.pieces(word, vocab):
         forms.append(tuple(_slot(p, thesaurus) for p in _meant(p.word for p in pieces)))

@@ -56,3 +56,12 @@ class TestVerbsAndInflections:
     async def test_a_typo_is_still_corrected(self, shipped):
         hits = await search("Wohngled")
         assert hits.notes.corrected_from == "Wohngled" and hits.page.items[0].ozg_id == "10092"
+
+
+class TestThesaurusTerms:
+    @pytest.mark.parametrize("q", ["Hochzeit", "Trauung"])
+    async def test_a_term_finds_its_meaning_and_no_split_or_correction_of_it(self, shipped, q):
+        hits = await search(q)
+        ids = [o.ozg_id for o in hits.page.items]
+        assert ids[0] == "10026" and uncorrected(hits)
+        assert not {"10055", "10060", "10255", "10290"} & set(ids)  # Hochschul…, Teilzeit…, Tragung

@@ -228,3 +228,10 @@ def test_action_verbs_are_noise_in_every_form():
     assert q.build_tsquery("Geburtsurkunde bestellen") == q.build_tsquery("Geburtsurkunde bestellt")
     assert "bestell" not in q.build_tsquery("Geburtsurkunde bestellen")
     assert "erstatt" not in q.build_tsquery("Strafanzeige erstatten")
+
+
+def test_a_thesaurus_term_is_neither_split_nor_corrected():
+    vocab = build_vocabulary(["Hochschule", "Hochwasser", "Zeit", "Teilzeit", "Tragung", "Kostentragung", "Hoch"])
+    hochzeit, trauung = q.build_tsquery("Hochzeit", vocab=vocab), q.build_tsquery("Trauung", vocab=vocab)
+    assert "'eheschliessung':*" in hochzeit and "'hoch'" not in hochzeit and "'zeit'" not in hochzeit
+    assert "'eheschliessung':*" in trauung and "tragung" not in trauung
