@@ -82,15 +82,28 @@ def _forms(word: str, parts: tuple[str, ...], vocab: Vocabulary | None, thesauru
         forms.append(((spelt,),))  # "fuehrerschein" → führerschein, as the index stems it
     if expansions or word in vocab or parts:
         return forms, True
-    if pieces := compounds.pieces(word, vocab):
-        forms.append(tuple(_slot(p, thesaurus) for p in _meant(p.word for p in pieces)))
-        return forms, True
+    if more := _unknown(word, vocab, thesaurus):
+        return forms + more, True
     if vocab.has_prefix(word):  # typed half-way: the prefix match will find it
         return forms, True
     if correct and (better := spelling.correct(word, vocab)):
         more, _ = _forms(better, (), vocab, thesaurus, correct=False)
         return forms + more, True
     return forms, len(forms) > 1
+
+
+def _unknown(word: str, vocab: Vocabulary, thesaurus: Thesaurus) -> list[Alternative]:
+    """The forms of a word neither the vocabulary nor the thesaurus holds as typed: its base
+    form when it is inflected ("bauanträge" → bauantrag, "wohngeldes" → wohngeld), else the
+    compound parts of it or of its base ("parkausweise" → park + ausweis); [] when none is known.
+    The base goes first: split as typed, "bauanträge" is bau + the noise word "anträge"."""
+    for base in t.deinflected(word):
+        if base in vocab or thesaurus.lookup([base]):
+            return _forms(base, (), vocab, thesaurus, correct=False)[0]
+    for candidate in (word, *t.deinflected(word)):
+        if pieces := compounds.pieces(candidate, vocab):
+            return [tuple(_slot(p, thesaurus) for p in _meant(p.word for p in pieces))]
+    return []
 
 
 def plan(query: str, *, vocab: Vocabulary | None = None, thesaurus: Thesaurus | None = None,

@@ -53,8 +53,12 @@ class Thesaurus:
         return len(self.entries)
 
     def lookup(self, words: Sequence[str]) -> tuple[str, ...]:
-        """The expansions of a term given as normalised words; () when it is no term."""
-        entry = self._by_term.get(_key(words))
+        """The expansions of a term given as normalised words, also with one word inflected
+        ("kitas", "autos anmelden": ``text.deinflected``); () when it is no term."""
+        entry = self._by_term.get(key := _key(words))
+        if entry is None and len(key) <= self.longest:
+            entry = next((e for i, word in enumerate(key) for base in t.deinflected(word)
+                          if (e := self._by_term.get((*key[:i], base, *key[i + 1:])))), None)
         return entry.expansions if entry else ()
 
     def spans(self, words: Sequence[str]) -> list[tuple[int, int, tuple[str, ...]]]:

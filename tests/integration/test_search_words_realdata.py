@@ -65,3 +65,10 @@ class TestThesaurusTerms:
         ids = [o.ozg_id for o in hits.page.items]
         assert ids[0] == "10026" and uncorrected(hits)
         assert not {"10055", "10060", "10255", "10290"} & set(ids)  # Hochschul…, Teilzeit…, Tragung
+
+    @pytest.mark.parametrize(("q", "expected"), [
+        ("Bauanträge", "10519"), ("Anwohnerparkausweise", "10173"), ("Kitas", "10019"),
+        ("Schule wechseln", "10041"),  # the verb by its noun: Schulwechsel
+    ])
+    async def test_a_plural_finds_what_the_singular_finds(self, shipped, q, expected):
+        assert (await search(q)).page.items[0].ozg_id == expected

@@ -235,3 +235,9 @@ def test_a_thesaurus_term_is_neither_split_nor_corrected():
     hochzeit, trauung = q.build_tsquery("Hochzeit", vocab=vocab), q.build_tsquery("Trauung", vocab=vocab)
     assert "'eheschliessung':*" in hochzeit and "'hoch'" not in hochzeit and "'zeit'" not in hochzeit
     assert "'eheschliessung':*" in trauung and "tragung" not in trauung
+
+
+def test_an_inflected_word_is_searched_by_its_base_form(vocab):
+    assert "'wohngeld':*" in q.build_tsquery("Wohngeldes", vocab=vocab)
+    assert "'baugenehmigung':*" in q.build_tsquery("Bauanträge", vocab=vocab)  # the thesaurus's Bauantrag
+    assert "'hund':*" in q.build_tsquery("Hunde", vocab=build_vocabulary(["Hund", "Steuer"]))

@@ -115,3 +115,9 @@ def test_every_problem_is_reported_at_once():
 def test_blank_lines_and_a_bom_are_tolerated():
     thesaurus = th.parse("\ufeff" + HEADER + "\nkita;Kindertagesbetreuung|Hort;x\n\n")
     assert thesaurus.lookup(["kita"]) == ("kindertagesbetreuung", "hort")
+
+
+def test_a_term_is_found_also_inflected(shipped):
+    assert expansions(shipped, "Kitas") == expansions(shipped, "Kita")
+    assert expansions(shipped, "Bauanträge") == expansions(shipped, "Bauantrag")
+    assert expansions(shipped, "Autos anmelden") == expansions(shipped, "Auto anmelden")
