@@ -94,15 +94,42 @@ def _forms(word: str, parts: tuple[str, ...], vocab: Vocabulary | None, thesauru
 
 def _unknown(word: str, vocab: Vocabulary, thesaurus: Thesaurus) -> list[Alternative]:
     """The forms of a word neither the vocabulary nor the thesaurus holds as typed: its base
-    form when it is inflected ("bauanträge" → bauantrag, "wohngeldes" → wohngeld), else the
-    compound parts of it or of its base ("parkausweise" → park + ausweis); [] when none is known.
-    The base goes first: split as typed, "bauanträge" is bau + the noise word "anträge"."""
+    form when it is inflected ("bauanträge" → bauantrag, "wohngeldes" → wohngeld), its compound
+    parts, or a thesaurus term with a word after it ("kitaanmeldung" → kita + anmeldung,
+    "hochzeitsurkunde" → hochzeit + urkunde); [] when none of these is known. The base goes
+    first: split as typed, "bauanträge" is bau + the noise word "anträge"."""
     for base in t.deinflected(word):
         if base in vocab or thesaurus.lookup([base]):
             return _forms(base, (), vocab, thesaurus, correct=False)[0]
+    if split := thesaurus.modifier(word, lambda rest: bool(_whole(rest, vocab, thesaurus))):
+        # The term names the thing; what follows is mostly what is to be done with it, which the
+        # catalogue words its own way (a Kita-Anmeldung is Kindertagesbetreuung): the term alone
+        # is an alternative too, and hits with both rank first. The term itself only when the
+        # index knows it: else it could only match as a prefix, by accident ("perso": Person…).
+        term, rest = split
+        known = (term,) if vocab.lookup_piece(term) else ()
+        slot = tuple(dict.fromkeys((*known, *_slot(term, thesaurus)[1:]))) or (term,)
+        # "Autoanmeldung" is what the thesaurus knows as "Auto anmelden".
+        phrase = thesaurus.lookup([term, rest]) or thesaurus.lookup([term, t.verb_of(rest)])
+        return [*(tuple((w,) for w in _content(e.split())) for e in phrase),
+                *((slot, *alternative) for alternative in _whole(rest, vocab, thesaurus)), (slot,)]
     for candidate in (word, *t.deinflected(word)):
         if pieces := compounds.pieces(candidate, vocab):
             return [tuple(_slot(p, thesaurus) for p in _meant(p.word for p in pieces))]
+    return []
+
+
+def _whole(word: str, vocab: Vocabulary, thesaurus: Thesaurus) -> list[Alternative]:
+    """What the head of a compound stands for when it is a known word, a part the catalogue's
+    compounds share, an inflection of either, or a compound of known words; [] otherwise.
+    A noise head adds nothing to find ("Kitaantrag" is about the Kita)."""
+    if t.is_noise(word):
+        return [()]
+    for candidate in (word, *t.deinflected(word)):
+        if candidate in vocab or vocab.lookup_piece(candidate) or thesaurus.lookup([candidate]):
+            return [(_slot(candidate, thesaurus),)]
+    if pieces := compounds.pieces(word, vocab):
+        return [tuple(_slot(p, thesaurus) for p in _meant(p.word for p in pieces))]
     return []
 
 

@@ -81,6 +81,15 @@ def _without_umlaut(stem: str) -> str | None:
     return stem[:runs[-1].start()] + back + stem[runs[-1].end():]
 
 
+def verb_of(noun: str) -> str:
+    """The infinitive a noun in -ung is made from ("anmeldung" → anmelden, "verlängerung" →
+    verlängern); other words unchanged."""
+    if not noun.endswith("ung") or len(noun) < 6:
+        return noun
+    stem = noun[:-3]
+    return stem + ("n" if stem.endswith(("er", "el")) else "en")
+
+
 def deinflected(word: str) -> list[str]:
     """The base forms an inflected German word may stand for, most likely first, the word itself
     not among them: plural, genitive and dative endings cut (-e, -n, -s, -en, -es, -er, -nen,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -21,6 +21,8 @@ from efa_registry.search import text as t
 
 HEADER = ["term", "expansions", "note"]
 SEPARATOR = "|"
+MIN_TERM, MIN_REST = 3, 4  # a term read at the front of a compound, and what must follow it
+LINKERS = ("", "s", "es", "n", "en")  # between a term and the rest: "Hochzeit|s|urkunde"
 
 
 class ThesaurusError(ValueError):
@@ -60,6 +62,20 @@ class Thesaurus:
             entry = next((e for i, word in enumerate(key) for base in t.deinflected(word)
                           if (e := self._by_term.get((*key[:i], base, *key[i + 1:])))), None)
         return entry.expansions if entry else ()
+
+    def modifier(self, word: str, known: Callable[[str], bool]) -> tuple[str, str] | None:
+        """(term, rest) when a one-word term begins ``word`` and the rest, after a linking element,
+        is ``known`` ("kitaanmeldung" → kita, anmeldung; "hochzeitsurkunde" → hochzeit, urkunde);
+        the longest such term, else None. A term of the thesaurus is what people call a thing, so
+        it is read before any split into the catalogue's words ("perso|verlängerung", not person)."""
+        for cut in range(len(word) - MIN_REST, MIN_TERM - 1, -1):
+            if (t.fold_normalized(word[:cut]),) not in self._by_term:
+                continue
+            rest = word[cut:]
+            for linker in LINKERS:
+                if rest.startswith(linker) and len(rest) - len(linker) >= MIN_REST and known(rest[len(linker):]):
+                    return word[:cut], rest[len(linker):]
+        return None
 
     def spans(self, words: Sequence[str]) -> list[tuple[int, int, tuple[str, ...]]]:
         """(start, length, expansions) covering ``words`` left to right; multi-word terms match

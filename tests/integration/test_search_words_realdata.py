@@ -72,3 +72,11 @@ class TestThesaurusTerms:
     ])
     async def test_a_plural_finds_what_the_singular_finds(self, shipped, q, expected):
         assert (await search(q)).page.items[0].ozg_id == expected
+
+    @pytest.mark.parametrize(("q", "expected"), [
+        ("Kitaanmeldung", "10019"), ("Kitagebühren", "10019"), ("Kindergartenplatz", "10019"),
+        ("Persoverlängerung", "10119"), ("Hochzeitsurkunde", "10026"), ("Autoanmeldung", "10439"),
+    ])
+    async def test_a_compound_led_by_a_term_finds_what_the_term_means(self, shipped, q, expected):
+        hits = await search(q)
+        assert hits.page.items[0].ozg_id == expected and uncorrected(hits)

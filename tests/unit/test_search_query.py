@@ -230,6 +230,12 @@ def test_action_verbs_are_noise_in_every_form():
     assert "erstatt" not in q.build_tsquery("Strafanzeige erstatten")
 
 
+def test_an_inflected_word_is_searched_by_its_base_form(vocab):
+    assert "'wohngeld':*" in q.build_tsquery("Wohngeldes", vocab=vocab)
+    assert "'baugenehmigung':*" in q.build_tsquery("Bauanträge", vocab=vocab)  # the thesaurus's Bauantrag
+    assert "'hund':*" in q.build_tsquery("Hunde", vocab=build_vocabulary(["Hund", "Steuer"]))
+
+
 def test_a_thesaurus_term_is_neither_split_nor_corrected():
     vocab = build_vocabulary(["Hochschule", "Hochwasser", "Zeit", "Teilzeit", "Tragung", "Kostentragung", "Hoch"])
     hochzeit, trauung = q.build_tsquery("Hochzeit", vocab=vocab), q.build_tsquery("Trauung", vocab=vocab)
@@ -237,7 +243,20 @@ def test_a_thesaurus_term_is_neither_split_nor_corrected():
     assert "'eheschliessung':*" in trauung and "tragung" not in trauung
 
 
-def test_an_inflected_word_is_searched_by_its_base_form(vocab):
-    assert "'wohngeld':*" in q.build_tsquery("Wohngeldes", vocab=vocab)
-    assert "'baugenehmigung':*" in q.build_tsquery("Bauanträge", vocab=vocab)  # the thesaurus's Bauantrag
-    assert "'hund':*" in q.build_tsquery("Hunde", vocab=build_vocabulary(["Hund", "Steuer"]))
+def test_a_compound_of_a_thesaurus_term_and_a_word_is_searched_by_both_or_the_term():
+    vocab = build_vocabulary(["Anmeldung", "Kindertagesbetreuung", "Person", "Verlängerung", "Urkunde", "Platz"])
+    kita = q.plan("Kitaanmeldung", vocab=vocab)[0].alternatives
+    assert (("kindertagesbetreuung", "kindertagesstätte", "kindertageseinrichtung", "kindertagespflege"),
+            ("anmeldung",)) in kita
+    assert (("kindertagesbetreuung", "kindertagesstätte", "kindertageseinrichtung", "kindertagespflege"),) in kita
+    perso = q.build_tsquery("Persoverlängerung", vocab=vocab)
+    assert "'personalausweis':*" in perso and "'person'" not in perso and "'person':*" not in perso
+    assert "'urkunde':*" in q.build_tsquery("Hochzeitsurkunde", vocab=vocab)  # across a linking -s-
+    assert "'kindertagesbetreuung':*" in q.build_tsquery("Kindergartenplätze", vocab=vocab)  # and a plural head
+
+
+def test_a_compound_of_a_term_and_a_noun_finds_the_phrase_of_its_verb():
+    """"Autoanmeldung" is the thesaurus's "Auto anmelden" (Kraftfahrzeugzulassung)."""
+    assert t.verb_of("anmeldung") == "anmelden" and t.verb_of("verlängerung") == "verlängern"
+    built = q.build_tsquery("Autoanmeldung", vocab=build_vocabulary(["Anmeldung", "Kraftfahrzeug"]))
+    assert "'kraftfahrzeugzulassung':*" in built

@@ -121,3 +121,11 @@ def test_a_term_is_found_also_inflected(shipped):
     assert expansions(shipped, "Kitas") == expansions(shipped, "Kita")
     assert expansions(shipped, "Bauanträge") == expansions(shipped, "Bauantrag")
     assert expansions(shipped, "Autos anmelden") == expansions(shipped, "Auto anmelden")
+
+
+def test_a_term_at_the_front_of_a_compound_is_read_before_the_rest(shipped):
+    known = {"anmeldung", "urkunde", "verlängerung"}.__contains__
+    assert shipped.modifier("kitaanmeldung", known) == ("kita", "anmeldung")
+    assert shipped.modifier("hochzeitsurkunde", known) == ("hochzeit", "urkunde")
+    assert shipped.modifier("persoverlängerung", known) == ("perso", "verlängerung")
+    assert shipped.modifier("kitaxyz", known) is None
