@@ -48,6 +48,7 @@ class Group(NamedTuple):
     known: bool = True  # False: the index cannot know it (see ``_forms``), the AND may drop it
     either: bool = False  # joined to the group before it by OR ("Hund oder Katze"), not AND
     excluded: bool = False  # written with a leading minus: no hit may hold it
+    exact: bool = False  # the typed word matches whole only (see ``_exact``), never as a prefix
 
 
 def _content(words: Iterable[str]) -> tuple[str, ...]:
@@ -180,9 +181,16 @@ def _run(tokens: list[t.Token], vocab: Vocabulary | None, thesaurus: Thesaurus, 
             continue
         alternatives = tuple(dict.fromkeys(f for f in forms if f))[:MAX_ALTERNATIVES]
         if alternatives:
-            groups.append(Group(typed, alternatives, known))
+            groups.append(Group(typed, alternatives, known, exact=_exact(typed, vocab, thesaurus)))
     meant = [g for g in groups if g.known and (not t.is_noise(g.typed) or thesaurus.lookup([g.typed]))]
     return meant or groups
+
+
+def _exact(typed: str, vocab: Vocabulary | None, thesaurus: Thesaurus) -> bool:
+    """A thesaurus term the index does not know as a word ("perso") could only match as a
+    prefix, and then by accident (Personenbeförderung before Personalausweis): its expansions
+    say what it means. Without a vocabulary nothing tells, and the prefix stays."""
+    return vocab is not None and " " not in typed and bool(thesaurus.lookup([typed])) and not vocab.lookup_piece(typed)
 
 
 def lexeme(word: str, prefix: bool) -> str:
@@ -198,6 +206,8 @@ def render(group: Group, last_typed: bool, *, any_part: bool = False) -> str:
     (compounds begin with them: "rente" finds Rentenversicherung); the typed last word of an
     as-you-type query does from two letters on ("Kit" → Kita…)."""
     def word(w: str) -> str:
+        if group.exact and w == group.typed:
+            return lexeme(w, False)
         return lexeme(w, len(w) >= MIN_PREFIX or (last_typed and w == group.typed and len(w) > 1))
 
     def joined(items: list[str], operator: str) -> str:

@@ -80,3 +80,11 @@ class TestThesaurusTerms:
     async def test_a_compound_led_by_a_term_finds_what_the_term_means(self, shipped, q, expected):
         hits = await search(q)
         assert hits.page.items[0].ozg_id == expected and uncorrected(hits)
+
+
+class TestRanking:
+    @pytest.mark.parametrize("q", ["Perso", "Perso verloren"])
+    async def test_a_short_word_of_the_thesaurus_finds_its_meaning_first(self, shipped, q):
+        """Not Personenbeförderungsgenehmigung, which only begins like it."""
+        ids = [o.ozg_id for o in (await search(q)).page.items]
+        assert ids[0] == "10119" and "10447" not in ids

@@ -260,3 +260,11 @@ def test_a_compound_of_a_term_and_a_noun_finds_the_phrase_of_its_verb():
     assert t.verb_of("anmeldung") == "anmelden" and t.verb_of("verlängerung") == "verlängern"
     built = q.build_tsquery("Autoanmeldung", vocab=build_vocabulary(["Anmeldung", "Kraftfahrzeug"]))
     assert "'kraftfahrzeugzulassung':*" in built
+
+
+def test_a_term_the_index_does_not_know_is_no_prefix():
+    """'perso':* would find Personenbeförderung before Personalausweis; its expansion finds that."""
+    vocab = build_vocabulary(["Personalausweis", "Personenbeförderung", "Kindertagesbetreuung", "Kita"])
+    assert q.build_tsquery("Perso", vocab=vocab) == "('perso' | 'personalausweis':*)"
+    assert "'kita':*" in q.build_tsquery("Kita", vocab=vocab)  # a word of the index keeps its prefix
+    assert "'perso':*" in q.build_tsquery("Perso")  # without a vocabulary nothing tells
