@@ -88,3 +88,9 @@ class TestRanking:
         """Not Personenbeförderungsgenehmigung, which only begins like it."""
         ids = [o.ozg_id for o in (await search(q)).page.items]
         assert ids[0] == "10119" and "10447" not in ids
+
+    @pytest.mark.parametrize(("q", "expected"), [
+        ("Sorgerecht", "10588"), ("Schankerlaubnis", "10294"), ("Mülltonne", "10110"), ("Krippenplatz", "10019"),
+    ])
+    async def test_everyday_words_the_thesaurus_maps_find_the_catalogue_wording(self, shipped, q, expected):
+        assert (await search(q)).page.items[0].ozg_id == expected

@@ -129,3 +129,10 @@ def test_a_term_at_the_front_of_a_compound_is_read_before_the_rest(shipped):
     assert shipped.modifier("hochzeitsurkunde", known) == ("hochzeit", "urkunde")
     assert shipped.modifier("persoverlängerung", known) == ("perso", "verlängerung")
     assert shipped.modifier("kitaxyz", known) is None
+
+
+@pytest.mark.parametrize(("term", "meant"), [
+    ("Sorgerecht", "elterliche sorge"), ("Mülltonne", "abfallentsorgung"), ("Schank", "ausschank"),
+])
+def test_gaps_the_review_found_are_mapped(shipped, term, meant):
+    assert meant in expansions(shipped, term)
