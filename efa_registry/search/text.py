@@ -15,8 +15,11 @@ from typing import NamedTuple
 # Hyphen-like characters people and documents use inside words; the soft hyphen just vanishes.
 _HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-",
                           "\u00ad": None})
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-_PLAIN = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
+# Letters that Unicode does not decompose into a base letter and a mark: the stroke of Sorbian and
+# Polish ł ("Błota"), Nordic ø and the ligatures, as people type them without the special key.
+_UNMARKED = {"ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ı": "i"}
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", **_UNMARKED})
+_PLAIN = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", **_UNMARKED})
 # A word, hyphenated words as one token; a leading or trailing hyphen marks an elided part
 # ("Eheschließung und -beurkundung", "an-, um- und abmelden").
 _TOKEN = re.compile(r"(-?)([^\W_]+(?:-[^\W_]+)*)(-?)")
