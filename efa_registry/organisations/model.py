@@ -12,7 +12,8 @@ from efa_registry.kit.wire import Command, Query, Record, patch_of
 from efa_registry.types import LAND_PATTERN, Ars, HttpsUrl, OrganisationKind, Slug
 
 Name = Annotated[str, Meta(min_length=2, max_length=300)]
-Email = Annotated[str, Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320)]
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+Email = Annotated[str, Meta(pattern=EMAIL_PATTERN, max_length=320)]
 Phone = Annotated[str, Meta(pattern=r"^[0-9 +()/-]{3,60}$")]
 PersonName = Annotated[str, Meta(min_length=2, max_length=200)]
 

@@ -10,6 +10,7 @@ import msgspec
 from msgspec import Meta
 
 from efa_registry.errors import InvalidInput
+from efa_registry.organisations.model import EMAIL_PATTERN
 from efa_registry.solutions.publiccode import (
     DEFAULT_CATEGORY,
     DEVELOPMENT_TO_STATUS,
@@ -27,7 +28,12 @@ VERSIONS = ("0.2", "0.3", "0.4")
 YAML11_BOOLS = {w: v for words, v in (("yes Yes YES on On ON", True), ("no No NO off Off OFF", False))
                 for w in words.split()}  # the standard's versions this reader knows (0.2.x … 0.4.x)
 
-ShortText = Annotated[str, Meta(min_length=1, max_length=150)]
+# The standard's shortDescription has at most 150 characters; a longer one is read (with a
+# warning) up to what the registry's summary keeps, and shortened again on export.
+SHORT_DESCRIPTION_MAX = 150
+ShortText = Annotated[str, Meta(min_length=1, max_length=1000)]
+MAINTENANCE_TYPES = ("internal", "contract", "community", "none")
+EMAIL = re.compile(EMAIL_PATTERN)  # what the registry stores as a contact's address
 Url = Annotated[str, Meta(pattern=r"^[a-zA-Z][a-zA-Z0-9+.-]*://\S+$")]
 
 
@@ -47,7 +53,7 @@ class Contact(msgspec.Struct, kw_only=True):
 
 
 class Maintenance(msgspec.Struct, kw_only=True):
-    type: Literal["internal", "contract", "community", "none"]
+    type: Annotated[str, Meta(min_length=1)]  # one of MAINTENANCE_TYPES; another is read with a warning
     contacts: list[Contact] = []
     contractors: list[dict[str, Any]] = []
 
@@ -162,8 +168,19 @@ def _leniencies(document: Document, lang: str, text: Description) -> list[str]:
     if not document.publiccode_yml_version.startswith(VERSIONS):
         warnings.append(f"publiccodeYmlVersion: {document.publiccode_yml_version} is not one of "
                         f"{', '.join(VERSIONS)}; read as 0.4")
-    if not lang.startswith("de"):
+    if language_of(lang) != "de":
         warnings.append(f"description: no German text; the registry took description.{lang}")
+    if len(text.short_description) > SHORT_DESCRIPTION_MAX:
+        warnings.append(f"description.{lang}.shortDescription: longer than the standard's {SHORT_DESCRIPTION_MAX}"
+                        " characters; kept whole, shortened on export")
+    if text.documentation and not text.documentation.startswith("https://"):
+        warnings.append(f"description.{lang}.documentation: not an https:// address; left out")
+    if document.maintenance.type not in MAINTENANCE_TYPES:
+        warnings.append(f"maintenance.type: {document.maintenance.type!r} is not one of {', '.join(MAINTENANCE_TYPES)}"
+                        " (the registry does not keep it)")
+    contacts = document.maintenance.contacts
+    if contacts and contacts[0].email and not EMAIL.match(contacts[0].email):
+        warnings.append("maintenance.contacts[0].email: not an e-mail address; left out")
     if text.long_description is None:
         warnings.append(f"description.{lang}.longDescription: missing; the short description stands in")
     elif len(text.long_description) < 150:
@@ -217,7 +234,7 @@ def _contact(parsed: Parsed) -> tuple[dict[str, Any], list[str]]:
     first, values = contacts[0], {}
     if first.name != first.affiliation:
         values["contact_name"] = first.name
-    if first.email:
+    if first.email and EMAIL.match(first.email):
         values["contact_email"] = first.email
     return values, ["maintenance.contacts.0.name", "maintenance.contacts.0.email", "maintenance.contacts.0.affiliation"]
 
@@ -233,7 +250,8 @@ def map_document(parsed: Parsed) -> tuple[dict[str, Any], list[str], list[str]]:
         "name": doc.name.strip(),
         "summary": text.short_description.strip() if ext.summary is msgspec.UNSET else ext.summary,
         "description": description.strip() or None, "status": DEVELOPMENT_TO_STATUS[doc.development_status],
-        "licence": licence, "documentation_url": text.documentation,
+        "licence": licence,
+        "documentation_url": text.documentation if (text.documentation or "").startswith("https://") else None,
         "source_repository": doc.url if doc.url.startswith("https://") and not own_url else None,
         "tags": ext.tags if ext.tags is not msgspec.UNSET else [c for c in doc.categories if c != DEFAULT_CATEGORY],
         "slug": ext.slug if ext.slug is not msgspec.UNSET else None,

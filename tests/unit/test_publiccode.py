@@ -169,7 +169,7 @@ def replaced(doc: dict, path: str, value) -> dict:
     (lambda d: without(d, "description.de.shortDescription"), "description.de.shortDescription"),
     (lambda d: without(d, "localisation.availableLanguages"), "localisation.availableLanguages"),
     (lambda d: replaced(d, "description.de.shortDescription", ["a", "list"]), "description.de.shortDescription"),
-    (lambda d: replaced(d, "description.de.shortDescription", "x" * 151), "description.de.shortDescription"),
+    (lambda d: replaced(d, "description.de.shortDescription", "x" * 1001), "description.de.shortDescription"),
     (lambda d: replaced(d, "developmentStatus", "fertig"), "developmentStatus"),
     (lambda d: replaced(d, "publiccodeYmlVersion", "eins"), "publiccodeYmlVersion"),
     (lambda d: replaced(d, "url", "keine url"), "url"),
@@ -304,3 +304,19 @@ def test_text_postgresql_cannot_store_is_refused_naming_its_key(escape):
     with pytest.raises(InvalidInput) as raised:
         publiccode_mapping.parse(text.encode())
     assert raised.value.field == "name"
+
+
+@pytest.mark.parametrize(("change", "warning", "kept"), [
+    (lambda d: replaced(d, "maintenance.type", "commercial"), "maintenance.type", {}),   # real OpenCoDE files
+    (lambda d: replaced(d, "description.de.shortDescription", "Kurz und doch lang. " * 8),
+     "description.de.shortDescription: longer than", {"summary": ("Kurz und doch lang. " * 8).strip()}),
+    (lambda d: replaced(d, "description.de.documentation", "http://docs.example.org"), "documentation: not an https",
+     {"documentation_url": None}),
+    (lambda d: replaced(d, "maintenance.contacts", [{"name": "Petra Prüfer", "email": "petra(at)amt.example"}]),
+     "email: not an e-mail address", {"contact_name": "Petra Prüfer"}),
+])
+def test_what_real_files_get_wrong_but_the_registry_does_not_keep_is_a_warning(change, warning, kept):
+    parsed = publiccode_mapping.parse(as_yaml(change(minimal())))
+    values, _, _ = publiccode_mapping.map_document(parsed)
+    assert any(warning in w for w in parsed.warnings), parsed.warnings
+    assert {k: values.get(k) for k in kept} == kept and "contact_email" not in values
