@@ -19,6 +19,19 @@ def changes(patch: msgspec.Struct, *, required: Iterable[str] = ()) -> dict[str,
     return out
 
 
+def changed(current: dict[str, Any], values: dict[str, Any], *, unordered: Iterable[str] = ()) -> dict[str, Any]:
+    """The values that differ from the entity's ``current`` ones (lists named in ``unordered`` as
+    sets): a PATCH or a form repeating what is stored writes nothing, bumps no version and sends
+    no event, so other editors' ETags stay valid."""
+    def same(key: str) -> bool:
+        if key not in current:
+            return False
+        if key in unordered and values[key] is not None and current[key] is not None:
+            return set(values[key]) == set(current[key])
+        return current[key] == values[key]
+    return {key: value for key, value in values.items() if not same(key)}
+
+
 def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Field-by-field changes between two snapshots, for the history view."""
     before = before or {}

@@ -14,7 +14,7 @@ from efa_registry.errors import found
 from efa_registry.events.recorder import record
 from efa_registry.kit import idempotency
 from efa_registry.kit.paging import Page
-from efa_registry.kit.patching import changes, check_version
+from efa_registry.kit.patching import changed, changes, check_version
 from efa_registry.kit.slugs import check_slug, slugify
 from efa_registry.organisations import model, repository
 from efa_registry.search import indexing, lexicon
@@ -78,6 +78,9 @@ async def update_organisation(
         authorize(actor, "organisation.update", organisation_id=current.id)
         authorize_fields(actor, "organisation", values)
         check_version(current.version, expected_version)
+        values = changed(msgspec.structs.asdict(current), values)
+        if not values:
+            return current
         await repository.update(conn, current.id, values)
         org = await repository.get(conn, current.id)
         if org.name != current.name:  # the solutions it provides or operates are found by its name

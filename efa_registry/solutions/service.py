@@ -17,7 +17,7 @@ from efa_registry.events import repository as events
 from efa_registry.events.recorder import record, snapshot_of
 from efa_registry.kit import idempotency
 from efa_registry.kit.paging import Page
-from efa_registry.kit.patching import changes, check_version, diff
+from efa_registry.kit.patching import changed, changes, check_version, diff
 from efa_registry.kit.slugs import slugify
 from efa_registry.rollout import refresh as rollout
 from efa_registry.search import indexing, lexicon
@@ -115,7 +115,9 @@ async def update_solution(
         authorize(actor, "solution.update", organisation_id=current.provider.id)
         authorize_fields(actor, "solution", values)
         check_version(current.version, expected_version)
-        values = await _resolve_references(conn, values)
+        values = changed(_as_values(current), await _resolve_references(conn, values), unordered=("ozg_ids",))
+        if not values:
+            return current
         if "provider" in values:  # handing a solution to another provider needs rights on both
             authorize(actor, "solution.update", organisation_id=values["provider"])
         rules.check_solution({**_as_values(current), **values})
@@ -145,6 +147,8 @@ async def retire_solution(key: str | uuid.UUID, *, expected_version: int | None,
         current = await _locked(conn, key)
         authorize(actor, "solution.retire", organisation_id=current.provider.id)
         check_version(current.version, expected_version)
+        if current.status == "retired":  # retiring again changes nothing
+            return current
         await repository.update(conn, "solution", current.id, {"status": "retired"})
         await rollout.refresh_solution(conn, current.id)
         solution = await _after_write(conn, current.id, actor, "retired")
@@ -173,8 +177,11 @@ async def _resolve_references(conn: asyncpg.Connection, values: dict[str, Any]) 
 
 
 def _as_values(solution: Solution) -> dict[str, Any]:
+    """The solution as the command's values (organisations by id, OZG-Leistungen by OZG-ID)."""
     values = msgspec.structs.asdict(solution)
     values["ozg_ids"] = [o.ozg_id for o in solution.ozg_leistungen]
+    values["provider"] = solution.provider.id
+    values["operator"] = solution.operator.id if solution.operator else None
     return values
 
 
@@ -244,6 +251,9 @@ async def update_interface(
         solution = (await repository.load(conn, [current.solution_id]))[0]
         authorize(actor, "interface.retire" if retire else "interface.update", organisation_id=solution.provider.id)
         check_version(current.version, expected_version)
+        values = changed(msgspec.structs.asdict(current), values)
+        if not values:
+            return current
         rules.check_interface({**msgspec.structs.asdict(current), **values})
         await repository.update(conn, "interface", interface_id, values)
         interface = await _after_interface_write(conn, interface_id, solution, actor,

@@ -81,6 +81,39 @@ async def test_merge_patch_null_removes_absent_keeps(client, catalogue):
                                       headers={**tokens.auth("curator"), "If-Match": '"v2"'}), 400, "name")
 
 
+async def events_of(entity_id: str) -> int:
+    async with db.connection() as conn:
+        return await conn.fetchval("SELECT count(*) FROM event WHERE entity_id = $1", entity_id)
+
+
+@pytest.mark.parametrize("patch", [{}, {"name": "Wohngeld digital", "reifegrad": 4},
+                                   {"ozgIds": ["10000"], "tags": ["Sozialleistung"], "provider": "land-nrw"}])
+async def test_a_patch_that_changes_nothing_writes_nothing(client, catalogue, patch):
+    tokens = catalogue["tokens"]
+    created = (await create(client, tokens)).json()
+    headers = {**tokens.auth("curator"), "If-Match": '"v1"'}
+    response = await client.patch("/v1/solutions/wohngeld-digital", json=patch, headers=headers)
+    assert response.status_code == 200 and response.json()["version"] == 1 and response.headers["etag"] == '"v1-auth"'
+    assert await events_of(created["id"]) == 1, "no event for integrators, no webhook"
+    assert (await client.delete("/v1/solutions/wohngeld-digital", headers=headers)).json()["version"] == 2
+    again = await client.delete("/v1/solutions/wohngeld-digital", headers={**headers, "If-Match": '"v2"'})
+    assert again.status_code == 200 and again.json()["version"] == 2 and await events_of(created["id"]) == 2
+
+
+async def test_an_organisation_or_interface_patched_to_what_it_is_keeps_its_version(client, catalogue):
+    tokens = catalogue["tokens"]
+    headers = {**tokens.auth("curator"), "If-Match": '"v1"'}
+    org = (await client.get("/v1/organisations/land-nrw")).json()
+    same = await client.patch("/v1/organisations/land-nrw", json={"name": org["name"]}, headers={
+        **headers, "If-Match": f'"v{org["version"]}"'})
+    assert same.status_code == 200 and same.json()["version"] == org["version"]
+    await create(client, tokens)
+    interface = await client.post("/v1/solutions/wohngeld-digital/interfaces",
+                                  json={"kind": "xoev", "standard": "XWohngeld"}, headers=tokens.auth("curator"))
+    path = f"/v1/interfaces/{interface.json()['id']}"
+    assert (await client.patch(path, json={"standard": "XWohngeld"}, headers=headers)).json()["version"] == 1
+
+
 @pytest.mark.parametrize(("patch", "status", "field"), [
     ({"reifegrad": 6, "reifegradModel": "1.1"}, 422, "reifegrad"),
     ({"reifegradModel": None}, 422, "reifegradModel"),

@@ -92,17 +92,21 @@ class TestRoundTrip:
 
     async def test_importing_again_updates_with_if_match(self, client, tokens):
         document = (await client.get("/v1/solutions/wohngeld-digital/publiccode.yml")).content
-        assert_problem(await post(client, document, who="curator", tokens=tokens), 428, "If-Match")
-        assert_problem(await post(client, document, who="curator", tokens=tokens, **{"If-Match": '"v7"'}), 412)
-        updated = await post(client, document, who="curator", tokens=tokens, **{"If-Match": '"v1"'})
+        changed = document.replace(b"Wohngeld digital", b"Wohngeld digital plus")
+        assert_problem(await post(client, changed, who="curator", tokens=tokens), 428, "If-Match")
+        assert_problem(await post(client, changed, who="curator", tokens=tokens, **{"If-Match": '"v7"'}), 412)
+        same = await post(client, document, who="curator", tokens=tokens, **{"If-Match": '"v1"'})
+        assert same.status_code == 200 and same.json()["solution"]["version"] == 1, "the same document changes nothing"
+        updated = await post(client, changed, who="curator", tokens=tokens, **{"If-Match": '"v1"'})
         assert updated.status_code == 200 and updated.json()["created"] is False
         assert updated.json()["solution"]["version"] == 2 and updated.headers["etag"] == '"v2-auth"'
         assert await solution_count() == 1
 
     async def test_the_cli_path_updates_without_a_version(self, client, tokens):
         document = (await client.get("/v1/solutions/wohngeld-digital/publiccode.yml")).content
-        result = await import_publiccode(document, provider="land-nrw", actor=Actor.cli())
-        assert (result.created, result.solution.version) == (False, 2)
+        result = await import_publiccode(document.replace(b"Wohngeld digital", b"Wohngeld digital plus"),
+                                         provider="land-nrw", actor=Actor.cli())
+        assert (result.created, result.solution.version, result.solution.name) == (False, 2, "Wohngeld digital plus")
 
 
 class TestForeignDocuments:
