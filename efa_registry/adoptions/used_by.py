@@ -54,27 +54,28 @@ class UsedByResult(Record):
     created: int
 
 
-def used_by(data: bytes) -> list[str]:
-    """The ``usedBy`` names of a publiccode.yml (validated as the import validates it)."""
+def used_by(data: bytes) -> list[tuple[int, str]]:
+    """The ``usedBy`` names of a publiccode.yml (validated as the import validates it), each with
+    its index in the document (blank entries are left out, so errors name the entry meant)."""
     raw = parse(data).raw.get("usedBy") or []
     if not isinstance(raw, list) or not all(isinstance(n, str) for n in raw):
         raise InvalidInput("usedBy: a list of names", field="usedBy")
     if len(raw) > MAX_NAMES:
         raise InvalidInput(f"usedBy: at most {MAX_NAMES} names", field="usedBy")
-    return [n.strip() for n in raw if n.strip()]
+    return [(i, n.strip()) for i, n in enumerate(raw) if n.strip()]
 
 
 async def adopt_used_by(solution_key: str, data: bytes, *, actor: Actor, status: AdoptionStatus = "live",
                         dry_run: bool = True) -> UsedByResult:
     """Resolve the document's ``usedBy`` entries; unless ``dry_run``, adopt the resolved ones."""
-    entries_of = used_by(data)
+    listed = used_by(data)
     async with db.transaction() as conn:
         solution = await open_solution(conn, solution_key)
         authorize(actor, "adoption.bulk", organisation_id=solution.provider_id)
-        entries = await _entries(conn, solution.id, entries_of)
+        entries = await _entries(conn, solution.id, [name for _, name in listed])
         created = 0
         if not dry_run:
-            _refuse_unresolved(entries)
+            _refuse_unresolved(entries, [i for i, _ in listed])
             items = [BulkItem(ars=e.ars, status=status, note="publiccode.yml usedBy")
                      for e in {e.ars: e for e in entries if e.action == "create"}.values()]
             created = (await apply(conn, solution.id, items, actor=actor)).created if items else 0
@@ -90,9 +91,10 @@ async def _entries(conn: asyncpg.Connection, solution_id: uuid.UUID, entries_of:
                         action=_action(r.ars, r.level, existing)) for n, r in zip(entries_of, resolved, strict=True)]
 
 
-def _refuse_unresolved(entries: list[UsedByEntry]) -> None:
-    """All or nothing, like every import: the first entry that cannot become an adoption is named."""
-    for i, entry in enumerate(entries):
+def _refuse_unresolved(entries: list[UsedByEntry], positions: list[int]) -> None:
+    """All or nothing, like every import: the first entry that cannot become an adoption is named
+    (``positions``: each entry's index in the document)."""
+    for i, entry in zip(positions, entries, strict=True):
         if entry.action in ("unresolved", "no_administration"):
             why = entry.verdict if entry.action == "unresolved" else "an area without an administration of its own"
             raise InvalidInput(f"usedBy[{i}]: {entry.name!r} is {why}; nothing was adopted (the dry run lists the "

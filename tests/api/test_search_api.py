@@ -188,6 +188,8 @@ class TestUsedBy:
         tokens = solutions["tokens"]
         refused = await self.post(client, tokens, publiccode(["Duisburg", "Xyzzyhausen"]), dryRun="false")
         assert_problem(refused, 422, "usedBy[1]")
+        blank_first = await self.post(client, tokens, publiccode(["  ", "Duisburg", "Xyzzyhausen"]), dryRun="false")
+        assert_problem(blank_first, 422, "usedBy[2]")  # the document's index, though the blank entry is skipped
         async with db.connection() as conn:
             assert await conn.fetchval("SELECT count(*) FROM adoption") == 0
         done = (await self.post(client, tokens, publiccode(["Duisburg", "Stadt Essen"]), dryRun="false",
