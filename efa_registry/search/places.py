@@ -60,6 +60,15 @@ _LAND_KEYS = {**{t.fold(name).replace("-", " "): key for key, (name, _) in LAEND
               **{f"de {code.casefold()}": key for key, (_, code) in LAENDER.items()}, "nrw": "05", "rlp": "07"}
 
 
+# Places by their English (and French) names, as visitors and foreign systems write them, and a
+# colloquial one.
+EXONYMS = {t.fold(foreign): german for foreign, german in (
+    ("Munich", "München"), ("Cologne", "Köln"), ("Nuremberg", "Nürnberg"), ("Hanover", "Hannover"),
+    ("Brunswick", "Braunschweig"), ("Aix-la-Chapelle", "Aachen"), ("Mayence", "Mainz"), ("Treves", "Trier"),
+    ("Frankfort", "Frankfurt am Main"), ("Coblenz", "Koblenz"), ("Meck-Pomm", "Mecklenburg-Vorpommern"),
+)}
+
+
 class Match(NamedTuple):
     ars: str
     name: str
@@ -130,7 +139,7 @@ def _adjust(place: Place, kind: Kind | None, city: bool, land: str | None, kreis
 def _scored(query: str, index: PlaceIndex, hint_land: str | None, hint_kreis: str | None):
     if (key := "".join(query.split())).isdigit():
         return [(1.0, 1.0, index.places[i].population or 0, i) for i in _by_key(key, index)]
-    typed = forms(query)
+    typed = forms(EXONYMS.get(t.fold(query.strip()), query))
     if not typed:
         return []
     stripped, qualifier_land = _qualifier_land(typed)

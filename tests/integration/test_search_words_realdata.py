@@ -94,3 +94,14 @@ class TestRanking:
     ])
     async def test_everyday_words_the_thesaurus_maps_find_the_catalogue_wording(self, shipped, q, expected):
         assert (await search(q)).page.items[0].ozg_id == expected
+
+
+class TestEnglish:
+    @pytest.mark.parametrize(("q", "expected"), [
+        ("passport", "10177"), ("child benefit", "10005"), ("housing benefit", "10092"), ("parental allowance", "10000"),
+        ("birth certificate", "10557"), ("residence permit", "10255"), ("car registration", "10439"),
+        ("dog tax", "10160"), ("marriage", "10026"), ("driving licence", "10169"),
+    ])
+    async def test_the_english_names_of_everyday_services_find_them(self, shipped, q, expected):
+        ids = [o.ozg_id for o in (await search(q)).page.items]
+        assert ids and ids[0] == expected, ids

@@ -187,6 +187,8 @@ def test_scores_order_near_and_far_names(typed, official, low, high):
     ("09 162 000", None, "exact", "091620000000"),
     ("09162", None, "exact", "09162"),
     ("99999999", None, "unknown", None),
+    ("Munich", None, "exact", "091620000000"),                 # the English name
+    ("Cologne", None, "unknown", None),                        # Köln is not among these records
     ("Xylophonhausen", None, "unknown", None),
     ("", None, "unknown", None),
     ("!!!", None, "unknown", None),
