@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 import uuid
@@ -12,10 +13,11 @@ _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": 
 
 
 def slugify(text: str, *, max_length: int = 80) -> str:
-    """``Wohngeld-Antrag Digital (NRW)`` → ``wohngeld-antrag-digital-nrw``."""
+    """``Wohngeld-Antrag Digital (NRW)`` → ``wohngeld-antrag-digital-nrw``; a name without Latin
+    letters or digits (电子政务) gets a key of its own: ``eintrag-`` and a digest of the name."""
     ascii_text = unicodedata.normalize("NFKD", text.translate(_UMLAUTS)).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:max_length].rstrip("-") or "x"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:max_length].rstrip("-")
+    return slug if len(slug) >= 2 else f"eintrag-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
 
 
 # Keys in URLs are a UUID in its canonical form (any case) or else a slug; nothing is both.

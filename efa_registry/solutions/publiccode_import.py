@@ -35,7 +35,9 @@ def _paths(parsed: Parsed) -> dict[str, str]:
             "ozgIds": "de.leika",
             "contactName": "maintenance.contacts[0].name", "contactEmail": "maintenance.contacts[0].email",
             **{k: f"{EXTENSION}.{k}" for k in ("slug", "tags", "reuseRoute", "efaCompliant", "reifegradModel",
-                                                "reifegrad", "rolloutLevel", "costsNote")}}
+                                                "reifegrad", "rolloutLevel", "costsNote")},
+            # Tags come from the extension, else from the categories (without the default one).
+            **({} if parsed.registry and parsed.registry.tags is not msgspec.UNSET else {"tags": "categories"})}
 
 
 async def _ozg_ids(conn: asyncpg.Connection, parsed: Parsed, from_features: list[str]
@@ -153,7 +155,10 @@ async def _save(parsed: Parsed, values: dict[str, Any], solution_id: Any, versio
         return await service.update_solution(solution_id, convert(command, SolutionPatch, ""),
                                              expected_version=version, actor=actor)
     except (InvalidInput, AlreadyExists) as exc:  # name the document's key, not the registry's field
-        path = _paths(parsed).get(exc.field or "", exc.field)
+        base, bracket, index = (exc.field or "").partition("[")
+        path = _paths(parsed).get(base, exc.field)
+        if bracket and path == f"{EXTENSION}.tags":  # the same list: the same index
+            path += bracket + index
         exc.detail = exc.detail.replace(f"{exc.field}:", f"{path}:", 1) if exc.field else exc.detail
         exc.field = path
         raise

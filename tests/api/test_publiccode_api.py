@@ -155,6 +155,14 @@ class TestTheSameRepository:
         assert [o["ozgId"] for o in response.json()["solution"]["ozgLeistungen"]] == ["10513"]
 
 
+class TestNamesWithoutLatinLetters:
+    async def test_get_a_key_of_their_own(self, client, tokens):
+        response = await post(client, minimal(name="电子政务", url="https://example.org/dianzi.git"), who="curator",
+                              tokens=tokens)
+        assert response.status_code == 201, response.text
+        assert response.json()["solution"]["slug"].startswith("eintrag-")
+
+
 def minimal(**changes) -> str:
     doc = yaml.safe_load((FIXTURES / "minimal.yml").read_text())
     doc.update(changes)
@@ -176,6 +184,8 @@ class TestRefusals:
          "description.de.shortDescription"),
         (minimal(de={"leika": [{"ozg-id": "99999"}]}), "de.leika[0].ozg-id"),
         (minimal(**{"x-efa-registry": {"reifegradModel": "1.1", "reifegrad": 6}}), "x-efa-registry.reifegrad"),
+        (minimal(categories=["it-services", "k" * 61]), "categories"),   # the tags the categories give
+        (minimal(**{"x-efa-registry": {"tags": ["gut", "auch", "k" * 61]}}), "x-efa-registry.tags[2]"),
     ])
     async def test_invalid_documents_name_the_key_and_write_nothing(self, client, tokens, data, field):
         assert_problem(await post(client, data, who="provider_saar", tokens=tokens, provider="saarland"), 422
