@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
+import msgspec
 from litestar import Litestar
 from litestar._asgi.utils import wrap_in_exception_handler
 from litestar.exceptions import HTTPException, ValidationException
@@ -27,6 +28,8 @@ from litestar.params import BodyKwarg
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import jsonguard
+from api.problems import PROBLEM_BASE
+from api.schemas import Problem
 from efa_registry.errors import InvalidParameter
 
 MAX_URL_BYTES = 8 * 1024
@@ -51,15 +54,19 @@ def front_door(app: Litestar) -> None:
             return
         raw_path = scope.get("raw_path") or scope["path"].encode()
         if len(raw_path) + len(scope.get("query_string", b"")) > MAX_URL_BYTES:
-            await _plain(send, 414, "URI too long")
+            await _problem(send, 414, "uri-too-long", "URI too long", f"the URL may have at most {MAX_URL_BYTES} bytes")
             return
         if sum(len(k) + len(v) for k, v in scope["headers"]) > MAX_HEADER_BYTES:
-            await _plain(send, 431, "Request header fields too large")
+            await _problem(send, 431, "headers-too-large", "Request header fields too large",
+                           f"the headers may have at most {MAX_HEADER_BYTES} bytes")
             return
         method = scope["method"]
         if method == "OPTIONS" and not (cors and _has_header(scope, b"origin")):
             methods = allowed(scope["path"])
-            await _plain(send, 204 if methods else 404, "", {"allow": ", ".join(methods)} if methods else None)
+            if methods:
+                await _plain(send, 204, "", {"allow": ", ".join(methods)})
+            else:
+                await _problem(send, 404, "not-found", "Not found", f"no resource at {scope['path']}")
             return
         if method == "HEAD":
             await inner({**scope, "method": "GET"}, receive, _without_body(send))
@@ -110,6 +117,14 @@ async def _plain(send: Send, status: int, text: str, headers: dict[str, str] | N
     if body:
         raw += [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _problem(send: Send, status: int, kind: str, title: str, detail: str) -> None:
+    """A refusal before routing, where no exception handler runs: problem+json all the same."""
+    body = msgspec.json.encode(Problem(type=PROBLEM_BASE + kind, title=title, status=status, detail=detail))
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
 
 

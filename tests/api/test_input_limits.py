@@ -102,8 +102,9 @@ async def test_a_body_that_does_not_arrive_is_408_within_the_timeout(app, settin
 
 
 async def test_oversized_urls_and_headers_are_refused(client):
-    assert (await client.get("/v1/solutions", params={"q": "x" * 9000})).status_code == 414
-    assert (await client.get("/health", headers={"X-Padding": "x" * 17000})).status_code == 431
+    assert_problem(await client.get("/v1/solutions", params={"q": "x" * 9000}), 414)
+    assert_problem(await client.get("/health", headers={"X-Padding": "x" * 17000}), 431)
+    assert_problem(await client.options("/v1/gibt-es-nicht"), 404)  # refused before routing: problem+json too
 
 
 async def test_head_answers_every_get_with_its_headers_and_no_body(client, catalogue):
