@@ -206,6 +206,21 @@ async def test_a_stale_edit_shows_the_conflict_and_keeps_the_input(page, demo_da
     assert stored["summary"] == mine
 
 
+async def test_a_refused_new_solution_says_why_in_german_and_keeps_the_input(page, demo_data):
+    await sign_in(page, demo_data["curator"])
+    await page.goto("/kuratierung/loesungen/neu")
+    await page.locator("#feld-name").fill("Gewerbe-Service Saar")
+    await page.locator("#feld-provider").select_option(index=1)
+    await page.get_by_label("Kurzname (URL)").fill("demo-gewerbeanmeldung")  # taken
+    await page.get_by_label("OZG-Leistungen (OZG-IDs)").fill("10294")
+    await page.get_by_role("button", name=re.compile("anlegen|speichern", re.I)).click()
+    said = "Kurzname (URL): Nicht übernommen. Diesen Kurznamen trägt schon ein anderer Eintrag."
+    assert said in await page.locator("#feld-slug-fehler").inner_text()  # beside the field
+    assert await page.get_by_label("Kurzname (URL)").get_attribute("aria-invalid") == "true"
+    assert await page.locator("#feld-name").input_value() == "Gewerbe-Service Saar"
+    await screenshot(page, "kuratierung-fehler")
+
+
 async def test_an_adopter_cannot_reach_the_curation_forms(page, demo_data):
     await sign_in(page, demo_data["adopter"])
     assert await page.locator("h1").inner_text() == "Keine Berechtigung"
