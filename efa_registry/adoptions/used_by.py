@@ -11,6 +11,7 @@ transaction through the bulk load (transitions and events recorded).
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Literal
 
@@ -68,7 +69,7 @@ def used_by(data: bytes) -> list[tuple[int, str]]:
 async def adopt_used_by(solution_key: str, data: bytes, *, actor: Actor, status: AdoptionStatus = "live",
                         dry_run: bool = True) -> UsedByResult:
     """Resolve the document's ``usedBy`` entries; unless ``dry_run``, adopt the resolved ones."""
-    listed = used_by(data)
+    listed = await asyncio.to_thread(used_by, data)  # pure-Python YAML: not on the event loop
     async with db.transaction() as conn:
         solution = await open_solution(conn, solution_key)
         authorize(actor, "adoption.bulk", organisation_id=solution.provider_id)

@@ -39,7 +39,8 @@ MIN_LENGTH = {"60": 150}
 MIN_LENGTH_OTHER = 23
 RECORD_LENGTH = 220
 LAND_KEY = re.compile(r"^(0[1-9]|1[0-6])$")
-LINE_BREAK, LINE_BREAK_BYTES = re.compile("\r\n|\r|\n"), re.compile(b"\r\n|\r|\n")
+# CR before LF any number of times: a CRLF file converted twice (an FTP ASCII transfer) has CR CR LF.
+LINE_BREAK, LINE_BREAK_BYTES = re.compile("\r*\n|\r"), re.compile(b"\r*\n|\r")
 UTF8_SEQUENCE = re.compile(b"[\xc2-\xf4][\x80-\xbf]+")
 # Tabs, NUL, other C0 and C1 controls: a record is spaces and text only (a tab would shift columns).
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")

@@ -4,12 +4,12 @@ transaction with its event, the note of the loaded edition and the rebuilt rollo
 from __future__ import annotations
 
 import asyncio
-import gzip
 import hashlib
 import io
 import os
 import time
 import zipfile
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -31,9 +31,14 @@ log = structlog.get_logger(__name__)
 
 async def _read(source: str | os.PathLike[str] | bytes) -> tuple[bytes, str]:
     if isinstance(source, bytes):
-        return unpacked(source), "gv100ad"
+        return await asyncio.to_thread(unpacked, source), "gv100ad"
     path = Path(source)
-    return unpacked(await asyncio.to_thread(path.read_bytes)), f"gv100ad {path.name}"
+    return await asyncio.to_thread(lambda: unpacked(path.read_bytes())), f"gv100ad {path.name}"
+
+
+# An edition is 3.5 MB; what unpacks to far more is no edition (or a "zip bomb").
+MAX_UNPACKED = 100 * 1024 * 1024
+_DAMAGED = (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError)
 
 
 def unpacked(data: bytes) -> bytes:
@@ -41,9 +46,13 @@ def unpacked(data: bytes) -> bytes:
     or as this package ships it (gzip), or the text file itself."""
     if data.startswith(b"\x1f\x8b"):
         try:
-            return gzip.decompress(data)
-        except (OSError, EOFError) as exc:
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            text = _bounded(inflater.decompress(data, MAX_UNPACKED + 1))
+            if not inflater.eof:
+                raise EOFError("the file ends before its compressed stream")
+        except _DAMAGED as exc:
             raise ImportFailed("GV100AD: the gzip file is damaged", errors=[(0, str(exc))]) from exc
+        return text
     if not data.startswith(b"PK\x03\x04"):
         return data
     try:
@@ -52,9 +61,17 @@ def unpacked(data: bytes) -> bytes:
             if len(texts) != 1:
                 raise ImportFailed("GV100AD: the archive must hold exactly one GV100AD text file",
                                    errors=[(0, f"found: {', '.join(archive.namelist()) or 'nothing'}")])
-            return archive.read(texts[0])
-    except (zipfile.BadZipFile, OSError) as exc:
+            with archive.open(texts[0]) as member:
+                return _bounded(member.read(MAX_UNPACKED + 1))
+    except _DAMAGED as exc:
         raise ImportFailed("GV100AD: the ZIP archive is damaged", errors=[(0, str(exc))]) from exc
+
+
+def _bounded(text: bytes) -> bytes:
+    if len(text) > MAX_UNPACKED:
+        raise ImportFailed(f"GV100AD: the archive unpacks to more than {MAX_UNPACKED // 2**20} MB; no edition is "
+                           "that large", errors=[])
+    return text
 
 
 def _summary(label: str, edition: Gv100ad, written: dict[str, int]) -> ImportSummary:

@@ -21,16 +21,20 @@ def slugify(text: str, *, max_length: int = 80) -> str:
 
 
 # Keys in URLs are a UUID in its canonical form (any case) or else a slug; nothing is both.
-UUID_FORM = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+UUID_FORM = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+# The slug's form (types.Slug) matched whole: a pattern's "$" would also let a final newline pass.
+SLUG_FORM = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 def as_uuid(key: str) -> uuid.UUID | None:
     """``key`` as a UUID if it is one in the canonical 8-4-4-4-12 form, else None (a slug). Python's
     UUID() would also take braces, "urn:uuid:", 32 hex digits and full-width digits: aliases of one id."""
-    return uuid.UUID(key) if UUID_FORM.match(key) else None
+    return uuid.UUID(key) if UUID_FORM.fullmatch(key) else None
 
 
 def check_slug(slug: str) -> None:
     """A slug that looks like a UUID would make its entity unreachable by it."""
-    if UUID_FORM.match(slug):
+    if UUID_FORM.fullmatch(slug):
         raise InvalidInput(f"slug: {slug!r} has the form of a UUID; choose a readable key", field="slug")
+    if not SLUG_FORM.fullmatch(slug):
+        raise InvalidInput(f"slug: {slug!r} is not lower-case letters and digits joined by hyphens", field="slug")

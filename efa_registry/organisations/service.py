@@ -71,16 +71,16 @@ async def update_organisation(
     key: str | uuid.UUID, patch: model.OrganisationPatch, *, expected_version: int | None, actor: Actor
 ) -> model.Organisation:
     values = changes(patch, required=model.REQUIRED)
-    if values.get("slug"):
-        check_slug(values["slug"])
     async with db.transaction() as conn:
         current = found(await repository.get(conn, key, for_update=True), f"no organisation {key}", field="id")
         authorize(actor, "organisation.update", organisation_id=current.id)
-        authorize_fields(actor, "organisation", values)
         check_version(current.version, expected_version)
         values = changed(msgspec.structs.asdict(current), values)
         if not values:
             return current
+        authorize_fields(actor, "organisation", values)  # what changes
+        if values.get("slug"):
+            check_slug(values["slug"])
         await repository.update(conn, current.id, values)
         org = await repository.get(conn, current.id)
         if org.name != current.name:  # the solutions it provides or operates are found by its name

@@ -7,6 +7,7 @@ sharing most letter trigrams (for typos), a few hundred at most.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
@@ -151,6 +152,17 @@ class PlaceIndex:
 
     def __len__(self) -> int:
         return len(self.places)
+
+    @functools.cached_property
+    def by_key(self) -> dict[str, list[int]]:
+        """Places by ARS (2, 3, 5, 9 or 12 digits) and Gemeinden also by AGS (8 digits: the ARS
+        without the Gemeindeverband's four); built on first use."""
+        keys: dict[str, list[int]] = defaultdict(list)
+        for i, place in enumerate(self.places):
+            keys[place.ars].append(i)
+            if place.level == "gemeinde" and len(place.ars) == 12:
+                keys[place.ars[:5] + place.ars[9:]].append(i)
+        return dict(keys)
 
     def candidates(self, typed: list[NameForm]) -> set[int]:
         """Places sharing a typed form's core, full name or first words (two, when typed)."""

@@ -137,8 +137,8 @@ def _adjust(place: Place, kind: Kind | None, city: bool, land: str | None, kreis
 
 
 def _scored(query: str, index: PlaceIndex, hint_land: str | None, hint_kreis: str | None):
-    if (key := "".join(query.split())).isdigit():
-        return [(1.0, 1.0, index.places[i].population or 0, i) for i in _by_key(key, index)]
+    if (key := "".join(query.split())).isascii() and key.isdigit():  # an ARS or AGS
+        return [(1.0, 1.0, index.places[i].population or 0, i) for i in index.by_key.get(key, ())]
     typed = forms(EXONYMS.get(t.fold(query.strip()), query))
     if not typed:
         return []
@@ -246,19 +246,6 @@ def complete(prefix: str, index: PlaceIndex, limit: int = 10) -> list[Match]:
     ordered = sorted(hits, key=lambda i: (-(index.places[i].population or 0), index.places[i].level != "gemeinde",
                                           index.places[i].ars))
     return [Match(index.places[i].ars, index.places[i].name, index.places[i].level, 0.5) for i in ordered[:limit]]
-
-
-def _by_key(key: str, index: PlaceIndex) -> list[int]:
-    """The area with the ARS ``key`` (2, 3, 5, 9 or 12 digits), or the Gemeinde with that AGS
-    (8 digits: the ARS without the Gemeindeverband's four)."""
-    keys: dict[str, list[int]] | None = index.__dict__.get("_keys")
-    if keys is None:  # built on first use and kept with the index
-        keys = index.__dict__["_keys"] = {}
-        for i, place in enumerate(index.places):
-            keys.setdefault(place.ars, []).append(i)
-            if place.level == "gemeinde" and len(place.ars) == 12:
-                keys.setdefault(place.ars[:5] + place.ars[9:], []).append(i)
-    return keys.get(key, [])
 
 
 def _matches(index: PlaceIndex, entries: Sequence[tuple[float, float, int, int]]) -> tuple[Match, ...]:

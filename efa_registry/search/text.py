@@ -45,7 +45,7 @@ STOPWORDS = frozenset((
 # those of a request to an authority whose noun the catalogue uses for other things ("Anzeige
 # erstatten" is no Ausfuhrerstattung); verbs whose noun names the Leistung ("Schule wechseln":
 # Schulwechsel, "Führerschein umtauschen": Umtausch) stay words to find. ``is_noise`` knows
-# their inflected forms ("beantragt", "bestelle").
+# their inflected forms ("beantragt", "bestellst").
 NOISE = frozenset((
     "antrag", "anträge", "antraege", "antragstellung", "beantragen", "beantrage", "beantragt", "beantragung",
     "online", "onlineantrag", "formular", "formulare", "digital", "digitale", "digitaler", "stellen",
@@ -54,21 +54,24 @@ NOISE = frozenset((
     "bestellen", "anfordern", "erstatten", "verlängern", "verlaengern", "erneuern", "ausstellen",
     "beauftragen", "vereinbaren", "bezahlen", "zahlen", "ausfüllen", "ausfuellen", "herunterladen", "abholen",
 ))
-# Endings of the verb forms people type ("beantragt", "bestelle", "verlängerst"), longest first.
-_VERB_ENDINGS = ("est", "ten", "te", "et", "st", "t", "e")
+# Endings of the verb forms people type ("beantragt", "verlängerst"), longest first. Not -e, -te,
+# -ten: those also end nouns and adjectives of the catalogue ("zuständige Stelle", "bestellte
+# Vorstandsmitglieder", "Beauftragten"), which must stay words to find.
+_VERB_ENDINGS = ("est", "et", "st", "t")
 # Inflectional endings of nouns, adjectives and infinitives, shortest first: the first base the
 # caller knows wins, and a shorter cut keeps more of the word ("kindern": kinder before kind).
 _ENDINGS = ("e", "n", "s", "en", "es", "er", "nen", "ern")
 # What an ending follows, where German restricts it: -n only after -e, -el, -er ("schulen",
-# "kartoffeln"); -s never after s, ß, x, z (those take -es: "Passes", so "passs" is a typo).
-_AFTER = {"n": ("e", "l", "r"), "s": tuple("abcdefghijklmnopqrtuvwyäöü")}
+# "kartoffeln"); -s never after s, ß, x, z (those take -es: "Passes", so "passs" is a typo); -nen
+# only after the -in of a feminine noun ("Ärztinnen"), not "Personen" (→ "perso").
+_AFTER = {"n": ("e", "l", "r"), "s": tuple("abcdefghijklmnopqrtuvwyäöü"), "nen": ("in",)}  # -nen: Ärztinnen
 _UMLAUT_BACK = {"ä": "a", "ö": "o", "ü": "u", "äu": "au", "ae": "a", "oe": "o", "ue": "u", "aeu": "au"}
 _VOWEL_RUN = re.compile(r"[aeiouyäöü]+")
 MIN_BASE = 3  # "ämter" → amt; shorter bases are accidents ("ehen" is no "eh")
 
 
 def is_noise(word: str) -> bool:
-    """A ``NOISE`` word, also inflected as a verb ("beantragt", "bestelle", "verlängert")."""
+    """A ``NOISE`` word, also inflected as a verb ("beantragt", "verlängert", "bestellst")."""
     if word in NOISE:
         return True
     return any(word.endswith(e) and (word[:-len(e)] + "en" in NOISE or word[:-len(e)] + "n" in NOISE)

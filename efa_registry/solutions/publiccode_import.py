@@ -65,7 +65,8 @@ async def _ozg_ids(conn: asyncpg.Connection, parsed: Parsed, from_features: list
     return list(dict.fromkeys(ids)), unknown
 
 
-# One repository however its URL is written: host in any case, with or without ".git" or a final slash.
+# One repository however its URL is written: in any case (hosts ignore it, and so do GitHub's and
+# GitLab's paths), with or without ".git" or a final slash.
 SAME_REPOSITORY = ("lower(regexp_replace(source_repository, '(\\.git)?/*$', ''))"
                    " = lower(regexp_replace($1, '(\\.git)?/*$', ''))")
 
@@ -78,7 +79,7 @@ async def _existing(conn: asyncpg.Connection, values: dict[str, Any], provider_i
     repo = values["source_repository"]
     if repo:
         row = await conn.fetchrow(f"SELECT id, version, provider FROM solution WHERE {SAME_REPOSITORY}"
-                                  " ORDER BY created_at LIMIT 1", repo)
+                                  " ORDER BY provider = $2 DESC, created_at LIMIT 1", repo, provider_id)
         if row and row["provider"] != provider_id:
             raise AlreadyExists(f"url: {repo} is the source repository of another provider's solution", field="url")
         if row:

@@ -48,7 +48,9 @@ class _NoAliases(yaml.SafeLoader):
         seen = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
-            if isinstance(key, str | int | bool | None) and key in seen:
+            if not isinstance(key, str | int | bool | None):
+                continue  # a list or mapping as key: PyYAML refuses it below (unhashable)
+            if key in seen:
                 raise yaml.constructor.ConstructorError(
                     "while reading a mapping", node.start_mark, f"the key {key!r} appears twice", key_node.start_mark)
             seen.add(key)

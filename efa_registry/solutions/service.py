@@ -113,11 +113,11 @@ async def update_solution(
     async with db.transaction() as conn:
         current = await _locked(conn, key)
         authorize(actor, "solution.update", organisation_id=current.provider.id)
-        authorize_fields(actor, "solution", values)
         check_version(current.version, expected_version)
         values = changed(_as_values(current), await _resolve_references(conn, values), unordered=("ozg_ids",))
         if not values:
             return current
+        authorize_fields(actor, "solution", values)  # what changes: a provider may send its own name
         if "provider" in values:  # handing a solution to another provider needs rights on both
             authorize(actor, "solution.update", organisation_id=values["provider"])
         rules.check_solution({**_as_values(current), **values})

@@ -162,6 +162,8 @@ async def test_a_slug_in_the_form_of_a_uuid_is_refused(client, catalogue, url):
                    422, "slug")
     assert_problem(await client.post(url, json={**body, "name": uuid_like}, headers=tokens.auth("curator")),
                    422, "slug")  # the slug made of the name
+    assert_problem(await client.post(url, json={**body, "slug": "zweckverband-test\n"}, headers=tokens.auth("curator")),
+                   422, "slug")  # a pattern's "$" lets a final newline pass; the slug's rule does not
 
 
 async def test_a_solution_has_one_key_of_each_kind(client, catalogue):
@@ -169,6 +171,7 @@ async def test_a_solution_has_one_key_of_each_kind(client, catalogue):
     solution_id = (await create(client, tokens)).json()["id"]
     assert (await client.get(f"/v1/solutions/{solution_id.upper()}")).status_code == 200
     for alias in (solution_id.replace("-", ""), "{" + solution_id + "}", f"urn:uuid:{solution_id}",
+                  solution_id + "%0A",
                   solution_id.translate(str.maketrans("0123456789", "０１２３４５６７８９"))):
         assert_problem(await client.get(f"/v1/solutions/{alias}"), 404)
 

@@ -147,6 +147,17 @@ class TestTheSameRepository:
         kept = (await client.get("/v1/solutions/wohngeld-digital")).json()
         assert (kept["name"], kept["provider"]["slug"], kept["version"]) == ("Wohngeld digital", "land-nrw", 1)
 
+    async def test_a_providers_own_solution_is_found_first_though_another_holds_the_repository_too(
+            self, client, tokens):
+        own = await post_created(client, tokens, "/v1/solutions", {
+            "name": "Wohngeld Saar", "provider": "saarland", "sourceRepository": SOLUTION["sourceRepository"] + ".git"})
+        document = minimal(url=SOLUTION["sourceRepository"], name="Wohngeld Saar neu")
+        updated = await post(client, document, who="provider_saar", tokens=tokens, provider="saarland",
+                             **{"If-Match": '"v1"'})
+        assert updated.status_code == 200, updated.text
+        solution = updated.json()["solution"]
+        assert (solution["id"], solution["name"]) == (own["id"], "Wohngeld Saar neu")
+
     async def test_a_german_section_without_leika_leaves_the_features_to_name_the_leistung(self, client, tokens):
         doc = yaml.safe_load(minimal(de={"countryExtensionVersion": "1.0"}))
         doc["description"]["de"]["features"] = ["OZG-Leistung 10513: Bauantrag"]

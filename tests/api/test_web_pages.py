@@ -235,7 +235,7 @@ async def test_create_a_solution_and_an_interface_through_the_forms(pages, demo)
 @pytest.mark.parametrize(("changes", "says"), [
     ({"slug": "demo-gewerbeanmeldung"}, "Diesen Kurznamen trägt schon ein anderer Eintrag."),
     ({"slug": "import"}, "Der Kurzname „import“ ist für eine Adresse der Seiten reserviert."),
-    ({"status": "available", "ozgIds": ""}, "Eine verfügbare Lösung setzt mindestens eine OZG-Leistung um."),
+    ({"status": "available", "ozgIds": ""}, "Eine verfügbare Lösung muss mindestens eine OZG-Leistung umsetzen."),
     ({"ozgIds": "99999"}, "Diese OZG-IDs gibt es im OZG-Katalog nicht: 99999."),
     ({"reifegrad": "3"}, "Zu einem Reifegrad gehört das Reifegradmodell (1.1 oder 2.0)."),
     ({"provider": ""}, "„Anbieter“ ist ein Pflichtfeld."),

@@ -141,6 +141,7 @@ class TestEncodings:
             pytest.param(lambda text: text.encode("iso-8859-1"), id="iso-8859-1"),
             pytest.param(lambda text: text.replace("\n", "\r\n").encode("utf-8"), id="crlf"),
             pytest.param(lambda text: text.replace("\n", "\r").encode("utf-8"), id="cr"),
+            pytest.param(lambda text: text.replace("\n", "\r\r\n").encode("utf-8"), id="crlf converted twice"),
             pytest.param(lambda text: text.encode("cp1252"), id="windows-1252"),
             pytest.param(lambda text: gzip.compress(text.encode()), id="gzip, as shipped"),
             pytest.param(lambda text: zipped({"GV100AD_30112025.txt": text.encode(), "Beschreibung.pdf": b"%PDF"}),
@@ -166,11 +167,24 @@ def zipped(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def zipped_damaged() -> bytes:
+    """A ZIP whose member's deflate stream is corrupt (the directory is intact)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("GV100AD_30112025.txt", SMALL.read_bytes())
+    data = bytearray(buffer.getvalue())
+    data[60:90] = b"\xff" * 30
+    return bytes(data)
+
+
 class TestMalformedFile:
     @pytest.mark.parametrize(("data", "message"), [
         (lambda: zipped({"readme.pdf": b"%PDF"}), "exactly one GV100AD text file"),
         (lambda: gzip.compress(SMALL.read_bytes())[:40], "gzip file is damaged"),
         (lambda: b"PK\x03\x04" + b"\x00" * 40, "ZIP archive is damaged"),
+        (lambda: gzip.compress(SMALL.read_bytes())[:10] + b"\xff" * 30, "gzip file is damaged"),  # a bad stream
+        (lambda: zipped_damaged(), "ZIP archive is damaged"),
+        (lambda: gzip.compress(b" " * (101 * 2**20)), "unpacks to more than 100 MB"),
     ])
     async def test_an_archive_without_one_edition_is_refused_in_one_sentence(self, clean_db, data, message):
         with pytest.raises(ImportFailed, match=message):

@@ -98,10 +98,17 @@ class TestRanking:
 
 class TestEnglish:
     @pytest.mark.parametrize(("q", "expected"), [
-        ("passport", "10177"), ("child benefit", "10005"), ("housing benefit", "10092"), ("parental allowance", "10000"),
-        ("birth certificate", "10557"), ("residence permit", "10255"), ("car registration", "10439"),
+        ("passport", "10177"), ("child benefit", "10005"), ("housing benefit", "10092"),
+        ("parental allowance", "10000"), ("birth certificate", "10557"), ("residence permit", "10255"),
+        ("car registration", "10439"),
         ("dog tax", "10160"), ("marriage", "10026"), ("driving licence", "10169"),
+        ("driver's license", "10169"),
     ])
     async def test_the_english_names_of_everyday_services_find_them(self, shipped, q, expected):
         ids = [o.ozg_id for o in (await search(q)).page.items]
         assert ids and ids[0] == expected, ids
+
+
+async def test_a_noun_that_ends_like_a_noise_verb_is_searched(shipped):
+    """"Stelle" is no form of "stellen" here: "fachkundige Stelle" is a LeiKa name."""
+    assert (await search("fachkundige Stelle")).page.items[0].ozg_id == "10279"

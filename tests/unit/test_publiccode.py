@@ -320,3 +320,9 @@ def test_what_real_files_get_wrong_but_the_registry_does_not_keep_is_a_warning(c
     values, _, _ = publiccode_mapping.map_document(parsed)
     assert any(warning in w for w in parsed.warnings), parsed.warnings
     assert {k: values.get(k) for k in kept} == kept and "contact_email" not in values
+
+
+@pytest.mark.parametrize("data", [b"? [a, b]\n: 1\n", b"{a: 1}: 2\n"])
+def test_a_list_or_mapping_as_a_key_is_refused_not_a_crash(data):
+    with pytest.raises((ImportFailed, InvalidInput)):
+        publiccode_mapping.parse(data)

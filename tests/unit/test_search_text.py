@@ -86,3 +86,17 @@ def test_content_words_drop_stopwords_and_single_letters_but_keep_numbers():
     assert t.content_words("Antrag auf Erteilung der Fahrerlaubnis, Klasse B") == [
         "antrag", "erteilung", "fahrerlaubnis", "klasse"]
     assert t.content_words("Arbeitslosengeld 2") == ["arbeitslosengeld", "2"]
+
+
+@pytest.mark.parametrize("word", ["stelle", "bestellte", "beauftragten", "vereinbarten"])
+def test_nouns_and_adjectives_that_end_like_a_noise_verb_are_words(word):
+    assert not t.is_noise(word)  # "zuständige Stelle", "bestellte Vorstandsmitglieder"
+
+
+@pytest.mark.parametrize("word", ["beantragt", "bestellt", "verlängerst"])
+def test_the_verb_forms_of_noise_words_are_noise(word):
+    assert t.is_noise(word)
+
+
+def test_nen_is_cut_only_after_the_in_of_a_feminine_noun():
+    assert "ärztin" in t.deinflected("ärztinnen") and "perso" not in t.deinflected("personen")
