@@ -10,9 +10,7 @@ refused with its line, as is every other bad record, and then nothing is written
 from __future__ import annotations
 
 import asyncio
-import csv
 import datetime as dt
-import io
 import os
 import re
 import time
@@ -30,6 +28,7 @@ from efa_registry.areas import names
 from efa_registry.areas import repository as areas
 from efa_registry.areas.model import NameToResolve
 from efa_registry.errors import DomainError, ImportFailed, InvalidInput
+from efa_registry.kit import textfiles
 from efa_registry.kit.importing import ImportSummary, Progress, no_progress
 from efa_registry.search import lexicon
 from efa_registry.search.placeindex import PlaceIndex
@@ -77,19 +76,25 @@ def _area(raw: dict[str, str | None]) -> tuple[str, NameToResolve | None]:
 
 
 def parse(text: str) -> tuple[list[Row], list[tuple[int, str]]]:
-    """Rows, and every malformed row as (line, reason)."""
-    header = text.splitlines()[0] if text.strip() else ""
-    reader = csv.DictReader(io.StringIO(text), delimiter=";" if header.count(";") > header.count(",") else ",")
-    fields = reader.fieldnames or []
+    """Rows, and every malformed row as (line it begins on, reason); empty rows (Excel's ";;;;")
+    are passed over, a row with more or fewer fields than the header is refused."""
+    fields, records = textfiles.records(text)
     missing = [c for c in COLUMNS if c not in fields] + ([] if set(AREA_COLUMNS) & set(fields) else ["ars or name"])
     if missing:
         raise ImportFailed("adoptions file lacks columns", [(1, f"missing column(s): {', '.join(missing)}")])
     rows, errors, today = [], [], dt.date.today()
-    for line, raw in enumerate(reader, start=2):
+    for line, cells in records:
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(fields):
+            errors.append((line, f"{len(cells)} fields, the header has {len(fields)} (a separator in an unquoted "
+                                 "note?)"))
+            continue
+        raw = dict(zip(fields, cells, strict=True))
         try:
-            (ars, name), status = _area(raw), (raw["status"] or "").strip()
+            (ars, name), status = _area(raw), (raw["status"] or "").strip().lower()
             if status not in STATUSES:
-                raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+                raise ValueError(f"status {raw['status'].strip()!r} is not one of {', '.join(STATUSES)}")
             live_since = _date(raw.get("live_since") or "")
             if live_since and live_since > today:
                 raise ValueError("live_since lies in the future")
@@ -129,9 +134,12 @@ async def _references(conn: asyncpg.Connection, rows: list[Row]) -> tuple[list[R
         checked = [_resolved(row, index) for row in rows]
         rows = [row for row, _ in checked]
         errors += [(row.line, reason) for row, reason in checked if reason]
-    ids = {key: await solutions.resolve_id(conn, key) for key in dict.fromkeys(r.solution for r in rows)}
+    standing = {key: await solutions.standing(conn, key) for key in dict.fromkeys(r.solution for r in rows)}
+    ids = {key: s.id if s else None for key, s in standing.items()}
     known = await areas.current_levels(conn, sorted({r.item.ars for r in rows if r.item.ars}))
     errors += [(r.line, f"no solution {r.solution!r}") for r in rows if ids[r.solution] is None]
+    errors += [(r.line, f"{r.solution!r} is retired and takes no new adoptions") for r in rows
+               if standing[r.solution] and standing[r.solution].status == "retired"]
     errors += [(r.line, f"no current area with ARS {r.item.ars}") for r in rows
                if r.item.ars and r.item.ars not in known]
     return rows, ids, errors
@@ -143,7 +151,8 @@ async def import_adoptions(path: str | os.PathLike[str] | bytes, *, actor: Actor
     reported in one ImportFailed (line numbers sorted), and then nothing is written."""
     started = time.perf_counter()
     data = path if isinstance(path, bytes) else await asyncio.to_thread(Path(path).read_bytes)
-    rows, errors = parse(data.decode("utf-8-sig"))
+    text = textfiles.decode(textfiles.unpacked(data, "adoptions", lambda name: name.endswith(".csv")), "adoptions")
+    rows, errors = parse(text)
     actor = actor or Actor.cli()
     summary = ImportSummary(source="adoptions")
     async with db.transaction() as conn:

@@ -11,7 +11,6 @@ Gemeindeverband, Gemeinde; the AGS leaves out the Gemeindeverband.
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import datetime as dt
 import functools
@@ -24,6 +23,7 @@ import structlog
 
 from efa_registry.areas.model import AreaFacts
 from efa_registry.errors import ImportFailed
+from efa_registry.kit import textfiles
 from efa_registry.types import AreaLevel
 
 log = structlog.get_logger(__name__)
@@ -40,12 +40,10 @@ MIN_LENGTH_OTHER = 23
 RECORD_LENGTH = 220
 LAND_KEY = re.compile(r"^(0[1-9]|1[0-6])$")
 # CR before LF any number of times: a CRLF file converted twice (an FTP ASCII transfer) has CR CR LF.
-LINE_BREAK, LINE_BREAK_BYTES = re.compile("\r*\n|\r"), re.compile(b"\r*\n|\r")
-UTF8_SEQUENCE = re.compile(b"[\xc2-\xf4][\x80-\xbf]+")
+LINE_BREAK = re.compile("\r*\n|\r")
 # Tabs, NUL, other C0 and C1 controls: a record is spaces and text only (a tab would shift columns).
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 MAX_FIGURE = 2**31 - 1  # Fläche and Bevölkerung, and their sums per Land, are stored as integers
-MAX_REPORTED = 20
 DIGITS = re.compile(r"^[0-9]+$")
 
 
@@ -75,30 +73,8 @@ class _Parsed(msgspec.Struct, frozen=True):
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 (ISO-8859-1 where a byte is not one of its
-    characters), the encodings editions ship in. A file with UTF-8's multi-byte sequences and a
-    byte outside them is a damaged UTF-8 file, not a Latin one: its lines are reported."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        if UTF8_SEQUENCE.search(data):
-            raise ImportFailed("GV100AD: the file is UTF-8 with bytes that are not", errors=_not_utf8(data)) from None
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: no character in Windows-1252
-        return data.decode("iso-8859-1")
-
-
-def _not_utf8(data: bytes) -> list[tuple[int, str]]:
-    errors = []
-    for number, line in enumerate(LINE_BREAK_BYTES.split(data), start=1):
-        try:
-            line.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            errors.append((number, f"byte 0x{line[exc.start]:02X} at position {exc.start + 1} is not UTF-8"))
-    return errors[:MAX_REPORTED]
+    """The edition's text (``kit.textfiles.decode``: UTF-8, else Windows-1252; damaged UTF-8 refused)."""
+    return textfiles.decode(data, "GV100AD")
 
 
 def _lines(text: str) -> list[str]:
@@ -219,7 +195,7 @@ def _mixed_editions(parsed: list[_Parsed]) -> list[tuple[int, str]]:
         return []
     edition = max(dates, key=lambda d: (dates[d], d))
     return [(p.line, f"Gebietsstand {p.row.gebietsstand:%d.%m.%Y}, the other records {edition:%d.%m.%Y}")
-            for p in parsed if p.row.gebietsstand != edition][:MAX_REPORTED]
+            for p in parsed if p.row.gebietsstand != edition][:textfiles.MAX_REPORTED]
 
 
 def _totals(rows: list[AreaRow]) -> tuple[dict[str, int], dict[str, int]]:

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import io
 import os
 import time
-import zipfile
-import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -19,8 +16,8 @@ from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.areas.edition_repository import write_edition
 from efa_registry.areas.gv100ad import Gv100ad, parse_gv100ad
-from efa_registry.errors import ImportFailed
 from efa_registry.events import recorder
+from efa_registry.kit import textfiles
 from efa_registry.kit.importing import ImportSummary, Progress, no_progress
 from efa_registry.sources.model import Origin
 from efa_registry.sources.repository import record_source
@@ -36,42 +33,10 @@ async def _read(source: str | os.PathLike[str] | bytes) -> tuple[bytes, str]:
     return await asyncio.to_thread(lambda: unpacked(path.read_bytes())), f"gv100ad {path.name}"
 
 
-# An edition is 3.5 MB; what unpacks to far more is no edition (or a "zip bomb").
-MAX_UNPACKED = 100 * 1024 * 1024
-_DAMAGED = (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError)
-
-
 def unpacked(data: bytes) -> bytes:
     """The edition as Destatis publishes it (a ZIP archive with the text file and its description)
     or as this package ships it (gzip), or the text file itself."""
-    if data.startswith(b"\x1f\x8b"):
-        try:
-            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            text = _bounded(inflater.decompress(data, MAX_UNPACKED + 1))
-            if not inflater.eof:
-                raise EOFError("the file ends before its compressed stream")
-        except _DAMAGED as exc:
-            raise ImportFailed("GV100AD: the gzip file is damaged", errors=[(0, str(exc))]) from exc
-        return text
-    if not data.startswith(b"PK\x03\x04"):
-        return data
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            texts = [n for n in archive.namelist() if n.lower().endswith((".txt", ".asc")) and "gv100" in n.lower()]
-            if len(texts) != 1:
-                raise ImportFailed("GV100AD: the archive must hold exactly one GV100AD text file",
-                                   errors=[(0, f"found: {', '.join(archive.namelist()) or 'nothing'}")])
-            with archive.open(texts[0]) as member:
-                return _bounded(member.read(MAX_UNPACKED + 1))
-    except _DAMAGED as exc:
-        raise ImportFailed("GV100AD: the ZIP archive is damaged", errors=[(0, str(exc))]) from exc
-
-
-def _bounded(text: bytes) -> bytes:
-    if len(text) > MAX_UNPACKED:
-        raise ImportFailed(f"GV100AD: the archive unpacks to more than {MAX_UNPACKED // 2**20} MB; no edition is "
-                           "that large", errors=[])
-    return text
+    return textfiles.unpacked(data, "GV100AD", lambda name: name.endswith((".txt", ".asc")) and "gv100" in name)
 
 
 def _summary(label: str, edition: Gv100ad, written: dict[str, int]) -> ImportSummary:

@@ -7,8 +7,6 @@ Pure: text in, rows or ``ImportFailed`` out, so its rules are unit-tested withou
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from collections.abc import Collection, Mapping
@@ -16,6 +14,7 @@ from collections.abc import Collection, Mapping
 import msgspec
 
 from efa_registry.errors import ImportFailed
+from efa_registry.kit import textfiles
 
 LEISTUNGEN_COLUMNS = ("ozg_id", "ozg_leistung", "lage", "themenfeld")
 LEIKA_COLUMNS = ("leika_schluessel", "leika_leistung", "leika_typisierung", "rechtsgrundlage",
@@ -39,15 +38,9 @@ def slug(name: str) -> str:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252, what spreadsheet exports produce."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise ImportFailed("the file is neither UTF-8 nor Windows-1252", errors=[]) from exc
+    """A catalogue file's text, unpacked if zipped or gzipped (``kit.textfiles``)."""
+    return textfiles.decode(textfiles.unpacked(data, "OZG catalogue", lambda name: name.endswith(".csv")),
+                            "OZG catalogue")
 
 
 def read_rows(text: str, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
@@ -56,22 +49,19 @@ def read_rows(text: str, required: tuple[str, ...]) -> list[tuple[int, dict[str,
     A missing column or a record with the wrong number of fields raises ``ImportFailed``.
     Semicolons are accepted as the separator too, as German spreadsheet exports use them.
     """
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip() for h in next(reader, [])]
+    header, records = textfiles.records(text)
     missing = [c for c in required if c not in header]
     if missing:
         raise ImportFailed("not an OZG catalogue file of this kind",
                            errors=[(1, f"missing columns: {', '.join(missing)}")])
     rows, errors = [], []
-    for fields in reader:
+    for line, fields in records:
         if not any(f.strip() for f in fields):
             continue
         if len(fields) != len(header):
-            errors.append((reader.line_num, f"{len(fields)} fields, the header has {len(header)}"))
+            errors.append((line, f"{len(fields)} fields, the header has {len(header)}"))
             continue
-        rows.append((reader.line_num, {h: f.strip() for h, f in zip(header, fields, strict=True)}))
+        rows.append((line, {h: f.strip() for h, f in zip(header, fields, strict=True)}))
     _fail_if(errors, "wrong number of fields")
     return rows
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 
 from efa_registry import db
@@ -57,6 +59,11 @@ async def test_import_creates_adoptions_with_history_and_is_idempotent(solution)
     # Every kind of bad record in one run: a bad status, an unknown area, an unknown solution.
     ("solution,ars,status\nwohngeld-digital,05,done\nwohngeld-digital,059999999999,live\n"
      "gibt-es-nicht,05,live\n", [2, 3, 4]),
+    # A quote left open (it would take in every line after it) on the line it opens; a row with a
+    # field too many (an unquoted separator in a note) and one too few.
+    ("solution,ars,status,note\nwohngeld-digital,05,live,\"offen\nwohngeld-digital,051120000000,live,\n", [2]),
+    ("solution,ars,status,note\nwohngeld-digital,05,live,Frau Müller, Tel. 0201\nwohngeld-digital,05\n", [2, 3]),
+    ("solution,ars,status\nwohngeld-digital,05,live\x00\n", [2]),
 ])
 async def test_malformed_rows_are_reported_and_nothing_is_written(solution, text, lines):
     await import_adoptions(GOOD.encode())
@@ -65,3 +72,23 @@ async def test_malformed_rows_are_reported_and_nothing_is_written(solution, text
         await import_adoptions(text.encode())
     assert [line for line, _ in err.value.errors] == lines
     assert await adoptions() == before
+
+
+async def test_an_excel_export_reads_as_it_is_written(solution):
+    """Windows-1252, header cells with spaces and in capitals, a status as people write it, empty
+    rows at the end (Excel's ";;;"), gzipped: the same adoptions as the UTF-8 file."""
+    text = ("Solution ; ARS ; Status ; Note\r\nwohngeld-digital;051120000000;Live;Gebühr geprüft\r\n"
+            ";;;\r\n;;;\r\n")
+    for data in (text.encode("cp1252"), gzip.compress(text.encode())):
+        summary = await import_adoptions(data)
+        assert (summary.created + summary.unchanged) == 1
+        assert [(r[0], r[1], r[4]) for r in await adoptions()] == [("051120000000", "live", "Gebühr geprüft")]
+
+
+async def test_a_retired_solution_takes_no_adoptions_from_a_file_either(solution):
+    async with db.connection() as conn:
+        await conn.execute("UPDATE solution SET status = 'retired' WHERE id = $1", solution.id)
+    with pytest.raises(ImportFailed) as err:
+        await import_adoptions(GOOD.encode())
+    assert [line for line, _ in err.value.errors] == [2, 3, 4] and "retired" in err.value.errors[0][1]
+    assert await adoptions() == []

@@ -168,7 +168,7 @@ class TestMalformedRecords:
 
     @pytest.mark.parametrize(("number", "bad", "message"), [
         (4, LINES[3].replace("        ", "\t", 1), "control character '\\t' at position"),  # tabs shift columns
-        (6, LINES[5][:30] + "\x00" + LINES[5][31:], "control character '\\x00'"),
+        (6, LINES[5][:30] + "\x00" + LINES[5][31:], "a NUL character"),   # refused as the file is read
         (6, LINES[5][:139] + "99999999999" + LINES[5][150:], "Bevölkerung 99999999999 is out of range"),
         (6, LINES[5] + LINES[6], "longer than 220 characters: line breaks missing?"),
     ])

@@ -3,6 +3,10 @@ reading, and the parsing of OZG-Leistungen and LeiKa rows."""
 
 from __future__ import annotations
 
+import gzip
+import io
+import zipfile
+
 import pytest
 
 from efa_registry.errors import ImportFailed
@@ -63,6 +67,31 @@ class TestReading:
     def test_utf8_with_bom_and_windows_1252_are_decoded(self) -> None:
         assert decode("\ufeffFührerschein".encode()) == "Führerschein"
         assert decode("Führerschein".encode("cp1252")) == "Führerschein"
+
+    def test_a_utf8_file_with_a_stray_byte_is_refused_with_its_line_not_read_as_windows_1252(self) -> None:
+        data = "ozg_id,name\n1,Führerschein\n2,".encode() + "Gebühr".encode("cp1252") + b"\n"
+        with pytest.raises(ImportFailed) as exc:
+            decode(data)
+        assert errors_of(exc) == {3: "byte 0xFC at position 6 is not UTF-8"}
+
+    @pytest.mark.parametrize("pack", [gzip.compress, lambda data: zipped("ozg_leistungen.csv", data)])
+    def test_a_packed_file_is_read_as_its_content(self, pack) -> None:
+        assert decode(pack("Führerschein".encode())) == "Führerschein"
+
+    def test_a_quote_left_open_is_refused_on_the_line_it_opens(self) -> None:
+        """It would take in every line after it: 500 Leistungen silently gone."""
+        text = leistungen("10000,Elterngeld,Geburt,Familie & Kind,4,\"151",
+                          "10005,Kindergeld,Geburt,Familie & Kind,4,1")
+        with pytest.raises(ImportFailed) as exc:
+            parse_ozg_leistungen(text, THEMENFELDER)
+        assert list(errors_of(exc)) == [2]
+
+    def test_a_long_cell_or_a_nul_is_refused_or_read_never_a_crash(self) -> None:
+        long = leistungen("10000,Elterngeld,Geburt,Familie & Kind,4," + "1" * 200_000)
+        assert list(parse_ozg_leistungen(long, THEMENFELDER).leistungen) == ["10000"]
+        with pytest.raises(ImportFailed) as exc:
+            decode(b"ozg_id\n1\x00\n")
+        assert errors_of(exc) == {2: "a NUL character"}
 
     def test_semicolon_separated_export_is_read(self) -> None:
         text = LEISTUNGEN_HEADER.replace(",", ";") + "10000;Elterngeld;Geburt;Familie & Kind;4;151\n"
@@ -191,3 +220,10 @@ class TestDiff:
     def test_new_changed_and_equal_keys(self) -> None:
         changes = diff({"a": 1, "b": 2, "c": 3}, {"a": 1, "b": 20, "d": 4})
         assert (changes.created, changes.updated, changes.unchanged) == (["d"], ["b"], 1)
+
+
+def zipped(name: str, data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(name, data)
+    return buffer.getvalue()
