@@ -25,6 +25,10 @@ from efa_registry.rollout.deltas import AdoptionChange
 
 log = structlog.get_logger(__name__)
 SINGLE_WRITE = 4  # changes: a use case's own write, not a bulk load
+# Changes: a load this large recomputes the solution's Länder instead of moving them. The delta
+# statement compares every change with every unit it covers: 2,500 changes took 10 s, 10,000 ran
+# into the statement timeout; a recompute of every Land takes well under a second.
+WHOLE_FROM = 200
 
 
 async def refresh_after_adoption_change(conn: asyncpg.Connection, *, solution_id: uuid.UUID, area_ars: str) -> None:
@@ -56,8 +60,10 @@ async def apply_adoption_changes(
     recomputed instead, so the result is always what ``rebuild_all`` would store. ``along``: a
     statement of the same change (its event) that rides along the delta, or runs on its own."""
     changes = [c for c in changes if c.moves_figures]
-    if not changes:
+    if not changes or len(changes) >= WHOLE_FROM:
         await run(conn, along)
+        if changes:
+            await refresh_solution(conn, solution_id)
         return
     lands = sorted({c.area[:2] for c in changes})
     rows = await locks.delta_state(conn, solution_id, lands, generic_plans=len(changes) <= SINGLE_WRITE)

@@ -16,6 +16,7 @@ import uuid
 
 import hypothesis.strategies as st
 import msgspec
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from efa_registry import db
@@ -23,7 +24,7 @@ from efa_registry.access.model import Actor
 from efa_registry.adoptions import bulk, service
 from efa_registry.adoptions.model import AdoptionPatch, BulkAdoption, Subscribe
 from efa_registry.errors import DomainError
-from efa_registry.rollout import deltas, locks
+from efa_registry.rollout import deltas, locks, refresh
 from efa_registry.rollout import service as rollout
 from tests.integration.test_rollout import AREAS, areas, new_solution  # noqa: F401  (fixture)
 
@@ -123,6 +124,27 @@ class TestDeltasEqualARecompute:
         stored, rebuilt = await _stored(), await _rebuilt()
         assert stored[0] == rebuilt[0], "solution × Land summaries drifted from a recompute"
         assert stored[1] == rebuilt[1], "OZG-Leistung × Land summaries drifted from a recompute"
+
+
+class TestLargeLoads:
+    @pytest.mark.parametrize(("status", "where"), [("live", {"land": "07"}), ("onboarding", {"land": "05"}),
+                                                    ("withdrawn", {"ars": ADOPTERS[:4]})])
+    async def test_a_load_past_the_delta_limit_recomputes_and_stays_exact(
+            self, areas, monkeypatch, status, where):  # noqa: F811
+        solutions = await _fresh_catalogue()
+        await bulk.bulk_adopt(str(solutions[1]), BulkAdoption(status="interested", ars=ADOPTERS[:4]), actor=CURATOR)
+        monkeypatch.setattr(refresh, "WHOLE_FROM", 2)  # the few areas of the test stand for thousands
+        recomputed, original = [], refresh.refresh_solution
+
+        async def counted(conn, solution_id):
+            recomputed.append(solution_id)
+            await original(conn, solution_id)
+
+        monkeypatch.setattr(refresh, "refresh_solution", counted)
+        await bulk.bulk_adopt(str(solutions[1]), BulkAdoption(status=status, **where), actor=CURATOR)
+        assert recomputed == [solutions[1]], "a large load recomputes instead of moving by deltas"
+        stored, rebuilt = await _stored(), await _rebuilt()
+        assert stored == rebuilt and any(row["live"] or row["onboarding"] or row["withdrawn"] for row in stored[0])
 
 
 class TestMovesFigures:
