@@ -52,14 +52,18 @@ async def apply(
         if row is None and item.status == "withdrawn":
             result.skipped += 1  # nothing open to withdraw
             continue
-        if row is not None and row["status"] == item.status and row["live_since"] == live_since:
+        same_status = row is not None and row["status"] == item.status and row["live_since"] == live_since
+        plan_and_note = _plan_and_note(item, row)
+        if same_status and not plan_and_note:
             result.unchanged += 1
             continue
-        adoption_id, version = await _write(conn, solution_id, item, row, live_since)
+        adoption_id, version = await _write(conn, solution_id, item, row, live_since, plan_and_note)
         result.created += row is None
         result.changed += row is not None
         from_status = row["status"] if row else None
-        transitions.append((adoption_id, from_status, item.status, actor.label, actor.request_id, item.note, version))
+        if not same_status:  # a new plan or note alone is no step of the lifecycle
+            transitions.append((adoption_id, from_status, item.status, actor.label, actor.request_id, item.note,
+                                version))
         events.append(_event(adoption_id, solution, area_names.get(item.ars), item, live_since, version))
         changes.append(AdoptionChange(adoption_id=adoption_id, area=item.ars, before_status=from_status,
                                       before_since=row["live_since"] if row else None, after_status=item.status,
@@ -77,12 +81,23 @@ def _live_since(item: BulkItem, row: asyncpg.Record | None) -> dt.date | None:
     return item.live_since or (row["live_since"] if row else None) or dt.date.today()
 
 
+def _plan_and_note(item: BulkItem, row: asyncpg.Record | None) -> dict[str, object]:
+    """The planned go-live and the note an item gives that differ from the open adoption's (an
+    item without them keeps what is stored)."""
+    if row is None:
+        return {}
+    given = {"planned_live_on": item.planned_live_on, "note": item.note}
+    return {k: v for k, v in given.items() if v is not None and row[k] != v}
+
+
 async def _write(
     conn: asyncpg.Connection, solution_id: uuid.UUID, item: BulkItem, row: asyncpg.Record | None,
-    live_since: dt.date | None,
+    live_since: dt.date | None, plan_and_note: dict[str, object],
 ) -> tuple[uuid.UUID, int]:
     paused_from = ((row["status"] if row else None) or "interested") if item.status == "paused" else None
-    values = {"status": item.status, "paused_from": paused_from, "live_since": live_since}
+    same = row is not None and row["status"] == item.status and row["live_since"] == live_since
+    values = plan_and_note if same else {"status": item.status, "paused_from": paused_from, "live_since": live_since,
+                                         **plan_and_note}
     if row is None:
         adoption_id = uuid.uuid4()
         await repository.insert(conn, {"id": adoption_id, "solution": solution_id, "area": item.ars, **values,

@@ -166,7 +166,8 @@ async def open_for_update(conn: asyncpg.Connection, solution_id: uuid.UUID, ars:
                           ) -> dict[str, asyncpg.Record]:
     """The open (not withdrawn) adoptions of a solution in the areas ``ars``, by ARS, locked."""
     rows = await conn.fetch(
-        "SELECT id, area, status, live_since FROM adoption WHERE solution = $1 AND area = ANY($2::text[])"
+        "SELECT id, area, status, live_since, planned_live_on, note FROM adoption WHERE solution = $1"
+        " AND area = ANY($2::text[])"
         " AND status <> 'withdrawn' FOR UPDATE", solution_id, list(ars))
     return {r["area"]: r for r in rows}
 

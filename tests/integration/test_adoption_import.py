@@ -92,3 +92,14 @@ async def test_a_retired_solution_takes_no_adoptions_from_a_file_either(solution
         await import_adoptions(GOOD.encode())
     assert [line for line, _ in err.value.errors] == [2, 3, 4] and "retired" in err.value.errors[0][1]
     assert await adoptions() == []
+
+
+async def test_a_new_plan_or_note_of_an_adoption_is_written_without_a_lifecycle_step(solution):
+    await import_adoptions(GOOD.encode())
+    replanned = GOOD.replace("051130000000;onboarding;;2027-01-01;", "051130000000;onboarding;;2027-06-30;Verschoben")
+    summary = await import_adoptions(replanned.encode())
+    assert (summary.created, summary.updated, summary.unchanged) == (0, 1, 2)
+    row = next(r for r in await adoptions() if r[0] == "051130000000")
+    assert (str(row[3]), row[4], row[5]) == ("2027-06-30", "Verschoben", 2)
+    async with db.connection() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM adoption_transition") == 3, "no step for a new plan"
