@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from efa_registry.cli import commands
+from efa_registry.cli import commands, german
 from efa_registry.errors import DatabaseNotReady, DomainError
 from efa_registry.log import configure_logging
 from efa_registry.settings import InvalidSettings, Settings
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None, *, extensions: Sequence[Extension] = (),
         print(f"Fehler: {exc.args[0]}", file=sys.stderr)
         raise SystemExit(CONFIGURATION) from None
     except (DomainError, DatabaseNotReady) as exc:
-        print(f"Fehler: {exc}", file=sys.stderr)
+        print(f"Fehler: {german.error(exc)}", file=sys.stderr)
         raise SystemExit(FAILED) from None
     except KeyboardInterrupt:
         raise SystemExit(INTERRUPTED) from None

@@ -13,6 +13,7 @@ from typing import Any
 import structlog
 
 from efa_registry import db
+from efa_registry.cli import german
 from efa_registry.db import embedded, migrate
 from efa_registry.kit.importing import ImportSummary, Progress, no_progress
 from efa_registry.settings import Settings
@@ -63,7 +64,7 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> None:
         await migrate.migrate()
         return await seed(args.seed_dir, demo=args.demo)
 
-    print("\n".join(run_in_database(settings, work).lines()))
+    print("\n".join(run_in_database(settings, work).lines(german.message)))
 
 
 def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
@@ -87,7 +88,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> None:
         await seed(args.seed_dir, official=args.kind not in ("gv100ad", "ozg-leistungen"))
         return await importer(path, progress=progress)
 
-    print("\n".join(run_in_database(settings, work).lines()))
+    print("\n".join(run_in_database(settings, work).lines(german.message)))
 
 
 def _importer(kind: str) -> Callable[..., Awaitable[ImportSummary]]:
@@ -165,7 +166,7 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> None:
         await migrate.migrate()
         return await export_dir(Path(args.dir), progress=terminal_progress("export"))
 
-    print("\n".join(run_in_database(settings, work).lines()))
+    print("\n".join(run_in_database(settings, work).lines(german.message)))
 
 
 def cmd_restore(settings: Settings, args: argparse.Namespace) -> None:
@@ -176,7 +177,7 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> None:
         return await restore_dir(Path(args.dir), progress=terminal_progress("restore"),
                                  feed="rebase" if args.rebase_feed else "preserve")
 
-    print("\n".join(run_in_database(settings, work).lines()))
+    print("\n".join(run_in_database(settings, work).lines(german.message)))
 
 
 def cmd_import_publiccode(settings: Settings, path: Path, provider: str) -> None:

@@ -42,14 +42,15 @@ class ImportSummary(msgspec.Struct, kw_only=True):
         self.skipped += [(line, f"{part.source}: {why}") for line, why in part.skipped]
         self.edition = self.edition or part.edition
 
-    def lines(self) -> list[str]:
+    def lines(self, say: Callable[[str], str] = str) -> list[str]:
+        """The summary as the CLI prints it; ``say`` puts a skipped line's reason in its language."""
         out = [f"{self.source}: {self.created} neu, {self.updated} geändert, "
                f"{self.unchanged} unverändert in {seconds(self.seconds)}"
                + (f" (Stand {self.edition})" if self.edition else "")]
         out += [f"  {kind}: {n}" for kind, n in sorted(self.counts.items())]
         if self.skipped:
             out.append(f"  {len(self.skipped)} Zeilen übersprungen:")
-            out += [f"    Zeile {n}: {why}" for n, why in self.skipped[:20]]
+            out += [f"    Zeile {n}: {say(why)}" for n, why in self.skipped[:20]]
             if len(self.skipped) > 20:
                 out.append(f"    … und {len(self.skipped) - 20} weitere")
         return out

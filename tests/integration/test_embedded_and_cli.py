@@ -78,7 +78,8 @@ def test_cli_import_reports_counts_and_line_numbers(cli_env, tmp_path):
     lines[2] = "60" + "x" * 30
     broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
     failed = cli("import", "gv100ad", str(broken), env=cli_env)
-    assert failed.returncode == 1 and "line 3" in failed.stderr
+    assert failed.returncode == 1 and "Fehler: GV100AD: 1 fehlerhafte Sätze, nichts importiert" in failed.stderr
+    assert "Zeile 3: Satz zu kurz: 32 Zeichen, Satzart 60 braucht 150" in failed.stderr  # German, as the CLI is
 
 
 def test_serve_demo_answers_and_stops_its_database(cli_env):
