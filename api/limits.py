@@ -28,7 +28,7 @@ from litestar.params import BodyKwarg
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import jsonguard
-from api.problems import PROBLEM_BASE
+from api.problems import HTTP_PROBLEMS, PROBLEM_BASE
 from api.schemas import Problem
 from efa_registry.errors import InvalidParameter
 
@@ -54,11 +54,10 @@ def front_door(app: Litestar) -> None:
             return
         raw_path = scope.get("raw_path") or scope["path"].encode()
         if len(raw_path) + len(scope.get("query_string", b"")) > MAX_URL_BYTES:
-            await _problem(send, 414, "uri-too-long", "URI too long", f"the URL may have at most {MAX_URL_BYTES} bytes")
+            await _problem(send, 414, f"the URL may have at most {MAX_URL_BYTES} bytes")
             return
         if sum(len(k) + len(v) for k, v in scope["headers"]) > MAX_HEADER_BYTES:
-            await _problem(send, 431, "headers-too-large", "Request header fields too large",
-                           f"the headers may have at most {MAX_HEADER_BYTES} bytes")
+            await _problem(send, 431, f"the headers may have at most {MAX_HEADER_BYTES} bytes")
             return
         method = scope["method"]
         if method == "OPTIONS" and not (cors and _has_header(scope, b"origin")):
@@ -66,7 +65,7 @@ def front_door(app: Litestar) -> None:
             if methods:
                 await _plain(send, 204, "", {"allow": ", ".join(methods)})
             else:
-                await _problem(send, 404, "not-found", "Not found", f"no resource at {scope['path']}")
+                await _problem(send, 404, f"no resource at {scope['path']}")
             return
         if method == "HEAD":
             await inner({**scope, "method": "GET"}, receive, _without_body(send))
@@ -120,8 +119,9 @@ async def _plain(send: Send, status: int, text: str, headers: dict[str, str] | N
     await send({"type": "http.response.body", "body": body})
 
 
-async def _problem(send: Send, status: int, kind: str, title: str, detail: str) -> None:
+async def _problem(send: Send, status: int, detail: str) -> None:
     """A refusal before routing, where no exception handler runs: problem+json all the same."""
+    kind, title = HTTP_PROBLEMS[status]
     body = msgspec.json.encode(Problem(type=PROBLEM_BASE + kind, title=title, status=status, detail=detail))
     await send({"type": "http.response.start", "status": status, "headers": [
         (b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]})

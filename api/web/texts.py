@@ -12,7 +12,7 @@ import re
 
 from jinja2 import Environment
 
-from efa_registry.errors import AlreadyExists, Conflict, InvalidReference
+from efa_registry.errors import AlreadyExists, InvalidReference
 from efa_registry.rollout.model import Forecast
 from efa_registry.types import LABELS
 
@@ -163,7 +163,7 @@ _CORE_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), 
     (r"reifegradModel needs a reifegrad", "Zum Reifegradmodell gehört ein Reifegrad."),
     (r"Reifegrad model (\S+) has levels 0–(\d+)", "Das Reifegradmodell {} kennt die Stufen 0 bis {}."),
     (r"Reifegrad out of range", "Der Reifegrad liegt außerhalb der Stufen seines Modells (1.1: 0–4, 2.0: 0–7)."),
-    (r"available solution must implement", "Eine verfügbare Lösung setzt mindestens eine OZG-Leistung um."),
+    (r"available solution must implement", "Eine verfügbare Lösung muss mindestens eine OZG-Leistung umsetzen."),
     (r"deprecated interface needs a sunsetOn", "Eine abgekündigte Schnittstelle braucht ein Abschaltdatum."),
     (r"sunsetOn is only for", "Ein Abschaltdatum haben nur abgekündigte oder abgeschaltete Schnittstellen."),
     (r"unknown OZG-IDs: (.*)", "Diese OZG-IDs gibt es im OZG-Katalog nicht: {}."),
@@ -172,14 +172,13 @@ _CORE_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), 
     (r"liveSince cannot lie in the future", "Das Live-Datum darf nicht in der Zukunft liegen."),
     (r"only the coordination office may set liveSince", "Nur die Koordinierungsstelle darf das Live-Datum setzen."),
     (r"liveSince belongs to a live adoption", "Ein Live-Datum hat nur eine Nachnutzung, die live ist."),
-    (r"already has an open adoption", "Dieses Gebiet nutzt die Lösung bereits nach."),
-    (r"no current area with ARS (.*)", "Kein aktuelles Gebiet hat den Regionalschlüssel {}."),
+    (r"already has an open adoption", "Für dieses Gebiet gibt es schon eine offene Nachnutzung dieser Lösung."),
+    (r"no current area with ARS (.*)", "Für diese Regionalschlüssel gibt es kein aktuelles Gebiet: {}."),
     (r"no area with this ARS", "Kein Gebiet hat diesen Regionalschlüssel."),
     (r"without an administration cannot adopt: (.*)", "Gemeindefreie Gebiete können nicht nachnutzen: {}."),
-    (r"interfaces not offered by this solution", "Diese Schnittstellen gehören nicht zu der Lösung."),
+    (r"interfaces not offered by this solution: (.*)", "Diese Schnittstellen gehören nicht zu dieser Lösung: {}."),
 ))
-_CORE_KINDS = ((AlreadyExists, "Diesen Wert gibt es schon."), (InvalidReference, "Diesen Eintrag gibt es nicht."),
-               (Conflict, "Das passt nicht zum aktuellen Stand."))
+_CORE_KINDS = ((AlreadyExists, "Diesen Wert gibt es schon."), (InvalidReference, "Diesen Eintrag gibt es nicht."))
 
 
 def core_message(exc: Exception) -> str:
