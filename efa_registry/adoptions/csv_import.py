@@ -33,11 +33,13 @@ from efa_registry.kit.importing import ImportSummary, Progress, no_progress
 from efa_registry.search import lexicon
 from efa_registry.search.placeindex import PlaceIndex
 from efa_registry.solutions import repository as solutions
-from efa_registry.types import ARS_PATTERN, AdoptionStatus, values
+from efa_registry.types import ARS_PATTERN, LABELS, AdoptionStatus, values
 
 COLUMNS = ("solution", "status")
 AREA_COLUMNS = ("ars", "name")  # at least one of them
 STATUSES = values(AdoptionStatus)
+# A status as the file writes it: the value or its German label, in any case ("Vereinbart", "im Onboarding").
+STATUS_WORDS = {**{s: s for s in STATUSES}, **{label.casefold(): s for s, label in LABELS["AdoptionStatus"].items()}}
 
 
 def _date(text: str) -> dt.date | None:
@@ -92,7 +94,7 @@ def parse(text: str) -> tuple[list[Row], list[tuple[int, str]]]:
             continue
         raw = dict(zip(fields, cells, strict=True))
         try:
-            (ars, name), status = _area(raw), (raw["status"] or "").strip().lower()
+            (ars, name), status = _area(raw), STATUS_WORDS.get((raw["status"] or "").strip().casefold(), "")
             if status not in STATUSES:
                 raise ValueError(f"status {raw['status'].strip()!r} is not one of {', '.join(STATUSES)}")
             live_since = _date(raw.get("live_since") or "")
