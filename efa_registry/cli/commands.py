@@ -196,7 +196,7 @@ def cmd_import_publiccode(settings: Settings, path: Path, provider: str) -> None
     for field in result.unmapped_fields:
         print(f"  nicht übernommen: {field}")
     for warning in result.warnings:  # imported anyway; on stderr, apart from the result
-        print(f"Warnung: {warning}", file=sys.stderr)
+        print(f"Warnung: {german.message(warning)}", file=sys.stderr)
 
 
 def flag_overrides(args: argparse.Namespace) -> dict[str, object]:

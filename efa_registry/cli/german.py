@@ -88,6 +88,26 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), text)
     (r"^(.*) fits several areas: (.*) — write the ARS, or add a land or kreis column$",
      "{} passt auf mehrere Gebiete: {} – Regionalschlüssel angeben oder eine Spalte land oder kreis ergänzen"),
     (r"^an area is listed twice$", "ein Gebiet steht zweimal in der Datei"),
+    # publiccode.yml warnings (imported anyway)
+    (r"^publiccodeYmlVersion: (.*) is not one of (.*); read as 0\.4$",
+     "publiccodeYmlVersion: {} ist keine von {}; gelesen als 0.4"),
+    (r"^description: no German text; the registry took (.*)$", "description: kein deutscher Text; übernommen: {}"),
+    (r"^(.*): longer than the standard's (\d+) characters; kept whole, shortened on export$",
+     "{}: länger als die {} Zeichen des Standards; ganz übernommen, beim Export gekürzt"),
+    (r"^(.*): not an https:// address; left out$", "{}: keine https://-Adresse; nicht übernommen"),
+    (r"^maintenance\.type: (.*) is not one of (.*) \(the registry does not keep it\)$",
+     "maintenance.type: {} ist keiner von {} (das Register speichert ihn nicht)"),
+    (r"^(.*): not an e-mail address; left out$", "{}: keine E-Mail-Adresse; nicht übernommen"),
+    (r"^(.*): missing; the short description stands in$", "{}: fehlt; die Kurzbeschreibung steht dafür"),
+    (r"^(.*): shorter than the standard's 150 characters$", "{}: kürzer als die 150 Zeichen des Standards"),
+    (r"^(.*): missing$", "{}: fehlt"),
+    (r"^legal\.license: not an SPDX licence expression; kept as written, the reuse route is left for a curator$",
+     "legal.license: kein SPDX-Lizenzausdruck; so übernommen, den Nachnutzungsweg setzt die Kuratierung"),
+    (r"^de\.leika: no OZG-Leistung named; imported as planned until a curator adds one \(developmentStatus says "
+     r"stable\)$", "de.leika: keine OZG-Leistung genannt; als geplant übernommen, bis die Kuratierung eine ergänzt "
+                  "(developmentStatus sagt stable)"),
+    (r"^name: the slug (\S+) belongs to the solution of (\S+); this repository became (\S+)$",
+     "name: Der Kurzname {} gehört zur Lösung von {}; dieses Repository heißt {}"),
 ))
 
 

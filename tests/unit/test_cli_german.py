@@ -40,3 +40,19 @@ def test_every_line_is_translated_and_the_rest_counted():
 def test_a_message_no_pattern_knows_is_shown_as_written_and_other_errors_as_they_are():
     assert german.message("something new") == "something new"
     assert german.error(InvalidInput("slug: taken", field="slug")) == "slug: taken"
+
+
+def test_every_publiccode_warning_reads_german():
+    import yaml
+
+    from efa_registry.solutions import publiccode_mapping
+    from tests.unit.test_publiccode import FIXTURES
+
+    doc = yaml.safe_load((FIXTURES / "minimal.yml").read_text())
+    doc["publiccodeYmlVersion"] = "0.9"
+    doc["description"] = {"it": {"shortDescription": "Breve. " * 30, "documentation": "http://docs.example"}}
+    doc["maintenance"] = {"type": "commercial", "contacts": [{"name": "Petra", "email": "petra(at)amt.example"}]}
+    doc["legal"]["license"] = "Proprietary"
+    warnings = publiccode_mapping.parse(yaml.safe_dump(doc).encode()).warnings
+    assert len(warnings) >= 7
+    assert [w for w in warnings if german.message(w) == w] == []
