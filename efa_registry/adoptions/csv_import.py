@@ -142,9 +142,23 @@ async def _references(conn: asyncpg.Connection, rows: list[Row]) -> tuple[list[R
     errors += [(r.line, f"no solution {r.solution!r}") for r in rows if ids[r.solution] is None]
     errors += [(r.line, f"{r.solution!r} is retired and takes no new adoptions") for r in rows
                if standing[r.solution] and standing[r.solution].status == "retired"]
+    errors += _listed_twice(rows)
     errors += [(r.line, f"no current area with ARS {r.item.ars}") for r in rows
                if r.item.ars and r.item.ars not in known]
     return rows, ids, errors
+
+
+def _listed_twice(rows: list[Row]) -> list[tuple[int, str]]:
+    """A solution's area on a second row (by ARS, or by a name that resolves to it), with the first."""
+    first: dict[tuple[str, str], int] = {}
+    errors = []
+    for row in rows:
+        if not row.item.ars:
+            continue
+        line = first.setdefault((row.solution, row.item.ars), row.line)
+        if line != row.line:
+            errors.append((row.line, f"area {row.item.ars} of {row.solution!r} already on line {line}"))
+    return errors
 
 
 async def import_adoptions(path: str | os.PathLike[str] | bytes, *, actor: Actor | None = None,

@@ -88,6 +88,7 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), text)
     (r"^(.*) fits several areas: (.*) — write the ARS, or add a land or kreis column$",
      "{} passt auf mehrere Gebiete: {} – Regionalschlüssel angeben oder eine Spalte land oder kreis ergänzen"),
     (r"^an area is listed twice$", "ein Gebiet steht zweimal in der Datei"),
+    (r"^area (\S+) of (.*) already on line (\d+)$", "Gebiet {} für {} steht schon in Zeile {}"),
     # publiccode.yml warnings (imported anyway)
     (r"^publiccodeYmlVersion: (.*) is not one of (.*); read as 0\.4$",
      "publiccodeYmlVersion: {} ist keine von {}; gelesen als 0.4"),

@@ -64,6 +64,9 @@ async def test_import_creates_adoptions_with_history_and_is_idempotent(solution)
     ("solution,ars,status,note\nwohngeld-digital,05,live,\"offen\nwohngeld-digital,051120000000,live,\n", [2]),
     ("solution,ars,status,note\nwohngeld-digital,05,live,Frau Müller, Tel. 0201\nwohngeld-digital,05\n", [2, 3]),
     ("solution,ars,status\nwohngeld-digital,05,live\x00\n", [2]),
+    # The same area twice, by ARS and by a name resolving to it: the second row, naming the first.
+    ("solution,ars,name,status\nwohngeld-digital,051120000000,,live\nwohngeld-digital,05,,live\n"
+     "wohngeld-digital,,Stadt Duisburg,live\n", [4]),
 ])
 async def test_malformed_rows_are_reported_and_nothing_is_written(solution, text, lines):
     await import_adoptions(GOOD.encode())
