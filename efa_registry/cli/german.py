@@ -73,6 +73,8 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), text)
      "sdg1_relevanz/sdg2_relevanz müssen 0, 1 oder leer sein, nicht {}"),
     (r"^no 14-digit LeiKa key \((.*)\)$", "kein 14-stelliger LeiKa-Schlüssel ({})"),
     (r"^LeiKa key (\S+) already on line (\d+)$", "LeiKa-Schlüssel {} steht schon in Zeile {}"),
+    (r"^LeiKa key (\S+) was turned into a number by a spreadsheet; format the column as text$",
+     "LeiKa-Schlüssel {} hat eine Tabellenkalkulation zur Zahl gemacht; die Spalte als Text formatieren"),
     # Adoptions
     (r"^(\d+) rows refused; nothing was imported$", "{} Zeilen abgelehnt; nichts importiert"),
     (r"^adoptions file lacks columns$", "Der Nachnutzungsdatei fehlen Spalten"),

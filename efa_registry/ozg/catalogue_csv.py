@@ -182,6 +182,10 @@ def _leika_values(row: dict[str, str], known_ozg_ids: Collection[str]) -> LeikaV
                        sdg_relevant=sdg, ozg_leistung=ozg_id or None)
 
 
+# "9,90120E+13", "9.9012E13": how Excel writes a 14-digit number it has taken for one.
+AS_NUMBER = re.compile(r"^\d[,.]\d+E\+?\d+$", re.IGNORECASE)
+
+
 def parse_leika(text: str, known_ozg_ids: Collection[str]) -> LeikaFile:
     """Parse a ``leika_ozg_zuordnung.csv``. Rows without a 14-digit LeiKa key (``nicht im
     LeiKa``) are reported as skipped, never guessed; malformed rows fail the whole file."""
@@ -190,6 +194,10 @@ def parse_leika(text: str, known_ozg_ids: Collection[str]) -> LeikaFile:
     skipped, errors = [], []
     for line, row in read_rows(text, LEIKA_COLUMNS):
         key = row["leika_schluessel"]
+        if AS_NUMBER.match(key):  # a spreadsheet's number format took the key's digits
+            errors.append((line, f"LeiKa key {key} was turned into a number by a spreadsheet; "
+                                 "format the column as text"))
+            continue
         if not LEIKA_KEY.match(key):
             skipped.append((line, f"no 14-digit LeiKa key ({key or 'empty'!r})"))
             continue

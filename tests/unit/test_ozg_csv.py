@@ -194,6 +194,12 @@ class TestParseLeika:
         parsed = parse_leika(leika(row), {"10000"})
         assert list(parsed.entries.values()) == [expected]
 
+    def test_a_key_a_spreadsheet_turned_into_a_number_is_refused_not_skipped(self) -> None:
+        with pytest.raises(ImportFailed) as exc:
+            parse_leika(leika('"9,90410060E+13",Elterngeld,2/3,,,,10000,x,1,0,1'), {"10000"})
+        assert errors_of(exc) == {2: "LeiKa key 9,90410060E+13 was turned into a number by a spreadsheet; format "
+                                     "the column as text"}
+
     def test_every_malformed_row_is_named_with_its_line(self) -> None:
         text = leika(
             "99041006000000,Elterngeld,2/3,,,,10000,Elterngeld,1,0,1",
