@@ -65,6 +65,10 @@ WHERE o.ozg_id = ANY($1::varchar[])
 GROUP BY o.ozg_id
 """
 
+# An older or partial edition: what is stored but no longer listed is kept (solutions name it); the
+# summary says how many, so that nobody takes the import for the whole catalogue.
+NOT_LISTED_SQL = "SELECT count(*) FROM ozg_leistung WHERE ozg_id <> ALL($1::varchar[])"
+
 UPSERT_LAGEN_SQL = """
 INSERT INTO lage (key, name, themenfeld)
 SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[])
@@ -215,6 +219,8 @@ async def import_ozg_leistungen(
         if leistungen.created or leistungen.updated or lagen.created or lagen.updated:
             await _reindex(conn, leistungen.created + leistungen.updated)
         counts = {"ozg_leistung": len(catalogue.leistungen), "lage": len(catalogue.lagen)}
+        if not_listed := await conn.fetchval(NOT_LISTED_SQL, list(catalogue.leistungen)):
+            counts["no_longer_listed"] = not_listed
         summary = _summary(label, counts, [leistungen, lagen], [], started)
         await _note_source(conn, "ozg-leistungen", text, edition or label, origin)
         touched = {catalogue.leistungen[i][1] for i in leistungen.created + leistungen.updated}

@@ -132,6 +132,14 @@ class TestImportOzgLeistungen:
         assert [r["lage"] for r in lagen] == ["geburt"]
         assert [actor for actor, *_ in await import_events()][1:] == ["test"]
 
+    async def test_an_edition_without_a_stored_leistung_keeps_it_and_says_so(self, catalogue: None,
+                                                                          tmp_path: Path) -> None:
+        path = rewritten(tmp_path, LEISTUNGEN, {2: None, 10: None})  # Elterngeld's rows left out
+        summary = await import_ozg_leistungen(path)
+        assert summary.counts["no_longer_listed"] == 1 and "  no_longer_listed: 1" in summary.lines()
+        async with db.connection() as conn:
+            assert await conn.fetchval("SELECT name FROM ozg_leistung WHERE ozg_id = '10000'") == "Elterngeld"
+
     async def test_malformed_row_writes_nothing(self, reference: None, tmp_path: Path) -> None:
         path = rewritten(tmp_path, LEISTUNGEN, {4: "10O19,Kindertagesbetreuung,Kinderbetreuung,"
                                                   "Familie & Kind,13,295"})
