@@ -9,13 +9,13 @@ these becomes a 400 here that names the field, before the body reaches it.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from litestar.exceptions import ValidationException
 
+from efa_registry.types import UNSTORABLE
+
 MAX_JSON_DEPTH = 64
-_BAD = re.compile("[\x00\ud800-\udfff]")
 
 
 class _Refused(Exception):
@@ -58,12 +58,12 @@ def _first_problem(document: Any) -> tuple[str | None, str] | None:
         if depth > MAX_JSON_DEPTH:
             return field, f"the body is nested deeper than {MAX_JSON_DEPTH} levels"
         if isinstance(value, str):
-            if _BAD.search(value):
+            if UNSTORABLE.search(value):
                 return field, "must be valid UTF-8 text without NUL characters"
         elif isinstance(value, dict):
             for key, item in value.items():
                 name = key if field is None else f"{field}.{key}"
-                if _BAD.search(key):
+                if UNSTORABLE.search(key):
                     return field, "a key is not valid UTF-8 text or contains NUL"
                 stack.append((item, name, depth + 1))
         elif isinstance(value, list):

@@ -31,6 +31,7 @@ from api import jsonguard
 from api.problems import HTTP_PROBLEMS, PROBLEM_BASE
 from api.schemas import Problem
 from efa_registry.errors import InvalidParameter
+from efa_registry.types import UNSTORABLE
 
 MAX_URL_BYTES = 8 * 1024
 MAX_HEADER_BYTES = 16 * 1024
@@ -38,7 +39,6 @@ JSON_TYPES = ("application/json",)
 MERGE_PATCH = "application/merge-patch+json"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
-_BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
 # ---------------------------------------------------------------- before routing
@@ -189,7 +189,7 @@ def _text(raw: bytes, field: str, source: str = "query") -> str:
         text = unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
     except UnicodeDecodeError:
         text = None
-    if text is None or _BAD_TEXT.search(text):
+    if text is None or UNSTORABLE.search(text):
         message = f"{field}: must be valid UTF-8 text without NUL characters"
         if source == "body":
             raise ValidationException(message, extra=[{"key": field, "source": "body", "message": message}])

@@ -73,7 +73,7 @@ def _takes_list(annotation: Any) -> bool:
                in (list, tuple) for arg in members(annotation))
 
 
-def textless_parameters(handler: BaseRouteHandler) -> tuple[frozenset[str], frozenset[str]]:
+def parameter_kinds(handler: BaseRouteHandler) -> tuple[frozenset[str], frozenset[str]]:
     """The wire names of the handler's query parameters that take no free text (numbers, flags,
     UUIDs, choices), and of those that take one value, not a list; computed once per handler."""
     cached = _textless.get(handler)
@@ -100,7 +100,7 @@ async def check_query_parameters(request: Request) -> None:
         if name not in known:
             allowed = ", ".join(sorted(known)) or "none"
             raise InvalidParameter(f"unknown query parameter '{name}' (allowed: {allowed})", field=name)
-    textless, single = textless_parameters(handler)
+    textless, single = parameter_kinds(handler)
     seen: set[str] = set()
     for name, value in request.query_params.multi_items():
         if name in textless and value.strip().lower() == "null":

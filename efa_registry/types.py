@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from msgspec import Meta
+
+# Text PostgreSQL cannot store: NUL and lone surrogates (the \u0000 and \ud800 escapes of JSON and YAML).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 ARS_PATTERN = r"^[0-9]{2}([0-9]|[0-9]{2}|[0-9]{3}|[0-9]{7}|[0-9]{10})?$"
 AGS_PATTERN = r"^[0-9]{8}$"
@@ -24,7 +28,8 @@ OzgId = Annotated[str, Meta(pattern=OZG_ID_PATTERN, description="OZG-ID (numeric
                             examples=["10000"])]
 LeikaKey = Annotated[str, Meta(pattern=LEIKA_KEY_PATTERN, description="LeiKa key (14 digits)",
                                examples=["99012001000000"])]
-Slug = Annotated[str, Meta(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=2, max_length=80,
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+Slug = Annotated[str, Meta(pattern=SLUG_PATTERN, min_length=2, max_length=80,
                            description="URL-safe lower-case name", examples=["wohngeld-digital"])]
 HttpsUrl = Annotated[str, Meta(pattern=r"^https://[^\s/$.?#][^\s]*$", max_length=2000,
                                description="An https URL", examples=["https://example.org/docs"])]

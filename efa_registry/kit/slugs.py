@@ -8,6 +8,7 @@ import unicodedata
 import uuid
 
 from efa_registry.errors import InvalidInput
+from efa_registry.types import SLUG_PATTERN
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
 
@@ -22,8 +23,8 @@ def slugify(text: str, *, max_length: int = 80) -> str:
 
 # Keys in URLs are a UUID in its canonical form (any case) or else a slug; nothing is both.
 UUID_FORM = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-# The slug's form (types.Slug) matched whole: a pattern's "$" would also let a final newline pass.
-SLUG_FORM = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+# The slug's form (types.Slug), matched whole: its "$" alone would also let a final newline pass.
+SLUG_FORM = re.compile(SLUG_PATTERN)
 
 
 def as_uuid(key: str) -> uuid.UUID | None:

@@ -22,6 +22,7 @@ MAX_REPORTED = 20
 LINE_BREAK_BYTES = re.compile(rb"\r*\n|\r")  # CR CR LF: a CRLF file converted twice
 UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 MAX_FIELD = 1_000_000  # characters in one CSV cell (Python's default of 131,072 raised an error)
+csv.field_size_limit(MAX_FIELD)
 _DAMAGED = (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError)
 
 
@@ -99,7 +100,6 @@ def records(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     which would take in every line after it, is refused with the line it opens on."""
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    csv.field_size_limit(MAX_FIELD)
     stream = io.StringIO(text, newline="")
     reader = csv.reader(stream, delimiter=delimiter, strict=True)
 

@@ -4,17 +4,16 @@ validates what comes out)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import yaml
 
 from efa_registry.errors import ImportFailed, InvalidInput
 from efa_registry.solutions.publiccode import MAX_BYTES
+from efa_registry.types import UNSTORABLE
 
 BOOL_TAG, NULL_TAG = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
 MAX_DEPTH = 64  # levels of nesting: publiccode.yml needs five
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class _NoAliases(yaml.SafeLoader):
@@ -91,7 +90,7 @@ def _unstorable(value: Any, path: str = "") -> str | None:
     """The key path of the first text PostgreSQL cannot store: a NUL character or a lone surrogate
     (YAML's escapes "\\0" and "\\ud800" make them)."""
     if isinstance(value, str):
-        return (path or "publiccode.yml") if _UNSTORABLE.search(value) else None
+        return (path or "publiccode.yml") if UNSTORABLE.search(value) else None
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
     for key, item in items:
         sub = f"{path}[{key}]" if isinstance(value, list) else f"{path}.{key}".strip(".")
