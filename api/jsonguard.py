@@ -1,16 +1,22 @@
 """What a JSON body must be before any decoder sees it: valid UTF-8, keys unique, nesting bounded,
-no NUL and no lone surrogate in any string. One check for every operation (``api/limits.py``).
+no NUL and no lone surrogate in any string, and every value of the JSON type its field declares.
+One check for every operation (``api/limits.py``).
 
 msgspec, which decodes the bodies into Structs, lets the last of two equal keys win, accepts
 ``\\u0000`` (PostgreSQL cannot store it) and raises ``RecursionError`` on deep nesting; each of
-these becomes a 400 here that names the field, before the body reaches it.
+these becomes a 400 here that names the field, before the body reaches it. Litestar converts
+bodies leniently (the text ``"true"`` to a boolean, ``"3"`` or ``3.0`` to an integer) because it
+shares the conversion with query parameters, which are all text; a body is JSON and has types,
+so it is decoded once more here, strictly.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
+import msgspec
 from litestar.exceptions import ValidationException
 
 from efa_registry.types import UNSTORABLE
@@ -33,8 +39,9 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return seen
 
 
-def check(body: bytes) -> None:
-    """Refuse (400, naming the field) what no operation may receive; pass syntax errors on to the
+def check(body: bytes, type_: Any = None) -> None:
+    """Refuse (400, naming the field) what no operation may receive, and a value whose JSON type
+    is not its field's (``type_``: the operation's body type); pass syntax errors on to the
     decoder, whose message is more precise."""
     text = body.decode("utf-8", errors="surrogateescape")  # invalid bytes stay visible as surrogates
     try:
@@ -48,6 +55,36 @@ def check(body: bytes) -> None:
     problem = _first_problem(document)
     if problem:
         _refuse(*problem)
+    if type_ is not None:
+        _check_types(body, type_)
+
+
+def _check_types(body: bytes, type_: Any) -> None:
+    """A value Litestar would convert from another JSON type is a 400 here; any other refusal of
+    the body is left to Litestar, which reports it after authentication (401 first)."""
+    decoders = _decoders(type_)
+    if decoders is None:
+        return
+    strict, lax = decoders
+    try:
+        strict.decode(body)
+    except msgspec.ValidationError as exc:
+        try:
+            lax.decode(body)
+        except (msgspec.ValidationError, msgspec.DecodeError):
+            return
+        message, _, where = str(exc).partition(" - at `$.")
+        _refuse(where.rstrip("`") or None, message)
+    except msgspec.DecodeError:
+        return  # JSON that Python reads and msgspec does not (NaN): the decoder's 400 says why
+
+
+@functools.cache
+def _decoders(type_: Any) -> tuple[msgspec.json.Decoder, msgspec.json.Decoder] | None:
+    try:
+        return msgspec.json.Decoder(type_, strict=True), msgspec.json.Decoder(type_, strict=False)
+    except TypeError:  # a type msgspec does not decode by itself: Litestar's conversion alone
+        return None
 
 
 def _first_problem(document: Any) -> tuple[str | None, str] | None:

@@ -162,7 +162,7 @@ def input_limits(app: ASGIApp) -> ASGIApp:
                                 headers={"Accept-Post" if scope["method"] == "POST" else "Accept-Patch":
                                          ", ".join(accepted)})
         if body and (media_type in JSON_TYPES or media_type.endswith("+json")):
-            jsonguard.check(body)
+            jsonguard.check(body, _body_type(scope))
         elif body and media_type == FORM_TYPES[0]:
             _check_form(body)
         await app(scope, _replay(body, receive), send)
@@ -219,6 +219,13 @@ def _accepted_types(scope: Scope) -> tuple[str, ...]:
         # Merge patches have their own type (RFC 7396); plain JSON stays accepted for older clients.
         return (MERGE_PATCH, *JSON_TYPES) if scope["method"] == "PATCH" else JSON_TYPES
     return (media,)
+
+
+def _body_type(scope: Scope) -> Any:
+    """The type the operation decodes its body into (``None``: it reads the body itself)."""
+    handler = scope.get("route_handler")
+    field = handler.parsed_fn_signature.parameters.get("data") if handler else None
+    return field.annotation if field is not None else None
 
 
 def _documented_body(scope: Scope) -> tuple[str, ...] | None:

@@ -14,7 +14,7 @@ import pytest
 
 from api.app import create_app
 from tests.api.contract import assert_problem
-from tests.api.test_catalogue import create
+from tests.api.test_catalogue import SOLUTION, create
 
 ORG = {"kind": "kommune", "name": "Stadt Musterhausen", "slug": "musterhausen"}
 JSON = {"Content-Type": "application/json"}
@@ -46,6 +46,27 @@ async def test_unstorable_text_and_duplicate_keys_in_a_body_are_400_naming_the_f
     invalid_utf8 = b'{"kind": "kommune", "name": "a\xffb", "slug": "x-y"}'
     assert_problem(await client.post("/v1/organisations", content=invalid_utf8, headers={**auth, **JSON}), 400, "name")
     assert (await client.get("/v1/organisations/x-y")).status_code == 404
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"efaCompliant": "true"}, "efaCompliant"),
+    ({"efaCompliant": 1}, "efaCompliant"),
+    ({"reifegrad": "3"}, "reifegrad"),
+    ({"reifegrad": 3.0}, "reifegrad"),
+    ({"ozgIds": [10000]}, "ozgIds[0]"),
+])
+async def test_a_body_value_of_another_json_type_is_400_not_converted(client, catalogue, change, field):
+    """A body is JSON and has types: no text read as a boolean or number, no float as an integer."""
+    auth = catalogue["tokens"].auth("curator")
+    problem = assert_problem(await client.post("/v1/solutions", json={**SOLUTION, **change}, headers=auth), 400, field)
+    assert "Expected" in problem["detail"]
+    assert (await client.get("/v1/solutions/wohngeld-digital")).status_code == 404
+    response = await create(client, catalogue["tokens"])
+    created, created_etag = response.json(), response.headers["etag"]
+    patched = await client.patch("/v1/solutions/wohngeld-digital", json=change,
+                                 headers={**auth, "If-Match": created_etag})
+    assert_problem(patched, 400, field)
+    assert (await client.get("/v1/solutions/wohngeld-digital")).json()["version"] == created["version"]
 
 
 async def test_deep_nesting_is_400_not_a_recursion_error(client, catalogue):
