@@ -31,6 +31,11 @@ LeikaKey = Annotated[str, Meta(pattern=LEIKA_KEY_PATTERN, description="LeiKa key
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 Slug = Annotated[str, Meta(pattern=SLUG_PATTERN, min_length=2, max_length=80,
                            description="URL-safe lower-case name", examples=["wohngeld-digital"])]
+LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
+Language = Annotated[str, Meta(pattern=LANGUAGE_PATTERN,
+                               description="Language of the solution's name, summary and description: an ISO 639 "
+                               "code (de; en, it … for entries taken from another catalogue; und: not known)",
+                               examples=["de"])]
 HttpsUrl = Annotated[str, Meta(pattern=r"^https://[^\s/$.?#][^\s]*$", max_length=2000,
                                description="An https URL", examples=["https://example.org/docs"])]
 

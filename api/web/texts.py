@@ -35,6 +35,14 @@ UNITS_CASES = {
               "gen": "Kreise und kreisfreien Städte"},
     "land": {"nom": "Länder", "dat": "Ländern", "gen": "Länder"},
 }
+# Languages a solution's texts may come in from another catalogue, for "liegt nur auf Englisch vor".
+LANGUAGE = {"en": "Englisch", "fr": "Französisch", "it": "Italienisch", "es": "Spanisch", "nl": "Niederländisch",
+            "pl": "Polnisch", "cs": "Tschechisch", "da": "Dänisch", "pt": "Portugiesisch", "sv": "Schwedisch",
+            "fi": "Finnisch", "et": "Estnisch", "lt": "Litauisch", "lv": "Lettisch", "uk": "Ukrainisch",
+            "tr": "Türkisch", "ar": "Arabisch", "ru": "Russisch", "el": "Griechisch", "hu": "Ungarisch",
+            "ro": "Rumänisch", "sl": "Slowenisch", "sk": "Slowakisch", "hr": "Kroatisch", "bg": "Bulgarisch",
+            "no": "Norwegisch", "nb": "Norwegisch", "lb": "Luxemburgisch", "hsb": "Obersorbisch",
+            "dsb": "Niedersorbisch", "fy": "Friesisch", "frr": "Nordfriesisch"}
 # Button text for moving an adoption to a status (a paused adoption's resume reads "Fortsetzen (…)").
 TRANSITION_BUTTON = {"agreed": "Vereinbaren", "onboarding": "Onboarding beginnen", "live": "Live schalten",
                      "paused": "Pausieren", "withdrawn": "Zurückziehen"}
@@ -150,7 +158,7 @@ def register(env: Environment) -> None:
     env.globals.update(SOLUTION_STATUS=SOLUTION_STATUS, INTERFACE_KIND=INTERFACE_KIND,
                        INTERFACE_STATUS=INTERFACE_STATUS, ADOPTION_STATUS=ADOPTION_STATUS, REUSE_ROUTE=REUSE_ROUTE,
                        ROLLOUT_LEVEL=ROLLOUT_LEVEL, ROLLOUT_UNITS=ROLLOUT_UNITS, AREA_LEVEL=AREA_LEVEL, ROLE=ROLE,
-                       TRANSITION_BUTTON=TRANSITION_BUTTON)
+                       TRANSITION_BUTTON=TRANSITION_BUTTON, LANGUAGE=LANGUAGE)
 
 
 # The core's refusals in German: the API gives integrators the core's English, the curation pages

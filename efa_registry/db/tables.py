@@ -168,6 +168,7 @@ class Solution(Table, tablename="solution"):
     source_repository = Varchar(length=2000, null=True, default=None)
     documentation_url = Varchar(length=2000, null=True, default=None)
     costs_note = Text(null=True, default=None)
+    language = Varchar(length=3, default="de")
     tags = Array(base_column=Varchar(length=60), default=list)
     contact_name = Varchar(length=200, null=True, default=None)
     contact_email = Varchar(length=320, null=True, default=None)
@@ -185,6 +186,7 @@ class Solution(Table, tablename="solution"):
         " OR (reifegrad_model = '2.0' AND reifegrad BETWEEN 0 AND 7)"
     )
     solution_slug_check = Check("slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'")
+    solution_language_check = Check("language ~ '^[a-z]{2,3}$'")
     solution_urls_check = Check(
         "(source_repository IS NULL OR source_repository ~ '^https://')"
         " AND (documentation_url IS NULL OR documentation_url ~ '^https://')"

@@ -15,6 +15,7 @@ from efa_registry.types import (
     HttpsUrl,
     InterfaceKind,
     InterfaceStatus,
+    Language,
     OzgId,
     ReifegradModel,
     ReuseRoute,
@@ -93,6 +94,7 @@ class Solution(SolutionFacts):
     source_repository: str | None
     documentation_url: str | None
     costs_note: str | None
+    language: str
     tags: list[str]
     contact_name: str | None
     contact_email: str | None
@@ -146,6 +148,7 @@ class SolutionCreate(Command):
     source_repository: HttpsUrl | None = None
     documentation_url: HttpsUrl | None = None
     costs_note: LongText | None = None
+    language: Language = "de"
     tags: Annotated[list[Tag], Meta(max_length=MAX_TAGS)] = msgspec.field(default_factory=list)
     contact_name: PersonName | None = None
     contact_email: Email | None = None
@@ -161,7 +164,7 @@ class Standing(NamedTuple):
     rollout_level: RolloutLevel
 
 
-SOLUTION_REQUIRED = ("name", "provider", "slug", "status", "rollout_level", "ozg_ids", "tags")
+SOLUTION_REQUIRED = ("name", "provider", "slug", "status", "rollout_level", "ozg_ids", "tags", "language")
 SolutionPatch = patch_of(SolutionCreate, required=SOLUTION_REQUIRED)
 
 

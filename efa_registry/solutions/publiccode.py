@@ -93,7 +93,7 @@ def to_document(solution: Solution, *, leika: list[dict[str, str]], api_url: str
     long = _shorten(description, 10_000) if len(description) >= 150 else \
         "\n\n".join(p for p in (description, _pad(solution, api_url)) if p)
     summary = solution.summary or f"Onlinedienst {solution.name}"
-    german = {"localisedName": solution.name, "shortDescription": _shorten(summary.replace("\n", " "), 150),
+    text = {"localisedName": solution.name, "shortDescription": _shorten(summary.replace("\n", " "), 150),
               "longDescription": long, "documentation": solution.documentation_url,
               "features": [f"OZG-Leistung {o.ozg_id}: {o.name}" for o in solution.ozg_leistungen] or [solution.name]}
     document = {
@@ -101,11 +101,11 @@ def to_document(solution: Solution, *, leika: list[dict[str, str]], api_url: str
         "platforms": ["web"],
         "categories": [DEFAULT_CATEGORY, *(t for t in solution.tags if t in CATEGORIES and t != DEFAULT_CATEGORY)],
         "developmentStatus": STATUS_TO_DEVELOPMENT[solution.status], "softwareType": "standalone/web",
-        "description": {"de": {k: v for k, v in german.items() if v is not None}},
+        "description": {solution.language: {k: v for k, v in text.items() if v is not None}},
         "legal": {"license": solution.licence or UNSPECIFIED_LICENCE, "mainCopyrightOwner": solution.provider.name,
                   "repoOwner": solution.provider.name},
         "maintenance": _maintenance(solution, with_contact),
-        "localisation": {"localisationReady": False, "availableLanguages": ["de"]},
+        "localisation": {"localisationReady": False, "availableLanguages": [solution.language]},
     }
     if extensions:
         document["de"] = {"countryExtensionVersion": "1.0", "leika": leika}
@@ -114,7 +114,7 @@ def to_document(solution: Solution, *, leika: list[dict[str, str]], api_url: str
             "efaCompliant": solution.efa_compliant, "reifegradModel": solution.reifegrad_model,
             "reifegrad": solution.reifegrad, "rolloutLevel": solution.rollout_level, "costsNote": solution.costs_note,
         }
-        if solution.summary != german["shortDescription"]:  # absent or shortened: keep the original
+        if solution.summary != text["shortDescription"]:  # absent or shortened: keep the original
             document[EXTENSION]["summary"] = solution.summary
     return document
 

@@ -20,6 +20,7 @@ from efa_registry.solutions.publiccode import (
     UNSPECIFIED_LICENCE,
 )
 from efa_registry.solutions.publiccode_yaml import load
+from efa_registry.types import LANGUAGE_PATTERN
 
 # --------------------------------------------------------------------------- validation
 
@@ -197,12 +198,19 @@ def _leniencies(document: Document, lang: str, text: Description) -> list[str]:
 
 # ISO 639-2 codes, which publiccode.yml 0.2 used (``ita``, ``eng``), by their ISO 639-1 equivalents.
 _LANGUAGE_CODES = {"deu": "de", "ger": "de", "eng": "en"}
+LANGUAGE_FORM = re.compile(LANGUAGE_PATTERN.strip("^$"))
 
 
 def language_of(key: str) -> str:
     """The language of a description key: ``de``, ``de-DE``, ``de_AT``, ``deu`` and ``ger`` are ``de``."""
     base = str(key).lower().replace("_", "-").split("-")[0]
     return _LANGUAGE_CODES.get(base, base)
+
+
+def language_code(key: str) -> str:
+    """The ISO 639 code a solution stores for a description key (``und``: a key that names none)."""
+    code = language_of(key)
+    return code if LANGUAGE_FORM.fullmatch(code) else "und"
 
 
 def _language(descriptions: dict[str, Any]) -> str:
@@ -255,6 +263,7 @@ def map_document(parsed: Parsed) -> tuple[dict[str, Any], list[str], list[str]]:
         "source_repository": doc.url if doc.url.startswith("https://") and not own_url else None,
         "tags": ext.tags if ext.tags is not msgspec.UNSET else [c for c in doc.categories if c != DEFAULT_CATEGORY],
         "slug": ext.slug if ext.slug is not msgspec.UNSET else None,
+        "language": language_code(parsed.lang),
     }
     if licence and open_licence(licence):
         values["reuse_route"] = "open_source"  # an open-source licence is the reuse route

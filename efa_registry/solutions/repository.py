@@ -25,7 +25,7 @@ from efa_registry.solutions.model import (
 SOLUTION_SELECT = """
 SELECT s.id, s.slug, s.name, s.summary, s.description, s.status, s.efa_compliant, s.reifegrad_model,
        s.reifegrad, s.reuse_route, s.rollout_level, s.licence, s.source_repository, s.documentation_url,
-       s.costs_note, s.tags, s.contact_name, s.contact_email, s.is_demo, s.version, s.created_at,
+       s.costs_note, s.language, s.tags, s.contact_name, s.contact_email, s.is_demo, s.version, s.created_at,
        s.updated_at,
        p.id AS p_id, p.slug AS p_slug, p.name AS p_name, pa.land AS p_land,
        op.id AS o_id, op.slug AS o_slug, op.name AS o_name, oa.land AS o_land,

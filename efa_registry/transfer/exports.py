@@ -70,7 +70,7 @@ DATASETS: dict[str, Dataset] = {
         Column("reifegrad", "s.reifegrad"), Column("reuseRoute", "s.reuse_route"),
         Column("rolloutLevel", "s.rollout_level"), Column("licence", "s.licence"),
         Column("sourceRepository", "s.source_repository"), Column("documentationUrl", "s.documentation_url"),
-        Column("costsNote", "s.costs_note"), Column("tags", "s.tags", "list"),
+        Column("costsNote", "s.costs_note"), Column("language", "s.language"), Column("tags", "s.tags", "list"),
         Column("contactName", "s.contact_name", contact=True), Column("contactEmail", "s.contact_email", contact=True),
         Column("isDemo", "s.is_demo", "bool"), *_stamps("s"))),
     "interfaces": Dataset("interface i", "i.id", (

@@ -48,7 +48,7 @@ async def test_solution_records_carry_exactly_the_documented_keys(client, tokens
     public = [json.loads(line) for line in (await client.get("/v1/export/solutions.ndjson")).text.splitlines()]
     keys = {"id", "slug", "name", "summary", "description", "providerId", "operatorId", "ozgIds", "themenfelder",
             "status", "efaCompliant", "reifegradModel", "reifegrad", "reuseRoute", "rolloutLevel", "licence",
-            "sourceRepository", "documentationUrl", "costsNote", "tags", "isDemo", "version", "createdAt",
+            "sourceRepository", "documentationUrl", "costsNote", "language", "tags", "isDemo", "version", "createdAt",
             "updatedAt"}
     assert len(public) == 1 and set(public[0]) == keys
     private = await client.get("/v1/export/solutions.ndjson", headers=tokens.auth("integrator"))

@@ -29,7 +29,7 @@ def solution(**changes) -> Solution:
         ozg_leistungen=[OzgRef(ozg_id="10000", name="Elterngeld", themenfeld="familie-kind")], status="available",
         efa_compliant=True, reifegrad_model="2.0", reifegrad=4, reuse_route="open_source", rollout_level="kreis",
         licence="EUPL-1.2", source_repository="https://gitlab.opencode.de/nrw/wohngeld",
-        documentation_url="https://docs.example.org/wohngeld", costs_note="kostenfrei",
+        documentation_url="https://docs.example.org/wohngeld", costs_note="kostenfrei", language="de",
         tags=["sozial", "data-collection"], contact_name="Erika Muster", contact_email="erika@nrw.example",
         is_demo=False, interfaces=[], version=3, created_at=NOW, updated_at=NOW)
     return Solution(**{**fields, **changes})
@@ -97,6 +97,7 @@ SOLUTIONS = {
                      costs_note=None, contact_name=None, contact_email=None, ozg_leistungen=[], status="planned"),
     "long summary": solution(summary="Ein sehr ausführlicher Satz. " * 10, description="Kurz."),
     "email only": solution(contact_name=None),
+    "english": solution(language="en", summary="Apply for housing benefit online"),
 }
 
 
@@ -109,7 +110,8 @@ class TestReadBack:
         expected = {k: getattr(s, k) for k in ("name", "summary", "description", "status", "licence",
                                                "source_repository", "documentation_url", "tags", "reuse_route",
                                                "efa_compliant", "reifegrad_model", "reifegrad", "rollout_level",
-                                               "costs_note", "contact_name", "contact_email", "slug")}
+                                               "costs_note", "contact_name", "contact_email", "slug",
+                                               "language")}
         expected = {k: v for k, v in expected.items() if not (k.startswith("contact_") and v is None)}
         assert {k: values[k] for k in expected} == expected
         assert features == [o.ozg_id for o in s.ozg_leistungen]
@@ -268,6 +270,22 @@ def test_the_german_then_the_english_description_is_taken(languages, taken):
     doc = minimal()
     doc["description"] = {lang: copy.deepcopy(doc["description"]["de"]) for lang in languages}
     assert publiccode_mapping.parse(as_yaml(doc)).lang == taken
+
+
+@pytest.mark.parametrize(("key", "code"), [
+    ("de-DE", "de"), ("deu", "de"), ("en_GB", "en"), ("eng", "en"), ("it", "it"), ("IT", "it"), ("hsb", "hsb"),
+    ("zh-Hans-CN", "zh"), ("italiano", "und"), ("{x}", "und"), ("1", "und"),
+])
+def test_the_solution_stores_the_iso_639_code_of_the_description_taken(key, code):
+    doc = minimal()
+    doc["description"] = {key: doc["description"]["de"]}
+    values, _, _ = publiccode_mapping.map_document(publiccode_mapping.parse(as_yaml(doc)))
+    assert values["language"] == code
+
+
+def test_an_english_solution_is_exported_as_english():
+    doc = document(solution(language="en"))
+    assert list(doc["description"]) == ["en"] and doc["localisation"]["availableLanguages"] == ["en"]
 
 
 def test_a_language_key_that_looks_like_a_pattern_is_reported_as_it_is():
