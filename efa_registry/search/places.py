@@ -124,6 +124,11 @@ def kreis_keys(hint: str | None, index: PlaceIndex) -> set[str]:
             if index.places[i].level == "kreis" and score("Kreis " + hint, index.places[i].name) >= EXACT_FROM}
 
 
+def postcode_like(query: str) -> bool:
+    """Five digits: the form of a Kreis key and of a Postleitzahl."""
+    return len(key := "".join(query.split())) == 5 and key.isascii() and key.isdigit()
+
+
 def _adjust(place: Place, kind: Kind | None, city: bool, land: str | None, kreise: set[str]) -> float:
     table = _PREFERENCE[kind]
     value = table.get(place.level, _OTHER_LEVEL.get(kind, _ELSEWHERE))
@@ -138,7 +143,14 @@ def _adjust(place: Place, kind: Kind | None, city: bool, land: str | None, kreis
 
 def _scored(query: str, index: PlaceIndex, hint_land: str | None, hint_kreis: str | None):
     if (key := "".join(query.split())).isascii() and key.isdigit():  # an ARS or AGS
-        return [(1.0, 1.0, index.places[i].population or 0, i) for i in index.by_key.get(key, ())]
+        land, kreise = land_key(hint_land), kreis_keys(hint_kreis, index)
+
+        def hinted(place: Place) -> bool:
+            return bool(land or kreise) and not (land and place.land != land) and not (
+                kreise and place.ars[:5] not in kreise)
+
+        return [(1.0 if not postcode_like(key) or hinted(index.places[i]) else 0.99, 1.0,
+                 index.places[i].population or 0, i) for i in index.by_key.get(key, ())]
     typed = forms(EXONYMS.get(t.fold(query.strip()), query))
     if not typed:
         return []
@@ -185,7 +197,7 @@ def _namesakes(found: list[tuple[float, float, int, int]], index: PlaceIndex) ->
     landkreis = top_place.level == "kreis" and not index.town[top[3]]
     least = NAMESAKE_POPULATION * (top_place.population or 0)
     # Only a town no hint counts against: "Halle" in the Kreis Göttingen stays the village there.
-    return [(round(top[0] + 0.001, 6), *e[1:])
+    return [(max(e[0], round(top[0] + 0.001, 6)), *e[1:])  # never lower: a hint may have raised it
             if QUALIFIED - 0.001 <= e[1] < EXACT_FROM and e[0] - e[1] >= top[0] - top[1] - 0.001
             and index.places[e[3]].level == "gemeinde" and index.town[e[3]] and (landkreis or e[2] >= max(least, 1))
             else e for e in found]
@@ -201,7 +213,9 @@ def rank(query: str, candidates: PlaceIndex | Iterable[object], hint_land: str |
     for entry in _scored(query, index, hint_land, hint_kreis):
         if not any(index.same_area(entry[3], other[3]) for other in kept):
             kept.append(entry)
-    if not kept or kept[0][1] < UNKNOWN_BELOW:
+    if not kept or kept[0][1] < UNKNOWN_BELOW or (postcode_like(query) and kept[0][0] < 1.0):
+        # Five digits are a Kreis key and a Postleitzahl alike (12053: Frankfurt (Oder), or Berlin-
+        # Neukölln): the Kreis is offered, and taken only where a hint puts it.
         return Resolution(query, "unknown", None, None, kept[0][1] if kept else 0.0, _matches(index, kept[:5]))
     best, rivals = kept[0], [e for e in kept[1:] if e[0] > kept[0][0] - MARGIN]
     if rivals:

@@ -151,7 +151,7 @@ def plan(query: str, *, vocab: Vocabulary | None = None, thesaurus: Thesaurus | 
         if tok.word in OR_WORDS and not tok.open_start:
             if runs[-1]:
                 runs.append([])
-        elif tok.open_start:  # "-steuer"
+        elif tok.minus:  # "-steuer"
             if _content([tok.word]):
                 forms, _ = _forms(tok.word, tok.parts, vocab, thesaurus, correct=False)
                 excluded.append(Group(tok.word, tuple(dict.fromkeys(f for f in forms if f))[:MAX_ALTERNATIVES],

@@ -204,5 +204,5 @@ def suggest(query: str, vocab: Vocabulary, *, also_known: Iterable[str] | None =
     for token in t.tokens(query):
         known_whole = known(token.word, vocab, extra)
         word = "-".join(map(fix, token.parts)) if token.parts and not known_whole else fix(token.word)
-        words.append("-" + word if token.open_start else word)  # an exclusion stays one ("Hund -Steuer")
+        words.append("-" + word if token.minus else word)  # an exclusion stays one ("Hund -Steuer")
     return " ".join(words) if changed else None

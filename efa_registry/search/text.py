@@ -122,12 +122,15 @@ def deinflected(word: str) -> list[str]:
 class Token(NamedTuple):
     """One written word: ``word`` without hyphens ("kitagutschein"), its hyphen ``parts``
     (("kita", "gutschein"), empty when there is no hyphen), and whether a hyphen marks an elided
-    head (``open_end``: "an-") or an elided modifier (``open_start``: "-beurkundung")."""
+    head (``open_end``: "an-") or an elided modifier (``open_start``: "-beurkundung"). ``minus``:
+    the leading hyphen stands at the start or after a space, where a query reads it as "without"
+    ("Hund -Steuer"); after a full stop or a bracket it only elides ("Kfz.-Zulassung", "(-umtausch)")."""
 
     word: str
     parts: tuple[str, ...]
     open_start: bool
     open_end: bool
+    minus: bool = False
 
 
 def normalize(text: str) -> str:
@@ -168,11 +171,13 @@ def strip_punctuation(text: str) -> str:
 def tokens(text: str) -> list[Token]:
     """The words of ``text`` in order, normalised, with their hyphen parts and elision marks."""
     found = []
-    for match in _TOKEN.finditer(normalize(text)):
-        whole = match.group(2)
+    text = normalize(text)
+    for match in _TOKEN.finditer(text):
+        whole, start = match.group(2), match.start()
         parts = tuple(whole.split("-"))
-        found.append(Token("".join(parts), parts if len(parts) > 1 else (), bool(match.group(1)),
-                           bool(match.group(3))))
+        open_start = bool(match.group(1))
+        found.append(Token("".join(parts), parts if len(parts) > 1 else (), open_start, bool(match.group(3)),
+                           open_start and (start == 0 or text[start - 1].isspace())))
     return found
 
 

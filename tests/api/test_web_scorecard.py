@@ -118,6 +118,21 @@ async def test_an_ambiguous_name_offers_the_areas_it_may_mean_and_guesses_none(r
     assert chosen.status_code == 303 and chosen.headers["location"] == "/vergleich?ars=05112000%2C05915000"
 
 
+@pytest.mark.parametrize(("typed", "offered", "where"), [
+    ("Altona", "Altena, Stadt", "Gemeinde in Märkischer Kreis, Nordrhein-Westfalen"),  # a near miss, not taken
+    ("14612", "Dresden, Stadt", "kreisfreie Stadt in Sachsen"),  # a Kreis key, or the Postleitzahl of Falkensee
+    ("07318", "Speyer, kreisfreie Stadt", "kreisfreie Stadt in Rheinland-Pfalz"),
+    ("Kreis Neustadt", "Neustadt a.d.Aisch-Bad Windsheim", "Kreis in Bayern"),  # not "kreisfreie Stadt"
+])
+async def test_a_near_miss_or_five_digits_are_offered_never_taken(reader, demo_once, typed, offered, where):
+    page = await reader.get("/vergleich", params=[("gebiet", "Duisburg"), ("gebiet", typed)])
+    assert page.status_code != 303, "taken without asking"
+    text = unescape(page.text)
+    assert f">{offered}</a> <span class=\"muted\">– {where}</span>" in text, text[text.find("feld-gebiet-2-fehler"):][:600]
+    if typed.isdigit():
+        assert f"„{typed}“ ist der Schlüssel von {offered} – oder eine Postleitzahl?" in text
+
+
 @pytest.mark.parametrize(("query", "status", "field", "message"), [
     ("ars=05112000,05", 422, 2, "Nordrhein-Westfalen ist ein Land."),
     ("ars=05112000,05999000", 404, 2, "Zum Schlüssel 05999000 gibt es kein Gebiet."),

@@ -216,6 +216,10 @@ class TestPlaces:
         ("Budyšin", None, "exact", "146250020020"),
         ("Weiden", None, "ambiguous", None),
         ("09162000", None, "exact", "091620000000"),
+        ("Halle", "ST", "probable", "150020000000"),   # the hint raises the Gemeinde over its Verband's key
+        ("Weiden", "BY", "probable", "093630000000"),
+        ("12053", None, "unknown", None),               # Frankfurt (Oder)'s Kreis key, and a Berlin Postleitzahl
+        ("12053", "BB", "exact", "12053"),
     ])
     async def test_names_resolve_or_are_flagged(self, shipped, name, land, verdict, ars):
         [found] = await names.resolve([NameToResolve(name=name, land=land)])

@@ -185,7 +185,9 @@ def test_scores_order_near_and_far_names(typed, official, low, high):
     ("091620000000", None, "exact", "091620000000"),          # an ARS
     ("09162000", None, "exact", "091620000000"),              # an AGS: the ARS without the Verband
     ("09 162 000", None, "exact", "091620000000"),
-    ("09162", None, "exact", "09162"),
+    ("09162", None, "unknown", None),                         # five digits: a Kreis key or a Postleitzahl
+    ("09162", "BY", "exact", "09162"),                        # … the Kreis where the hint puts it
+    ("09162", "NW", "unknown", None),
     ("99999999", None, "unknown", None),
     ("Munich", None, "exact", "091620000000"),                 # the English name
     ("Cologne", None, "unknown", None),                        # Köln is not among these records

@@ -116,6 +116,9 @@ def test_a_leading_minus_excludes_the_word_from_the_whole_query():
     assert q.build_tsquery("Hund -Steuer") == "'hund':* & !'steuer':*"
     assert q.build_tsquery("Hund oder Katze -Steuer") == "('hund':* | 'katze':*) & !'steuer':*"
     assert q.build_tsquery("Hund-Steuer") == "('hundsteuer':* | ('hund':* & 'steuer':*))"  # a hyphen inside joins
+    # Only at the start or after a space: after a full stop or a bracket a hyphen elides, it never excludes.
+    for written in ("Kfz.-Zulassung", "Fahrerlaubnis (-umtausch)", "Hund/-Steuer"):
+        assert "!" not in q.build_tsquery(written), written
 
 
 def test_oder_and_or_join_the_runs_around_them_and_and_binds_tighter():
