@@ -10,13 +10,15 @@ from litestar.datastructures import CacheControlHeader
 from litestar.params import HeaderParameter
 
 from efa_registry.errors import InvalidParameter
+from efa_registry.kit.idempotency import MAX_KEY_LENGTH
 from efa_registry.kit.patching import ANY_VERSION, Expected
 
 # One entity-tag of an If-Match / If-None-Match list (RFC 9110 8.8.3): optional W/, quoted opaque part.
 # Empty list elements are allowed (RFC 9110 5.6.1.2); the opaque part may itself hold commas.
 _LIST_ITEM = re.compile(r'[\s,]*(W/)?"([\x21\x23-\x7e\x80-\xff]*)"[\s,]*')
-# Our tags: "v<version>" or "v<version>-auth". Versions are bounded: no int() of 5,000 digits.
-_OURS = re.compile(r"^v([0-9]{1,18})(?:-[a-z]+)?$")
+# Our tags exactly: "v<version>" or "v<version>-auth" ("v04" and "v6-xyz" are other tags: strong
+# comparison is octet by octet). Versions are bounded: no int() of 5,000 digits.
+_OURS = re.compile(r"^v(0|[1-9][0-9]{0,17})(?:-auth)?$")
 
 # Figures that change the moment an adoption goes live: cacheable, but revalidated (strong ETag) on every use.
 REVALIDATE = CacheControlHeader(public=True, no_cache=True)
@@ -24,7 +26,7 @@ REVALIDATE = CacheControlHeader(public=True, no_cache=True)
 IfMatch = Annotated[str | None, HeaderParameter(
     name="If-Match", description='The ETag of the version this change is based on, e.g. `"v3"`. Required.')]
 IdempotencyKey = Annotated[str | None, HeaderParameter(
-    name="Idempotency-Key", max_length=200,
+    name="Idempotency-Key", max_length=MAX_KEY_LENGTH,
     description="Repeat a POST safely: a repeated key returns what the first request created.")]
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import msgspec
 from litestar.exceptions import ValidationException
 
-from efa_registry.types import UNSTORABLE
+from efa_registry.types import UNSTORABLE, UNSTORABLE_TEXT
 
 MAX_JSON_DEPTH = 64
 
@@ -96,7 +96,7 @@ def _first_problem(document: Any) -> tuple[str | None, str] | None:
             return field, f"the body is nested deeper than {MAX_JSON_DEPTH} levels"
         if isinstance(value, str):
             if UNSTORABLE.search(value):
-                return field, "must be valid UTF-8 text without NUL characters"
+                return field, UNSTORABLE_TEXT
         elif isinstance(value, dict):
             for key, item in value.items():
                 name = key if field is None else f"{field}.{key}"

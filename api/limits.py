@@ -4,10 +4,10 @@ Two layers. ``front_door`` wraps the whole app *before* routing: it answers ``HE
 ``GET`` it stands for (without the body), ``OPTIONS`` with the methods the path really has
 (Litestar's generated answer forgets handlers that other controllers add to the same path),
 and refuses oversized URLs and header blocks. ``input_limits`` runs *after* routing, so it knows
-the operation: text in the query and path must be valid UTF-8 without NUL (PostgreSQL stores
-neither), a body must have the media type the operation accepts (415), fit
+the operation: text in the query and path must be valid UTF-8 without control characters
+(``types.UNSTORABLE``), a body must have the media type the operation accepts (415), fit
 ``EFA_MAX_BODY_BYTES`` (413), arrive within ``EFA_BODY_TIMEOUT_SECONDS`` (408), and a JSON body
-must be free of NUL, lone surrogates, duplicate keys and nesting deeper than ``MAX_JSON_DEPTH``.
+must be free of control characters, lone surrogates, duplicate keys and nesting deeper than ``MAX_JSON_DEPTH``.
 Refusals are raised as the usual errors, so ``api/problems.py`` renders them (problem+json for
 the API, the German page on the web pages) and each names the offending field.
 """
@@ -31,7 +31,7 @@ from api import jsonguard
 from api.problems import HTTP_PROBLEMS, PROBLEM_BASE
 from api.schemas import Problem
 from efa_registry.errors import InvalidParameter
-from efa_registry.types import UNSTORABLE
+from efa_registry.types import UNSTORABLE, UNSTORABLE_TEXT
 
 MAX_URL_BYTES = 8 * 1024
 MAX_HEADER_BYTES = 16 * 1024
@@ -190,7 +190,7 @@ def _text(raw: bytes, field: str, source: str = "query") -> str:
     except UnicodeDecodeError:
         text = None
     if text is None or UNSTORABLE.search(text):
-        message = f"{field}: must be valid UTF-8 text without NUL characters"
+        message = f"{field}: {UNSTORABLE_TEXT}"
         if source == "body":
             raise ValidationException(message, extra=[{"key": field, "source": "body", "message": message}])
         raise InvalidParameter(message, field=field)
@@ -211,7 +211,8 @@ def _accepted_types(scope: Scope) -> tuple[str, ...]:
     field = handler.parsed_fn_signature.parameters.get("data") if handler else None
     if field is None:
         documented = _documented_body(scope)
-        return documented if documented is not None else (FORM_TYPES if handler and not handler.include_in_schema
+        # The pages' forms are urlencoded, as every template sends them; multipart, JSON or no type is a 415.
+        return documented if documented is not None else (FORM_TYPES[:1] if handler and _page_handler(handler)
                                                             else ())
     kwarg = field.kwarg_definition
     media = str(kwarg.media_type.value if isinstance(kwarg, BodyKwarg) else "application/json")
@@ -226,6 +227,11 @@ def _body_type(scope: Scope) -> Any:
     handler = scope.get("route_handler")
     field = handler.parsed_fn_signature.parameters.get("data") if handler else None
     return field.annotation if field is not None else None
+
+
+def _page_handler(handler: Any) -> bool:
+    """A handler of the web pages (not in the OpenAPI), which reads urlencoded forms if anything."""
+    return not handler.resolve_include_in_schema()
 
 
 def _documented_body(scope: Scope) -> tuple[str, ...] | None:

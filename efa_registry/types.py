@@ -7,8 +7,12 @@ from typing import Annotated, Literal
 
 from msgspec import Meta
 
-# Text PostgreSQL cannot store: NUL and lone surrogates (the \u0000 and \ud800 escapes of JSON and YAML).
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# Text that cannot be stored or passed on as text: NUL and lone surrogates (PostgreSQL refuses
+# them: the \u0000 and \ud800 escapes of JSON and YAML), and every other character XML forbids
+# (control characters but tab and line ends, U+FFFE, U+FFFF: one BEL in a name made the Atom feed
+# and the SVG maps unreadable for everyone), and the C1 controls, which terminals obey.
+UNSTORABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+UNSTORABLE_TEXT = "must be valid UTF-8 text without control characters (NUL, BEL, ESC …)"
 
 ARS_PATTERN = r"^[0-9]{2}([0-9]|[0-9]{2}|[0-9]{3}|[0-9]{7}|[0-9]{10})?$"
 AGS_PATTERN = r"^[0-9]{8}$"
@@ -31,6 +35,11 @@ LeikaKey = Annotated[str, Meta(pattern=LEIKA_KEY_PATTERN, description="LeiKa key
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 Slug = Annotated[str, Meta(pattern=SLUG_PATTERN, min_length=2, max_length=80,
                            description="URL-safe lower-case name", examples=["wohngeld-digital"])]
+# Text as people enter it: no space, tab or line end at either end, and no text of spaces only
+# (a name of five spaces, " Leerzeichen vorn"); a line (names) holds no line end at all.
+# (``(?!\n)``: Python's ``$`` also matches before a final line end; JSON Schema's does not.)
+LINE_PATTERN = r"^\S(?:[^\r\n]*\S)?$(?!\n)"
+TEXT_PATTERN = r"^\S(?:[\s\S]*\S)?$(?!\n)"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
 Language = Annotated[str, Meta(pattern=LANGUAGE_PATTERN,
                                description="Language of the solution's name, summary and description: an ISO 639 "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import asyncpg
 import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
@@ -19,13 +20,19 @@ from efa_registry import errors
 log = structlog.get_logger(__name__)
 
 TITLES = {
-    400: ("Ungültige Anfrage", "Die Adresse enthält einen Wert, den wir nicht verstehen."),
+    400: ("Ungültige Anfrage", "Die Adresse oder das Formular enthält einen Wert, den wir nicht verstehen."),
     401: ("Anmeldung erforderlich", "Diese Seite ist nur nach der Anmeldung erreichbar."),
     403: ("Keine Berechtigung", "Ihr Zugang erlaubt diese Aktion nicht."),
     404: ("Nicht gefunden", "Die gesuchte Seite oder der gesuchte Eintrag existiert nicht."),
     405: ("Nicht erlaubt", "Diese Aktion ist auf dieser Seite nicht möglich."),
     409: ("Konflikt", "Die Änderung passt nicht zum aktuellen Stand."),
+    408: ("Zeitüberschreitung", "Die Übertragung hat zu lange gedauert. Bitte senden Sie das Formular erneut."),
     412: ("Inzwischen geändert", "Der Eintrag wurde inzwischen von jemand anderem geändert."),
+    413: ("Eingabe zu groß", "Das Formular ist zu groß, um es anzunehmen. Bitte kürzen Sie die Eingaben."),
+    414: ("Adresse zu lang", "Die Adresse ist zu lang, um sie zu bearbeiten."),
+    415: ("Falsches Format", "Diese Seite nimmt nur Formulare an, wie der Browser sie sendet."),
+    428: ("Formular unvollständig", "Dem Formular fehlt die Version des Eintrags. Bitte laden Sie die Seite neu."),
+    431: ("Anfrage zu groß", "Die Anfrage enthält zu viele oder zu große Kopfzeilen (etwa Cookies)."),
     422: ("Eingabe unvollständig oder ungültig", "Bitte prüfen Sie Ihre Eingaben."),
     503: ("Vorübergehend nicht verfügbar", "Bitte versuchen Sie es in einigen Minuten erneut."),
     500: ("Interner Fehler", "Bei der Bearbeitung ist ein unerwarteter Fehler aufgetreten."),
@@ -57,7 +64,9 @@ def validation_error(request: Request, exc: ValidationException) -> Response:
 
 
 def http_error(request: Request, exc: HTTPException) -> Response:
-    return error_page(request, exc.status_code)
+    page = error_page(request, exc.status_code)
+    page.headers.update(exc.headers or {})  # Connection: close after a body that did not arrive, Allow …
+    return page
 
 
 def internal_error(request: Request, exc: Exception) -> Response:
@@ -66,6 +75,9 @@ def internal_error(request: Request, exc: Exception) -> Response:
         page = error_page(request, 503)
         page.headers["Retry-After"] = "5"
         return page
+    if isinstance(exc, asyncpg.DataError):  # a value the database cannot take that no check caught first
+        log.warning("web.value_refused_by_database", error=type(exc).__name__, detail=str(exc)[:200])
+        return error_page(request, 400)
     log.exception("web.request_failed", error=type(exc).__name__)
     return error_page(request, 500)
 

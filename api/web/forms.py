@@ -41,7 +41,7 @@ class FormError(InvalidInput):
 
 
 def _parse(name: str, text: str) -> Any:
-    text = text.strip()
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()  # a browser sends a textarea's lines as CRLF
     if name in LIST_FIELDS:
         return [v.strip() for v in text.split(",") if v.strip()]
     if not text:

@@ -13,6 +13,7 @@ The sign-in form, which has no session yet, uses a double-submit cookie instead.
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from typing import Any
 
@@ -29,6 +30,7 @@ SESSION_COOKIE = "efa_sitzung"
 LOGIN_CSRF_COOKIE = "efa_anmeldung"
 STORE_NAME = "web_sessions"
 IDLE_SECONDS = 8 * 3600
+SESSION_ID = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 
 
 class CsrfFailed(Forbidden):
@@ -61,7 +63,7 @@ async def check_token(request: Request, secret: str) -> Actor:
 async def open_session(request: Request, secret: str) -> Cookie:
     """Open a session for a checked token; returns the cookie to set. A fresh id every time, and
     the previous session of this browser ends (no session fixation, nothing left behind)."""
-    previous = request.cookies.get(SESSION_COOKIE)
+    previous = _session_id(request)
     if previous:
         await _store(request).delete(previous)
     session_id = secrets.token_urlsafe(32)
@@ -73,9 +75,16 @@ async def open_session(request: Request, secret: str) -> Cookie:
     return _cookie(request, SESSION_COOKIE, session_id)
 
 
+def _session_id(request: Request) -> str | None:
+    """The cookie's session id if it has the form ``open_session`` gives ids; anything else (a
+    forged or damaged cookie) is no session and never reaches the store."""
+    session_id = request.cookies.get(SESSION_COOKIE)
+    return session_id if session_id and SESSION_ID.fullmatch(session_id) else None
+
+
 async def current(request: Request) -> Session | None:
     """The signed-in session, re-checked against the token table; None when there is none."""
-    session_id = request.cookies.get(SESSION_COOKIE)
+    session_id = _session_id(request)
     if not session_id:
         return None
     raw = await _store(request).get(session_id, renew_for=IDLE_SECONDS)
@@ -98,7 +107,7 @@ async def require(request: Request) -> Session:
 
 
 async def sign_out(request: Request, response: Response) -> None:
-    session_id = request.cookies.get(SESSION_COOKIE)
+    session_id = _session_id(request)
     if session_id:
         await _store(request).delete(session_id)
     response.delete_cookie(SESSION_COOKIE, path="/")

@@ -11,7 +11,7 @@ import msgspec
 from msgspec import Meta
 
 from efa_registry.kit.wire import Command, Record
-from efa_registry.types import Ars, Role
+from efa_registry.types import LINE_PATTERN, Ars, Role
 
 
 class Actor(msgspec.Struct, frozen=True, kw_only=True):
@@ -70,7 +70,7 @@ class NewToken(Command):
     """Mint a token: a provider token needs its organisation, an adopter token at least one ARS."""
 
     role: Role
-    name: Annotated[str, Meta(min_length=2, max_length=200)]
+    name: Annotated[str, Meta(min_length=2, max_length=200, pattern=LINE_PATTERN)]
     organisation_id: uuid.UUID | None = msgspec.field(default=None, name="organisation")
     ars: tuple[Ars, ...] = ()
     expires_at: dt.datetime | None = None

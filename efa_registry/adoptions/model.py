@@ -10,9 +10,9 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from efa_registry.kit.wire import Command, Record
-from efa_registry.types import AdoptionStatus, Ars, LandCode
+from efa_registry.types import TEXT_PATTERN, AdoptionStatus, Ars, LandCode
 
-Note = Annotated[str, Meta(max_length=2000)]
+Note = Annotated[str, Meta(max_length=2000, pattern=TEXT_PATTERN)]
 
 
 class SolutionRef(Record):

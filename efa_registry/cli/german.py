@@ -18,6 +18,8 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), text)
     (r"^(.*): the file holds NUL characters \(UTF-16 or no text file\?\)$",
      "{}: Die Datei enthält NUL-Zeichen (UTF-16 oder keine Textdatei?)"),
     (r"^a NUL character$", "ein NUL-Zeichen"),
+    (r"^the file holds control characters$", "Die Datei enthält Steuerzeichen"),
+    (r"^control character (U\+[0-9A-F]{4}) at position (\d+)$", "Steuerzeichen {} an Position {}"),
     (r"^(.*): the gzip file is damaged$", "{}: Die gzip-Datei ist beschädigt"),
     (r"^(.*): the ZIP archive is damaged$", "{}: Das ZIP-Archiv ist beschädigt"),
     (r"^(.*): the archive must hold exactly one file to import$",

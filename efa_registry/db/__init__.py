@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 from collections.abc import AsyncIterator, Awaitable
 
 import asyncpg
@@ -161,16 +162,35 @@ CONSTRAINT_FIELDS: dict[str, tuple[str, str]] = {
     "adoption_one_open_per_area": ("ars", "this area already has an open adoption of this solution"),
     "solution_reifegrad_check": ("reifegrad", "Reifegrad out of range for its model (1.1: 0–4, 2.0: 0–7)"),
     "organisation_area_fkey": ("area", "no area with this ARS"),
+    "api_token_organisation_fkey": ("organisation", "no organisation with this id"),
 }
+_KEY_COLUMNS = re.compile(r"^Key \(([a-z_, ]+)\)")  # PostgreSQL's detail: "Key (organisation)=(…) is not present …"
 
 
 def constraint_error(exc: asyncpg.IntegrityConstraintViolationError) -> Exception:
+    """The domain error for a constraint the database enforced: a mapped one with its field and
+    message; any other with the column it names and a message that names no table or constraint."""
     name = getattr(exc, "constraint_name", None) or ""
-    column = getattr(exc, "column_name", None)
-    field, message = CONSTRAINT_FIELDS.get(name, (column or name, str(exc).split("\n")[0]))
+    if name in CONSTRAINT_FIELDS:
+        field, message = CONSTRAINT_FIELDS[name]
+    else:
+        log.warning("db.constraint_unmapped", constraint=name, error=type(exc).__name__)
+        key = _KEY_COLUMNS.match(getattr(exc, "detail", None) or "")
+        table = getattr(exc, "table_name", None) or ""
+        checked = name[len(table) + 1:-len("_check")] if name.startswith(table + "_") and name.endswith("_check") \
+            else None  # piccolo names checks <table>_<column>_check
+        column = getattr(exc, "column_name", None) or (key.group(1).split(",")[0] if key else checked)
+        field = _camel(column) if column else None
+        message = {asyncpg.UniqueViolationError: "an entry with this value exists",
+                   asyncpg.ForeignKeyViolationError: "refers to an entry that does not exist",
+                   asyncpg.NotNullViolationError: "a value is required"}.get(type(exc), "a value is not allowed here")
     if isinstance(exc, asyncpg.UniqueViolationError):
         return AlreadyExists(message, field=field)
-    if isinstance(exc, asyncpg.ForeignKeyViolationError):  # PostgreSQL's detail names tables: only if unmapped
-        return InvalidReference(message if name in CONSTRAINT_FIELDS else f"unknown reference: {exc.detail or message}",
-                                field=field)
+    if isinstance(exc, asyncpg.ForeignKeyViolationError):
+        return InvalidReference(message, field=field)
     return InvalidInput(message, field=field)
+
+
+def _camel(column: str) -> str:
+    head, *rest = column.strip().split("_")
+    return head + "".join(word.title() for word in rest)

@@ -14,6 +14,9 @@ import asyncpg
 import msgspec
 
 from efa_registry.errors import InvalidInput
+from efa_registry.types import UNSTORABLE
+
+MAX_KEY_LENGTH = 200  # idempotency_key.key is varchar(200)
 
 
 def fingerprint(*parts: object) -> str:
@@ -23,6 +26,8 @@ def fingerprint(*parts: object) -> str:
 async def claim(conn: asyncpg.Connection, *, scope: str, key: str, request_hash: str) -> int | uuid.UUID:
     """Claim ``key``: returns the claim id (int) to complete later, or the entity id (UUID) that
     an earlier request with this key created."""
+    if not 1 <= len(key) <= MAX_KEY_LENGTH or UNSTORABLE.search(key):
+        raise InvalidInput(f"an Idempotency-Key has 1 to {MAX_KEY_LENGTH} characters", field="Idempotency-Key")
     claim_id = await conn.fetchval(
         "INSERT INTO idempotency_key (scope, key, request_hash) VALUES ($1, $2, $3)"
         " ON CONFLICT (scope, key) DO NOTHING RETURNING id", scope, key, request_hash)

@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 import msgspec
 
 from efa_registry.errors import InvalidParameter
+from efa_registry.types import UNSTORABLE
 
 T = TypeVar("T")
 # A kind is a type (str, int, float, uuid.UUID, datetime.datetime: the last two carried as text) or a
@@ -27,7 +28,6 @@ T = TypeVar("T")
 Kind = type | re.Pattern[str]
 MAX_TEXT = 500
 INT_RANGE = 2**63
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def encode_cursor(key: list[Any]) -> str:
@@ -60,7 +60,7 @@ def _plain(value: Any) -> bool:
     if isinstance(value, bool):
         return False
     if isinstance(value, str):
-        return len(value) <= MAX_TEXT and not _UNSTORABLE.search(value)
+        return len(value) <= MAX_TEXT and not UNSTORABLE.search(value)
     if isinstance(value, int):
         return -INT_RANGE <= value < INT_RANGE
     return isinstance(value, float) and math.isfinite(value)

@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Callable, Iterator
 
 from efa_registry.errors import ImportFailed
+from efa_registry.types import UNSTORABLE
 
 # An edition is a few MB; what unpacks to far more is no import file (or a "zip bomb").
 MAX_UNPACKED = 100 * 1024 * 1024
@@ -97,7 +98,13 @@ def _lines_where(data: bytes, problem: Callable[[bytes], str | None]) -> list[tu
 def records(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     """The header (cells stripped and lower-cased) and the records after it with the line each
     begins on; ``;`` or ``,`` as the separator, whichever the header uses more. A quote left open,
-    which would take in every line after it, is refused with the line it opens on."""
+    which would take in every line after it, is refused with the line it opens on, as is a control
+    character (BEL, ESC …: text that no feed, map or terminal may receive)."""
+    if UNSTORABLE.search(text):
+        lines = re.split(r"\r*\n|\r", text)
+        raise ImportFailed("the file holds control characters", errors=[
+            (n, f"control character U+{ord(c.group()):04X} at position {c.start() + 1}")
+            for n, line in enumerate(lines, start=1) if (c := UNSTORABLE.search(line))][:MAX_REPORTED])
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     stream = io.StringIO(text, newline="")

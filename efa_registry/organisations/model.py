@@ -9,13 +9,13 @@ from typing import Annotated
 from msgspec import Meta
 
 from efa_registry.kit.wire import Command, Query, Record, patch_of
-from efa_registry.types import LAND_PATTERN, Ars, HttpsUrl, OrganisationKind, Slug
+from efa_registry.types import LAND_PATTERN, LINE_PATTERN, Ars, HttpsUrl, OrganisationKind, Slug
 
-Name = Annotated[str, Meta(min_length=2, max_length=300)]
+Name = Annotated[str, Meta(min_length=2, max_length=300, pattern=LINE_PATTERN)]
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 Email = Annotated[str, Meta(pattern=EMAIL_PATTERN, max_length=320)]
 Phone = Annotated[str, Meta(pattern=r"^[0-9 +()/-]{3,60}$")]
-PersonName = Annotated[str, Meta(min_length=2, max_length=200)]
+PersonName = Annotated[str, Meta(min_length=2, max_length=200, pattern=LINE_PATTERN)]
 
 
 class Organisation(Record):

@@ -15,6 +15,8 @@ from efa_registry.types import (
     HttpsUrl,
     InterfaceKind,
     InterfaceStatus,
+    LINE_PATTERN,
+    TEXT_PATTERN,
     Language,
     OzgId,
     ReifegradModel,
@@ -24,14 +26,15 @@ from efa_registry.types import (
     SolutionStatus,
 )
 
-Name = Annotated[str, Meta(min_length=2, max_length=300)]
-Summary = Annotated[str, Meta(max_length=1000)]
-LongText = Annotated[str, Meta(max_length=20000)]
-Tag = Annotated[str, Meta(min_length=1, max_length=60)]
+Name = Annotated[str, Meta(min_length=2, max_length=300, pattern=LINE_PATTERN)]
+Summary = Annotated[str, Meta(max_length=1000, pattern=TEXT_PATTERN)]
+LongText = Annotated[str, Meta(max_length=20000, pattern=TEXT_PATTERN)]
+# A keyword: one line without commas (the forms list keywords separated by commas).
+Tag = Annotated[str, Meta(min_length=1, max_length=60, pattern=r"^[^,\s](?:[^,\r\n]*[^,\s])?$(?!\n)")]
 MAX_TAGS = 30  # keywords of one solution; every list of the catalogue carries them
 Reifegrad = Annotated[int, Meta(ge=0, le=7)]
 OrgKey = Annotated[str, Meta(min_length=2, max_length=80, description="Organisation UUID or slug")]
-ShortText = Annotated[str, Meta(max_length=200)]
+ShortText = Annotated[str, Meta(max_length=200, pattern=LINE_PATTERN)]
 
 
 class OrganisationRef(Record):
@@ -144,7 +147,7 @@ class SolutionCreate(Command):
     reifegrad: Reifegrad | None = None
     reuse_route: ReuseRoute | None = None
     rollout_level: RolloutLevel = "gemeinde"
-    licence: Annotated[str, Meta(max_length=100)] | None = None
+    licence: Annotated[str, Meta(max_length=100, pattern=LINE_PATTERN)] | None = None
     source_repository: HttpsUrl | None = None
     documentation_url: HttpsUrl | None = None
     costs_note: LongText | None = None
@@ -171,8 +174,8 @@ SolutionPatch = patch_of(SolutionCreate, required=SOLUTION_REQUIRED)
 class InterfaceCreate(Command):
     kind: InterfaceKind
     name: Name | None = None
-    standard: Annotated[str, Meta(min_length=1, max_length=120)] | None = None
-    standard_version: Annotated[str, Meta(min_length=1, max_length=40)] | None = None
+    standard: Annotated[str, Meta(min_length=1, max_length=120, pattern=LINE_PATTERN)] | None = None
+    standard_version: Annotated[str, Meta(min_length=1, max_length=40, pattern=LINE_PATTERN)] | None = None
     spec_url: HttpsUrl | None = None
     authentication: ShortText | None = None
     status: InterfaceStatus = "active"

@@ -76,7 +76,7 @@ async def _existing(conn: asyncpg.Connection, values: dict[str, Any], provider_i
     """The solution this document describes: the one with its source repository; else, for a
     document without one, the one with its slug. Another repository under a taken name is another
     solution: it gets a slug of its own (``values`` changes, ``warnings`` says so)."""
-    repo = values["source_repository"]
+    repo = values.get("source_repository")
     if repo:
         row = await conn.fetchrow(f"SELECT id, version, provider FROM solution WHERE {SAME_REPOSITORY}"
                                   " ORDER BY provider = $2 DESC, created_at LIMIT 1", repo, provider_id)

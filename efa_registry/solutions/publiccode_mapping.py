@@ -176,6 +176,8 @@ def _leniencies(document: Document, lang: str, text: Description) -> list[str]:
                         " characters; kept whole, shortened on export")
     if text.documentation and not text.documentation.startswith("https://"):
         warnings.append(f"description.{lang}.documentation: not an https:// address; left out")
+    if not document.url.startswith("https://") and not OWN_API_URL.search(document.url):
+        warnings.append("url: not an https:// address; left out (an update keeps the stored repository)")
     if document.maintenance.type not in MAINTENANCE_TYPES:
         warnings.append(f"maintenance.type: {document.maintenance.type!r} is not one of {', '.join(MAINTENANCE_TYPES)}"
                         " (the registry does not keep it)")
@@ -202,15 +204,10 @@ LANGUAGE_FORM = re.compile(LANGUAGE_PATTERN.strip("^$"))
 
 
 def language_of(key: str) -> str:
-    """The language of a description key: ``de``, ``de-DE``, ``de_AT``, ``deu`` and ``ger`` are ``de``."""
+    """The ISO 639 language of a description key: ``de``, ``de-DE``, ``de_AT``, ``deu`` and ``ger``
+    are ``de``; ``und`` (undetermined) for a key that names none."""
     base = str(key).lower().replace("_", "-").split("-")[0]
-    return _LANGUAGE_CODES.get(base, base)
-
-
-def language_code(key: str) -> str:
-    """The ISO 639 code a solution stores for a description key (``und``: a key that names none)."""
-    code = language_of(key)
-    return code if LANGUAGE_FORM.fullmatch(code) else "und"
+    return code if LANGUAGE_FORM.fullmatch(code := _LANGUAGE_CODES.get(base, base)) else "und"
 
 
 def _language(descriptions: dict[str, Any]) -> str:
@@ -259,18 +256,21 @@ def map_document(parsed: Parsed) -> tuple[dict[str, Any], list[str], list[str]]:
         "summary": text.short_description.strip() if ext.summary is msgspec.UNSET else ext.summary,
         "description": description.strip() or None, "status": DEVELOPMENT_TO_STATUS[doc.development_status],
         "licence": licence,
-        "documentation_url": text.documentation if (text.documentation or "").startswith("https://") else None,
-        "source_repository": doc.url if doc.url.startswith("https://") and not own_url else None,
+        "documentation_url": text.documentation,
+        "source_repository": None if own_url else doc.url,
         "tags": ext.tags if ext.tags is not msgspec.UNSET else [c for c in doc.categories if c != DEFAULT_CATEGORY],
         "slug": ext.slug if ext.slug is not msgspec.UNSET else None,
-        "language": language_code(parsed.lang),
+        "language": language_of(parsed.lang),
     }
+    for key in ("documentation_url", "source_repository"):  # not https: no address, nor a reason to drop one
+        if values[key] is not None and not values[key].startswith("https://"):
+            del values[key]
     if licence and open_licence(licence):
         values["reuse_route"] = "open_source"  # an open-source licence is the reuse route
     values.update({f: getattr(ext, f) for f in REGISTRY_FIELDS if getattr(ext, f) is not msgspec.UNSET})
     contact, understood = _contact(parsed)
     values.update(contact)
-    if values["source_repository"] or own_url:
+    if values.get("source_repository") or own_url:
         understood.append("url")
     features = text.features or []
     feature_ozg = [m.group(1) for f in features if (m := FEATURE.match(f))]

@@ -17,15 +17,16 @@ from msgspec import UNSET, Meta, UnsetType
 
 from efa_registry.events.model import PRIVATE_ENTITY_TYPES, FeedFilters
 from efa_registry.kit.wire import Command, Record
-from efa_registry.types import DeliveryStatus, EntityType, LandCode, values
+from efa_registry.types import TEXT_PATTERN, DeliveryStatus, EntityType, LandCode, values
 
 _TYPES = "|".join(values(EntityType))
 EventTypePattern = Annotated[str, Meta(
     pattern=rf"^(\*|({_TYPES})\.(\*|[a-z][a-z_]{{0,29}}))$", max_length=40,
     description="`<entityType>.<action>`, `<entityType>.*` or `*`", examples=["solution.updated", "adoption.*"])]
-TargetUrl = Annotated[str, Meta(min_length=8, max_length=2000, description="http(s) URL the events are POSTed to",
+TargetUrl = Annotated[str, Meta(min_length=8, max_length=2000, pattern=r"^\S+$",
+                                description="http(s) URL the events are POSTed to (no spaces or line ends)",
                                 examples=["https://portal.example.org/hooks/efa"])]
-Description = Annotated[str, Meta(max_length=500)]
+Description = Annotated[str, Meta(max_length=500, pattern=TEXT_PATTERN)]
 Themenfeld = Annotated[str, Meta(min_length=1, max_length=60)]
 
 

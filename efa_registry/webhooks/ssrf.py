@@ -81,12 +81,17 @@ async def check_url(url: str, *, allow_private: bool) -> Target:
     if parts.username or parts.password:
         raise RefusedTarget("credentials in the URL are not accepted; authenticate by the signature")
     host = parts.hostname
+    try:
+        port = parts.port if parts.port is not None else (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise RefusedTarget("the port must be a number from 1 to 65535")
     if allow_private:
         return Target(url=url, host=host)
     if parts.scheme != "https":
         raise RefusedTarget("webhook targets must use https")
     try:
-        port = parts.port or 443
         addresses = [ipaddress.ip_address(host)] if _is_ip(host) else [
             ipaddress.ip_address(a.split("%")[0]) for a in await resolve(host, port)]
     except (OSError, ValueError) as exc:

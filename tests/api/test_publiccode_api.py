@@ -102,6 +102,16 @@ class TestRoundTrip:
         assert updated.json()["solution"]["version"] == 2 and updated.headers["etag"] == '"v2-auth"'
         assert await solution_count() == 1
 
+    async def test_an_address_that_is_not_https_keeps_the_stored_one(self, client, tokens):
+        document = (await client.get("/v1/solutions/wohngeld-digital/publiccode.yml")).content
+        assert b"url: https://gitlab.opencode.de/nrw/wohngeld" in document
+        plain = document.replace(b"url: https://gitlab", b"url: http://gitlab")
+        again = await post(client, plain, who="curator", tokens=tokens, **{"If-Match": '"v1"'})
+        assert again.status_code == 200, again.text
+        body = again.json()
+        assert body["solution"]["sourceRepository"] == "https://gitlab.opencode.de/nrw/wohngeld"
+        assert body["solution"]["version"] == 1 and any(w.startswith("url: not an https") for w in body["warnings"])
+
     async def test_the_cli_path_updates_without_a_version(self, client, tokens):
         document = (await client.get("/v1/solutions/wohngeld-digital/publiccode.yml")).content
         result = await import_publiccode(document.replace(b"Wohngeld digital", b"Wohngeld digital plus"),

@@ -1,0 +1,121 @@
+"""Input that crashed a page, broke a feed or was stored otherwise than sent: forged cookies,
+multipart forms, control characters, padded text, loose entity-tags and database constraints that
+named their tables. Each is refused (problem+json or a German page naming the field) and changes
+nothing; a form saved unchanged stays at its version."""
+
+from __future__ import annotations
+
+from html import unescape
+
+import pytest
+
+from api.web.session import SESSION_COOKIE
+from efa_registry import db
+from tests.api.contract import assert_problem
+from tests.api.test_catalogue import SOLUTION, create
+from tests.api.test_web_pages import EDIT, csrf_of, curator_form, form_values, sign_in
+
+JSON = {"Content-Type": "application/json"}
+
+
+@pytest.mark.parametrize("cookie", ["abc\x00def", "x" * 43 + "\x1b", "../../etc", "a" * 5000])
+async def test_a_forged_session_cookie_is_no_session_not_a_500(pages, demo, cookie):
+    pages.cookies.set(SESSION_COOKIE, cookie)
+    page = await pages.get("/kuratierung/loesungen/neu")
+    assert page.status_code == 401 and 'name="token"' in page.text
+    out = await pages.post("/kuratierung/abmelden", data={"csrf_token": "x"})
+    assert out.status_code in (401, 403) and "Interner Fehler" not in out.text
+
+
+async def test_the_pages_take_urlencoded_forms_only(pages, demo):
+    form = await pages.get("/kuratierung")
+    multipart = await pages.post("/kuratierung/anmelden", files={"token": ("t", b"\xff\xfe")},
+                                 data={"csrf_token": csrf_of(form.text)})
+    assert multipart.status_code == 415 and "Diese Seite nimmt nur Formulare an" in unescape(multipart.text)
+    as_json = await pages.post("/kuratierung/anmelden", content=b'{"token": "x"}', headers=JSON)
+    assert as_json.status_code == 415
+
+
+async def test_a_forms_idempotency_key_longer_than_the_store_takes_is_refused(pages, demo):
+    await sign_in(pages, demo["curator"])
+    values = form_values((await pages.get("/kuratierung/loesungen/neu")).text)
+    refused = await pages.post("/kuratierung/loesungen/neu", data={
+        **values, "name": "Fischereischein online", "provider": "demo-saarland", "idempotency_key": "k" * 201})
+    assert 400 <= refused.status_code < 500
+    assert (await pages.get("/v1/solutions/fischereischein-online")).status_code == 404
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"name": "Glocke \u0007 Test"}, "name"),
+    ({"summary": "Farbe \u001b[31m rot"}, "summary"),
+    ({"name": "Wohngeld\u0085digital"}, "name"),
+    ({"name": "     "}, "name"),
+    ({"name": "  Wohngeld digital  "}, "name"),
+    ({"name": "Wohngeld\ndigital"}, "name"),
+    ({"description": "Text mit Leerzeile am Ende\n"}, "description"),
+    ({"tags": ["Bauen, Wohnen"]}, "tags[0]"),
+    ({"tags": [" Bauen"]}, "tags[0]"),
+])
+async def test_control_characters_and_padded_text_are_refused_naming_the_field(client, catalogue, change, field):
+    problem = assert_problem(await client.post("/v1/solutions", json={**SOLUTION, **change},
+                                               headers=catalogue["tokens"].auth("curator")), 400, field)
+    assert "Expected" in problem["detail"] or "control characters" in problem["detail"]
+    assert (await client.get("/v1/solutions/wohngeld-digital")).status_code == 404
+
+
+async def test_an_unchanged_form_with_a_browsers_line_ends_keeps_the_version(pages, demo):
+    from efa_registry.access.model import Actor
+    from efa_registry.kit.patching import ANY_VERSION
+    from efa_registry.solutions import service
+    from efa_registry.solutions.model import SolutionPatch
+
+    await service.update_solution("demo-gewerbeanmeldung", SolutionPatch(description="Absatz eins\n\nAbsatz zwei"),
+                                  expected_version=ANY_VERSION, actor=Actor.system("test"))
+    values = await curator_form(pages, demo)
+    stored = (await pages.get("/v1/solutions/demo-gewerbeanmeldung")).json()
+    browser = {**values, "description": stored["description"].replace("\n", "\r\n")}
+    saved = await pages.post(EDIT, data=browser)
+    assert saved.status_code == 303
+    after = (await pages.get("/v1/solutions/demo-gewerbeanmeldung")).json()
+    assert after["version"] == stored["version"] and after["description"] == stored["description"]
+
+
+@pytest.mark.parametrize("tag", ['"v01"', '"v1-xyz"', '"v1-authx"', '"V1"'])
+async def test_an_if_match_is_compared_octet_by_octet(client, catalogue, tag):
+    await create(client, catalogue["tokens"])
+    patched = await client.patch("/v1/solutions/wohngeld-digital", json={"summary": "Neu"},
+                                 headers={**catalogue["tokens"].auth("curator"), "If-Match": tag})
+    assert_problem(patched, 412)
+    assert (await client.get("/v1/solutions/wohngeld-digital")).json()["version"] == 1
+
+
+async def test_a_reference_the_database_refuses_names_the_field_not_the_table(client, catalogue):
+    response = await client.post("/v1/tokens", json={"role": "provider", "name": "Portal",
+                                                     "organisation": "00000000-0000-0000-0000-000000000000"},
+                                 headers=catalogue["tokens"].auth("curator"))
+    problem = assert_problem(response, 422, "organisation")
+    assert "table" not in problem["detail"] and "fkey" not in response.text
+
+
+def test_an_unmapped_constraint_names_its_column_and_no_internals():
+    import asyncpg
+
+    unmapped = asyncpg.ForeignKeyViolationError("insert or update on table \"x\" violates foreign key constraint")
+    unmapped.constraint_name, unmapped.detail = "x_solution_fkey", 'Key (solution_id)=(1) is not present in table "s".'
+    refused = db.constraint_error(unmapped)
+    assert (refused.field, str(refused)) == ("solutionId", "refers to an entry that does not exist")
+    check = asyncpg.CheckViolationError("new row violates check constraint")
+    check.constraint_name, check.table_name = "solution_language_check", "solution"
+    assert db.constraint_error(check).field == "language"
+
+
+@pytest.mark.parametrize(("url", "status"), [
+    ("https://93.184.215.14/x\r\nX-Evil: 1", 400), ("https://93.184.215.14/a b", 400),
+    ("https://93.184.215.14:0/x", 422), ("https://93.184.215.14:99999/x", 422),
+])
+async def test_a_webhook_target_with_spaces_line_ends_or_no_port_is_refused(client, catalogue, url, status):
+    response = await client.post("/v1/webhooks", json={"url": url, "eventTypes": ["solution.*"]},
+                                 headers=catalogue["tokens"].auth("curator"))
+    problem = assert_problem(response, status, "url")
+    if status == 422:
+        assert "port" in problem["detail"]
