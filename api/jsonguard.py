@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from typing import Any
 
 import msgspec
@@ -43,6 +44,8 @@ def check(body: bytes, type_: Any = None) -> None:
     """Refuse (400, naming the field) what no operation may receive, and a value whose JSON type
     is not its field's (``type_``: the operation's body type); pass syntax errors on to the
     decoder, whose message is more precise."""
+    if body.startswith(b"\xef\xbb\xbf"):
+        _refuse(None, "the body starts with a byte order mark; send UTF-8 without one")
     text = body.decode("utf-8", errors="surrogateescape")  # invalid bytes stay visible as surrogates
     try:
         document = json.loads(text, object_pairs_hook=_pairs)
@@ -97,6 +100,10 @@ def _first_problem(document: Any) -> tuple[str | None, str] | None:
         if isinstance(value, str):
             if UNSTORABLE.search(value):
                 return field, UNSTORABLE_TEXT
+        elif isinstance(value, float) and not math.isfinite(value):  # 1e400: Python reads infinity
+            return field, "number out of range"
+        elif isinstance(value, int) and abs(value) >= 2**63:
+            return field, "number out of range (at most 2^63 - 1)"
         elif isinstance(value, dict):
             for key, item in value.items():
                 name = key if field is None else f"{field}.{key}"

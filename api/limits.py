@@ -157,17 +157,34 @@ def input_limits(app: ASGIApp) -> ASGIApp:
             raise HTTPException(status_code=413, detail=f"the body may have at most {settings.max_body_bytes} bytes")
         body = await _read_body(receive, settings.max_body_bytes, settings.body_timeout_seconds)
         accepted = _accepted_types(scope)
-        if body and accepted and media_type not in accepted:
-            raise HTTPException(status_code=415, detail=f"send the body as {' or '.join(accepted)}",
-                                headers={"Accept-Post" if scope["method"] == "POST" else "Accept-Patch":
-                                         ", ".join(accepted)})
+        if body and accepted:
+            _check_coding(scope, media_type, accepted)
+        body_type = _body_type(scope)
+        if not body and body_type is not None:
+            raise ValidationException("the request needs a JSON body", extra=[
+                {"key": None, "source": "body", "message": "the request needs a JSON body"}])
         if body and (media_type in JSON_TYPES or media_type.endswith("+json")):
-            jsonguard.check(body, _body_type(scope))
+            jsonguard.check(body, body_type)
         elif body and media_type == FORM_TYPES[0]:
             _check_form(body)
         await app(scope, _replay(body, receive), send)
 
     return wrap_in_exception_handler(checked)
+
+
+def _check_coding(scope: Scope, media_type: str, accepted: tuple[str, ...]) -> None:
+    """415 for a body in another media type than the operation takes, compressed (Content-Encoding)
+    or in another character set than UTF-8: the server would read it as garbage."""
+    content_type = _header(scope, b"content-type") or ""
+    charset = next((value.strip().strip('"').lower() for key, _, value in
+                    (p.partition("=") for p in content_type.split(";")[1:]) if key.strip().lower() == "charset"), None)
+    coding = (_header(scope, b"content-encoding") or "identity").strip().lower()
+    problem = (f"send the body as {' or '.join(accepted)}" if media_type not in accepted else
+               f"send the body without Content-Encoding (not {coding})" if coding not in ("", "identity") else
+               f"send the body as UTF-8 (not charset={charset})" if charset not in (None, "utf-8", "utf8") else None)
+    if problem:
+        raise HTTPException(status_code=415, detail=problem, headers={
+            "Accept-Post" if scope["method"] == "POST" else "Accept-Patch": ", ".join(accepted)})
 
 
 def _check_query(query: bytes) -> None:

@@ -65,7 +65,7 @@ class Timeline(model.Timeline):
 
     @classmethod
     def of(cls, t: model.Timeline) -> Timeline:
-        return cls(**{**msgspec.structs.asdict(t), "months": [m.strftime("%Y-%m") for m in t.months]})
+        return cls(**{**msgspec.structs.asdict(t), "months": [f"{m.year:04d}-{m.month:02d}" for m in t.months]})
 
 
 class OzgRollout(model.OzgRollout):

@@ -19,7 +19,7 @@ from efa_registry.access.model import Actor
 from efa_registry.access.policy import authorize
 from efa_registry.adoptions import repository
 from efa_registry.adoptions.model import BulkAdoption, BulkResult
-from efa_registry.adoptions.rules import check_live_since
+from efa_registry.adoptions.rules import check_live_since, check_plan
 from efa_registry.adoptions.service import check_adopting_areas, open_solution
 from efa_registry.areas import repository as areas
 from efa_registry.errors import InvalidInput
@@ -122,6 +122,9 @@ async def bulk_adopt(solution_key: str, cmd: BulkAdoption, *, actor: Actor) -> B
         solution = await open_solution(conn, solution_key)
         authorize(actor, "adoption.bulk", organisation_id=solution.provider_id)
         check_live_since(cmd.live_since, role=actor.role, today=dt.date.today())
+        if cmd.live_since and cmd.status != "live":
+            raise InvalidInput("liveSince belongs to a live adoption", field="liveSince")
+        check_plan(cmd.planned_live_on, today=dt.date.today())
         ars = list(cmd.ars) or await areas.units_within(conn, solution.rollout_level, cmd.land or cmd.kreis)
         items = [BulkItem(ars=a, status=cmd.status, live_since=cmd.live_since, planned_live_on=cmd.planned_live_on,
                           note=cmd.note) for a in ars]

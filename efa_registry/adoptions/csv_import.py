@@ -23,6 +23,7 @@ import msgspec
 
 from efa_registry import db
 from efa_registry.access.model import Actor
+from efa_registry.adoptions import rules
 from efa_registry.adoptions.bulk import BulkItem, apply
 from efa_registry.areas import names
 from efa_registry.areas import repository as areas
@@ -97,13 +98,17 @@ def parse(text: str) -> tuple[list[Row], list[tuple[int, str]]]:
             (ars, name), status = _area(raw), STATUS_WORDS.get((raw["status"] or "").strip().casefold(), "")
             if status not in STATUSES:
                 raise ValueError(f"status {raw['status'].strip()!r} is not one of {', '.join(STATUSES)}")
-            live_since = _date(raw.get("live_since") or "")
+            live_since, planned = _date(raw.get("live_since") or ""), _date(raw.get("planned_live_on") or "")
             if live_since and live_since > today:
                 raise ValueError("live_since lies in the future")
+            if live_since and live_since < rules.EARLIEST:
+                raise ValueError(f"live_since lies before {rules.EARLIEST:%Y-%m-%d}")
+            rules.check_plan(planned, today=today)
             rows.append(Row(line, (raw["solution"] or "").strip(), BulkItem(
                 ars=ars, status=status, live_since=live_since if status == "live" else None,
-                planned_live_on=_date(raw.get("planned_live_on") or ""), note=(raw.get("note") or "").strip() or None),
-                name))
+                planned_live_on=planned, note=(raw.get("note") or "").strip() or None), name))
+        except InvalidInput as exc:
+            errors.append((line, str(exc).replace("plannedLiveOn", "planned_live_on")))
         except (ValueError, KeyError) as exc:
             errors.append((line, str(exc)))
     return rows, errors

@@ -71,12 +71,28 @@ def scope_for(role: str | None, step: Transition) -> Scope:
     return role_scope(role, action_of(step))
 
 
+# Dates an adoption may name: none before the web (a typo such as 0001-01-01 would stretch every
+# timeline over two thousand years), plans at most PLAN_YEARS ahead.
+EARLIEST = dt.date(1990, 1, 1)
+PLAN_YEARS = 30
+
+
+def check_plan(planned_live_on: dt.date | None, *, today: dt.date) -> None:
+    latest = dt.date(today.year + PLAN_YEARS, 12, 31)
+    if planned_live_on is not None and not EARLIEST <= planned_live_on <= latest:
+        raise InvalidInput(f"plannedLiveOn must lie between {EARLIEST:%Y-%m-%d} and {latest:%Y-%m-%d}",
+                           field="plannedLiveOn")
+
+
 def check_live_since(live_since: dt.date | None, *, role: str | None, today: dt.date) -> None:
-    """Going live records today; only a curator loading history may backdate it, never into the future."""
+    """Going live records today; only a curator loading history may backdate it, never into the
+    future nor before ``EARLIEST``."""
     if live_since is None:
         return
     if live_since > today:
         raise InvalidInput("liveSince cannot lie in the future", field="liveSince")
+    if live_since < EARLIEST:
+        raise InvalidInput(f"liveSince cannot lie before {EARLIEST:%Y-%m-%d}", field="liveSince")
     if role != "curator":
         raise InvalidInput("only the coordination office may set liveSince (backdating history)", field="liveSince")
 
@@ -96,6 +112,8 @@ def changed_values(current: Adoption, patch: AdoptionPatch, step: Transition | N
         values["paused_from"] = current.status if step == "pause" else None
         if step == "go_live":
             values.setdefault("live_since", today)
+    if patch.planned_live_on is not UNSET:
+        check_plan(patch.planned_live_on, today=today)
     for field in ("note", "planned_live_on"):
         if getattr(patch, field) is not UNSET:
             values[field] = getattr(patch, field)

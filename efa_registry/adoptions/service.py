@@ -57,6 +57,7 @@ async def subscribe(
 ) -> tuple[Adoption, bool]:
     """An area subscribes to reuse a solution (status ``interested``)."""
     authorize(actor, "adoption.subscribe", ars=cmd.ars)
+    rules.check_plan(cmd.planned_live_on, today=dt.date.today())
     async with db.transaction(generic_plans=True) as conn:
         solution = await _subscribable(conn, solution_key, cmd.ars)
         claim = None
@@ -85,9 +86,11 @@ async def change(
     """A lifecycle step and/or new plans. Illegal steps are refused with the allowed ones listed."""
     async with db.transaction(generic_plans=True) as conn:
         current = found(await repository.get_for_update(conn, adoption_id), f"no adoption {adoption_id}", field="id")
+        if expected_version is not None:  # a step from a stale version is a 412, not an illegal step (409)
+            check_version(current.version, expected_version)
         step = rules.step_of(current, patch)
         authorize(actor, rules.action_of(step), organisation_id=current.solution.provider_id, ars=current.area.ars)
-        check_version(current.version, expected_version)
+        check_version(current.version, expected_version)  # without If-Match: 428, once the caller may write
         values = rules.changed_values(current, patch, step, role=actor.role, today=dt.date.today())
         if patch.interfaces is not msgspec.UNSET:
             await _set_interfaces(conn, adoption_id, current.solution.id, patch.interfaces)

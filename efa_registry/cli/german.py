@@ -85,6 +85,8 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), text)
     (r"^neither an ARS nor a name$", "weder Regionalschlüssel noch Name"),
     (r"^status (.*) is not one of (.*)$", "Status {} ist keiner von {}"),
     (r"^live_since lies in the future$", "live_since liegt in der Zukunft"),
+    (r"^live_since lies before (.*)$", "live_since liegt vor dem {}"),
+    (r"^planned_live_on must lie between (.*) and (.*)$", "planned_live_on muss zwischen {} und {} liegen"),
     (r"^no solution (.*)$", "keine Lösung {}"),
     (r"^(.*) is retired and takes no new adoptions$", "{} ist eingestellt und nimmt keine neuen Nachnutzungen an"),
     (r"^no current area with ARS (.*)$", "kein aktuelles Gebiet mit dem Regionalschlüssel {}"),

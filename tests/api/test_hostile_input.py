@@ -119,3 +119,65 @@ async def test_a_webhook_target_with_spaces_line_ends_or_no_port_is_refused(clie
     problem = assert_problem(response, status, "url")
     if status == 422:
         assert "port" in problem["detail"]
+
+
+@pytest.mark.parametrize(("headers", "body"), [
+    ({"Content-Encoding": "gzip"}, b"\x1f\x8b\x08\x00"),
+    ({"Content-Type": "application/json; charset=utf-16"}, '{"name": "x"}'.encode("utf-16")),
+    ({"Content-Type": "application/json; charset=iso-8859-1"}, '{"name": "M\u00fcller"}'.encode("latin-1")),
+])
+async def test_a_compressed_body_or_another_charset_is_415(client, catalogue, headers, body):
+    response = await client.post("/v1/organisations", content=body, headers={
+        **JSON, **headers, **catalogue["tokens"].auth("curator")})
+    assert_problem(response, 415)
+
+
+@pytest.mark.parametrize(("body", "says"), [
+    (b"\xef\xbb\xbf{}", "byte order mark"), (b"", "needs a JSON body"),
+    (b'{"kind": "kommune", "name": "Stadt", "slug": 1e400}', "number out of range"),
+    (b'{"kind": "kommune", "name": "Stadt", "slug": 99999999999999999999}', "number out of range"),
+])
+async def test_a_bom_an_empty_body_or_a_number_out_of_range_say_so(client, catalogue, body, says):
+    response = await client.post("/v1/organisations", content=body, headers={
+        **JSON, **catalogue["tokens"].auth("curator")})
+    problem = assert_problem(response, 400)
+    assert says in problem["detail"] and "data" not in problem["detail"]
+    if b"slug" in body:
+        assert problem["field"] == "slug"
+
+
+async def test_dates_before_the_web_or_plans_beyond_thirty_years_are_refused(client, catalogue):
+    auth = catalogue["tokens"].auth("curator")
+    await create(client, catalogue["tokens"])
+    for planned in ("0001-01-01", "9999-12-31"):
+        refused = await client.post("/v1/solutions/wohngeld-digital/adoptions",
+                                    json={"ars": "051120000000", "plannedLiveOn": planned}, headers=auth)
+        assert_problem(refused, 422, "plannedLiveOn")
+    created = await client.post("/v1/solutions/wohngeld-digital/adoptions", json={"ars": "051120000000"},
+                                headers=auth)
+    assert created.status_code == 201
+    adoption = created.json()
+    for status in ("agreed", "onboarding"):
+        step = await client.patch(f"/v1/adoptions/{adoption['id']}", json={"status": status},
+                                  headers={**auth, "If-Match": created.headers["etag"] if status == "agreed" else
+                                           step.headers["etag"]})
+        assert step.status_code == 200
+    live = await client.patch(f"/v1/adoptions/{adoption['id']}", json={"status": "live", "liveSince": "0001-01-01"},
+                              headers={**auth, "If-Match": step.headers["etag"]})
+    assert_problem(live, 422, "liveSince")
+    bulk = await client.post("/v1/solutions/wohngeld-digital/adoptions/bulk", json={
+        "ars": ["051130000000"], "status": "interested", "liveSince": "2020-01-01"}, headers=auth)
+    assert_problem(bulk, 422, "liveSince")
+
+
+async def test_a_step_from_a_stale_version_is_412_not_an_illegal_step(client, catalogue):
+    auth = catalogue["tokens"].auth("curator")
+    await create(client, catalogue["tokens"])
+    created = await client.post("/v1/solutions/wohngeld-digital/adoptions", json={"ars": "051120000000"},
+                                headers=auth)
+    first = await client.patch(f"/v1/adoptions/{created.json()['id']}", json={"status": "withdrawn"},
+                               headers={**auth, "If-Match": created.headers["etag"]})
+    assert first.status_code == 200
+    second = await client.patch(f"/v1/adoptions/{created.json()['id']}", json={"status": "agreed"},
+                                headers={**auth, "If-Match": created.headers["etag"]})
+    assert_problem(second, 412)
