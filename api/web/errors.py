@@ -15,6 +15,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Template
 
 from api.problems import DOMAIN_PROBLEMS, unavailable
+from api.web.forms import LABELS
 from efa_registry import errors
 
 log = structlog.get_logger(__name__)
@@ -39,6 +40,19 @@ TITLES = {
 }
 
 
+# What the core and Litestar call a field, as the page's reader knows it (form fields by their labels).
+FIELD_LABELS = {**LABELS, "after": "Verweis „Weiter“", "id": "Eintrag", "key": "Lösung", "slug": "Kurzname",
+                "ozgId": "OZG-Leistung", "ozg_id": "OZG-Leistung", "If-Match": "Version des Formulars",
+                "ars": "Gebiet", "land": "Land", "kreis": "Kreis", "q": "Suchbegriff", "themenfeld": "Themenfeld",
+                "limit": "Anzahl", "sort": "Sortierung", "by": "Gliederung", "gebiet": "Gebiet",
+                "Idempotency-Key": "Formular", "liveSince": "Live seit", "plannedLiveOn": "Geplanter Start",
+                "note": "Notiz", "csrf_token": "Formular"}
+
+
+def field_label(field: str) -> str:
+    return FIELD_LABELS.get(field, FIELD_LABELS.get(field.split("[")[0].split(".")[0], field))
+
+
 def status_of(exc: errors.DomainError) -> int:
     return next((status for cls, status, _, _ in DOMAIN_PROBLEMS if isinstance(exc, cls)), 400)
 
@@ -53,13 +67,13 @@ def error_page(request: Request, status: int, detail: str | None = None) -> Temp
 def domain_error(request: Request, exc: errors.DomainError) -> Response:
     # The core's details are written for API clients (English); a page names only the field.
     field = getattr(exc, "field", None)
-    return error_page(request, status_of(exc), f"Betroffene Angabe: {field}" if field else None)
+    return error_page(request, status_of(exc), f"Betroffene Angabe: {field_label(field)}" if field else None)
 
 
 def validation_error(request: Request, exc: ValidationException) -> Response:
     items = exc.extra if isinstance(exc.extra, list) else []
     keys = [str(i.get("key")) for i in items if isinstance(i, dict) and i.get("key")]
-    detail = f"Ungültiger Wert für: {', '.join(keys)}" if keys else None
+    detail = f"Ungültiger Wert für: {', '.join(dict.fromkeys(map(field_label, keys)))}" if keys else None
     return error_page(request, 400, detail)
 
 

@@ -181,3 +181,14 @@ async def test_a_step_from_a_stale_version_is_412_not_an_illegal_step(client, ca
     second = await client.patch(f"/v1/adoptions/{created.json()['id']}", json={"status": "agreed"},
                                 headers={**auth, "If-Match": created.headers["etag"]})
     assert_problem(second, 412)
+
+
+@pytest.mark.parametrize(("url", "says"), [
+    ("/?weiter=abc", "Verweis „Weiter“"), ("/loesungen/nicht-da", "Eintrag"), ("/rollout?loesung=gibt-es-nicht", "Lösung"),
+])
+async def test_error_pages_name_what_the_reader_knows_not_internal_fields(pages, demo, url, says):
+    page = await pages.get(url)
+    assert 400 <= page.status_code < 500
+    text = unescape(page.text)
+    assert f"Angabe: {says}" in text or f"für: {says}" in text, text[text.find("<main"):][:800]
+    assert not any(f"Angabe: {raw}<" in text or f"für: {raw}<" in text for raw in ("after", "id", "key", "ozgId"))
