@@ -144,16 +144,24 @@ def query_of(struct: type[S]) -> Provide:
     fields = msgspec.structs.fields(struct)
     annotations = {f.name: _parameter(f) for f in fields}
     lists = {f.name for f in fields if _is_list(f.type)}
+    times = [f for f in fields if _unwrap(f.type)[0] is dt.datetime]
 
     async def provide(**raw: Any) -> S:
         values = {f.encode_name: _split(raw[f.name]) if f.name in lists else raw[f.name]
                   for f in fields if raw[f.name] is not None}
         try:
-            return msgspec.convert(values, struct)
+            query = msgspec.convert(values, struct)
         except msgspec.ValidationError as exc:
             message, _, where = str(exc).partition(" - at `$.")
             name = where.split("[")[0].rstrip("`") or None
             raise InvalidParameter(f"{name}: {message}" if name else message, field=name) from exc
+        for f in times:  # 0001-01-01T00:00:00+01:00 lies before the year 1 in UTC: nothing can compare it
+            try:
+                getattr(query, f.name) and getattr(query, f.name).astimezone(dt.UTC)
+            except OverflowError:
+                raise InvalidParameter(f"{f.encode_name}: lies outside the years 1 to 9999 in UTC",
+                                       field=f.encode_name) from None
+        return query
 
     provide.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)

@@ -11,7 +11,7 @@ import msgspec
 from msgspec import Meta
 
 from efa_registry.kit.wire import Command, Record
-from efa_registry.types import LINE_PATTERN, Ars, Role
+from efa_registry.types import LINE_PATTERN, Ars, Instant, Role
 
 
 class Actor(msgspec.Struct, frozen=True, kw_only=True):
@@ -73,4 +73,4 @@ class NewToken(Command):
     name: Annotated[str, Meta(min_length=2, max_length=200, pattern=LINE_PATTERN)]
     organisation_id: uuid.UUID | None = msgspec.field(default=None, name="organisation")
     ars: tuple[Ars, ...] = ()
-    expires_at: dt.datetime | None = None
+    expires_at: Instant | None = None

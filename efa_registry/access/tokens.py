@@ -26,17 +26,31 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-async def create_token(cmd: NewToken, *, actor: Actor, idempotency_key: str | None = None) -> tuple[Token, str]:
-    """Mint a token; the secret is returned once and only its hash is kept. A retried mint with the
-    same idempotency key creates no second credential: the secret cannot be shown again, so the
-    repeat is a Conflict naming the token the first request minted."""
-    expires = cmd.expires_at and (cmd.expires_at if cmd.expires_at.tzinfo else cmd.expires_at.replace(tzinfo=dt.UTC))
+def _check(cmd: NewToken) -> None:
+    """A token names what its role uses and nothing else, and expires after it is minted."""
+    try:
+        expires = cmd.expires_at.astimezone(dt.UTC) if cmd.expires_at else None
+    except OverflowError:
+        raise InvalidInput("expiresAt lies past the year 9999", field="expiresAt") from None
     if expires is not None and expires <= dt.datetime.now(dt.UTC):
         raise InvalidInput("expiresAt lies in the past: the token would be expired at birth", field="expiresAt")
     if cmd.role == "provider" and cmd.organisation_id is None:
         raise InvalidInput("a provider token needs an organisation", field="organisation")
+    if cmd.role != "provider" and cmd.organisation_id is not None:
+        raise InvalidInput(f"a {cmd.role} token acts for no organisation", field="organisation")
     if cmd.role == "adopter" and not cmd.ars:
         raise InvalidInput("an adopter token needs at least one ARS", field="ars")
+    if cmd.role != "adopter" and cmd.ars:
+        raise InvalidInput(f"a {cmd.role} token acts for no area", field="ars")
+    if len(set(cmd.ars)) != len(cmd.ars):
+        raise InvalidInput("an area is listed twice", field="ars")
+
+
+async def create_token(cmd: NewToken, *, actor: Actor, idempotency_key: str | None = None) -> tuple[Token, str]:
+    """Mint a token; the secret is returned once and only its hash is kept. A retried mint with the
+    same idempotency key creates no second credential: the secret cannot be shown again, so the
+    repeat is a Conflict naming the token the first request minted."""
+    _check(cmd)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     async with db.transaction() as conn:
         if cmd.ars and await repository.count_areas(conn, cmd.ars) != len(set(cmd.ars)):

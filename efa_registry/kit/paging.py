@@ -75,9 +75,9 @@ def _of_kind(value: Any, kind: Kind) -> bool:
         return isinstance(value, kind)
     if not isinstance(value, str):
         return False
-    try:
-        uuid.UUID(value) if kind is uuid.UUID else dt.datetime.fromisoformat(value)
-    except ValueError:
+    try:  # a time is one PostgreSQL can compare: in UTC within the years 1 to 9999
+        uuid.UUID(value) if kind is uuid.UUID else dt.datetime.fromisoformat(value).astimezone(dt.UTC)
+    except (ValueError, OverflowError):
         return False
     return True
 

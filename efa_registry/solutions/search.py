@@ -23,7 +23,7 @@ from efa_registry.search import documents
 from efa_registry.search.attempts import Attempt
 from efa_registry.search.repository import STEMS_SQL, Seen, current_sql, known_stems, remember_stems, tsquery
 from efa_registry.solutions import repository
-from efa_registry.types import InterfaceKind, LeikaKey, OzgId, ReuseRoute, SolutionStatus
+from efa_registry.types import Instant, InterfaceKind, LeikaKey, OzgId, ReuseRoute, SolutionStatus
 
 Sort = Literal["relevance", "name", "updated"]
 Facet = Literal["themenfeld", "status", "providerLand", "interfaceStandard", "reuseRoute", "interfaceKind"]
@@ -51,7 +51,7 @@ class SolutionQuery(Query):
     interface_standard: list[str] = msgspec.field(default_factory=list)
     interface_kind: list[InterfaceKind] = msgspec.field(default_factory=list)
     reuse_route: list[ReuseRoute] = msgspec.field(default_factory=list)
-    updated_since: dt.datetime | None = None
+    updated_since: Instant | None = None
     sort: Annotated[Sort, Meta(description="relevance (default with q), name, updated")] | None = None
     facets: Annotated[list[Facet], Meta(description=f"Facet counts: {', '.join(FACETS)}")] = msgspec.field(
         default_factory=list)

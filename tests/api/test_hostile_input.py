@@ -192,3 +192,30 @@ async def test_error_pages_name_what_the_reader_knows_not_internal_fields(pages,
     text = unescape(page.text)
     assert f"Angabe: {says}" in text or f"für: {says}" in text, text[text.find("<main"):][:800]
     assert not any(f"Angabe: {raw}<" in text or f"für: {raw}<" in text for raw in ("after", "id", "key", "ozgId"))
+
+
+@pytest.mark.parametrize(("since", "status"), [
+    ("2026-01-01T00:00:00", 400),                  # no offset: a local time, read as UTC it would be an hour off
+    ("0001-01-01T00:00:00+01:00", 400), ("9999-12-31T23:59:59-01:00", 400),
+    ("2026-01-01T00:00:00+01:00", 200),
+])
+async def test_updated_since_needs_its_offset_and_a_time_in_range(client, catalogue, since, status):
+    response = await client.get("/v1/solutions", params={"updatedSince": since})
+    if status == 400:
+        assert_problem(response, 400, "updatedSince")
+    else:
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"role": "integrator", "name": "Portal", "expiresAt": "2030-01-01T00:00:00"}, "expiresAt"),
+    ({"role": "integrator", "name": "Portal", "expiresAt": "9999-12-31T23:59:59-01:00"}, "expiresAt"),
+    ({"role": "curator", "name": "Portal", "ars": ["05112"]}, "ars"),
+    ({"role": "adopter", "name": "Portal", "ars": ["05112", "05112"]}, "ars"),
+])
+async def test_a_token_names_only_what_its_role_uses(client, catalogue, body, field):
+    auth = catalogue["tokens"].auth("curator")
+    response = await client.post("/v1/tokens", json=body, headers=auth)
+    assert 400 <= response.status_code < 500 and response.json()["field"] == field
+    listed = await client.get("/v1/tokens", headers=auth)
+    assert [t for t in listed.json() if t["name"] == "Portal"] == []

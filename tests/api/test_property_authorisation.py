@@ -83,7 +83,7 @@ async def test_anonymous_writes_are_401_before_existence_or_state(client, catalo
     assert response.headers["www-authenticate"].startswith("Bearer")
 
 
-@pytest.mark.parametrize("expires_at", ["2020-01-01T00:00:00Z", "2020-01-01T00:00:00"])
+@pytest.mark.parametrize("expires_at", ["2020-01-01T00:00:00Z", "2020-01-01T01:00:00+01:00"])
 async def test_a_token_expired_at_birth_is_422(client, catalogue, expires_at):
     response = await client.post("/v1/tokens", json={"role": "integrator", "name": "Portal", "expiresAt": expires_at},
                                  headers=catalogue["tokens"].auth("curator"))
