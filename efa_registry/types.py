@@ -43,7 +43,8 @@ LINE_PATTERN = r"^\S(?:[^\r\n]*\S)?$(?!\n)"
 TEXT_PATTERN = r"^\S(?:[\s\S]*\S)?$(?!\n)"
 # A point in time as a client sends it: with its offset (Z, +01:00), since a local time would be
 # read as UTC, an hour off in Germany in winter and two in summer.
-Instant = Annotated[dt.datetime, Meta(tz=True, description="Date and time with its offset, e.g. 2026-05-01T00:00:00+02:00")]
+Instant = Annotated[dt.datetime, Meta(tz=True, description="Date and time with its offset, e.g. "
+                                      "2026-05-01T00:00:00+02:00")]
 LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
 Language = Annotated[str, Meta(pattern=LANGUAGE_PATTERN,
                                description="Language of the solution's name, summary and description: an ISO 639 "

@@ -90,13 +90,13 @@ async def list_adoptions(
         where.append(f"a.status = ANY({p.add(list(status))}::text[])")
     if land:
         where.append(f"ar.land = {p.add(land)}")
-    key = decode_cursor(after, kinds=(str, uuid.UUID))
+    key = decode_cursor(after, listing="adoptions", kinds=(str, uuid.UUID))
     if key:
         where.append(f"(a.area, a.id) > ({p.add(key[0])}, {p.add(uuid.UUID(key[1]))})")
     sql = SELECT + (" WHERE " + " AND ".join(where) if where else "")
     sql += f" ORDER BY a.area, a.id LIMIT {p.add(limit + 1)}"
     rows = await conn.fetch(sql, *p.values)
-    return page_of([_adoption(r) for r in rows], limit, lambda a: [a.area.ars, str(a.id)])
+    return page_of([_adoption(r) for r in rows], limit, lambda a: [a.area.ars, str(a.id)], "adoptions")
 
 
 async def for_area(conn: asyncpg.Connection, ars: str) -> list[tuple[Adoption, str | None]]:

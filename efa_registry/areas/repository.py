@@ -60,7 +60,7 @@ async def land_by_iso(conn: asyncpg.Connection, iso_code: str) -> str | None:
 async def list_areas(
     conn: asyncpg.Connection, flt: AreaFilter, *, limit: int, after: str | None
 ) -> Page[Area]:
-    key = decode_cursor(after, kinds=(str,))
+    key = decode_cursor(after, listing="areas", kinds=(str,))
     p = Params()
     where = p.equal({"level": flt.level, "land": flt.land, "parent": flt.parent})
     if flt.q:
@@ -70,14 +70,14 @@ async def list_areas(
         where.append(f"ars > {p.add(key[0])}")
     sql = f"SELECT {AREA_COLUMNS} FROM area" + (" WHERE " + " AND ".join(where) if where else "")
     rows = await conn.fetch(sql + f" ORDER BY ars LIMIT {p.add(limit + 1)}", *p.values)
-    return page_of([_area(r) for r in rows], limit, lambda a: [a.ars])
+    return page_of([_area(r) for r in rows], limit, lambda a: [a.ars], "areas")
 
 
 async def list_ranked(
     conn: asyncpg.Connection, ranked: Sequence[str], flt: AreaFilter, *, limit: int, after: str | None
 ) -> Page[Area]:
     """The areas of ``ranked`` (ARS, best first) that pass the other filters, in that order."""
-    key = decode_cursor(after, kinds=(int,))  # the position in the ranking
+    key = decode_cursor(after, listing="areas?q", kinds=(int,))  # the position in the ranking
     p = Params()
     where = ["a.current", *p.equal({"a.level": flt.level, "a.land": flt.land, "a.parent": flt.parent})]
     if key:
@@ -87,7 +87,7 @@ async def list_ranked(
         f"SELECT {columns}, m.pos FROM unnest({p.add(list(ranked))}::text[]) WITH ORDINALITY AS m(ars, pos)"
         f" JOIN area a ON a.ars = m.ars WHERE {' AND '.join(where)} ORDER BY m.pos LIMIT {p.add(limit + 1)}",
         *p.values)
-    page = page_of(list(rows), limit, lambda r: [r["pos"]])
+    page = page_of(list(rows), limit, lambda r: [r["pos"]], "areas?q")
     return Page(items=[_area(r) for r in page.items], next_cursor=page.next_cursor)
 
 

@@ -30,13 +30,16 @@ MAX_TEXT = 500
 INT_RANGE = 2**63
 
 
-def encode_cursor(key: list[Any]) -> str:
-    return base64.urlsafe_b64encode(msgspec.json.encode(key)).decode().rstrip("=")
+def encode_cursor(key: list[Any], listing: str) -> str:
+    """The cursor after ``key`` in ``listing`` (its name: a cursor is only good for the listing, and
+    the order, it was made for)."""
+    return base64.urlsafe_b64encode(msgspec.json.encode([listing, *key])).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None, *, arity: int | None = None, kinds: Sequence[Kind] | None = None,
-                  field: str = "after") -> list[Any] | None:
-    """The values of a cursor made by ``encode_cursor`` (as encoded: UUIDs and times stay text).
+def decode_cursor(cursor: str | None, *, listing: str, arity: int | None = None,
+                  kinds: Sequence[Kind] | None = None, field: str = "after") -> list[Any] | None:
+    """The values of a cursor made by ``encode_cursor`` for ``listing`` (as encoded: UUIDs and
+    times stay text).
 
     With ``kinds`` each value must be of its kind; with only ``arity`` each must at least be a
     bounded string or number. A malformed, foreign or tampered cursor is an error naming ``field``.
@@ -48,7 +51,10 @@ def decode_cursor(cursor: str | None, *, arity: int | None = None, kinds: Sequen
     except (binascii.Error, msgspec.DecodeError, ValueError, RecursionError) as exc:
         raise InvalidParameter("malformed cursor", field=field) from exc
     expected = len(kinds) if kinds is not None else arity
-    if not isinstance(key, list) or len(key) != expected or not all(map(_plain, key)):
+    if not isinstance(key, list) or not key or key[0] != listing:
+        raise InvalidParameter("cursor does not belong to this listing", field=field)
+    key = key[1:]
+    if len(key) != expected or not all(map(_plain, key)):
         raise InvalidParameter("cursor does not belong to this listing", field=field)
     if kinds is not None and not all(_of_kind(value, kind) for value, kind in zip(key, kinds, strict=True)):
         raise InvalidParameter("cursor does not belong to this listing", field=field)
@@ -89,9 +95,9 @@ class Page(msgspec.Struct, Generic[T], frozen=True):
     next_cursor: str | None
 
 
-def page_of(items: list[T], limit: int, key: Callable[[T], list[Any]]) -> Page[T]:
-    """The page of a listing fetched with one row more than ``limit``: that row, if there, says a
+def page_of(items: list[T], limit: int, key: Callable[[T], list[Any]], listing: str) -> Page[T]:
+    """The page of ``listing`` fetched with one row more than ``limit``: that row, if there, says a
     next page exists, whose cursor is ``key`` of this page's last item."""
     more = len(items) > limit
     items = items[:limit]
-    return Page(items=items, next_cursor=encode_cursor(key(items[-1])) if more else None)
+    return Page(items=items, next_cursor=encode_cursor(key(items[-1]), listing) if more else None)

@@ -42,7 +42,7 @@ async def get(conn: asyncpg.Connection, key: str | uuid.UUID, *, for_update: boo
 async def list_organisations(
     conn: asyncpg.Connection, flt: OrganisationFilter, *, limit: int, after: str | None
 ) -> Page[Organisation]:
-    key = decode_cursor(after, kinds=(str, uuid.UUID))
+    key = decode_cursor(after, listing="organisations", kinds=(str, uuid.UUID))
     p = Params()
     where = p.equal({"o.kind": flt.kind, "a.land": flt.land})
     if flt.q:
@@ -51,7 +51,7 @@ async def list_organisations(
         where.append(f"(lower(o.name), o.id) > ({p.add(key[0])}, {p.add(uuid.UUID(key[1]))})")
     sql = SELECT + (" WHERE " + " AND ".join(where) if where else "")
     rows = await conn.fetch(sql + f" ORDER BY lower(o.name), o.id LIMIT {p.add(limit + 1)}", *p.values)
-    return page_of([_organisation(r) for r in rows], limit, lambda o: [o.name.lower(), str(o.id)])
+    return page_of([_organisation(r) for r in rows], limit, lambda o: [o.name.lower(), str(o.id)], "organisations")
 
 
 async def insert(conn: asyncpg.Connection, values: dict[str, Any]) -> None:

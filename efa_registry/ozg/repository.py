@@ -69,18 +69,18 @@ async def list_leistungen(
     """By OZG-ID (numerically); a search (``q``) goes through ``search``."""
     p = Params()
     where = _conditions(p, flt)
-    key = decode_cursor(after, kinds=(OZG_ID,))
+    key = decode_cursor(after, listing="ozg-leistungen", kinds=(OZG_ID,))
     if key:
         where.append(f"o.ozg_id::int > {p.add(int(key[0]))}")
     sql = _select() + (" WHERE " + " AND ".join(where) if where else "")
     rows = await conn.fetch(sql + f" ORDER BY o.ozg_id::int LIMIT {p.add(limit + 1)}", *p.values)
-    page = page_of(list(rows), limit, lambda r: [r["ozg_id"]])
+    page = page_of(list(rows), limit, lambda r: [r["ozg_id"]], "ozg-leistungen")
     return Page(items=[_leistung(r) for r in page.items], next_cursor=page.next_cursor)
 
 
 def search_attempt(after: str | None) -> int:
     """Which of a query's attempts a search cursor continues (0 for the first page)."""
-    key = decode_cursor(after, kinds=SEARCH_CURSOR)
+    key = decode_cursor(after, listing="ozg-leistungen?q", kinds=SEARCH_CURSOR)
     return key[0] if key else 0
 
 
@@ -105,7 +105,7 @@ async def search(conn: asyncpg.Connection, flt: OzgFilter, attempt: Attempt, ind
     if expected is not None:
         extra += f", {current_sql(p, expected)} AS current"
     sql = _select(extra=extra, source=source)
-    key = decode_cursor(after, kinds=SEARCH_CURSOR)
+    key = decode_cursor(after, listing="ozg-leistungen?q", kinds=SEARCH_CURSOR)
     if key:
         if key[0] != index:
             raise InvalidParameter("cursor does not belong to this listing", field="after")
@@ -113,7 +113,7 @@ async def search(conn: asyncpg.Connection, flt: OzgFilter, attempt: Attempt, ind
         sql += (f" WHERE (o.rank < {r}::real OR (o.rank = {r}::real AND (o.name, o.ozg_id::int)"
                 f" > ({p.add(key[2])}, {p.add(int(key[3]))})))")
     rows = await conn.fetch(sql + f" ORDER BY o.rank DESC, o.name, o.ozg_id::int LIMIT {p.add(limit + 1)}", *p.values)
-    page = page_of(list(rows), limit, lambda r: [index, r["rank"], r["name"], r["ozg_id"]])
+    page = page_of(list(rows), limit, lambda r: [index, r["rank"], r["name"], r["ozg_id"]], "ozg-leistungen?q")
     return Hits(Page(items=[_leistung(r) for r in page.items], next_cursor=page.next_cursor),
                 {r["ozg_id"]: list(r["leika_names"]) for r in page.items},
                 known if known is not None else remember_stems(attempt.words, rows[0]["stems"]) if rows else [],

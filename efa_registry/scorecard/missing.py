@@ -84,7 +84,7 @@ async def _compute(key: str, land: str | None, kreis: str | None) -> tuple[Missi
 async def missing(key: str, *, land: str | None = None, kreis: str | None = None, limit: int = 50,
                   after: str | None = None) -> MissingList:
     """One page (by ARS) of the units not yet live with the solution, with the scope's totals."""
-    cursor = decode_cursor(after, kinds=(str,))  # the last ARS of the page before
+    cursor = decode_cursor(after, listing="missing", kinds=(str,))  # the last ARS of the page before
     started = time.perf_counter()
     solution, scope, covered, units = await _compute(key, land, kreis)
     log.info("scorecard.missing_listed", solution=solution.slug, scope=scope.ars or "DE", missing=len(units),
@@ -97,7 +97,7 @@ async def missing(key: str, *, land: str | None = None, kreis: str | None = None
         solution=solution, scope=scope, eligible_units=len(covered) + len(units), covered_units=len(covered),
         missing_units=len(units), eligible_population=eligible_population, covered_population=covered_population,
         missing_population=eligible_population - covered_population, items=page,
-        next_cursor=encode_cursor([page[-1].ars]) if len(rest) > limit else None)
+        next_cursor=encode_cursor([page[-1].ars], "missing") if len(rest) > limit else None)
 
 
 def _csv_rows(units: Sequence[MissingUnit]) -> Iterator[bytes]:

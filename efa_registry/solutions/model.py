@@ -12,11 +12,11 @@ from msgspec import Meta
 from efa_registry.kit.wire import Command, Record, patch_of
 from efa_registry.organisations.model import Email, PersonName
 from efa_registry.types import (
+    LINE_PATTERN,
+    TEXT_PATTERN,
     HttpsUrl,
     InterfaceKind,
     InterfaceStatus,
-    LINE_PATTERN,
-    TEXT_PATTERN,
     Language,
     OzgId,
     ReifegradModel,

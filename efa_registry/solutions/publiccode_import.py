@@ -29,7 +29,8 @@ class PubliccodeImportResult(msgspec.Struct, frozen=True, kw_only=True):
 def _paths(parsed: Parsed) -> dict[str, str]:
     """Command field (as errors name it) → the key of the document it came from."""
     text = f"description.{parsed.lang}"
-    return {"name": "name", "summary": f"{text}.shortDescription", "language": text, "description": f"{text}.longDescription",
+    return {"name": "name", "summary": f"{text}.shortDescription", "language": text,
+            "description": f"{text}.longDescription",
             "status": "developmentStatus", "licence": "legal.license", "sourceRepository": "url",
             "documentationUrl": f"{text}.documentation", "provider": "provider",
             "ozgIds": "de.leika",

@@ -148,9 +148,13 @@ def cursor_kinds(query: SolutionQuery) -> tuple[Kind, ...]:
     return ((int,) if query.q else ()) + key + (uuid.UUID,)
 
 
+def _listing(query: SolutionQuery) -> str:
+    return f"solutions?sort={query.effective_sort}" + ("&q" if query.q else "")
+
+
 def search_attempt(query: SolutionQuery, after: str | None) -> int:
     """Which of the query's attempts a cursor continues (0 for the first page)."""
-    key = decode_cursor(after, kinds=cursor_kinds(query))
+    key = decode_cursor(after, listing=_listing(query), kinds=cursor_kinds(query))
     return key[0] if key and query.q else 0
 
 
@@ -180,7 +184,7 @@ async def search(conn: asyncpg.Connection, query: SolutionQuery, *, limit: int, 
     ``expected``, whether the cached vocabulary is current (``search.lexicon.confirmed``)."""
     p = Params()
     where = conditions(query, p, text)
-    key = decode_cursor(after, kinds=cursor_kinds(query))
+    key = decode_cursor(after, listing=_listing(query), kinds=cursor_kinds(query))
     if key and query.q:
         if key[0] != index:
             raise InvalidParameter("cursor does not belong to this listing", field="after")
@@ -207,7 +211,7 @@ async def search(conn: asyncpg.Connection, query: SolutionQuery, *, limit: int, 
         last = rows[limit - 1]
         values = [last[f"k{i}"] for i in range(len(sort_exprs))]
         values = [v.isoformat() if isinstance(v, dt.datetime) else v for v in values]
-        next_cursor = encode_cursor([*([index] if query.q else []), *values, str(last["id"])])
+        next_cursor = encode_cursor([*([index] if query.q else []), *values, str(last["id"])], _listing(query))
     return SearchResult(ids=[r["id"] for r in rows[:limit]], next_cursor=next_cursor, facets=facets, summaries=encoded,
                         stems=_stems(text, known, rows), current=current)
 

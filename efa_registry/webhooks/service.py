@@ -74,11 +74,11 @@ async def list_webhooks(*, actor: Actor | None, limit: int, after: str | None) -
     owner = None if actor.role == "curator" else actor.token_id
     async with db.connection() as conn:
         rows = await repository.list_webhooks(conn, owner=owner, after=_listing_key(after), limit=limit + 1)
-    return page_of(rows, limit, lambda w: [w.created_at.isoformat(), str(w.id)])
+    return page_of(rows, limit, lambda w: [w.created_at.isoformat(), str(w.id)], "webhooks")
 
 
 def _listing_key(after: str | None) -> tuple[dt.datetime, uuid.UUID] | None:
-    key = decode_cursor(after, arity=2)
+    key = decode_cursor(after, listing="webhooks", arity=2)
     if key is None:
         return None
     try:
@@ -144,14 +144,14 @@ async def list_deliveries(
 ) -> Page[Delivery]:
     """The delivery log, newest event first."""
     authorize(actor, "webhook.manage")
-    key = decode_cursor(after, arity=1)
+    key = decode_cursor(after, listing="deliveries", arity=1)
     if key and (not isinstance(key[0], int) or isinstance(key[0], bool)):
         raise InvalidParameter("cursor does not belong to this listing", field="after")
     async with db.connection() as conn:
         await _visible(conn, webhook_id, actor)
         rows = await repository.deliveries(conn, webhook_id, before_seq=key[0] if key else 2**63 - 1, status=status,
                                            limit=limit + 1)
-    return page_of(rows, limit, lambda d: [d.event_seq])
+    return page_of(rows, limit, lambda d: [d.event_seq], "deliveries")
 
 
 async def mark_disabled(conn: asyncpg.Connection, webhook_id: uuid.UUID, reason: str) -> Webhook | None:

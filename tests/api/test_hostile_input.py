@@ -157,13 +157,14 @@ async def test_dates_before_the_web_or_plans_beyond_thirty_years_are_refused(cli
                                 headers=auth)
     assert created.status_code == 201
     adoption = created.json()
+    etag = created.headers["etag"]
     for status in ("agreed", "onboarding"):
         step = await client.patch(f"/v1/adoptions/{adoption['id']}", json={"status": status},
-                                  headers={**auth, "If-Match": created.headers["etag"] if status == "agreed" else
-                                           step.headers["etag"]})
+                                  headers={**auth, "If-Match": etag})
         assert step.status_code == 200
+        etag = step.headers["etag"]
     live = await client.patch(f"/v1/adoptions/{adoption['id']}", json={"status": "live", "liveSince": "0001-01-01"},
-                              headers={**auth, "If-Match": step.headers["etag"]})
+                              headers={**auth, "If-Match": etag})
     assert_problem(live, 422, "liveSince")
     bulk = await client.post("/v1/solutions/wohngeld-digital/adoptions/bulk", json={
         "ars": ["051130000000"], "status": "interested", "liveSince": "2020-01-01"}, headers=auth)
@@ -184,7 +185,8 @@ async def test_a_step_from_a_stale_version_is_412_not_an_illegal_step(client, ca
 
 
 @pytest.mark.parametrize(("url", "says"), [
-    ("/?weiter=abc", "Verweis „Weiter“"), ("/loesungen/nicht-da", "Eintrag"), ("/rollout?loesung=gibt-es-nicht", "Lösung"),
+    ("/?weiter=abc", "Verweis „Weiter“"), ("/loesungen/nicht-da", "Eintrag"),
+    ("/rollout?loesung=gibt-es-nicht", "Lösung"),
 ])
 async def test_error_pages_name_what_the_reader_knows_not_internal_fields(pages, demo, url, says):
     page = await pages.get(url)
@@ -219,3 +221,22 @@ async def test_a_token_names_only_what_its_role_uses(client, catalogue, body, fi
     assert 400 <= response.status_code < 500 and response.json()["field"] == field
     listed = await client.get("/v1/tokens", headers=auth)
     assert [t for t in listed.json() if t["name"] == "Portal"] == []
+
+
+async def test_a_cursor_of_another_listing_or_order_is_400_naming_after(client, catalogue):
+    auth = catalogue["tokens"].auth("curator")
+    for slug in ("stadt-a", "stadt-b", "stadt-c"):
+        await client.post("/v1/organisations", json={"kind": "kommune", "name": slug.title(), "slug": slug},
+                          headers=auth)
+    organisations = (await client.get("/v1/organisations", params={"limit": 1})).json()
+    after = organisations["next"].split("after=")[1]
+    assert_problem(await client.get("/v1/solutions", params={"after": after}), 400, "after")
+    await create(client, catalogue["tokens"])
+    await create(client, catalogue["tokens"], body={**SOLUTION, "name": "Wohngeld analog"})
+    by_name = (await client.get("/v1/solutions", params={"limit": 1, "sort": "name"})).json()
+    assert by_name["next"]
+    foreign = by_name["next"].split("after=")[1]
+    assert_problem(await client.get("/v1/solutions", params={"after": foreign, "sort": "updated"}), 400, "after")
+    again = await client.get(by_name["next"].replace("http://testserver", "") if "://" in by_name["next"]
+                             else by_name["next"])
+    assert again.status_code == 200 and again.json()["items"][0]["name"] == "Wohngeld digital"

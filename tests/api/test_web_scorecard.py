@@ -128,7 +128,7 @@ async def test_a_near_miss_or_five_digits_are_offered_never_taken(reader, demo_o
     page = await reader.get("/vergleich", params=[("gebiet", "Duisburg"), ("gebiet", typed)])
     assert page.status_code != 303, "taken without asking"
     text = unescape(page.text)
-    assert f">{offered}</a> <span class=\"muted\">– {where}</span>" in text, text[text.find("feld-gebiet-2-fehler"):][:600]
+    assert f">{offered}</a> <span class=\"muted\">– {where}</span>" in text
     if typed.isdigit():
         assert f"„{typed}“ ist der Schlüssel von {offered} – oder eine Postleitzahl?" in text
 
