@@ -38,7 +38,7 @@ FORMATS = ("ndjson", "csv")  # both UTF-8
 class Column(NamedTuple):
     name: str  # on the wire
     sql: str
-    kind: str = "plain"  # plain | bool | list | timestamp: how CSV renders it
+    kind: str = "plain"  # plain | text | bool | list | textlist | timestamp: how CSV renders it
     contact: bool = False  # a person's contact detail: authenticated callers only
 
 
@@ -62,33 +62,34 @@ ADOPTION_INTERFACES = ("coalesce((SELECT array_agg(ai.interface ORDER BY ai.inte
 
 DATASETS: dict[str, Dataset] = {
     "solutions": Dataset("solution s", "s.slug", (
-        Column("id", "s.id"), Column("slug", "s.slug"), Column("name", "s.name"), Column("summary", "s.summary"),
-        Column("description", "s.description"), Column("providerId", "s.provider"),
+        Column("id", "s.id"), Column("slug", "s.slug"), Column("name", "s.name", "text"), Column("summary", "s.summary", "text"),
+        Column("description", "s.description", "text"), Column("providerId", "s.provider"),
         Column("operatorId", "s.operator"), Column("ozgIds", OZG_IDS, "list"),
         Column("themenfelder", THEMENFELDER, "list"), Column("status", "s.status"),
         Column("efaCompliant", "s.efa_compliant", "bool"), Column("reifegradModel", "s.reifegrad_model"),
         Column("reifegrad", "s.reifegrad"), Column("reuseRoute", "s.reuse_route"),
-        Column("rolloutLevel", "s.rollout_level"), Column("licence", "s.licence"),
+        Column("rolloutLevel", "s.rollout_level"), Column("licence", "s.licence", "text"),
         Column("sourceRepository", "s.source_repository"), Column("documentationUrl", "s.documentation_url"),
-        Column("costsNote", "s.costs_note"), Column("language", "s.language"), Column("tags", "s.tags", "list"),
-        Column("contactName", "s.contact_name", contact=True), Column("contactEmail", "s.contact_email", contact=True),
+        Column("costsNote", "s.costs_note", "text"), Column("language", "s.language"),
+        Column("tags", "s.tags", "textlist"),
+        Column("contactName", "s.contact_name", "text", contact=True), Column("contactEmail", "s.contact_email", contact=True),
         Column("isDemo", "s.is_demo", "bool"), *_stamps("s"))),
     "interfaces": Dataset("interface i", "i.id", (
-        Column("id", "i.id"), Column("solutionId", "i.solution"), Column("kind", "i.kind"), Column("name", "i.name"),
-        Column("standard", "i.standard"), Column("standardVersion", "i.standard_version"),
-        Column("specUrl", "i.spec_url"), Column("authentication", "i.authentication"), Column("status", "i.status"),
+        Column("id", "i.id"), Column("solutionId", "i.solution"), Column("kind", "i.kind"), Column("name", "i.name", "text"),
+        Column("standard", "i.standard", "text"), Column("standardVersion", "i.standard_version", "text"),
+        Column("specUrl", "i.spec_url"), Column("authentication", "i.authentication", "text"), Column("status", "i.status"),
         Column("sunsetOn", "i.sunset_on"), *_stamps("i"))),
     "organisations": Dataset("organisation o LEFT JOIN area ar ON ar.ars = o.area", "o.slug", (
-        Column("id", "o.id"), Column("slug", "o.slug"), Column("kind", "o.kind"), Column("name", "o.name"),
+        Column("id", "o.id"), Column("slug", "o.slug"), Column("kind", "o.kind"), Column("name", "o.name", "text"),
         Column("area", "o.area"), Column("areaName", "ar.name"), Column("land", "ar.land"),
-        Column("website", "o.website"), Column("contactName", "o.contact_name", contact=True),
+        Column("website", "o.website"), Column("contactName", "o.contact_name", "text", contact=True),
         Column("contactEmail", "o.contact_email", contact=True),
         Column("contactPhone", "o.contact_phone", contact=True), Column("isDemo", "o.is_demo", "bool"),
         *_stamps("o"))),
     "adoptions": Dataset("adoption a", "a.id", (
         Column("id", "a.id"), Column("solutionId", "a.solution"), Column("ars", "a.area"),
         Column("land", "left(a.area, 2)"), Column("status", "a.status"), Column("pausedFrom", "a.paused_from"),
-        Column("plannedLiveOn", "a.planned_live_on"), Column("liveSince", "a.live_since"), Column("note", "a.note"),
+        Column("plannedLiveOn", "a.planned_live_on"), Column("liveSince", "a.live_since"), Column("note", "a.note", "text"),
         Column("interfaces", ADOPTION_INTERFACES, "list"), *_stamps("a"))),
     "areas": Dataset("area g", "g.ars", (
         Column("ars", "g.ars"), Column("ags", "g.ags"), Column("name", "g.name"), Column("level", "g.level"),
@@ -101,10 +102,15 @@ FILES = tuple(f"{name}.{fmt}" for name in DATASETS for fmt in FORMATS)
 
 # CSV: PostgreSQL writes the whole file (COPY … CSV): quoting in C is several times faster than
 # Python's csv module, and NULL (empty) stays distinct from an empty string ("").
+# Free text a spreadsheet would run as a formula (=HYPERLINK(…), +SUM, @cmd, -2+3) begins with an
+# apostrophe in CSV, as OWASP advises; the NDJSON export carries it exactly as stored.
+_UNFORMULA = "CASE WHEN {0} ~ '^[-=+@\\t\\r]' THEN '''' || {0} ELSE {0} END"
 _CSV_SQL = {
     "plain": "{}",
+    "text": _UNFORMULA,
     "bool": "({})::text",
     "list": "array_to_string({}, '|')",
+    "textlist": _UNFORMULA.format("array_to_string({0}, '|')"),
     "timestamp": """to_char(({}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')""",
 }
 

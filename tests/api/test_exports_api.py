@@ -63,6 +63,17 @@ async def test_csv_header_and_rows(client, tokens):
     assert sorted(r[2] for r in rows[1:]) == ["051120000000", "051130000000"]
 
 
+async def test_csv_text_a_spreadsheet_would_run_as_a_formula_begins_with_an_apostrophe(client, tokens):
+    formula = '=HYPERLINK("https://evil.example","Klick")'
+    await client.patch("/v1/solutions/elterngeld-digital", json={"name": formula, "summary": "+SUM(1,2)",
+                                                                 "tags": ["@cmd", "ok"]},
+                       headers={**tokens.auth("curator"), "If-Match": '"v1"'})
+    rows = list(csv.DictReader(io.StringIO((await client.get("/v1/export/solutions.csv")).text, newline="")))
+    assert (rows[0]["name"], rows[0]["summary"], rows[0]["tags"]) == ("'" + formula, "'+SUM(1,2)", "'@cmd|ok")
+    exact = json.loads((await client.get("/v1/export/solutions.ndjson")).text.splitlines()[0])
+    assert (exact["name"], exact["tags"]) == (formula, ["@cmd", "ok"]), "NDJSON carries the text as stored"
+
+
 async def test_feed_continues_from_the_cursor_header(client, tokens):
     response = await client.get("/v1/export/adoptions.ndjson")
     exported = {json.loads(line)["id"] for line in response.text.splitlines()}
