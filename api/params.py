@@ -233,3 +233,9 @@ def next_link(request: Request, cursor: str | None) -> str | None:
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("after", "facets")]
     params.append(("after", cursor))
     return f"{request.url.path}?{urlencode(params)}"
+
+
+def public_base(request: Request) -> str:
+    """The registry's address for links in what it sends (``EFA_PUBLIC_URL``, else the request's),
+    without the final slash."""
+    return (request.app.state.settings.public_url or str(request.base_url)).rstrip("/")

@@ -92,6 +92,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         float, Meta(gt=0, le=600, description="EFA_BODY_TIMEOUT_SECONDS — how long a request body may take to "
                     "arrive in full; a slower or stalled one ends with 408 and frees the worker. Default 10.")
     ] = 10.0
+    public_url: Annotated[
+        str, Meta(pattern=r"^(https?://[^\s/?#]+(/[^\s?#]*)?)?$", max_length=500, description=(
+            "EFA_PUBLIC_URL — the address people reach the registry at (`https://efa.example.de`), for the links "
+            "in feeds and publiccode.yml. Default empty: the address of each request, whose Host header any "
+            "client chooses; set it behind a shared cache."))
+    ] = ""
     cors_origins: Annotated[
         str, Meta(description="EFA_CORS_ORIGINS — comma-separated origins (e.g. `https://portal.example.de`) "
                   "whose browser scripts may call the API; `*` for any. Default empty: no cross-origin access.")

@@ -15,7 +15,7 @@ from litestar.params import QueryParameter
 from api.auth import Caller
 from api.feed import schemas
 from api.feed.schemas import ATOM_MEDIA_TYPE, JSON_FEED_MEDIA_TYPE, EventPage, FeedCursor
-from api.params import After, Limit, bounded_limit, query_of
+from api.params import After, Limit, bounded_limit, public_base, query_of
 from efa_registry.access.policy import audience_of
 from efa_registry.events import feed
 from efa_registry.events.model import FeedFilters
@@ -86,7 +86,7 @@ class HumanFeedController(Controller):
 async def _human_feed(request: Request, actor: Caller, filters: FeedFilters, limit: int,
                       render: Callable[..., Any], media_type: str) -> Response[bytes]:
     events = await feed.recent_events(limit=limit, filters=filters, audience=audience_of(actor))
-    base = str(request.base_url).rstrip("/")
+    base = public_base(request)
     query = f"?{request.url.query}" if request.url.query else ""
     body = render(events, base_url=base, feed_url=base + str(request.url.path) + query)
     return Response(body, media_type=media_type)

@@ -13,6 +13,7 @@ from litestar.params import PathParameter, QueryParameter
 
 from api.auth import Caller
 from api.concurrency import IfMatch, entity_etag, expected_version
+from api.params import public_base
 from api.schemas import WireOut, contact_out
 from api.solutions.schemas import Solution
 from efa_registry.solutions import publiccode, publiccode_import
@@ -55,7 +56,7 @@ class PubliccodeController(Controller):
         """The solution described in publiccode.yml (standard 0.4). The maintenance contact is a person only for
         authenticated callers; anonymous callers see the providing organisation instead."""
         solution, text = await publiccode.export_publiccode(
-            key, base_url=str(request.base_url), with_contact=actor is not None, extensions=extensions)
+            key, base_url=public_base(request), with_contact=actor is not None, extensions=extensions)
         return Response(text, media_type="application/yaml; charset=utf-8",
                         headers={"ETag": entity_etag(solution.version, authenticated=actor is not None)})
 

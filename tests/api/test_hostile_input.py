@@ -240,3 +240,16 @@ async def test_a_cursor_of_another_listing_or_order_is_400_naming_after(client, 
     again = await client.get(by_name["next"].replace("http://testserver", "") if "://" in by_name["next"]
                              else by_name["next"])
     assert again.status_code == 200 and again.json()["items"][0]["name"] == "Wohngeld digital"
+
+
+async def test_links_in_feeds_follow_efa_public_url_not_the_host_header(settings, clean_db):
+    import httpx
+
+    from api.app import create_app
+
+    fields = {f: getattr(settings, f) for f in settings.__struct_fields__}
+    for public_url, expected in (("", "http://evil.example/"), ("https://efa.example.de", "https://efa.example.de/")):
+        app = create_app(settings.__class__(**{**fields, "public_url": public_url}))
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test") as c:
+            feed = (await c.get("/v1/feed.json", headers={"Host": "evil.example"})).json()
+        assert feed["home_page_url"] == expected
