@@ -25,6 +25,10 @@ def check_reifegrad(model: str | None, level: int | None) -> None:
 
 def check_solution(values: Mapping[str, Any]) -> None:
     check_reifegrad(values.get("reifegrad_model"), values.get("reifegrad"))
+    tags = [t.casefold() for t in values.get("tags") or ()]
+    if len(set(tags)) != len(tags):
+        twice = next(i for i, t in enumerate(tags) if t in tags[:i])
+        raise InvalidInput("a keyword is listed twice (case does not count)", field=f"tags[{twice}]")
     if values.get("status") == "available" and not values.get("ozg_ids"):
         raise InvalidInput("an available solution must implement at least one OZG-Leistung", field="ozgIds")
 

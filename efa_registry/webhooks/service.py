@@ -14,12 +14,13 @@ import uuid
 from typing import Any
 
 import asyncpg
+import msgspec
 import structlog
 
 from efa_registry import db
 from efa_registry.access.model import Actor
 from efa_registry.access.policy import audience_of, authorize
-from efa_registry.errors import InvalidInput, InvalidParameter, NotFound
+from efa_registry.errors import InvalidInput, InvalidParameter, InvalidReference, NotFound
 from efa_registry.events.feed import current_cursor
 from efa_registry.events.recorder import record
 from efa_registry.kit import idempotency
@@ -50,6 +51,7 @@ async def create_webhook(
         # First statement: the cursor is this transaction's starting snapshot, so every event
         # not visible in it — including ones from transactions still running — is delivered.
         cursor = await current_cursor(conn)
+        await _check_filters(conn, cmd.filters)
         if idempotency_key:
             claim = await idempotency.claim(conn, scope=actor.key, key=idempotency_key,
                                             request_hash=idempotency.fingerprint("webhook.create", cmd))
@@ -107,6 +109,7 @@ async def update_webhook(
         current = await _visible(conn, webhook_id, actor, lock=True)
         check_version(current.version, expected_version)
         _check_patterns(values.get("event_types", ()), await repository.audience(conn, webhook_id))
+        await _check_filters(conn, values.get("filters"))
         action = _toggle(values, current)
         if action == "enabled":
             await repository.retry_pending_now(conn, webhook_id)
@@ -164,8 +167,20 @@ async def mark_disabled(conn: asyncpg.Connection, webhook_id: uuid.UUID, reason:
 
 
 def _check_patterns(patterns, audience: str) -> None:
+    if len(set(patterns)) != len(patterns):
+        raise InvalidInput("an event type is listed twice", field="eventTypes")
     if audience != "internal" and private_patterns(patterns):
         raise InvalidInput("token and webhook events are for curators only", field="eventTypes")
+
+
+async def _check_filters(conn: asyncpg.Connection, filters: Any) -> None:
+    """A filter names a solution and a Themenfeld that exist: a typo would match no event, ever."""
+    given = filters if isinstance(filters, dict) else msgspec.structs.asdict(filters) if filters else {}
+    solution, themenfeld = given.get("solution"), given.get("themenfeld")
+    if solution and not await conn.fetchval("SELECT 1 FROM solution WHERE id = $1", solution):
+        raise InvalidReference(f"no solution {solution}", field="filters.solution")
+    if themenfeld and not await conn.fetchval("SELECT 1 FROM themenfeld WHERE key = $1", themenfeld):
+        raise InvalidReference(f"no Themenfeld {themenfeld!r}", field="filters.themenfeld")
 
 
 async def _visible(conn: asyncpg.Connection, webhook_id: uuid.UUID, actor: Actor, *, lock: bool = False) -> Webhook:

@@ -253,3 +253,21 @@ async def test_links_in_feeds_follow_efa_public_url_not_the_host_header(settings
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test") as c:
             feed = (await c.get("/v1/feed.json", headers={"Host": "evil.example"})).json()
         assert feed["home_page_url"] == expected
+
+
+async def test_a_keyword_twice_is_refused(client, catalogue):
+    response = await client.post("/v1/solutions", json={**SOLUTION, "tags": ["Bauen", "Wohnen", "bauen"]},
+                                 headers=catalogue["tokens"].auth("curator"))
+    assert_problem(response, 422, "tags[2]")
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"eventTypes": ["solution.*", "solution.*"]}, "eventTypes"),
+    ({"filters": {"solution": "00000000-0000-0000-0000-000000000000"}}, "filters.solution"),
+    ({"filters": {"themenfeld": "gibt-es-nicht"}}, "filters.themenfeld"),
+])
+async def test_a_webhook_filter_that_could_never_match_is_refused(client, catalogue, change, field):
+    auth = catalogue["tokens"].auth("curator")
+    body = {"url": "https://93.184.215.14/hook", "eventTypes": ["solution.*"], **change}
+    assert_problem(await client.post("/v1/webhooks", json=body, headers=auth), 422, field)
+    assert (await client.get("/v1/webhooks", headers=auth)).json()["items"] == []
