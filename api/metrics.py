@@ -18,6 +18,8 @@ from prometheus_client.multiprocess import MultiProcessCollector
 
 from efa_registry.operations import service
 
+EXPOSITION_TYPE = CONTENT_TYPE_LATEST.split("; charset=")[0]
+
 REQUESTS = Counter("efa_http_requests", "HTTP requests answered", ["method", "route", "status"])
 LATENCY = Histogram("efa_http_request_duration_seconds", "Time to answer an HTTP request", ["method", "route"],
                     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
@@ -73,5 +75,6 @@ class MetricsController(Controller):
     async def metrics(self) -> Response[bytes]:
         registry = CollectorRegistry()
         registry.register(DatabaseFigures(await service.figures()))
-        return Response(_process_metrics() + generate_latest(registry), media_type=CONTENT_TYPE_LATEST,
+        # Litestar adds the charset to a text/ type itself: once, not twice.
+        return Response(_process_metrics() + generate_latest(registry), media_type=EXPOSITION_TYPE,
                         headers={"Cache-Control": "no-store"})

@@ -19,6 +19,7 @@ async def test_metrics_count_requests_per_route_template_and_status(client, refe
     assert (await client.get("/v1/areas/99999")).status_code == 404
     response = await client.get("/metrics")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
+    assert response.headers["content-type"].count("charset") == 1
     found = samples(response.text)
     ok = ("efa_http_requests_total", (("method", "GET"), ("route", "/v1/areas/{ars}"), ("status", "200")))
     missing = ("efa_http_requests_total", (("method", "GET"), ("route", "/v1/areas/{ars}"), ("status", "404")))
