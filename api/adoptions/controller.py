@@ -83,7 +83,7 @@ class AdoptionController(Controller):
 
     @get("/areas/{ars:str}/adoptions", operation_id="listAreaAdoptions", summary="What an area uses or plans to use")
     async def list_for_area(
-        self, ars: Annotated[str, PathParameter(pattern=r"^[0-9]{2,12}$", description="ARS of the area")]
+        self, ars: Annotated[str, PathParameter(pattern=r"^[0-9]{2,12}$", description="ARS or AGS of the area")]
     ) -> list[AreaAdoption]:
         """The area's own adoptions, and live adoptions of enclosing areas (Kreis, Land …) that cover it,
         marked with `inheritedFrom`."""

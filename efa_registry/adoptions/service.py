@@ -44,11 +44,11 @@ async def list_for_solution(
                                                after=after)
 
 
-async def list_for_area(ars: str) -> list[AreaAdoption]:
+async def list_for_area(key: str) -> list[AreaAdoption]:
+    """What an area (by ARS or AGS, as ``GET /v1/areas/{key}`` takes it) uses."""
     async with db.connection() as conn:
-        if not await areas.exists(conn, ars):
-            raise NotFound(f"no area {ars}", field="ars")
-        rows = await repository.for_area(conn, ars)
+        area = found(await areas.get(conn, key), f"no area with ARS/AGS {key}", field="ars")
+        rows = await repository.for_area(conn, area.ars)
     return [AreaAdoption(adoption=a, inherited_from=inherited) for a, inherited in rows]
 
 

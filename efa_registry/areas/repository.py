@@ -29,10 +29,6 @@ async def get(conn: asyncpg.Connection, key: str) -> Area | None:
     return _area(row) if row else None
 
 
-async def exists(conn: asyncpg.Connection, ars: str) -> bool:
-    return await conn.fetchval("SELECT true FROM area WHERE ars = $1", ars) is not None
-
-
 async def current_levels(conn: asyncpg.Connection, ars: Sequence[str]) -> dict[str, str]:
     """ARS → level, for those of ``ars`` that are current areas."""
     rows = await conn.fetch("SELECT ars, level FROM area WHERE ars = ANY($1::text[]) AND current", list(ars))

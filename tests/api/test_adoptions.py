@@ -146,6 +146,7 @@ async def test_area_view_marks_inherited_coverage(client, adoption_setup):
     own = (await subscribe(client, tokens)).json()
     view = (await client.get("/v1/areas/051120000000/adoptions")).json()
     assert [(v["inheritedFrom"], v["adoption"]["id"] == own["id"]) for v in view] == [(None, True), ("05", False)]
+    assert (await client.get("/v1/areas/05112000/adoptions")).json() == view  # the AGS names it too
 
 
 async def test_bulk_is_idempotent_and_covers_a_land(client, adoption_setup):
