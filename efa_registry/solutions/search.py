@@ -23,7 +23,7 @@ from efa_registry.search import documents
 from efa_registry.search.attempts import Attempt
 from efa_registry.search.repository import STEMS_SQL, Seen, current_sql, known_stems, remember_stems, tsquery
 from efa_registry.solutions import repository
-from efa_registry.types import Instant, InterfaceKind, LeikaKey, OzgId, ReuseRoute, SolutionStatus
+from efa_registry.types import Instant, InterfaceKind, LandCode, LeikaKey, OzgId, ReuseRoute, SolutionStatus
 
 Sort = Literal["relevance", "name", "updated"]
 Facet = Literal["themenfeld", "status", "providerLand", "interfaceStandard", "reuseRoute", "interfaceKind"]
@@ -43,7 +43,7 @@ class SolutionQuery(Query):
     ozg_id: OzgId | None = None
     leika_key: LeikaKey | None = None
     provider: Annotated[str, Meta(description="Providing organisation (UUID or slug)")] | None = None
-    provider_land: Annotated[list[str], Meta(description="Land key(s) of the provider")] = msgspec.field(
+    provider_land: Annotated[list[LandCode], Meta(description="Land key(s) of the provider")] = msgspec.field(
         default_factory=list)
     status: list[SolutionStatus] = msgspec.field(default_factory=list)
     efa_compliant: bool | None = None

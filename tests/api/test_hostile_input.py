@@ -271,3 +271,8 @@ async def test_a_webhook_filter_that_could_never_match_is_refused(client, catalo
     body = {"url": "https://93.184.215.14/hook", "eventTypes": ["solution.*"], **change}
     assert_problem(await client.post("/v1/webhooks", json=body, headers=auth), 422, field)
     assert (await client.get("/v1/webhooks", headers=auth)).json()["items"] == []
+
+
+async def test_a_land_key_that_names_no_land_is_400_not_an_empty_list(client, catalogue):
+    assert_problem(await client.get("/v1/solutions", params={"providerLand": "99"}), 400, "providerLand")
+    assert (await client.get("/v1/solutions", params={"providerLand": "05"})).status_code == 200
