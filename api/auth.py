@@ -16,7 +16,10 @@ from efa_registry.errors import Unauthenticated
 
 
 async def provide_actor(request: Request) -> Actor | None:
-    header = request.headers.get("authorization")
+    sent = request.headers.getall("authorization", [])
+    if len(sent) > 1:  # which one counts would depend on the proxy in between: none does
+        raise Unauthenticated("send one Authorization header, not several")
+    header = sent[0] if sent else None
     if not header:
         return None
     scheme, _, secret = header.partition(" ")

@@ -276,3 +276,11 @@ async def test_a_webhook_filter_that_could_never_match_is_refused(client, catalo
 async def test_a_land_key_that_names_no_land_is_400_not_an_empty_list(client, catalogue):
     assert_problem(await client.get("/v1/solutions", params={"providerLand": "99"}), 400, "providerLand")
     assert (await client.get("/v1/solutions", params={"providerLand": "05"})).status_code == 200
+
+
+async def test_two_authorization_headers_authenticate_no_one(client, catalogue):
+    valid = catalogue["tokens"].auth("curator")["Authorization"]
+    for pair in ([("Authorization", valid), ("Authorization", "Bearer falsch")],
+                 [("Authorization", "Bearer falsch"), ("Authorization", valid)]):
+        response = await client.get("/v1/tokens", headers=pair)
+        assert_problem(response, 401)
