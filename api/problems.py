@@ -146,7 +146,11 @@ def http_error_handler(request: Request, exc: HTTPException) -> Response:
     headers = dict(exc.headers or {})
     if isinstance(exc, NotAuthorizedException):
         headers.setdefault("WWW-Authenticate", 'Bearer realm="efa-registry"')
-    problem = Problem(type=PROBLEM_BASE + kind, title=title, status=exc.status_code, detail=exc.detail)
+    detail = exc.detail
+    if exc.status_code == 404 and detail == "Not Found":  # Litestar's: no route takes this path
+        detail = ("no resource at this address; ids in paths are UUIDs (123e4567-e89b-12d3-a456-426614174000), "
+                  "solutions and organisations also take their slug")
+    problem = Problem(type=PROBLEM_BASE + kind, title=title, status=exc.status_code, detail=detail)
     return problem_response(request, problem, headers or None)
 
 

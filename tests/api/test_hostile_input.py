@@ -284,3 +284,9 @@ async def test_two_authorization_headers_authenticate_no_one(client, catalogue):
                  [("Authorization", "Bearer falsch"), ("Authorization", valid)]):
         response = await client.get("/v1/tokens", headers=pair)
         assert_problem(response, 401)
+
+
+async def test_an_id_that_is_no_uuid_is_a_404_that_says_what_an_id_looks_like(client, catalogue):
+    for url in ("/v1/interfaces/kein-uuid", "/v1/adoptions/xyz"):
+        problem = assert_problem(await client.get(url), 404)
+        assert "UUID" in problem["detail"]
