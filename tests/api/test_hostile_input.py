@@ -290,3 +290,20 @@ async def test_an_id_that_is_no_uuid_is_a_404_that_says_what_an_id_looks_like(cl
     for url in ("/v1/interfaces/kein-uuid", "/v1/adoptions/xyz"):
         problem = assert_problem(await client.get(url), 404)
         assert "UUID" in problem["detail"]
+
+
+async def test_a_solution_in_english_is_marked_so_on_its_page(pages, demo):
+    from efa_registry.access.model import Actor
+    from efa_registry.kit.patching import ANY_VERSION
+    from efa_registry.solutions import service
+    from efa_registry.solutions.model import SolutionPatch
+
+    await service.update_solution("demo-gewerbeanmeldung", SolutionPatch(
+        language="en", summary="Register a trade online", description="Register a business.\n\nPay the fee."),
+        expected_version=ANY_VERSION, actor=Actor.system("test"))
+    page = (await pages.get("/loesungen/demo-gewerbeanmeldung")).text
+    assert '<p class="lead" lang="en">Register a trade online</p>' in page
+    assert '<p lang="en">Pay the fee.</p>' in page
+    assert "Die Beschreibung liegt nur auf Englisch vor." in " ".join(page.split())
+    document = (await pages.get("/v1/solutions/demo-gewerbeanmeldung/publiccode.yml")).text
+    assert "\n  en:\n" in document and "availableLanguages:\n  - en" in document
