@@ -11,8 +11,10 @@ from msgspec import Meta
 # Text that cannot be stored or passed on as text: NUL and lone surrogates (PostgreSQL refuses
 # them: the \u0000 and \ud800 escapes of JSON and YAML), and every other character XML forbids
 # (control characters but tab and line ends, U+FFFE, U+FFFF: one BEL in a name made the Atom feed
-# and the SVG maps unreadable for everyone), and the C1 controls, which terminals obey.
-UNSTORABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# and the SVG maps unreadable for everyone), the C1 controls, which terminals obey, and the bidi
+# embeddings, overrides and isolates, which make a name read otherwise than it is written.
+UNSTORABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+                        "|[\u202a-\u202e\u2066-\u2069]")
 UNSTORABLE_TEXT = "must be valid UTF-8 text without control characters (NUL, BEL, ESC …)"
 
 ARS_PATTERN = r"^[0-9]{2}([0-9]|[0-9]{2}|[0-9]{3}|[0-9]{7}|[0-9]{10})?$"

@@ -18,6 +18,7 @@ JSON = {"Content-Type": "application/json"}
     ({"name": "Glocke \u0007 Test"}, "name"),
     ({"summary": "Farbe \u001b[31m rot"}, "summary"),
     ({"name": "Wohngeld\u0085digital"}, "name"),
+    ({"name": "Wohngeld \u202edigital"}, "name"),  # a right-to-left override: the name would read backwards
     ({"name": "     "}, "name"),
     ({"name": "  Wohngeld digital  "}, "name"),
     ({"name": "Wohngeld\ndigital"}, "name"),
