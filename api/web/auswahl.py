@@ -12,7 +12,7 @@ import msgspec
 from api.web import karten, views
 from api.web.karten import MapView
 from api.web.maps import land_names
-from efa_registry.errors import InvalidParameter
+from efa_registry.errors import InvalidParameter, NotFound
 from efa_registry.ozg import service as ozg
 from efa_registry.ozg.model import Themenfeld
 from efa_registry.rollout import service as rollout
@@ -74,10 +74,11 @@ async def rollout_selection(loesung: str | None, ozg_id: str | None, themenfeld:
         result = await rollout.ozg_rollout(ozg_id)
         return Selection(mode="ozg", params={"ozg": ozg_id}, name=result.ozg_leistung.name, level=result.rollout_level,
                          lands=result.lands, national=result.national, ozg=result)
-    ranked = await rollout.matrix(MatrixFilter(themenfeld=themenfeld))
     chosen = next((t for t in await ozg.list_themenfelder() if t.key == themenfeld), None)
-    return Selection(mode="themenfeld", params={"themenfeld": themenfeld or ""},
-                     name=chosen.name if chosen else themenfeld or "", themenfeld=chosen,
+    if chosen is None:  # a key no Themenfeld has: said so, not shown as the page's title
+        raise NotFound(f"no Themenfeld {themenfeld}", field="themenfeld")
+    ranked = await rollout.matrix(MatrixFilter(themenfeld=themenfeld))
+    return Selection(mode="themenfeld", params={"themenfeld": chosen.key}, name=chosen.name, themenfeld=chosen,
                      ranking=sorted(ranked.ranking, key=lambda e: e.land))
 
 

@@ -61,16 +61,17 @@ class PageController(Controller):
     @get("/")
     async def katalog(self, request: Request, q: Text = None, themenfeld: Values = None, status: Values = None,
                       land: Values = None, standard: Values = None, weiter: Text = None) -> Template:
-        statuses = views.clean(status)
-        unknown = set(statuses) - set(values(SolutionStatus))
-        if unknown:
-            raise InvalidParameter(f"unbekannter Status: {', '.join(sorted(unknown))}", field="status")
-        query = SolutionQuery(q=(q or "").strip() or None, themenfeld=views.clean(themenfeld), status=statuses,
-                              provider_land=views.clean(land), interface_standard=views.clean(standard),
+        themen = {t.key: t.name for t in await ozg.list_themenfelder()}
+        chosen = {"status": views.clean(status), "themenfeld": views.clean(themenfeld), "land": views.clean(land)}
+        for field, known in (("status", values(SolutionStatus)), ("themenfeld", themen),
+                             ("land", views.land_name_map())):
+            if unknown := set(chosen[field]) - set(known):  # a value the filters do not offer: never a title
+                raise InvalidParameter(f"unbekannter Wert: {', '.join(sorted(unknown))}", field=field)
+        query = SolutionQuery(q=(q or "").strip() or None, themenfeld=chosen["themenfeld"], status=chosen["status"],
+                              provider_land=chosen["land"], interface_standard=views.clean(standard),
                               facets=["themenfeld", "status", "providerLand", "interfaceStandard"])
         hits, facets = await discovery.find_solutions(query, limit=PAGE_SIZE, after=weiter or None)
         page = hits.page
-        themen = {t.key: t.name for t in await ozg.list_themenfelder()}
         groups = views.catalogue_facets(request, query, facets, themen)
         return Template("katalog.html", headers=PAGE_HEADERS, context={
             "page": "katalog", "query": query, "results": page.items, "highlights": hits.highlights,

@@ -85,3 +85,14 @@ async def test_a_solution_in_english_is_marked_so_on_its_page(pages, demo):
     assert "Die Beschreibung liegt nur auf Englisch vor." in " ".join(page.split())
     document = (await pages.get("/v1/solutions/demo-gewerbeanmeldung/publiccode.yml")).text
     assert "\n  en:\n" in document and "availableLanguages:\n  - en" in document
+
+
+@pytest.mark.parametrize(("url", "field"), [
+    ("/?land=99", "Land"), ("/?themenfeld=gibt-es-nicht", "Themenfeld"), ("/rollout?themenfeld=nope", "Themenfeld"),
+])
+async def test_a_filter_value_no_filter_offers_is_refused_not_made_a_title(pages, demo, url, field):
+    page = await pages.get(url)
+    assert page.status_code in (400, 404)
+    text = unescape(page.text)
+    assert f"Angabe: {field}" in text or f"für: {field}" in text
+    assert "99 –" not in text and "Themenfeld nope" not in text
