@@ -15,7 +15,6 @@ import structlog
 
 from efa_registry.settings import Settings
 
-
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 

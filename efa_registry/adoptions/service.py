@@ -17,7 +17,7 @@ from efa_registry.access.policy import authorize
 from efa_registry.adoptions import repository, rules
 from efa_registry.adoptions.model import Adoption, AdoptionPatch, AreaAdoption, Subscribe
 from efa_registry.areas import repository as areas
-from efa_registry.errors import Conflict, InvalidInput, InvalidReference, NotFound, found
+from efa_registry.errors import Conflict, InvalidInput, InvalidReference, found
 from efa_registry.events.recorder import rider, snapshot_of
 from efa_registry.kit import idempotency
 from efa_registry.kit.paging import Page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import asyncpg
@@ -41,6 +42,17 @@ def _leistung(row: asyncpg.Record) -> OzgLeistung:
     for extra in ("rank", "leika_names", "stems", "current"):
         data.pop(extra, None)
     return OzgLeistung(**data)
+
+
+async def check_keys(conn: asyncpg.Connection, *, themenfelder: Sequence[str | None] = (),
+                     lagen: Sequence[str | None] = ()) -> None:
+    """A Themenfeld or Lage key the catalogue lacks is a 400 naming the filter: it could match nothing."""
+    for field, table, wanted in (("themenfeld", "themenfeld", themenfelder), ("lage", "lage", lagen)):
+        keys = [k for k in wanted if k]
+        if keys:
+            known = {r[0] for r in await conn.fetch(f"SELECT key FROM {table} WHERE key = ANY($1::text[])", keys)}
+            if unknown := [k for k in keys if k not in known]:
+                raise InvalidParameter(f"{field}: the catalogue has no {field} {', '.join(unknown)}", field=field)
 
 
 async def themenfelder(conn: asyncpg.Connection) -> list[Themenfeld]:

@@ -30,9 +30,11 @@ async def search_leistungen(flt: OzgFilter, *, limit: int, after: str | None) ->
     else their spelling correction, else any of the words (``search.attempts``)."""
     if not flt.q:
         async with db.connection() as conn:
+            await repository.check_keys(conn, themenfelder=[flt.themenfeld], lagen=[flt.lage])
             return Hits(page=await repository.list_leistungen(conn, flt, limit=limit, after=after),
                         notes=SearchNotes(), highlights={})
     async with db.generic_plans() as conn:
+        await repository.check_keys(conn, themenfelder=[flt.themenfeld], lagen=[flt.lage])
         vocab, plan, attempt, hits = await attempts.search_text(
             conn, "catalogue", flt.q, after, repository.search_attempt,
             lambda a, i, expected: repository.search(conn, flt, a, i, limit=limit, after=after, expected=expected),

@@ -16,6 +16,7 @@ import msgspec
 
 from efa_registry import db
 from efa_registry.errors import InvalidParameter, NotFound, found
+from efa_registry.ozg import repository as catalogue
 from efa_registry.rollout import forecast as fc
 from efa_registry.rollout import repository as repo
 from efa_registry.rollout import rules
@@ -234,6 +235,7 @@ async def _land_overview(conn: asyncpg.Connection, key: str) -> LandOverview:
 async def matrix(flt: MatrixFilter) -> Matrix:
     """Solutions × Länder (filtered), and the Länder ranked by flächendeckend OZG-Leistungen."""
     async with db.connection() as conn:
+        await catalogue.check_keys(conn, themenfelder=[flt.themenfeld])
         return await cached(conn, ("matrix", flt), summary.fingerprint, lambda c: _matrix(c, flt))
 
 

@@ -10,6 +10,7 @@ import asyncpg
 
 from efa_registry import db
 from efa_registry.kit.paging import Page
+from efa_registry.ozg import repository as catalogue
 from efa_registry.search import attempts, highlight
 from efa_registry.search.model import Highlight, Hits, SearchNotes
 from efa_registry.search.vocabulary import Vocabulary
@@ -27,6 +28,7 @@ async def find_solutions(
     # its generic plan (``db.generic_plans``: the planning cost more than the two round trips of
     # the read-only transaction that carries the setting).
     async with db.generic_plans() as conn:
+        await catalogue.check_keys(conn, themenfelder=query.themenfeld)
         if not query.q:
             result = await search.search(conn, query, limit=limit, after=after, summaries=not full)
             page = Page(items=await _items(conn, result, full), next_cursor=result.next_cursor)

@@ -62,7 +62,8 @@ ADOPTION_INTERFACES = ("coalesce((SELECT array_agg(ai.interface ORDER BY ai.inte
 
 DATASETS: dict[str, Dataset] = {
     "solutions": Dataset("solution s", "s.slug", (
-        Column("id", "s.id"), Column("slug", "s.slug"), Column("name", "s.name", "text"), Column("summary", "s.summary", "text"),
+        Column("id", "s.id"), Column("slug", "s.slug"), Column("name", "s.name", "text"),
+        Column("summary", "s.summary", "text"),
         Column("description", "s.description", "text"), Column("providerId", "s.provider"),
         Column("operatorId", "s.operator"), Column("ozgIds", OZG_IDS, "list"),
         Column("themenfelder", THEMENFELDER, "list"), Column("status", "s.status"),
@@ -72,12 +73,15 @@ DATASETS: dict[str, Dataset] = {
         Column("sourceRepository", "s.source_repository"), Column("documentationUrl", "s.documentation_url"),
         Column("costsNote", "s.costs_note", "text"), Column("language", "s.language"),
         Column("tags", "s.tags", "textlist"),
-        Column("contactName", "s.contact_name", "text", contact=True), Column("contactEmail", "s.contact_email", contact=True),
+        Column("contactName", "s.contact_name", "text", contact=True),
+        Column("contactEmail", "s.contact_email", contact=True),
         Column("isDemo", "s.is_demo", "bool"), *_stamps("s"))),
     "interfaces": Dataset("interface i", "i.id", (
-        Column("id", "i.id"), Column("solutionId", "i.solution"), Column("kind", "i.kind"), Column("name", "i.name", "text"),
+        Column("id", "i.id"), Column("solutionId", "i.solution"), Column("kind", "i.kind"),
+        Column("name", "i.name", "text"),
         Column("standard", "i.standard", "text"), Column("standardVersion", "i.standard_version", "text"),
-        Column("specUrl", "i.spec_url"), Column("authentication", "i.authentication", "text"), Column("status", "i.status"),
+        Column("specUrl", "i.spec_url"), Column("authentication", "i.authentication", "text"),
+        Column("status", "i.status"),
         Column("sunsetOn", "i.sunset_on"), *_stamps("i"))),
     "organisations": Dataset("organisation o LEFT JOIN area ar ON ar.ars = o.area", "o.slug", (
         Column("id", "o.id"), Column("slug", "o.slug"), Column("kind", "o.kind"), Column("name", "o.name", "text"),
@@ -89,7 +93,8 @@ DATASETS: dict[str, Dataset] = {
     "adoptions": Dataset("adoption a", "a.id", (
         Column("id", "a.id"), Column("solutionId", "a.solution"), Column("ars", "a.area"),
         Column("land", "left(a.area, 2)"), Column("status", "a.status"), Column("pausedFrom", "a.paused_from"),
-        Column("plannedLiveOn", "a.planned_live_on"), Column("liveSince", "a.live_since"), Column("note", "a.note", "text"),
+        Column("plannedLiveOn", "a.planned_live_on"), Column("liveSince", "a.live_since"),
+        Column("note", "a.note", "text"),
         Column("interfaces", ADOPTION_INTERFACES, "list"), *_stamps("a"))),
     "areas": Dataset("area g", "g.ars", (
         Column("ars", "g.ars"), Column("ags", "g.ags"), Column("name", "g.name"), Column("level", "g.level"),

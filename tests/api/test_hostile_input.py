@@ -231,3 +231,15 @@ async def test_an_id_that_is_no_uuid_is_a_404_that_says_what_an_id_looks_like(cl
     for url in ("/v1/interfaces/kein-uuid", "/v1/adoptions/xyz"):
         problem = assert_problem(await client.get(url), 404)
         assert "UUID" in problem["detail"]
+
+
+@pytest.mark.parametrize(("url", "field"), [
+    ("/v1/ozg-leistungen?themenfeld=gibt-es-nicht", "themenfeld"), ("/v1/ozg-leistungen?lage=gibt-es-nicht", "lage"),
+    ("/v1/ozg-leistungen?q=Elterngeld&themenfeld=gibt-es-nicht", "themenfeld"),
+    ("/v1/solutions?themenfeld=gibt-es-nicht", "themenfeld"), ("/v1/rollout?themenfeld=gibt-es-nicht", "themenfeld"),
+])
+async def test_a_themenfeld_or_lage_the_catalogue_lacks_is_400_not_an_empty_answer(client, catalogue, url, field):
+    assert_problem(await client.get(url), 400, field)
+    known = url.replace("gibt-es-nicht", "familie-kind") if "themenfeld" in url else None
+    if known:
+        assert (await client.get(known)).status_code == 200
