@@ -144,6 +144,10 @@ def _field_from_message(message: str) -> str | None:
 def http_error_handler(request: Request, exc: HTTPException) -> Response:
     kind, title = HTTP_PROBLEMS.get(exc.status_code, ("http-error", "HTTP error"))
     headers = dict(exc.headers or {})
+    allowed = [m.strip() for m in headers.get("allow", headers.get("Allow", "")).split(",") if m.strip()]
+    if "GET" in allowed and "HEAD" not in allowed:  # front_door answers HEAD for every GET (api/limits.py)
+        headers.pop("allow", None)
+        headers["Allow"] = ", ".join(sorted([*allowed, "HEAD"]))
     if isinstance(exc, NotAuthorizedException):
         headers.setdefault("WWW-Authenticate", 'Bearer realm="efa-registry"')
     detail = exc.detail

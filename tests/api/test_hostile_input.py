@@ -243,3 +243,9 @@ async def test_a_themenfeld_or_lage_the_catalogue_lacks_is_400_not_an_empty_answ
     known = url.replace("gibt-es-nicht", "familie-kind") if "themenfeld" in url else None
     if known:
         assert (await client.get(known)).status_code == 200
+
+
+async def test_a_method_not_allowed_lists_head_with_get(client, catalogue):
+    response = await client.put("/v1/organisations/land-nrw", json={})
+    assert_problem(response, 405)
+    assert "HEAD" in response.headers["allow"].split(", ") and "GET" in response.headers["allow"]
