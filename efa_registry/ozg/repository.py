@@ -28,7 +28,7 @@ FROM {source} o JOIN themenfeld t ON t.key = o.themenfeld
 """
 # A hit's rank: 1 when every word matched in the name, plus ts_rank over all fields by weight.
 RANKED = (f"(SELECT o.*, ((o.search_vector @@ {tsquery('{named}')})::int"
-          f" + ts_rank('{{weights}}', o.search_vector, {tsquery('{q}')}))::real AS rank"
+          f" + ts_rank('{{weights}}', o.search_vector, {tsquery('{ranked}')}))::real AS rank"
           " FROM ozg_leistung o WHERE {where})")
 
 
@@ -98,7 +98,9 @@ async def search(conn: asyncpg.Connection, flt: OzgFilter, attempt: Attempt, ind
     p = Params()
     q = p.add(attempt.tsquery)
     where = [f"o.search_vector @@ {tsquery(q)}", *_conditions(p, flt)]
-    source = RANKED.format(named=p.add(attempt.in_name), q=q, weights=documents.RANK_WEIGHTS, where=" AND ".join(where))
+    ranked = p.add(attempt.ranked) if attempt.ranked != attempt.tsquery else q
+    source = RANKED.format(named=p.add(attempt.in_name), ranked=ranked, weights=documents.RANK_WEIGHTS,
+                           where=" AND ".join(where))
     known = known_stems(attempt.words)
     extra = ", o.rank, o.leika_names" + (f", {STEMS_SQL.format(words=p.add(attempt.words))} AS stems" if known is None
                                          else "")

@@ -33,26 +33,35 @@ class Attempt(NamedTuple):
     tsquery: str  # for to_tsquery('german', …)
     corrected_from: str | None  # the typed query, when this searches its correction instead
     relaxed: bool  # any of the words rather than all
+    ranking: str = ""  # the same with the words matched whole as prefixes too (``query.expression``)
 
     @property
     def in_name(self) -> str:
-        """The same query matched in the name (weight A) only: such a hit ranks before all others."""
-        return named(self.tsquery)
+        """The same query matched in the name (weight A) only: such a hit ranks before all others.
+        A word matches the beginning of a name's word here ("Krankenversicherung" the name
+        Krankenversicherungsnachweis) even where it only matches whole as a search."""
+        return named(self.ranked)
+
+    @property
+    def ranked(self) -> str:
+        """The query that ranks the hits: ``ranking`` when there is one."""
+        return self.ranking or self.tsquery
 
     @property
     def lexemes(self) -> list[tuple[str, bool]]:
         """The query's words as the tsquery holds them (unstemmed), each once, and whether each
-        matches as a prefix."""
-        return list(_lexemes(self.tsquery))
+        marks the words it begins (``ranked``: "Anmeldung" marks Gewerbeanmeldung, whose part it
+        matched)."""
+        return list(_lexemes(self.ranked))
 
     @property
     def words(self) -> list[str]:
-        return [word for word, _ in _lexemes(self.tsquery)]
+        return [word for word, _ in _lexemes(self.ranked)]
 
     @property
     def prefixes(self) -> list[bool]:
-        """Whether each of ``words`` matches as a prefix."""
-        return [prefix for _, prefix in _lexemes(self.tsquery)]
+        """Whether each of ``words`` marks the words it begins."""
+        return [prefix for _, prefix in _lexemes(self.ranked)]
 
     @property
     def any_word(self) -> str:
@@ -77,16 +86,24 @@ def named(tsquery: str) -> str:
     return _LEXEME.sub(lambda m: f"'{m.group(1)}':{'*' if m.group(2) else ''}A", tsquery)
 
 
-def _rendered(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None) -> tuple[str | None, str | None]:
+def _rendered(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None, whole_by: Vocabulary | None = None,
+              corrected_from: str | None = None) -> tuple[Attempt | None, Attempt | None]:
     """(the query as written: every word of a run, ``query.expression``; any of its words —
-    None when that is no different)."""
-    groups = query.plan(text, vocab=vocab, thesaurus=thesaurus)
-    return query.expression(groups), query.expression(groups, relaxed=True)
+    None when that is no different), as attempts."""
+    groups = query.plan(text, vocab=vocab, thesaurus=thesaurus, whole_by=whole_by)
+    found = []
+    for loose in (False, True):
+        tsquery = query.expression(groups, relaxed=loose)
+        ranking = query.expression(groups, relaxed=loose, ranking=True) if tsquery else None
+        found.append(Attempt(tsquery, corrected_from, loose, ranking if ranking != tsquery else "")
+                     if tsquery else None)
+    return found[0], found[1]
 
 
 def relaxed(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None = None) -> str | None:
     """Any of the query's words (OR of its AND groups), None for a single word."""
-    return _rendered(text, vocab, thesaurus)[1]
+    loose = _rendered(text, vocab, thesaurus)[1]
+    return loose.tsquery if loose else None
 
 
 def plan(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None = None) -> Plan:
@@ -106,17 +123,16 @@ def plan(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None = None
 def _plan(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None) -> Plan:
     suggestion = spelling.suggest(text, vocab) if vocab is not None else None
     attempts: list[Attempt] = []
-    typed, loose = _rendered(text, None if suggestion else vocab, thesaurus)
+    typed, loose = _rendered(text, None if suggestion else vocab, thesaurus, vocab)
     if typed:
-        attempts.append(Attempt(typed, None, False))
-    meant = text
+        attempts.append(typed)
     if suggestion:
-        corrected, loose = _rendered(suggestion, vocab, thesaurus)
+        corrected, loose_corrected = _rendered(suggestion, vocab, thesaurus, corrected_from=text)
         if corrected:
-            attempts.append(Attempt(corrected, text, False))
-            meant = suggestion
-    if loose and all(loose != a.tsquery for a in attempts):
-        attempts.append(Attempt(loose, text if meant != text else None, True))
+            attempts.append(corrected)
+            loose = loose_corrected
+    if loose and all(loose.tsquery != a.tsquery for a in attempts):
+        attempts.append(loose)
     return Plan(suggestion, attempts)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from efa_registry.search import compounds, spelling
+from efa_registry.search import compounds, prefixes, spelling
 from efa_registry.search import text as t
 from efa_registry.search.thesaurus import Thesaurus, load
 from efa_registry.search.vocabulary import Vocabulary, as_vocabulary
@@ -49,6 +49,8 @@ class Group(NamedTuple):
     either: bool = False  # joined to the group before it by OR ("Hund oder Katze"), not AND
     excluded: bool = False  # written with a leading minus: no hit may hold it
     exact: bool = False  # the typed word matches whole only (see ``_exact``), never as a prefix
+    whole: frozenset[str] = frozenset()  # words of the alternatives the vocabulary knows (``prefixes.whole_only``)
+    unbegun: frozenset[str] = frozenset()  # words no vocabulary word begins with (``prefixes.whole_only``)
 
 
 def _content(words: Iterable[str]) -> tuple[str, ...]:
@@ -135,16 +137,19 @@ def _whole(word: str, vocab: Vocabulary, thesaurus: Thesaurus) -> list[Alternati
 
 
 def plan(query: str, *, vocab: Vocabulary | None = None, thesaurus: Thesaurus | None = None,
-         correct: bool = True) -> list[Group]:
+         correct: bool = True, whole_by: Vocabulary | None = None) -> list[Group]:
     """The groups of a query with their OR alternatives (what ``expression`` renders): the runs of
     words between ``oder``, each group of a run required, the first of a later run ``either``, and
     then the ``excluded`` words. With a ``vocab``, words the index cannot know (no spelling,
     prefix, part or correction in the vocabulary) and pure noise words ("online beantragen") are
     left out of their run, as long as another word remains in it: requiring them could only ever
-    find nothing. No group at all when no word is left to find (a query of exclusions only)."""
+    find nothing. No group at all when no word is left to find (a query of exclusions only).
+    ``whole_by``: the vocabulary that tells the words matched whole (``prefixes.whole_only``) when the
+    words are searched literally, without ``vocab``."""
     tokens = [tok for tok in t.tokens(query[:MAX_INPUT]) if len(tok.word) <= MAX_WORD]
     thesaurus = thesaurus if thesaurus is not None else load()
     vocab = as_vocabulary(vocab) if vocab is not None else None
+    judge = vocab if vocab is not None else whole_by
     runs: list[list[t.Token]] = [[]]
     excluded: list[Group] = []
     for tok in tokens:
@@ -154,19 +159,21 @@ def plan(query: str, *, vocab: Vocabulary | None = None, thesaurus: Thesaurus | 
         elif tok.minus:  # "-steuer"
             if _content([tok.word]):
                 forms, _ = _forms(tok.word, tok.parts, vocab, thesaurus, correct=False)
-                excluded.append(Group(tok.word, tuple(dict.fromkeys(f for f in forms if f))[:MAX_ALTERNATIVES],
-                                      excluded=True))
+                alternatives = tuple(dict.fromkeys(f for f in forms if f))[:MAX_ALTERNATIVES]
+                excluded.append(Group(tok.word, alternatives, excluded=True,
+                                      **prefixes.whole_words(alternatives, judge)))
         else:
             runs[-1].append(tok)
     groups: list[Group] = []
     for run in runs:
-        found = _run(run, vocab, thesaurus, correct)
+        found = _run(run, vocab, thesaurus, correct, judge)
         if found:
             groups += [found[0]._replace(either=bool(groups)), *found[1:]]
     return groups[:MAX_GROUPS] + excluded[:MAX_GROUPS] if groups else []
 
 
-def _run(tokens: list[t.Token], vocab: Vocabulary | None, thesaurus: Thesaurus, correct: bool) -> list[Group]:
+def _run(tokens: list[t.Token], vocab: Vocabulary | None, thesaurus: Thesaurus, correct: bool,
+         judge: Vocabulary | None) -> list[Group]:
     """The AND groups of words not separated by an operator."""
     groups = []
     for start, size, expansions in thesaurus.spans([tok.word for tok in tokens]):
@@ -181,7 +188,8 @@ def _run(tokens: list[t.Token], vocab: Vocabulary | None, thesaurus: Thesaurus, 
             continue
         alternatives = tuple(dict.fromkeys(f for f in forms if f))[:MAX_ALTERNATIVES]
         if alternatives:
-            groups.append(Group(typed, alternatives, known, exact=_exact(typed, vocab, thesaurus)))
+            groups.append(Group(typed, alternatives, known, exact=_exact(typed, vocab, thesaurus),
+                                **prefixes.whole_words(alternatives, judge)))
     meant = [g for g in groups if g.known and (not t.is_noise(g.typed) or thesaurus.lookup([g.typed]))]
     return meant or groups
 
@@ -200,13 +208,15 @@ def lexeme(word: str, prefix: bool) -> str:
     return f"'{clean}'" + (":*" if prefix else "") if clean else ""
 
 
-def render(group: Group, last_typed: bool, *, any_part: bool = False) -> str:
+def render(group: Group, last_typed: bool, *, any_part: bool = False, ranking: bool = False) -> str:
     """OR over the alternatives, AND over each one's slots (OR with ``any_part``: a compound's
     parts each on their own), OR inside a slot. Words of four and more letters match as prefixes
-    (compounds begin with them: "rente" finds Rentenversicherung); the typed last word of an
-    as-you-type query does from two letters on ("Kit" → Kita…)."""
+    (compounds begin with them: "rente" finds Rentenversicherung), unless they match whole only
+    (``Group.whole``, ``Group.unbegun``; with ``ranking`` a known word is a prefix too: a name that
+    begins with the word matches it, "Krankenversicherungsanmeldung" for Krankenversicherung); the
+    typed last word of an as-you-type query does from two letters on ("Kit" → Kita…)."""
     def word(w: str) -> str:
-        if group.exact and w == group.typed:
+        if (group.exact and w == group.typed) or w in group.unbegun or (w in group.whole and not ranking):
             return lexeme(w, False)
         return lexeme(w, len(w) >= MIN_PREFIX or (last_typed and w == group.typed and len(w) > 1))
 
@@ -222,24 +232,29 @@ def _bracketed(expression: str) -> str:
     return f"({expression})" if " " in expression else expression
 
 
-def expression(groups: list[Group], *, as_you_type: bool = True, relaxed: bool = False) -> str | None:
+def expression(groups: list[Group], *, as_you_type: bool = True, relaxed: bool = False,
+               ranking: bool = False) -> str | None:
     """``groups`` (a ``plan``) as one tsquery: the required groups of each run ANDed, the runs
     ORed, every excluded group negated and ANDed to the whole. ``relaxed``: any one of the groups,
     and of a compound's parts ("Kindergartenplatz": Kindergarten or Platz), instead of all of them
-    — None when that is no different. None when nothing is left to find."""
+    — None when that is no different. None when nothing is left to find. ``ranking``: the words
+    matched whole as prefixes too (see ``render``), for ranking the hits of the query, never for
+    finding them."""
     strict = _expression(groups, as_you_type, any_part=False)
     if not relaxed:
-        return strict
+        return _expression(groups, as_you_type, any_part=False, ranking=True) if ranking else strict
     loose = _expression(groups, as_you_type, any_part=True)
-    return loose if loose != strict else None
+    if loose == strict:
+        return None
+    return _expression(groups, as_you_type, any_part=True, ranking=True) if ranking else loose
 
 
-def _expression(groups: list[Group], as_you_type: bool, any_part: bool) -> str | None:
+def _expression(groups: list[Group], as_you_type: bool, any_part: bool, ranking: bool = False) -> str | None:
     wanted = [g for g in groups if not g.excluded]
     last = len(wanted) - 1
     runs: list[list[str]] = []
     for i, group in enumerate(wanted):
-        if rendered := render(group, as_you_type and i == last, any_part=any_part):
+        if rendered := render(group, as_you_type and i == last, any_part=any_part, ranking=ranking):
             if group.either or any_part or not runs:
                 runs.append([])
             runs[-1].append(rendered)

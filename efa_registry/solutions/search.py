@@ -160,7 +160,7 @@ def _order(query: SolutionQuery, p: Params, text: Attempt | None, key: list | No
     sort = query.effective_sort
     if sort == "relevance" and text is not None:
         rank = (f"((s.search_vector @@ {tsquery(p.add(text.in_name))})::int + ts_rank("
-                f"'{documents.RANK_WEIGHTS}', s.search_vector, {tsquery(p.add(text.tsquery))}))::real")
+                f"'{documents.RANK_WEIGHTS}', s.search_vector, {tsquery(p.add(text.ranked))}))::real")
         keyset = [f"({rank} < {p.add(key[0])}::real OR ({rank} = {p.add(key[0])}::real AND (lower(s.name), s.id)"
                   f" > ({p.add(key[1])}, {p.add(uuid.UUID(key[2]))})))"] if key else []
         return [rank, "lower(s.name)"], f"{rank} DESC, lower(s.name), s.id", keyset

@@ -138,6 +138,24 @@ class TestSearchOzgLeistungen:
         assert {"10160"} <= {o.ozg_id for o in hits.page.items}
 
 
+class TestPrefixesOfStems:
+    """A prefix is stemmed before it matches ('masern':* is 'mas':*): a word the catalogue knows,
+    or one nothing in it begins with, matches whole (search review D9)."""
+
+    @pytest.mark.parametrize(("q", "unwanted"), [
+        ("Hund", "10201"),  # Unfallrente: "vom Hundert"
+        ("Hund oder Katze", "10201"),
+        ("Masern", "10253"),  # Hochwasserschutzmaßnahmen
+        ("Wetter", "10408"),  # Kulturförderung: Wettbewerb
+    ])
+    async def test_a_stem_does_not_match_the_words_it_begins(self, shipped, q, unwanted):
+        assert unwanted not in await ozg_ids(q, limit=10)
+
+    async def test_a_known_word_still_finds_its_compounds_and_ranks_name_matches_first(self, shipped):
+        assert (await ozg_ids("Hund"))[0] == "10160"
+        assert (await ozg_ids("Krankenversicherung", limit=2))[0] == "10184"
+
+
 class TestSearchOperators:
     async def test_a_minus_excludes_a_word_in_all_its_forms(self, shipped):
         assert "10160" in await ozg_ids("Hund", limit=20)
