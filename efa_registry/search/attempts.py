@@ -72,6 +72,7 @@ class Attempt(NamedTuple):
 class Plan(NamedTuple):
     did_you_mean: str | None
     attempts: list[Attempt]
+    unknown: tuple[str, ...] = ()  # words the catalogue does not know (``query.Planned``), as searched
 
 
 @functools.lru_cache(maxsize=PLANS)  # an attempt's tsquery is asked for its words on every search
@@ -87,17 +88,17 @@ def named(tsquery: str) -> str:
 
 
 def _rendered(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None, whole_by: Vocabulary | None = None,
-              corrected_from: str | None = None) -> tuple[Attempt | None, Attempt | None]:
+              corrected_from: str | None = None) -> tuple[Attempt | None, Attempt | None, tuple[str, ...]]:
     """(the query as written: every word of a run, ``query.expression``; any of its words —
-    None when that is no different), as attempts."""
+    None when that is no different), as attempts, and the words the vocabulary does not know."""
     groups = query.plan(text, vocab=vocab, thesaurus=thesaurus, whole_by=whole_by)
-    found = []
+    found: list = []
     for loose in (False, True):
         tsquery = query.expression(groups, relaxed=loose)
         ranking = query.expression(groups, relaxed=loose, ranking=True) if tsquery else None
         found.append(Attempt(tsquery, corrected_from, loose, ranking if ranking != tsquery else "")
                      if tsquery else None)
-    return found[0], found[1]
+    return found[0], found[1], groups.unknown
 
 
 def relaxed(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None = None) -> str | None:
@@ -123,17 +124,17 @@ def plan(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None = None
 def _plan(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None) -> Plan:
     suggestion = spelling.suggest(text, vocab) if vocab is not None else None
     attempts: list[Attempt] = []
-    typed, loose = _rendered(text, None if suggestion else vocab, thesaurus, vocab)
+    typed, loose, unknown = _rendered(text, None if suggestion else vocab, thesaurus, vocab)
     if typed:
         attempts.append(typed)
     if suggestion:
-        corrected, loose_corrected = _rendered(suggestion, vocab, thesaurus, corrected_from=text)
+        corrected, loose_corrected, unknown = _rendered(suggestion, vocab, thesaurus, corrected_from=text)
         if corrected:
             attempts.append(corrected)
             loose = loose_corrected
     if loose and all(loose.tsquery != a.tsquery for a in attempts):
         attempts.append(loose)
-    return Plan(suggestion, attempts)
+    return Plan(suggestion, attempts, unknown)
 
 
 async def first_hits(plan: Plan, after: str | None, attempt_of: Callable[[str | None], int],
@@ -184,6 +185,6 @@ async def search_text(conn: Any, entry: str, text: str, after: str | None, attem
 def notes(plan: Plan, attempt: Attempt | None, found: bool) -> SearchNotes:
     """What the answer tells about how its query was searched."""
     if attempt is None or not found:
-        return SearchNotes(did_you_mean=plan.did_you_mean)
+        return SearchNotes(did_you_mean=plan.did_you_mean, unknown_words=plan.unknown)
     return SearchNotes(did_you_mean=plan.did_you_mean, corrected_from=attempt.corrected_from,
-                       relaxed=attempt.relaxed)
+                       relaxed=attempt.relaxed, unknown_words=plan.unknown)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from efa_registry.search import compounds, prefixes, spelling
+from efa_registry.search import compounds, prefixes, spelling, things
 from efa_registry.search import text as t
 from efa_registry.search.thesaurus import Thesaurus, load
 from efa_registry.search.vocabulary import Vocabulary, as_vocabulary
@@ -51,6 +51,14 @@ class Group(NamedTuple):
     exact: bool = False  # the typed word matches whole only (see ``_exact``), never as a prefix
     whole: frozenset[str] = frozenset()  # words of the alternatives the vocabulary knows (``prefixes.whole_only``)
     unbegun: frozenset[str] = frozenset()  # words no vocabulary word begins with (``prefixes.whole_only``)
+    generic: bool = False  # says what to do, or is a generic word of the catalogue (``things.generic``)
+
+
+class Planned(list[Group]):
+    """The groups of a ``plan``, and the ``unknown`` words among the query's: those the index
+    cannot know (left out, or required when nothing but generic words would be left)."""
+
+    unknown: tuple[str, ...] = ()
 
 
 def _content(words: Iterable[str]) -> tuple[str, ...]:
@@ -137,7 +145,7 @@ def _whole(word: str, vocab: Vocabulary, thesaurus: Thesaurus) -> list[Alternati
 
 
 def plan(query: str, *, vocab: Vocabulary | None = None, thesaurus: Thesaurus | None = None,
-         correct: bool = True, whole_by: Vocabulary | None = None) -> list[Group]:
+         correct: bool = True, whole_by: Vocabulary | None = None) -> Planned:
     """The groups of a query with their OR alternatives (what ``expression`` renders): the runs of
     words between ``oder``, each group of a run required, the first of a later run ``either``, and
     then the ``excluded`` words. With a ``vocab``, words the index cannot know (no spelling,
@@ -164,17 +172,20 @@ def plan(query: str, *, vocab: Vocabulary | None = None, thesaurus: Thesaurus | 
                                       **prefixes.whole_words(alternatives, judge)))
         else:
             runs[-1].append(tok)
-    groups: list[Group] = []
+    groups, unknown = Planned(), []
     for run in runs:
-        found = _run(run, vocab, thesaurus, correct, judge)
+        found = _run(run, vocab, thesaurus, correct, judge, unknown)
         if found:
             groups += [found[0]._replace(either=bool(groups)), *found[1:]]
-    return groups[:MAX_GROUPS] + excluded[:MAX_GROUPS] if groups else []
+    planned = Planned(groups[:MAX_GROUPS] + excluded[:MAX_GROUPS] if groups else [])
+    planned.unknown = tuple(dict.fromkeys(unknown))
+    return planned
 
 
 def _run(tokens: list[t.Token], vocab: Vocabulary | None, thesaurus: Thesaurus, correct: bool,
-         judge: Vocabulary | None) -> list[Group]:
-    """The AND groups of words not separated by an operator."""
+         judge: Vocabulary | None, unknown: list[str]) -> list[Group]:
+    """The AND groups of words not separated by an operator; the words the index cannot know
+    are added to ``unknown``."""
     groups = []
     for start, size, expansions in thesaurus.spans([tok.word for tok in tokens]):
         span = tokens[start:start + size]
@@ -189,8 +200,12 @@ def _run(tokens: list[t.Token], vocab: Vocabulary | None, thesaurus: Thesaurus, 
         alternatives = tuple(dict.fromkeys(f for f in forms if f))[:MAX_ALTERNATIVES]
         if alternatives:
             groups.append(Group(typed, alternatives, known, exact=_exact(typed, vocab, thesaurus),
-                                **prefixes.whole_words(alternatives, judge)))
-    meant = [g for g in groups if g.known and (not t.is_noise(g.typed) or thesaurus.lookup([g.typed]))]
+                                generic=things.generic(typed, thesaurus), **prefixes.whole_words(alternatives, judge)))
+    unknown += [g.typed for g in groups if not g.known and not t.is_noise(g.typed)]
+    wanted = [g for g in groups if not t.is_noise(g.typed) or thesaurus.lookup([g.typed])]
+    meant = [g for g in wanted if g.known]
+    if all(g.generic for g in meant):
+        meant = wanted  # "Falschparker melden": without the unknown word, only "melden" is left
     return meant or groups
 
 
@@ -236,13 +251,16 @@ def expression(groups: list[Group], *, as_you_type: bool = True, relaxed: bool =
                ranking: bool = False) -> str | None:
     """``groups`` (a ``plan``) as one tsquery: the required groups of each run ANDed, the runs
     ORed, every excluded group negated and ANDed to the whole. ``relaxed``: any one of the groups,
-    and of a compound's parts ("Kindergartenplatz": Kindergarten or Platz), instead of all of them
-    — None when that is no different. None when nothing is left to find. ``ranking``: the words
+    and of a compound's parts ("Kindergartenplatz": Kindergarten or Platz), instead of all of them,
+    a generic word ("Kosten") only when nothing else is left — None when that is no different or a
+    word nothing can match is required. None when nothing is left to find. ``ranking``: the words
     matched whole as prefixes too (see ``render``), for ranking the hits of the query, never for
     finding them."""
     strict = _expression(groups, as_you_type, any_part=False)
     if not relaxed:
         return _expression(groups, as_you_type, any_part=False, ranking=True) if ranking else strict
+    if any(not g.known for g in groups if not g.excluded):
+        return None  # a word nothing can match is required ("Falschparker melden"): the rest alone is chance
     loose = _expression(groups, as_you_type, any_part=True)
     if loose == strict:
         return None
@@ -251,6 +269,8 @@ def expression(groups: list[Group], *, as_you_type: bool = True, relaxed: bool =
 
 def _expression(groups: list[Group], as_you_type: bool, any_part: bool, ranking: bool = False) -> str | None:
     wanted = [g for g in groups if not g.excluded]
+    if any_part and not ranking and not all(g.generic for g in wanted):
+        wanted = [g for g in wanted if not g.generic]  # relaxed, "kaufen" alone finds nothing meant; it ranks
     last = len(wanted) - 1
     runs: list[list[str]] = []
     for i, group in enumerate(wanted):

@@ -156,6 +156,30 @@ class TestPrefixesOfStems:
         assert (await ozg_ids("Krankenversicherung", limit=2))[0] == "10184"
 
 
+class TestUnknownWords:
+    """A word the catalogue does not know is left out only when a thing remains (search review D1)."""
+
+    @pytest.mark.parametrize(("q", "unknown"), [
+        ("Falschparker melden", ["falschparker"]),
+        ("<script>alert(1)</script>", ["script", "alert"]),
+        ("'; DROP TABLE ozg_leistung; --", ["drop", "table"]),
+        ("Solaranlage Förderung", ["solaranlage"]),
+    ])
+    async def test_beside_generic_words_only_it_finds_nothing_and_is_named(self, shipped, q, unknown):
+        hits = await ozg.search_leistungen(OzgFilter(q=q), limit=5, after=None)
+        assert hits.page.items == [] and not hits.notes.relaxed
+        assert set(unknown) <= set(hits.notes.unknown_words)
+
+    async def test_beside_a_thing_it_is_left_out_and_named(self, shipped):
+        hits = await ozg.search_leistungen(OzgFilter(q="Personalausweis xqzvwk"), limit=5, after=None)
+        assert hits.page.items[0].ozg_id == "10119" and hits.notes.unknown_words == ("xqzvwk",)
+
+    async def test_relaxed_a_generic_word_does_not_find_on_its_own(self, shipped):
+        assert (await ozg_ids("Personalausweis beantragen Kosten"))[0] == "10119"
+        found = await ozg_ids("Feuerwerk kaufen", limit=10)
+        assert found[0] == "10347" and "10536" not in found  # Abbrenngenehmigung, not Kaufpreissammlung
+
+
 class TestSearchOperators:
     async def test_a_minus_excludes_a_word_in_all_its_forms(self, shipped):
         assert "10160" in await ozg_ids("Hund", limit=20)

@@ -6,10 +6,11 @@ import re
 
 import pytest
 
-from efa_registry.search import attempts
+from efa_registry.search import attempts, things
 from efa_registry.search import query as q
 from efa_registry.search import text as t
 from efa_registry.search.compounds import build_vocabulary
+from efa_registry.search.thesaurus import load
 
 TOKEN = re.compile(r"\s*('[^\W_]+'(?::\*)?|&|\||!|\(|\))")
 
@@ -308,3 +309,35 @@ class TestWholeWords:
         plan = attempts.plan("Hund Hundesteur", self.VOCAB)
         assert plan.did_you_mean and "'hund' &" in plan.attempts[0].tsquery
         assert plan.attempts[0].in_name.startswith("'hund':*A")
+
+
+class TestUnknownWords:
+    """An unknown word is left out only when a word naming a thing remains: "Falschparker melden"
+    searched as "melden" found every Meldung (search review D1)."""
+
+    VOCAB = build_vocabulary(["Meldung", "Anzeige", "Personalausweis", "Gebühren", "Kosten", "Leistung"])
+
+    def test_an_unknown_word_beside_a_thing_is_left_out_and_named(self):
+        groups = q.plan("Personalausweis xqzvwk", vocab=self.VOCAB)
+        assert q.expression(groups) == "'personalausweis'" and groups.unknown == ("xqzvwk",)
+
+    @pytest.mark.parametrize("typed", ["Falschparker melden", "Falschparker Leistung", "Falschparker 1",
+                                       "Falschparker online beantragen"])
+    def test_an_unknown_word_beside_generic_words_only_stays_required(self, typed):
+        groups = q.plan(typed, vocab=self.VOCAB)
+        assert q.expression(groups).startswith("'falschparker' &") or q.expression(groups) == "'falschparker'"
+        assert q.expression(groups, relaxed=True) is None  # any one word: the generic one alone
+        assert groups.unknown == ("falschparker",)
+
+    def test_relaxed_a_generic_word_only_ranks(self):
+        groups = q.plan("Personalausweis Kosten", vocab=self.VOCAB)
+        assert q.expression(groups) == "'personalausweis' & 'kosten'"
+        assert q.expression(groups, relaxed=True) == "'personalausweis'"
+        assert q.expression(groups, relaxed=True, ranking=True) == "'personalausweis':* | 'kosten':*"
+
+    @pytest.mark.parametrize(("word", "generic"), [
+        ("melden", True), ("anmelden", True), ("leistung", True), ("gebühren", True), ("1", True),
+        ("beantragen", True), ("kaufen", True), ("heiraten", False), ("kindergeld", False), ("falschparker", False),
+    ])
+    def test_generic_words(self, word, generic):
+        assert things.generic(word, load()) is generic
