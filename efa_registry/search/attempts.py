@@ -19,6 +19,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from efa_registry.errors import InvalidParameter
 from efa_registry.search import lexicon, query, spelling
+from efa_registry.search import text as t
 from efa_registry.search.model import SearchNotes
 from efa_registry.search.repository import Seen
 from efa_registry.search.thesaurus import Thesaurus
@@ -123,15 +124,17 @@ def plan(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None = None
 
 def _plan(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None) -> Plan:
     suggestion = spelling.suggest(text, vocab) if vocab is not None else None
+    searched = spelling.suggest(text, vocab, searched=True) if suggestion else None
     attempts: list[Attempt] = []
-    typed, loose, unknown = _rendered(text, None if suggestion else vocab, thesaurus, vocab)
+    typed, loose, unknown = _rendered(text, None if searched else vocab, thesaurus, vocab)
     if typed:
         attempts.append(typed)
-    if suggestion:
-        corrected, loose_corrected, unknown = _rendered(suggestion, vocab, thesaurus, corrected_from=text)
+    if searched:
+        corrected, loose_corrected, unknown = _rendered(searched, vocab, thesaurus, corrected_from=text)
         if corrected:
             attempts.append(corrected)
-            loose = loose_corrected
+            # One word corrected and then split is another word's parts ("neustaat": neu | staat).
+            loose = loose_corrected if len(t.tokens(text)) > 1 else None
     if loose and all(loose.tsquery != a.tsquery for a in attempts):
         attempts.append(loose)
     return Plan(suggestion, attempts, unknown)

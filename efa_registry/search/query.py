@@ -97,7 +97,7 @@ def _forms(word: str, parts: tuple[str, ...], vocab: Vocabulary | None, thesauru
         return forms + more, True
     if vocab.has_prefix(word):  # typed half-way: the prefix match will find it
         return forms, True
-    if correct and (better := spelling.correct(word, vocab)):
+    if correct and (better := spelling.correct(word, vocab, searched=True)):
         more, _ = _forms(better, (), vocab, thesaurus, correct=False)
         return forms + more, True
     return forms, len(forms) > 1

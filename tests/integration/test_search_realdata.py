@@ -180,6 +180,24 @@ class TestUnknownWords:
         assert found[0] == "10347" and "10536" not in found  # Abbrenngenehmigung, not Kaufpreissammlung
 
 
+class TestCorrectionsIntoOtherWords:
+    """A correct word the catalogue lacks is not searched as another real word (search review D2)."""
+
+    @pytest.mark.parametrize(("q", "offered"), [("Neustadt", "neustaat"), ("Bienen", "dienen")])
+    async def test_a_place_name_or_a_changed_first_letter_is_offered_only(self, shipped, q, offered):
+        hits = await ozg.search_leistungen(OzgFilter(q=q), limit=5, after=None)
+        assert hits.page.items == [] and hits.notes.corrected_from is None and hits.notes.did_you_mean == offered
+
+    @pytest.mark.parametrize(("q", "expected"), [
+        ("Parkausweis Anwohner", "10173"), ("Gelber Sack", "10110"), ("blauer Parkausweis", "10173"),
+        ("vorläufiger Reisepass", "10177"), ("Pflegeheim", "10413"),
+    ])
+    async def test_the_word_meant_is_searched_uncorrected(self, shipped, q, expected):
+        hits = await ozg.search_leistungen(OzgFilter(q=q), limit=5, after=None)
+        assert hits.page.items[0].ozg_id == expected
+        assert hits.notes.corrected_from is None and hits.notes.did_you_mean is None
+
+
 class TestSearchOperators:
     async def test_a_minus_excludes_a_word_in_all_its_forms(self, shipped):
         assert "10160" in await ozg_ids("Hund", limit=20)
