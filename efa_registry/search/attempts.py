@@ -35,6 +35,7 @@ class Attempt(NamedTuple):
     corrected_from: str | None  # the typed query, when this searches its correction instead
     relaxed: bool  # any of the words rather than all
     ranking: str = ""  # the same with the words matched whole as prefixes too (``query.expression``)
+    terms: tuple[str, ...] = ()  # relaxed: its words and parts one by one, to rank by (``query.terms``)
 
     @property
     def in_name(self) -> str:
@@ -97,9 +98,21 @@ def _rendered(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None, 
     for loose in (False, True):
         tsquery = query.expression(groups, relaxed=loose)
         ranking = query.expression(groups, relaxed=loose, ranking=True) if tsquery else None
-        found.append(Attempt(tsquery, corrected_from, loose, ranking if ranking != tsquery else "")
-                     if tsquery else None)
+        found.append(Attempt(tsquery, corrected_from, loose, ranking if ranking != tsquery else "",
+                             terms(groups) if loose else ()) if tsquery else None)
     return found[0], found[1], groups.unknown
+
+
+def terms(groups: list[query.Group], *, limit: int = 12) -> tuple[str, ...]:
+    """The words and compound parts a relaxed attempt finds by, each as a tsquery of its own in
+    its ranking form ("Geburtsurkunde Kind": geburtsurkunde, kind): a hit ranks by how many of
+    them it has and how rare they are (``repository.relaxed_rank_sql``)."""
+    wanted = [g for g in groups if not g.excluded]
+    found = []
+    for group in wanted:
+        for slot in dict.fromkeys(slot for alternative in group.alternatives for slot in alternative):
+            found.append(query.render(group._replace(alternatives=((slot,),)), False, ranking=True))
+    return tuple(dict.fromkeys(f for f in found if f))[:limit]
 
 
 def relaxed(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None = None) -> str | None:

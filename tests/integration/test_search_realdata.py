@@ -198,6 +198,27 @@ class TestCorrectionsIntoOtherWords:
         assert hits.notes.corrected_from is None and hits.notes.did_you_mean is None
 
 
+class TestRelaxedRanking:
+    """When no hit has every word, the one with the rarer word comes first (search review D3)."""
+
+    @pytest.mark.parametrize(("q", "expected", "within"), [
+        ("Geburtsurkunde Kind", "10557", 3),
+        ("Personalausweis beantragen Kosten", "10119", 1),
+        ("Zweitwohnsitz anmelden", "10124", 1),
+        ("Grundsteuererklärung", "10117", 2),
+        ("Schulessen Zuschuss", "10088", 1),
+    ])
+    async def test_the_specific_word_outranks_the_common_one(self, shipped, q, expected, within):
+        hits = await ozg.search_leistungen(OzgFilter(q=q), limit=5, after=None)
+        assert hits.notes.relaxed and expected in [o.ozg_id for o in hits.page.items][:within]
+
+    async def test_pages_of_a_relaxed_search_continue_in_rank_order(self, shipped):
+        first = await ozg.search_leistungen(OzgFilter(q="Geburtsurkunde Kind"), limit=3, after=None)
+        rest = await ozg.search_leistungen(OzgFilter(q="Geburtsurkunde Kind"), limit=3, after=first.page.next_cursor)
+        both = [o.ozg_id for o in first.page.items + rest.page.items]
+        assert both == await ozg_ids("Geburtsurkunde Kind", limit=6)
+
+
 class TestSearchOperators:
     async def test_a_minus_excludes_a_word_in_all_its_forms(self, shipped):
         assert "10160" in await ozg_ids("Hund", limit=20)

@@ -341,3 +341,10 @@ class TestUnknownWords:
     ])
     def test_generic_words(self, word, generic):
         assert things.generic(word, load()) is generic
+
+
+def test_the_terms_of_a_relaxed_query_are_its_words_and_parts_one_by_one():
+    vocab = build_vocabulary(["Geburtsurkunde", "Kind", "Grundsteuer", "Erklärung", "Grund"])
+    found = attempts.terms(q.plan("Geburtsurkunde Kind", vocab=vocab))
+    assert found[0] == "'geburtsurkunde':*" and found[-1] == "'kind':*"  # the thesaurus's Geburtenregister between
+    assert attempts.terms(q.plan("Hund -Steuer", vocab=vocab)) == ("'hund'",)  # an exclusion ranks nothing
