@@ -301,6 +301,18 @@ class TestPlaces:
         ("Weiden", "BY", "probable", "093630000000"),
         ("12053", None, "unknown", None),               # Frankfurt (Oder)'s Kreis key, and a Berlin Postleitzahl
         ("12053", "BB", "exact", "12053"),
+        # Designations the GV100AD writes after the comma, typed in front (search review D10)
+        ("Ostseebad Binz", None, "exact", "130730011011"),
+        ("Nordseebad Büsum", None, "probable", "010515178013"),
+        ("Kurort Oberwiesenthal", None, "exact", "145210440440"),
+        ("Universitäts- und Hansestadt Greifswald", None, "exact", "130750039039"),
+        ("Hanse- und Universitätsstadt Rostock", None, "exact", "130030000000"),
+        ("Heilbad Heiligenstadt", None, "exact", "160610045045"),  # "Heilbad" leading: part of the name too
+        # A region as qualifier is a Land hint
+        ("Münster (Westf.)", None, "probable", "055150000000"),
+        ("Münster/Westf.", None, "probable", "055150000000"),
+        ("Oldenburg (Oldenburg)", None, "probable", "034030000000"),  # a town too: no region, no Landkreis
+        ("Landkreis Mün", None, "unknown", None),  # not the Gemeinde Münk at 0.72
     ])
     async def test_names_resolve_or_are_flagged(self, shipped, name, land, verdict, ars):
         [found] = await names.resolve([NameToResolve(name=name, land=land)])
@@ -325,6 +337,20 @@ class TestPlaces:
     async def test_area_search_puts_the_area_meant_first(self, shipped, q, first):
         page = await areas.list_areas(AreaFilter(q=q, level="gemeinde"), limit=3, after=None)
         assert page.items[0].ars == first
+
+    @pytest.mark.parametrize(("q", "first"), [
+        ("St. Ingb", "100450117117"),          # abbreviated as the names are read: Sankt Ingbert
+        ("Garmisch-Part", "09180"),  # the Landkreis is the more populous
+        ("Mülheim a.d.", "051170000000"),
+        ("Landkreis Mün", "09184"),            # the kind typed: the Landkreis, not the Stadt München or Münk
+        ("LK Harb", "03353"),
+        ("Kreis Pinne", "01056"),
+    ])
+    async def test_a_name_typed_half_way_is_completed_as_the_names_are_read(self, shipped, q, first):
+        page = await areas.list_areas(AreaFilter(q=q), limit=3, after=None)
+        assert page.items[0].ars == first
+        suggested = await suggestions.suggest(q, limit=5)
+        assert suggested.areas[0].key.ljust(12, "0") == first.ljust(12, "0")
 
     async def test_area_search_by_written_names_keeps_the_filters_and_pages(self, shipped):
         page = await areas.list_areas(AreaFilter(q="Muelheim a.d. Ruhr", level="gemeinde"), limit=5, after=None)
