@@ -55,8 +55,8 @@ class Group(NamedTuple):
 
 
 class Planned(list[Group]):
-    """The groups of a ``plan``, and the ``unknown`` words among the query's: those the index
-    cannot know (left out, or required when nothing but generic words would be left)."""
+    """The groups of a ``plan``, and the ``unknown`` words the index cannot know (left out, or
+    required when nothing but generic words would be left)."""
 
     unknown: tuple[str, ...] = ()
 
@@ -91,6 +91,8 @@ def _forms(word: str, parts: tuple[str, ...], vocab: Vocabulary | None, thesauru
         return forms, True
     if (spelt := vocab.lookup(word)) and spelt != word:
         forms.append(((spelt,),))  # "fuehrerschein" → führerschein, as the index stems it
+    if parts:  # "Kfz-Steuerbescheid": also the Kfz-Steuer
+        forms += _front(word, vocab, thesaurus, longer_than=len(parts[0]))
     if expansions or word in vocab or parts:
         return forms, True
     if more := _unknown(word, vocab, thesaurus):
@@ -100,7 +102,15 @@ def _forms(word: str, parts: tuple[str, ...], vocab: Vocabulary | None, thesauru
     if correct and (better := spelling.correct(word, vocab, searched=True)):
         more, _ = _forms(better, (), vocab, thesaurus, correct=False)
         return forms + more, True
+    if more := _front(word, vocab, thesaurus):
+        return forms + more, True
     return forms, len(forms) > 1
+
+
+def _front(word: str, vocab: Vocabulary, thesaurus: Thesaurus, longer_than: int = 0) -> list[Alternative]:
+    """"Hundesteuerbescheid": a compound whose head the catalogue lacks is about its known front."""
+    front = compounds.known_front(word, lambda f: len(f) > longer_than and bool(_whole(f, vocab, thesaurus)))
+    return _whole(front, vocab, thesaurus) if front else []
 
 
 def _unknown(word: str, vocab: Vocabulary, thesaurus: Thesaurus) -> list[Alternative]:
@@ -148,12 +158,10 @@ def plan(query: str, *, vocab: Vocabulary | None = None, thesaurus: Thesaurus | 
          correct: bool = True, whole_by: Vocabulary | None = None) -> Planned:
     """The groups of a query with their OR alternatives (what ``expression`` renders): the runs of
     words between ``oder``, each group of a run required, the first of a later run ``either``, and
-    then the ``excluded`` words. With a ``vocab``, words the index cannot know (no spelling,
-    prefix, part or correction in the vocabulary) and pure noise words ("online beantragen") are
-    left out of their run, as long as another word remains in it: requiring them could only ever
-    find nothing. No group at all when no word is left to find (a query of exclusions only).
-    ``whole_by``: the vocabulary that tells the words matched whole (``prefixes.whole_only``) when the
-    words are searched literally, without ``vocab``."""
+    then the ``excluded`` words. With a ``vocab``, words the index cannot know and noise words
+    ("online beantragen") are left out of their run while a thing remains in it (``_run``). No
+    group when no word is left to find. ``whole_by``: the vocabulary that tells the words matched
+    whole (``prefixes.whole_only``) when the words are searched literally, without ``vocab``."""
     tokens = [tok for tok in t.tokens(query[:MAX_INPUT]) if len(tok.word) <= MAX_WORD]
     thesaurus = thesaurus if thesaurus is not None else load()
     vocab = as_vocabulary(vocab) if vocab is not None else None
@@ -243,10 +251,6 @@ def render(group: Group, last_typed: bool, *, any_part: bool = False, ranking: b
                    for alternative in group.alternatives], "|")
 
 
-def _bracketed(expression: str) -> str:
-    return f"({expression})" if " " in expression else expression
-
-
 def expression(groups: list[Group], *, as_you_type: bool = True, relaxed: bool = False,
                ranking: bool = False) -> str | None:
     """``groups`` (a ``plan``) as one tsquery: the required groups of each run ANDed, the runs
@@ -281,18 +285,15 @@ def _expression(groups: list[Group], as_you_type: bool, any_part: bool, ranking:
     found = " | ".join(" & ".join(run) for run in runs if run)
     if not found:
         return None
-    exclusions = [f"!{_bracketed(r)}" for g in groups if g.excluded and (r := render(g, False))]
+    exclusions = [f"!({r})" if " " in r else f"!{r}" for g in groups if g.excluded and (r := render(g, False))]
     if not exclusions:
         return found
-    return " & ".join([_bracketed(found), *exclusions])
+    return " & ".join([f"({found})" if " " in found else found, *exclusions])
 
 
 def build_tsquery(query: str, *, vocab: Vocabulary | None = None, thesaurus: Thesaurus | None = None,
                   as_you_type: bool = True, correct: bool = True) -> str | None:
     """The string for ``to_tsquery('german', $1)``, or None when the query holds no searchable
-    word (empty, only stopwords, only punctuation): then there is nothing to search for.
-
-    ``vocab`` (the index's vocabulary) adds the catalogue's spelling, compound parts and typo
-    corrections; ``as_you_type`` makes the last word a prefix even when short ("Kit" → Kita…).
-    """
+    word. ``vocab`` (the index's vocabulary) adds the catalogue's spelling, compound parts and
+    typo corrections; ``as_you_type`` makes the last word a prefix even when short ("Kit")."""
     return expression(plan(query, vocab=vocab, thesaurus=thesaurus, correct=correct), as_you_type=as_you_type)

@@ -219,6 +219,25 @@ class TestRelaxedRanking:
         assert both == await ozg_ids("Geburtsurkunde Kind", limit=6)
 
 
+class TestCompoundsAndEverydayWords:
+    """Compounds with a head the catalogue lacks, and everyday and English words (review D12/D13)."""
+
+    @pytest.mark.parametrize(("q", "expected"), [
+        ("Hundesteuerbescheid", "10160"), ("Grundsteuerbescheid", "10117"), ("Anwohnerparkausweiß", "10173"),
+        ("Kfz-Steuerbescheid", "10437"),
+        ("Biotonne", "10110"), ("Flurkarte", "10539"), ("Schülerticket", "10042"), ("Taxi", "10447"),
+        ("Punkte Flensburg", "10168"), ("Urnenbestattung", "10227"), ("Steuerbescheid", "10077"),
+        ("Elterngeld Plus", "10000"),
+        ("work permit", "10255"), ("parking permit", "10173"), ("driving license", "10169"),
+        ("dog registration", "10160"), ("citizenship", "10257"), ("marriage certificate", "10026"),
+    ])
+    async def test_the_leistung_meant_comes_first(self, shipped, q, expected):
+        assert (await ozg_ids(q))[0] == expected
+
+    async def test_a_permit_is_no_permit_to_fly(self, shipped):
+        assert "10428" not in await ozg_ids("work permit") + await ozg_ids("parking permit")
+
+
 class TestSearchOperators:
     async def test_a_minus_excludes_a_word_in_all_its_forms(self, shipped):
         assert "10160" in await ozg_ids("Hund", limit=20)
