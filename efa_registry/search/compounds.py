@@ -194,6 +194,7 @@ def _best_split(word: str, vocab: Vocabulary, modifier: bool) -> tuple[Piece, ..
 
 
 MIN_FRONT = 6  # a known front this long says what an unknown compound is about ("hundesteuer|bescheid")
+MIN_NAMING = 8  # a known word as front, when no compound: shorter ones begin too much ("bundes|liga")
 
 
 def known_front(word: str, known: Callable[[str], bool]) -> str | None:

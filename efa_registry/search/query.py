@@ -108,8 +108,9 @@ def _forms(word: str, parts: tuple[str, ...], vocab: Vocabulary | None, thesauru
 
 
 def _front(word: str, vocab: Vocabulary, thesaurus: Thesaurus, longer_than: int = 0) -> list[Alternative]:
-    """"Hundesteuerbescheid": a compound whose head the catalogue lacks is about its known front."""
-    front = compounds.known_front(word, lambda f: len(f) > longer_than and bool(_whole(f, vocab, thesaurus)))
+    """The known front naming a thing (not "bundes" of Bundesliga) of a compound with an unknown head."""
+    front = compounds.known_front(word, lambda f: len(f) > longer_than and bool(
+        (len(f) >= compounds.MIN_NAMING and f in vocab) or thesaurus.lookup([f]) or compounds.pieces(f, vocab)))
     return _whole(front, vocab, thesaurus) if front else []
 
 

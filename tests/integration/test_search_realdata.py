@@ -234,6 +234,9 @@ class TestCompoundsAndEverydayWords:
     async def test_the_leistung_meant_comes_first(self, shipped, q, expected):
         assert (await ozg_ids(q))[0] == expected
 
+    async def test_a_short_front_is_no_thing(self, shipped):
+        assert await ozg_ids("Bundesliga") == []  # not every Bundes-Leistung
+
     async def test_a_permit_is_no_permit_to_fly(self, shipped):
         assert "10428" not in await ozg_ids("work permit") + await ozg_ids("parking permit")
 
