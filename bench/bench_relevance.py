@@ -9,7 +9,8 @@ checkout at ``--repo`` (default: this one), serves that checkout's app with uvic
 and asks it, one request at a time:
 
 - relevance: every query of ``bench/relevance/ozg_queries.csv`` as ``GET /v1/ozg-leistungen?q=``
-  — recall@5 (an expected OZG-ID among the first five), MRR over the first ten, latency;
+  — recall@5 (an expected OZG-ID among the first five), MRR over the first ten, latency; and every
+  query of ``bench/relevance/ozg_nothing.csv``, which must find nothing;
 - places: every name of ``bench/relevance/place_names.csv`` through ``POST /v1/areas/resolve``
   — right ARS (exact or probable), ambiguous names flagged, unknown ones refused;
 - latency p50/p99 of the OZG and solution searches and listings, area search and listing, and
@@ -146,6 +147,19 @@ def relevance(app: App, rounds: int) -> list[float]:
     return times
 
 
+def nothing(app: App) -> None:
+    """Every query of ``ozg_nothing.csv`` must find no OZG-Leistung at all."""
+    cases = read("ozg_nothing.csv")
+    found = []
+    for case in cases:
+        response, _ = app.timed("GET", "/v1/ozg-leistungen", params={"q": case["query"], "limit": 3})
+        items = response.json().get("items", []) if response.status_code == 200 else [{"ozgId": response.status_code}]
+        if items:
+            found.append(f"    {case['query']!r}: expected nothing, got {[o['ozgId'] for o in items]}")
+    print(f"queries that must find nothing ({len(cases)}): {len(cases) - len(found)} found nothing")
+    print("\n".join(found))
+
+
 def place_names(app: App) -> None:
     cases = read("place_names.csv")
     good = flagged = ambiguous = 0
@@ -244,6 +258,7 @@ def main() -> int:
             for name, app in apps.items():
                 print(f"\n== {name}: {repos[name].resolve()} @ {_commit(repos[name])}")
                 relevance(app, 1)
+                nothing(app)
                 place_names(app)
                 suggest(app)
             print()

@@ -22,7 +22,8 @@ LEVELS = {"land": "Land", "regierungsbezirk": "Regierungsbezirk", "region": "Reg
 async def suggest(text: str, *, limit: int) -> Suggestions:
     async with db.connection() as conn:
         vocab = await lexicon.solution_words(conn)
-        tsquery = query.build_tsquery(text, vocab=vocab, correct=False)
+        # As typed so far: a known word also begins the names it is the start of ("Bau": Baugenehmigung).
+        tsquery = query.expression(query.plan(text, vocab=vocab, correct=False), ranking=True)
         named = attempts.named(tsquery) if tsquery else None
         ozg_rows = await ozg.suggest(conn, named, limit) if named else []
         solution_rows = await solutions.suggest(conn, named, limit) if named else []

@@ -44,7 +44,7 @@ class OzgLeistungController(Controller):
                  for o in hits.page.items]
         return OzgLeistungPage(items=items, next=next_link(request, hits.page.next_cursor), limit=limit,
                                did_you_mean=hits.notes.did_you_mean, corrected_from=hits.notes.corrected_from,
-                               relaxed=hits.notes.relaxed)
+                               relaxed=hits.notes.relaxed, unknown_words=list(hits.notes.unknown_words))
 
     @get("/{ozgId:str}", operation_id="getOzgLeistung", summary="One OZG-Leistung with its LeiKa entries")
     async def get_leistung(

@@ -19,7 +19,9 @@ class OzgLeistungHit(OzgLeistung):
 class OzgLeistungPage(WireOut):
     """A page of OZG-Leistungen. With `q`: `didYouMean` a spelling correction offered ("Meinten
     Sie …?"); `correctedFrom` the typed query when the typed words found nothing and the hits are
-    for `didYouMean` instead; `relaxed` when no hit has all the words and these have some."""
+    for `didYouMean` instead; `relaxed` when no hit has all the words and these have some;
+    `unknownWords` the words the catalogue does not know: left out when the others name what is
+    meant ("Personalausweis xqzvwk"), else required, so that nothing is found ("Falschparker melden")."""
 
     items: list[OzgLeistungHit]
     next: str | None
@@ -27,3 +29,4 @@ class OzgLeistungPage(WireOut):
     did_you_mean: str | None
     corrected_from: str | None
     relaxed: bool
+    unknown_words: list[str]

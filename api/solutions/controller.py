@@ -79,7 +79,7 @@ class SolutionController(Controller):
         page = ExpandedSolutionPage if full else SolutionPage
         return page(items=items, next=next_link(request, hits.page.next_cursor), limit=limit, facets=facets,
                     did_you_mean=hits.notes.did_you_mean, corrected_from=hits.notes.corrected_from,
-                    relaxed=hits.notes.relaxed)
+                    relaxed=hits.notes.relaxed, unknown_words=list(hits.notes.unknown_words))
 
     @get("/{key:str}", operation_id="getSolution", summary="One solution")
     async def get_solution(self, key: SolutionKey, actor: Caller) -> Response[Solution]:

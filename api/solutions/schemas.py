@@ -60,7 +60,9 @@ class SolutionPage(WireOut):
     """One page of catalogue results (summaries; whole solutions with `expand=full`), with facet
     counts when `facets` was asked for. With `q`: `didYouMean` a spelling correction offered
     ("Meinten Sie …?"); `correctedFrom` the typed query when the typed words found nothing and the
-    hits are for `didYouMean` instead; `relaxed` when no hit has all the words and these have some."""
+    hits are for `didYouMean` instead; `relaxed` when no hit has all the words and these have some;
+    `unknownWords` the words the catalogue does not know: left out when the others name what is
+    meant ("Personalausweis xqzvwk"), else required, so that nothing is found ("Falschparker melden")."""
 
     items: list[SolutionSummary]  # type: ignore[valid-type]
     next: str | None
@@ -69,6 +71,7 @@ class SolutionPage(WireOut):
     did_you_mean: str | None
     corrected_from: str | None
     relaxed: bool
+    unknown_words: list[str]
 
 
 class ExpandedSolutionPage(SolutionPage):

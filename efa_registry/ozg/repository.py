@@ -14,7 +14,15 @@ from efa_registry.kit.sql import Params
 from efa_registry.ozg.model import LeikaEntry, OzgFilter, OzgLeistung, Themenfeld
 from efa_registry.search import documents
 from efa_registry.search.attempts import Attempt
-from efa_registry.search.repository import STEMS_SQL, Seen, current_sql, known_stems, remember_stems, tsquery
+from efa_registry.search.repository import (
+    STEMS_SQL,
+    Seen,
+    current_sql,
+    known_stems,
+    relaxed_rank_sql,
+    remember_stems,
+    tsquery,
+)
 
 OZG_ID = re.compile(r"[0-9]{1,9}")  # cursors carry the OZG-ID as text; SQL compares it as an int
 SEARCH_CURSOR = (int, float, str, OZG_ID)  # attempt, rank, name, OZG-ID
@@ -29,7 +37,7 @@ FROM {source} o JOIN themenfeld t ON t.key = o.themenfeld
 """
 # A hit's rank: 1 when every word matched in the name, plus ts_rank over all fields by weight.
 RANKED = (f"(SELECT o.*, ((o.search_vector @@ {tsquery('{named}')})::int"
-          f" + ts_rank('{{weights}}', o.search_vector, {tsquery('{q}')}))::real AS rank"
+          f" + ts_rank('{{weights}}', o.search_vector, {tsquery('{ranked}')}) + {{relaxed}})::real AS rank"
           " FROM ozg_leistung o WHERE {where})")
 
 
@@ -110,7 +118,10 @@ async def search(conn: asyncpg.Connection, flt: OzgFilter, attempt: Attempt, ind
     p = Params()
     q = p.add(attempt.tsquery)
     where = [f"o.search_vector @@ {tsquery(q)}", *_conditions(p, flt)]
-    source = RANKED.format(named=p.add(attempt.in_name), q=q, weights=documents.RANK_WEIGHTS, where=" AND ".join(where))
+    ranked = p.add(attempt.ranked) if attempt.ranked != attempt.tsquery else q
+    relaxed = relaxed_rank_sql(p, attempt.terms, "o.search_vector", "ozg_leistung")
+    source = RANKED.format(named=p.add(attempt.in_name), ranked=ranked, weights=documents.RANK_WEIGHTS,
+                           relaxed=relaxed, where=" AND ".join(where))
     known = known_stems(attempt.words)
     extra = ", o.rank, o.leika_names" + (f", {STEMS_SQL.format(words=p.add(attempt.words))} AS stems" if known is None
                                          else "")

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from efa_registry.errors import InvalidParameter
 from efa_registry.search import lexicon, query, spelling
+from efa_registry.search import text as t
 from efa_registry.search.model import SearchNotes
 from efa_registry.search.repository import Seen
 from efa_registry.search.thesaurus import Thesaurus
@@ -33,26 +34,36 @@ class Attempt(NamedTuple):
     tsquery: str  # for to_tsquery('german', …)
     corrected_from: str | None  # the typed query, when this searches its correction instead
     relaxed: bool  # any of the words rather than all
+    ranking: str = ""  # the same with the words matched whole as prefixes too (``query.expression``)
+    terms: tuple[str, ...] = ()  # relaxed: its words and parts one by one, to rank by (``query.terms``)
 
     @property
     def in_name(self) -> str:
-        """The same query matched in the name (weight A) only: such a hit ranks before all others."""
-        return named(self.tsquery)
+        """The same query matched in the name (weight A) only: such a hit ranks before all others.
+        A word matches the beginning of a name's word here ("Krankenversicherung" the name
+        Krankenversicherungsnachweis) even where it only matches whole as a search."""
+        return named(self.ranked)
+
+    @property
+    def ranked(self) -> str:
+        """The query that ranks the hits: ``ranking`` when there is one."""
+        return self.ranking or self.tsquery
 
     @property
     def lexemes(self) -> list[tuple[str, bool]]:
         """The query's words as the tsquery holds them (unstemmed), each once, and whether each
-        matches as a prefix."""
-        return list(_lexemes(self.tsquery))
+        marks the words it begins (``ranked``: "Anmeldung" marks Gewerbeanmeldung, whose part it
+        matched)."""
+        return list(_lexemes(self.ranked))
 
     @property
     def words(self) -> list[str]:
-        return [word for word, _ in _lexemes(self.tsquery)]
+        return [word for word, _ in _lexemes(self.ranked)]
 
     @property
     def prefixes(self) -> list[bool]:
-        """Whether each of ``words`` matches as a prefix."""
-        return [prefix for _, prefix in _lexemes(self.tsquery)]
+        """Whether each of ``words`` marks the words it begins."""
+        return [prefix for _, prefix in _lexemes(self.ranked)]
 
     @property
     def any_word(self) -> str:
@@ -63,6 +74,7 @@ class Attempt(NamedTuple):
 class Plan(NamedTuple):
     did_you_mean: str | None
     attempts: list[Attempt]
+    unknown: tuple[str, ...] = ()  # words the catalogue does not know (``query.Planned``), as searched
 
 
 @functools.lru_cache(maxsize=PLANS)  # an attempt's tsquery is asked for its words on every search
@@ -77,16 +89,36 @@ def named(tsquery: str) -> str:
     return _LEXEME.sub(lambda m: f"'{m.group(1)}':{'*' if m.group(2) else ''}A", tsquery)
 
 
-def _rendered(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None) -> tuple[str | None, str | None]:
+def _rendered(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None, whole_by: Vocabulary | None = None,
+              corrected_from: str | None = None) -> tuple[Attempt | None, Attempt | None, tuple[str, ...]]:
     """(the query as written: every word of a run, ``query.expression``; any of its words —
-    None when that is no different)."""
-    groups = query.plan(text, vocab=vocab, thesaurus=thesaurus)
-    return query.expression(groups), query.expression(groups, relaxed=True)
+    None when that is no different), as attempts, and the words the vocabulary does not know."""
+    groups = query.plan(text, vocab=vocab, thesaurus=thesaurus, whole_by=whole_by)
+    found: list = []
+    for loose in (False, True):
+        tsquery = query.expression(groups, relaxed=loose)
+        ranking = query.expression(groups, relaxed=loose, ranking=True) if tsquery else None
+        found.append(Attempt(tsquery, corrected_from, loose, ranking if ranking != tsquery else "",
+                             terms(groups) if loose else ()) if tsquery else None)
+    return found[0], found[1], groups.unknown
+
+
+def terms(groups: list[query.Group], *, limit: int = 12) -> tuple[str, ...]:
+    """The words and compound parts a relaxed attempt finds by, each as a tsquery of its own in
+    its ranking form ("Geburtsurkunde Kind": geburtsurkunde, kind): a hit ranks by how many of
+    them it has and how rare they are (``repository.relaxed_rank_sql``)."""
+    wanted = [g for g in groups if not g.excluded]
+    found = []
+    for group in wanted:
+        for slot in dict.fromkeys(slot for alternative in group.alternatives for slot in alternative):
+            found.append(query.render(group._replace(alternatives=((slot,),)), False, ranking=True))
+    return tuple(dict.fromkeys(f for f in found if f))[:limit]
 
 
 def relaxed(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None = None) -> str | None:
     """Any of the query's words (OR of its AND groups), None for a single word."""
-    return _rendered(text, vocab, thesaurus)[1]
+    loose = _rendered(text, vocab, thesaurus)[1]
+    return loose.tsquery if loose else None
 
 
 def plan(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None = None) -> Plan:
@@ -105,19 +137,20 @@ def plan(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None = None
 
 def _plan(text: str, vocab: Vocabulary | None, thesaurus: Thesaurus | None) -> Plan:
     suggestion = spelling.suggest(text, vocab) if vocab is not None else None
+    searched = spelling.suggest(text, vocab, searched=True) if suggestion else None
     attempts: list[Attempt] = []
-    typed, loose = _rendered(text, None if suggestion else vocab, thesaurus)
+    typed, loose, unknown = _rendered(text, None if searched else vocab, thesaurus, vocab)
     if typed:
-        attempts.append(Attempt(typed, None, False))
-    meant = text
-    if suggestion:
-        corrected, loose = _rendered(suggestion, vocab, thesaurus)
+        attempts.append(typed)
+    if searched:
+        corrected, loose_corrected, unknown = _rendered(searched, vocab, thesaurus, corrected_from=text)
         if corrected:
-            attempts.append(Attempt(corrected, text, False))
-            meant = suggestion
-    if loose and all(loose != a.tsquery for a in attempts):
-        attempts.append(Attempt(loose, text if meant != text else None, True))
-    return Plan(suggestion, attempts)
+            attempts.append(corrected)
+            # One word corrected and then split is another word's parts ("neustaat": neu | staat).
+            loose = loose_corrected if len(t.tokens(text)) > 1 else None
+    if loose and all(loose.tsquery != a.tsquery for a in attempts):
+        attempts.append(loose)
+    return Plan(suggestion, attempts, unknown)
 
 
 async def first_hits(plan: Plan, after: str | None, attempt_of: Callable[[str | None], int],
@@ -168,6 +201,6 @@ async def search_text(conn: Any, entry: str, text: str, after: str | None, attem
 def notes(plan: Plan, attempt: Attempt | None, found: bool) -> SearchNotes:
     """What the answer tells about how its query was searched."""
     if attempt is None or not found:
-        return SearchNotes(did_you_mean=plan.did_you_mean)
+        return SearchNotes(did_you_mean=plan.did_you_mean, unknown_words=plan.unknown)
     return SearchNotes(did_you_mean=plan.did_you_mean, corrected_from=attempt.corrected_from,
-                       relaxed=attempt.relaxed)
+                       relaxed=attempt.relaxed, unknown_words=plan.unknown)

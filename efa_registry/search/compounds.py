@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from efa_registry.search import text as t
@@ -191,6 +191,16 @@ def _best_split(word: str, vocab: Vocabulary, modifier: bool) -> tuple[Piece, ..
         return min(options, key=lambda o: _cost(o, vocab)) if options else None
 
     return best(0) or ()
+
+
+MIN_FRONT = 6  # a known front this long says what an unknown compound is about ("hundesteuer|bescheid")
+MIN_NAMING = 8  # a known word as front, when no compound: shorter ones begin too much ("bundes|liga")
+
+
+def known_front(word: str, known: Callable[[str], bool]) -> str | None:
+    """The longest front of ``word`` (at least ``MIN_FRONT`` letters, something left after it)
+    that is ``known``, else None: "hundesteuerbescheid" → hundesteuer."""
+    return next((word[:cut] for cut in range(len(word) - 1, MIN_FRONT - 1, -1) if known(word[:cut])), None)
 
 
 def split(word: str, vocab: Vocabulary) -> list[str]:

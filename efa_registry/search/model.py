@@ -17,11 +17,14 @@ class SearchNotes(Record):
     """How the query was searched: ``did_you_mean`` the spelling correction of the typed words
     ("Meinten Sie …?"); ``corrected_from`` the typed query when the typed words found nothing and
     the hits are for ``did_you_mean`` instead; ``relaxed`` when no hit has all the words and the
-    hits have some of them."""
+    hits have some of them; ``unknown_words`` the words the catalogue does not know (nor a
+    correction of them): left out when the other words name what is meant, else searched as typed
+    (and then nothing is found)."""
 
     did_you_mean: str | None = None
     corrected_from: str | None = None
     relaxed: bool = False
+    unknown_words: tuple[str, ...] = ()
 
 
 class Highlight(Record):

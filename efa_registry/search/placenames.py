@@ -23,7 +23,8 @@ _KINDS: dict[Kind, str] = {
     "stadt": "stadt kreisstadt große grosse hansestadt landeshauptstadt universitätsstadt hochschulstadt "
              "bundesstadt stadtgemeinde stadtverwaltung freie kreisfreie lutherstadt",
     "gemeinde": "gemeinde ortsgemeinde marktgemeinde markt flecken marktflecken gemeindeverwaltung "
-                "bürgermeisteramt rathaus einheitsgemeinde",
+                "bürgermeisteramt rathaus einheitsgemeinde ostseebad nordseebad seebad ostseeheilbad "
+                "nordseeheilbad kurort heilbad staatsbad",  # the GV100AD puts these after the comma: "Binz, Ostseebad"
     "verband": "verbandsgemeinde vg vgem verwaltungsgemeinschaft samtgemeinde sg amt gvv vvg verwaltungsverband "
                "gemeindeverwaltungsverband verbandsfreie",
     "landkreis": "landkreis kreis lk lkr lkrs kr kreisverwaltung landratsamt",  # not a kreisfreie Stadt
@@ -36,7 +37,7 @@ KIND_WORDS: dict[str, Kind] = {key(w): kind for kind, words in _KINDS.items() fo
 _NAME_KINDS = frozenset({"markt", "stadt", "amt", "flecken"})
 # Only these end a name as its kind ("Rostock Landkreis"); "Land", "Region", "Markt" end real
 # names: Molauer Land, Weimarer Land, Oldenburg-Land.
-_NOT_TRAILING = {t.fold(w) for w in ("freie", "große", "kreisfreie", "markt", "flecken", "marktflecken")}
+_NOT_TRAILING = {t.fold(w) for w in ("freie", "große", "kreisfreie", "markt", "flecken", "marktflecken", "heilbad")}
 _TRAILING_KINDS = frozenset(w for w, kind in KIND_WORDS.items()
                             if kind in ("stadt", "gemeinde", "verband", "landkreis") and w not in _NOT_TRAILING)
 # Designation words that only ever follow a comma in the GV100AD ("Neustadt a.d.Donau, St").
@@ -50,7 +51,7 @@ CONNECTORS = frozenset((
 # place's name in that language ("Cottbus/Chóśebuz"), not a qualifier ("Lauenburg/ Elbe").
 _SLAVIC = re.compile("[ąćčďęěłńňóřśšťůźżžĄĆČĎĘĚŁŃŇÓŘŚŠŤŮŹŻŽ]")
 _KIND_PHRASES = ("freie und hansestadt", "grosse kreisstadt", "kreisfreie stadt", "gemfr gebiet",
-                 "gemeindefreies gebiet")
+                 "gemeindefreies gebiet", "universitaets und hansestadt", "hanse und universitaetsstadt")
 
 
 class NameForm(NamedTuple):

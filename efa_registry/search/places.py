@@ -11,12 +11,11 @@ Kreis, "Stadt X" the town), may separate candidates that the name alone cannot.
 
 from __future__ import annotations
 
-import bisect
-import itertools
 from collections.abc import Iterable, Sequence
 from typing import Literal, NamedTuple
 
 from efa_registry.search import text as t
+from efa_registry.search.placecompletion import completions
 from efa_registry.search.placeindex import Place, PlaceIndex, compare, to_place
 from efa_registry.search.placenames import Kind, NameForm, forms
 
@@ -105,10 +104,21 @@ def land_key(hint: str | None) -> str | None:
     return _LAND_KEYS.get(t.fold(hint).replace("-", " "))
 
 
+# Regions written as a town's qualifier ("Münster (Westf.)", "Oldenburg (Oldb)", "Neumarkt i.d.OPf."),
+# each in the one Land it lies in: a hint like the Land's own name.
+_REGIONS = {t.fold(word): land for land, words in (
+    ("05", "westf westfalen rhld rheinland"), ("03", "oldb"), ("01", "holst"),  # Oldenburg, Holstein: towns too
+    ("09", "opf oberpfalz obb oberbayern ndb niederbayern ufr unterfranken ofr oberfranken mfr mittelfranken "
+           "schwaben allgäu allgaeu"),
+    ("07", "pfalz"), ("14", "vogtl vogtland erzgeb erzgebirge"),
+) for word in words.split()}
+
+
 def _qualifier_land(typed: list[NameForm]) -> tuple[list[NameForm], str | None]:
-    """"Neustadt, Hessen", "Halle (Sachsen-Anhalt)": a qualifier naming a Land is a hint."""
+    """"Neustadt, Hessen", "Halle (Sachsen-Anhalt)", "Münster (Westf.)": a qualifier naming a Land,
+    or a region within one, is a hint."""
     for form in typed:
-        land = land_key(" ".join(form.qualifier)) if form.qualifier else None
+        land = (land_key(" ".join(form.qualifier)) or _REGIONS.get(form.qualifier[-1])) if form.qualifier else None
         if land:
             return [f._replace(qualifier=()) for f in typed], land
     return typed, None
@@ -213,7 +223,7 @@ def rank(query: str, candidates: PlaceIndex | Iterable[object], hint_land: str |
     for entry in _scored(query, index, hint_land, hint_kreis):
         if not any(index.same_area(entry[3], other[3]) for other in kept):
             kept.append(entry)
-    if not kept or kept[0][1] < UNKNOWN_BELOW or (postcode_like(query) and kept[0][0] < 1.0):
+    if not kept or round(kept[0][1], 6) <= UNKNOWN_BELOW or (postcode_like(query) and kept[0][0] < 1.0):
         # Five digits are a Kreis key and a Postleitzahl alike (12053: Frankfurt (Oder), or Berlin-
         # Neukölln): the Kreis is offered, and taken only where a hint puts it.
         return Resolution(query, "unknown", None, None, kept[0][1] if kept else 0.0, _matches(index, kept[:5]))
@@ -246,20 +256,9 @@ def search(query: str, index: PlaceIndex, limit: int = 500) -> list[Match]:
 
 def complete(prefix: str, index: PlaceIndex, limit: int = 10) -> list[Match]:
     """Areas whose name (folded, without "Stadt", brackets and the like) begins with ``prefix``,
-    the most populous first: the entries of a search box as someone types."""
-    key = "".join(t.fold(prefix).split())
-    if len(key) < 2:
-        return []
-    names: list[tuple[str, int]] | None = index.__dict__.get("_completion")
-    if names is None:  # built on first use and kept with the index
-        names = index.__dict__["_completion"] = sorted(
-            {("".join(f.full), i) for i, name_forms in enumerate(index.forms) for f in name_forms})
-    start = bisect.bisect_left(names, (key, -1))
-    hits = {i for name, i in itertools.takewhile(lambda e: e[0].startswith(key), names[start:start + 5000])}
-    # The most populous first; one area listed at several levels: the Gemeinde before its Kreis.
-    ordered = sorted(hits, key=lambda i: (-(index.places[i].population or 0), index.places[i].level != "gemeinde",
-                                          index.places[i].ars))
-    return [Match(index.places[i].ars, index.places[i].name, index.places[i].level, 0.5) for i in ordered[:limit]]
+    the most populous first: the entries of a search box as someone types (``placecompletion``)."""
+    return [Match(index.places[i].ars, index.places[i].name, index.places[i].level, 0.5)
+            for i in completions(prefix, index, limit)]
 
 
 def _matches(index: PlaceIndex, entries: Sequence[tuple[float, float, int, int]]) -> tuple[Match, ...]:

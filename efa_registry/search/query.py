@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from efa_registry.search import compounds, spelling
+from efa_registry.search import compounds, prefixes, spelling, things
 from efa_registry.search import text as t
 from efa_registry.search.thesaurus import Thesaurus, load
 from efa_registry.search.vocabulary import Vocabulary, as_vocabulary
@@ -49,6 +49,16 @@ class Group(NamedTuple):
     either: bool = False  # joined to the group before it by OR ("Hund oder Katze"), not AND
     excluded: bool = False  # written with a leading minus: no hit may hold it
     exact: bool = False  # the typed word matches whole only (see ``_exact``), never as a prefix
+    whole: frozenset[str] = frozenset()  # words of the alternatives the vocabulary knows (``prefixes.whole_only``)
+    unbegun: frozenset[str] = frozenset()  # words no vocabulary word begins with (``prefixes.whole_only``)
+    generic: bool = False  # says what to do, or is a generic word of the catalogue (``things.generic``)
+
+
+class Planned(list[Group]):
+    """The groups of a ``plan``, and the ``unknown`` words the index cannot know (left out, or
+    required when nothing but generic words would be left)."""
+
+    unknown: tuple[str, ...] = ()
 
 
 def _content(words: Iterable[str]) -> tuple[str, ...]:
@@ -81,16 +91,27 @@ def _forms(word: str, parts: tuple[str, ...], vocab: Vocabulary | None, thesauru
         return forms, True
     if (spelt := vocab.lookup(word)) and spelt != word:
         forms.append(((spelt,),))  # "fuehrerschein" → führerschein, as the index stems it
+    if parts:  # "Kfz-Steuerbescheid": also the Kfz-Steuer
+        forms += _front(word, vocab, thesaurus, longer_than=len(parts[0]))
     if expansions or word in vocab or parts:
         return forms, True
     if more := _unknown(word, vocab, thesaurus):
         return forms + more, True
     if vocab.has_prefix(word):  # typed half-way: the prefix match will find it
         return forms, True
-    if correct and (better := spelling.correct(word, vocab)):
+    if correct and (better := spelling.correct(word, vocab, searched=True)):
         more, _ = _forms(better, (), vocab, thesaurus, correct=False)
         return forms + more, True
+    if more := _front(word, vocab, thesaurus):
+        return forms + more, True
     return forms, len(forms) > 1
+
+
+def _front(word: str, vocab: Vocabulary, thesaurus: Thesaurus, longer_than: int = 0) -> list[Alternative]:
+    """The known front naming a thing (not "bundes" of Bundesliga) of a compound with an unknown head."""
+    front = compounds.known_front(word, lambda f: len(f) > longer_than and bool(
+        (len(f) >= compounds.MIN_NAMING and f in vocab) or thesaurus.lookup([f]) or compounds.pieces(f, vocab)))
+    return _whole(front, vocab, thesaurus) if front else []
 
 
 def _unknown(word: str, vocab: Vocabulary, thesaurus: Thesaurus) -> list[Alternative]:
@@ -135,16 +156,17 @@ def _whole(word: str, vocab: Vocabulary, thesaurus: Thesaurus) -> list[Alternati
 
 
 def plan(query: str, *, vocab: Vocabulary | None = None, thesaurus: Thesaurus | None = None,
-         correct: bool = True) -> list[Group]:
+         correct: bool = True, whole_by: Vocabulary | None = None) -> Planned:
     """The groups of a query with their OR alternatives (what ``expression`` renders): the runs of
     words between ``oder``, each group of a run required, the first of a later run ``either``, and
-    then the ``excluded`` words. With a ``vocab``, words the index cannot know (no spelling,
-    prefix, part or correction in the vocabulary) and pure noise words ("online beantragen") are
-    left out of their run, as long as another word remains in it: requiring them could only ever
-    find nothing. No group at all when no word is left to find (a query of exclusions only)."""
+    then the ``excluded`` words. With a ``vocab``, words the index cannot know and noise words
+    ("online beantragen") are left out of their run while a thing remains in it (``_run``). No
+    group when no word is left to find. ``whole_by``: the vocabulary that tells the words matched
+    whole (``prefixes.whole_only``) when the words are searched literally, without ``vocab``."""
     tokens = [tok for tok in t.tokens(query[:MAX_INPUT]) if len(tok.word) <= MAX_WORD]
     thesaurus = thesaurus if thesaurus is not None else load()
     vocab = as_vocabulary(vocab) if vocab is not None else None
+    judge = vocab if vocab is not None else whole_by
     runs: list[list[t.Token]] = [[]]
     excluded: list[Group] = []
     for tok in tokens:
@@ -154,20 +176,25 @@ def plan(query: str, *, vocab: Vocabulary | None = None, thesaurus: Thesaurus | 
         elif tok.minus:  # "-steuer"
             if _content([tok.word]):
                 forms, _ = _forms(tok.word, tok.parts, vocab, thesaurus, correct=False)
-                excluded.append(Group(tok.word, tuple(dict.fromkeys(f for f in forms if f))[:MAX_ALTERNATIVES],
-                                      excluded=True))
+                alternatives = tuple(dict.fromkeys(f for f in forms if f))[:MAX_ALTERNATIVES]
+                excluded.append(Group(tok.word, alternatives, excluded=True,
+                                      **prefixes.whole_words(alternatives, judge)))
         else:
             runs[-1].append(tok)
-    groups: list[Group] = []
+    groups, unknown = Planned(), []
     for run in runs:
-        found = _run(run, vocab, thesaurus, correct)
+        found = _run(run, vocab, thesaurus, correct, judge, unknown)
         if found:
             groups += [found[0]._replace(either=bool(groups)), *found[1:]]
-    return groups[:MAX_GROUPS] + excluded[:MAX_GROUPS] if groups else []
+    planned = Planned(groups[:MAX_GROUPS] + excluded[:MAX_GROUPS] if groups else [])
+    planned.unknown = tuple(dict.fromkeys(unknown))
+    return planned
 
 
-def _run(tokens: list[t.Token], vocab: Vocabulary | None, thesaurus: Thesaurus, correct: bool) -> list[Group]:
-    """The AND groups of words not separated by an operator."""
+def _run(tokens: list[t.Token], vocab: Vocabulary | None, thesaurus: Thesaurus, correct: bool,
+         judge: Vocabulary | None, unknown: list[str]) -> list[Group]:
+    """The AND groups of words not separated by an operator; the words the index cannot know
+    are added to ``unknown``."""
     groups = []
     for start, size, expansions in thesaurus.spans([tok.word for tok in tokens]):
         span = tokens[start:start + size]
@@ -181,8 +208,13 @@ def _run(tokens: list[t.Token], vocab: Vocabulary | None, thesaurus: Thesaurus, 
             continue
         alternatives = tuple(dict.fromkeys(f for f in forms if f))[:MAX_ALTERNATIVES]
         if alternatives:
-            groups.append(Group(typed, alternatives, known, exact=_exact(typed, vocab, thesaurus)))
-    meant = [g for g in groups if g.known and (not t.is_noise(g.typed) or thesaurus.lookup([g.typed]))]
+            groups.append(Group(typed, alternatives, known, exact=_exact(typed, vocab, thesaurus),
+                                generic=things.generic(typed, thesaurus), **prefixes.whole_words(alternatives, judge)))
+    unknown += [g.typed for g in groups if not g.known and not t.is_noise(g.typed)]
+    wanted = [g for g in groups if not t.is_noise(g.typed) or thesaurus.lookup([g.typed])]
+    meant = [g for g in wanted if g.known]
+    if all(g.generic for g in meant):
+        meant = wanted  # "Falschparker melden": without the unknown word, only "melden" is left
     return meant or groups
 
 
@@ -200,13 +232,15 @@ def lexeme(word: str, prefix: bool) -> str:
     return f"'{clean}'" + (":*" if prefix else "") if clean else ""
 
 
-def render(group: Group, last_typed: bool, *, any_part: bool = False) -> str:
+def render(group: Group, last_typed: bool, *, any_part: bool = False, ranking: bool = False) -> str:
     """OR over the alternatives, AND over each one's slots (OR with ``any_part``: a compound's
     parts each on their own), OR inside a slot. Words of four and more letters match as prefixes
-    (compounds begin with them: "rente" finds Rentenversicherung); the typed last word of an
-    as-you-type query does from two letters on ("Kit" → Kita…)."""
+    (compounds begin with them: "rente" finds Rentenversicherung), unless they match whole only
+    (``Group.whole``, ``Group.unbegun``; with ``ranking`` a known word is a prefix too: a name that
+    begins with the word matches it, "Krankenversicherungsanmeldung" for Krankenversicherung); the
+    typed last word of an as-you-type query does from two letters on ("Kit" → Kita…)."""
     def word(w: str) -> str:
-        if group.exact and w == group.typed:
+        if (group.exact and w == group.typed) or w in group.unbegun or (w in group.whole and not ranking):
             return lexeme(w, False)
         return lexeme(w, len(w) >= MIN_PREFIX or (last_typed and w == group.typed and len(w) > 1))
 
@@ -218,46 +252,49 @@ def render(group: Group, last_typed: bool, *, any_part: bool = False) -> str:
                    for alternative in group.alternatives], "|")
 
 
-def _bracketed(expression: str) -> str:
-    return f"({expression})" if " " in expression else expression
-
-
-def expression(groups: list[Group], *, as_you_type: bool = True, relaxed: bool = False) -> str | None:
+def expression(groups: list[Group], *, as_you_type: bool = True, relaxed: bool = False,
+               ranking: bool = False) -> str | None:
     """``groups`` (a ``plan``) as one tsquery: the required groups of each run ANDed, the runs
     ORed, every excluded group negated and ANDed to the whole. ``relaxed``: any one of the groups,
-    and of a compound's parts ("Kindergartenplatz": Kindergarten or Platz), instead of all of them
-    — None when that is no different. None when nothing is left to find."""
+    and of a compound's parts ("Kindergartenplatz": Kindergarten or Platz), instead of all of them,
+    a generic word ("Kosten") only when nothing else is left — None when that is no different or a
+    word nothing can match is required. None when nothing is left to find. ``ranking``: the words
+    matched whole as prefixes too (see ``render``), for ranking the hits of the query, never for
+    finding them."""
     strict = _expression(groups, as_you_type, any_part=False)
     if not relaxed:
-        return strict
+        return _expression(groups, as_you_type, any_part=False, ranking=True) if ranking else strict
+    if any(not g.known for g in groups if not g.excluded):
+        return None  # a word nothing can match is required ("Falschparker melden"): the rest alone is chance
     loose = _expression(groups, as_you_type, any_part=True)
-    return loose if loose != strict else None
+    if loose == strict:
+        return None
+    return _expression(groups, as_you_type, any_part=True, ranking=True) if ranking else loose
 
 
-def _expression(groups: list[Group], as_you_type: bool, any_part: bool) -> str | None:
+def _expression(groups: list[Group], as_you_type: bool, any_part: bool, ranking: bool = False) -> str | None:
     wanted = [g for g in groups if not g.excluded]
+    if any_part and not ranking and not all(g.generic for g in wanted):
+        wanted = [g for g in wanted if not g.generic]  # relaxed, "kaufen" alone finds nothing meant; it ranks
     last = len(wanted) - 1
     runs: list[list[str]] = []
     for i, group in enumerate(wanted):
-        if rendered := render(group, as_you_type and i == last, any_part=any_part):
+        if rendered := render(group, as_you_type and i == last, any_part=any_part, ranking=ranking):
             if group.either or any_part or not runs:
                 runs.append([])
             runs[-1].append(rendered)
     found = " | ".join(" & ".join(run) for run in runs if run)
     if not found:
         return None
-    exclusions = [f"!{_bracketed(r)}" for g in groups if g.excluded and (r := render(g, False))]
+    exclusions = [f"!({r})" if " " in r else f"!{r}" for g in groups if g.excluded and (r := render(g, False))]
     if not exclusions:
         return found
-    return " & ".join([_bracketed(found), *exclusions])
+    return " & ".join([f"({found})" if " " in found else found, *exclusions])
 
 
 def build_tsquery(query: str, *, vocab: Vocabulary | None = None, thesaurus: Thesaurus | None = None,
                   as_you_type: bool = True, correct: bool = True) -> str | None:
     """The string for ``to_tsquery('german', $1)``, or None when the query holds no searchable
-    word (empty, only stopwords, only punctuation): then there is nothing to search for.
-
-    ``vocab`` (the index's vocabulary) adds the catalogue's spelling, compound parts and typo
-    corrections; ``as_you_type`` makes the last word a prefix even when short ("Kit" → Kita…).
-    """
+    word. ``vocab`` (the index's vocabulary) adds the catalogue's spelling, compound parts and
+    typo corrections; ``as_you_type`` makes the last word a prefix even when short ("Kit")."""
     return expression(plan(query, vocab=vocab, thesaurus=thesaurus, correct=correct), as_you_type=as_you_type)

@@ -121,6 +121,20 @@ def tsquery(param: str) -> str:
 # The stems of a query's words as PostgreSQL's german stemmer makes them, in the words' order:
 # a column of the search statement, for the highlights (``highlight.Matcher``); {words} is the
 # parameter holding the words. Asked once per word and process (``known_stems``).
+def relaxed_rank_sql(p: Params, terms: Sequence[str], vector: str, table: str) -> str:
+    """What a hit of a relaxed attempt adds to its rank: for each of the ``terms`` it matches, 8
+    plus the term's rarity (``ln(N / documents matching it)``, as in IDF). So a hit with more of
+    the words comes first, and among those the one with the rarer word: in "Geburtsurkunde Kind"
+    the Geburtsurkunde, not one of the sixty Leistungen with Kind; ts_rank alone rewards the
+    frequent word. The counts are scalar subqueries, evaluated once per statement (GIN index)."""
+    found = []
+    for param in (p.add(term) for term in terms):
+        rarity = (f"ln((SELECT count(*) + 1 FROM {table})::real / (1 + (SELECT count(*) FROM {table} x"
+                  f" WHERE x.search_vector @@ {tsquery(param)})))")
+        found.append(f"({vector} @@ {tsquery(param)})::int * (8 + {rarity})")
+    return " + ".join(found) or "0"
+
+
 STEMS_SQL = ("ARRAY(SELECT coalesce((ts_lexize('german_stem', u.w))[1], '') FROM unnest({words}::text[])"
              " WITH ORDINALITY AS u(w, i) ORDER BY u.i)")
 MAX_STEMS = 50_000  # words whose stems a process keeps (a bound for arbitrary queries)

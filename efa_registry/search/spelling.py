@@ -15,13 +15,14 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from efa_registry.search import compounds, thesaurus
+from efa_registry.search import compounds, placewords, thesaurus
 from efa_registry.search import text as t
 from efa_registry.search.vocabulary import Vocabulary, as_vocabulary
 
 PREFIX = 7  # deletes are taken of this many leading letters; the full words are compared after
 MAX_DISTANCE = 2
 MIN_TAIL = 5  # the corrected last part of a compound: shorter tails match too much by accident
+MIN_BEGUN = 6  # a word this long that begins a known compound is no typo ("abrechnung", not "anrechnung")
 MIN_VERB_STEM = 5  # "beantrag" of beantragen begins Beantragung; shorter stems begin too much
 # Endings a known word may have beyond the typed one, and the last letters after which German
 # does not add them ("reisepas" + s is a typo of Reisepass, no genitive).
@@ -29,6 +30,7 @@ _ADDED_ENDINGS = {"s": ("s", "ß", "x", "z"), "es": ("e",), "e": ("e",), "n": ("
 # What a correction may not add to a word's stem: "erstatten" → "erstattung", "vaterschaft" →
 # "vaterschafts" is another word or another form of the same, never a typo fixed.
 DERIVED = ("", "ung", "ungen", "s", "es", "e", "en", "n", "er")
+ADJECTIVE_ENDINGS = ("em", "en", "er", "es", "e")  # longest first: "gelben" is gelb + en, not gelbe + n
 
 
 def max_distance(word: str) -> int:
@@ -116,17 +118,28 @@ class SpellIndex:
 
 def index(vocab: Vocabulary) -> SpellIndex:
     """The spelling index of a vocabulary, built on first use and kept with it."""
+    placewords.words()  # read with the index, not on the first search that corrects a word
     return vocab.derived("spelling", lambda v: SpellIndex(v.items()))
 
 
 def known(word: str, vocab: Vocabulary, also_known: frozenset[str] = frozenset()) -> bool:
     """In the vocabulary, a part its compounds share ("Steuer" of Grund-, Hunde-, Kirchensteuer),
     a stopword, a noise word ("beantragen"), a number, or a compound of known words; or one of
-    these inflected (``inflection_of``). ``also_known``: folded words right although the index
+    these inflected (``inflection_of``), or the first part of a known compound (``_modifier_of``).
+    ``also_known``: folded words right although the index
     lacks them (the thesaurus's terms)."""
     word = t.normalize(word)
     return (_known_as_is(word, vocab, also_known) or t.is_noise(word) or bool(compounds.pieces(word, vocab))
-            or inflection_of(word, vocab, also_known))
+            or inflection_of(word, vocab, also_known) or _modifier_of(word, vocab))
+
+
+def _modifier_of(word: str, vocab: Vocabulary) -> bool:
+    """``word`` begins a known compound, which goes on with a known word ("abrechnung" of
+    Abrechnungsleistungen): no typo, although the catalogue never has it alone."""
+    key = t.fold_normalized(word)
+    return len(word) >= MIN_BEGUN and any(
+        vocab.lookup_piece(rest[len(linker):]) for w in vocab.completions(word) if len(rest := w[len(key):]) > 3
+        for linker in ("", "s", "es", "n", "en") if rest.startswith(linker) and len(rest) - len(linker) >= 3)
 
 
 def _known_as_is(word: str, vocab: Vocabulary, also_known: frozenset[str]) -> bool:
@@ -144,16 +157,38 @@ def inflection_of(word: str, vocab: Vocabulary, also_known: frozenset[str] = fro
             return True
         if len(base) >= MIN_VERB_STEM and word.endswith("n") and vocab.has_prefix(base):
             return True
+    if _adjective_of(word, vocab):
+        return True
     return any(word + ending in vocab for ending in _ADDED_ENDINGS if not word.endswith(_ADDED_ENDINGS[ending]))
 
 
-def correct(word: str, vocab: Vocabulary) -> str | None:
+def _adjective_of(word: str, vocab: Vocabulary) -> bool:
+    """``word`` is a known adjective with another ending: "gelber" of gelben, "vorläufiger" of
+    vorläufige."""
+    for ending in ADJECTIVE_ENDINGS:
+        stem = word[:-len(ending)]
+        if word.endswith(ending) and len(stem) >= t.MIN_BASE + 1:
+            return any(stem + other in vocab for other in ADJECTIVE_ENDINGS if other != ending)
+    return False
+
+
+def correct(word: str, vocab: Vocabulary, *, searched: bool = False) -> str | None:
     """The vocabulary word meant by a misspelt ``word``, else None. A compound missing from the
-    vocabulary is corrected in its last part ("gewerbeanmeldnug" → gewerbe + "anmeldung")."""
+    vocabulary is corrected in its last part ("gewerbeanmeldnug" → gewerbe + "anmeldung").
+    ``searched``: only a correction safe to search instead of the word (``searchable``)."""
     vocab = as_vocabulary(vocab)
     word = t.normalize(word)
     better = _corrected(word, vocab)
-    return None if better is None or _same_stem(word, better) else better
+    if better is None or _same_stem(word, better) or (searched and not searchable(word, better)):
+        return None
+    return better
+
+
+def searchable(word: str, better: str) -> bool:
+    """A correction that may be searched instead of the typed word, not only offered: it keeps
+    the first letter (a slip there makes another word: Bienen/dienen, Anwohner/Einwohner), and
+    the typed word is no place name (Neustadt is no "neustaat")."""
+    return t.fold(word)[:1] == t.fold(better)[:1] and not placewords.is_place_word(word)
 
 
 def _same_stem(word: str, better: str) -> bool:
@@ -186,17 +221,19 @@ def _shipped_terms() -> frozenset[str]:
     return frozenset(t.fold(w) for entry in thesaurus.load().entries for w in entry.term)
 
 
-def suggest(query: str, vocab: Vocabulary, *, also_known: Iterable[str] | None = None) -> str | None:
+def suggest(query: str, vocab: Vocabulary, *, also_known: Iterable[str] | None = None,
+            searched: bool = False) -> str | None:
     """The query with every unknown word corrected ("Meinten Sie …?"), as normalised words;
     None when every word is known or nothing better is found. ``also_known``: words that are
-    right although the index lacks them; by default the shipped thesaurus's terms ("Perso")."""
+    right although the index lacks them; by default the shipped thesaurus's terms ("Perso").
+    ``searched``: only the corrections safe to search instead (``searchable``)."""
     vocab = as_vocabulary(vocab)
     extra = _shipped_terms() if also_known is None else frozenset(t.fold(w) for w in also_known)
     words, changed = [], False
 
     def fix(word: str) -> str:
         nonlocal changed
-        if known(word, vocab, extra) or not (better := correct(word, vocab)):
+        if known(word, vocab, extra) or not (better := correct(word, vocab, searched=searched)):
             return word
         changed = changed or better != word
         return better

@@ -73,6 +73,13 @@ class Vocabulary:
         i = bisect.bisect_left(keys, key)
         return i < len(keys) and keys[i].startswith(key)
 
+    def completions(self, word: str, limit: int = 50) -> list[str]:
+        """Up to ``limit`` words (folded) that begin with ``word`` (folded), in order."""
+        keys: list[str] = self.derived("sorted", lambda v: sorted(v._folded))
+        key = t.fold(word)
+        i = bisect.bisect_left(keys, key)
+        return [k for k in keys[i:i + limit] if k.startswith(key)]
+
     def frequency(self, word: str) -> int:
         return self._folded.get(t.fold(word), 0)
 

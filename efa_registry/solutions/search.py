@@ -21,7 +21,15 @@ from efa_registry.kit.sql import Params
 from efa_registry.kit.wire import Query, Record
 from efa_registry.search import documents
 from efa_registry.search.attempts import Attempt
-from efa_registry.search.repository import STEMS_SQL, Seen, current_sql, known_stems, remember_stems, tsquery
+from efa_registry.search.repository import (
+    STEMS_SQL,
+    Seen,
+    current_sql,
+    known_stems,
+    relaxed_rank_sql,
+    remember_stems,
+    tsquery,
+)
 from efa_registry.solutions import repository
 from efa_registry.types import Instant, InterfaceKind, LandCode, LeikaKey, OzgId, ReuseRoute, SolutionStatus
 
@@ -164,7 +172,8 @@ def _order(query: SolutionQuery, p: Params, text: Attempt | None, key: list | No
     sort = query.effective_sort
     if sort == "relevance" and text is not None:
         rank = (f"((s.search_vector @@ {tsquery(p.add(text.in_name))})::int + ts_rank("
-                f"'{documents.RANK_WEIGHTS}', s.search_vector, {tsquery(p.add(text.tsquery))}))::real")
+                f"'{documents.RANK_WEIGHTS}', s.search_vector, {tsquery(p.add(text.ranked))})"
+                f" + {relaxed_rank_sql(p, text.terms, 's.search_vector', 'solution')})::real")
         keyset = [f"({rank} < {p.add(key[0])}::real OR ({rank} = {p.add(key[0])}::real AND (lower(s.name), s.id)"
                   f" > ({p.add(key[1])}, {p.add(uuid.UUID(key[2]))})))"] if key else []
         return [rank, "lower(s.name)"], f"{rank} DESC, lower(s.name), s.id", keyset

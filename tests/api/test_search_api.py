@@ -17,7 +17,7 @@ from tests.area_rows import insert_areas
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "publiccode"
 OZG_ITEM = {"ozgId", "name", "themenfeld", "themenfeldName", "lagen", "executionLevel", "leikaKeys"}
-NOTES = {"didYouMean", "correctedFrom", "relaxed"}
+NOTES = {"didYouMean", "correctedFrom", "relaxed", "unknownWords"}
 RESOLUTION = {"query", "verdict", "ars", "name", "level", "score", "alternatives"}
 # Two Gemeinden of one name in two Länder (real keys and names of the GV100AD).
 NEUSTADT = [("065340016016", "06534016", "Neustadt (Hessen), Stadt", "gemeinde", "63", None, 9316),
@@ -44,8 +44,13 @@ class TestOzgSearchPage:
     async def test_a_listing_has_the_notes_and_no_highlight(self, client, reference_data):
         body = (await client.get("/v1/ozg-leistungen")).json()
         assert set(body) == {"items", "next", "limit", *NOTES}
-        assert (body["didYouMean"], body["correctedFrom"], body["relaxed"]) == (None, None, False)
+        assert (body["didYouMean"], body["correctedFrom"], body["relaxed"], body["unknownWords"]) == (
+            None, None, False, [])
         assert all(set(item) == OZG_ITEM for item in body["items"])
+
+    async def test_the_words_the_catalogue_does_not_know_are_named(self, client, reference_data):
+        body = (await client.get("/v1/ozg-leistungen", params={"q": "Abbruch Qwxzvb"})).json()
+        assert [o["name"] for o in body["items"]] == ["Abbruchgenehmigung"] and body["unknownWords"] == ["qwxzvb"]
 
     async def test_a_search_hit_carries_its_highlight(self, client, reference_data):
         body = (await client.get("/v1/ozg-leistungen", params={"q": "Abbruch"})).json()

@@ -168,3 +168,10 @@ async def test_empty_and_zero_mean_different_things_on_the_map(reader, demo_once
     assert texts.prozent(None) == "–" and texts.prozent(0.0) == "0\u00a0%"
     found = map_areas((await reader.get("/rollout", params={"loesung": "demo-elterngeld-digital"})).text)
     assert found["12"] == ("k0", "Brandenburg: noch nicht live") and found["11"] == ("k5", "Berlin: live")
+
+
+async def test_the_catalogue_page_names_the_words_the_catalogue_does_not_know(reader, demo_once):
+    page = await reader.get("/", params={"q": "Kita Qwxzvb"})
+    assert page.status_code == 200
+    assert "„qwxzvb“\n      kommt im Katalog nicht vor." in page.text
+    assert "Kita-Platz" in page.text or "Kita" in " ".join(names(page.text))

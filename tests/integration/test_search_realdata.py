@@ -138,6 +138,109 @@ class TestSearchOzgLeistungen:
         assert {"10160"} <= {o.ozg_id for o in hits.page.items}
 
 
+class TestPrefixesOfStems:
+    """A prefix is stemmed before it matches ('masern':* is 'mas':*): a word the catalogue knows,
+    or one nothing in it begins with, matches whole (search review D9)."""
+
+    @pytest.mark.parametrize(("q", "unwanted"), [
+        ("Hund", "10201"),  # Unfallrente: "vom Hundert"
+        ("Hund oder Katze", "10201"),
+        ("Masern", "10253"),  # Hochwasserschutzmaßnahmen
+        ("Wetter", "10408"),  # Kulturförderung: Wettbewerb
+    ])
+    async def test_a_stem_does_not_match_the_words_it_begins(self, shipped, q, unwanted):
+        assert unwanted not in await ozg_ids(q, limit=10)
+
+    async def test_a_known_word_still_finds_its_compounds_and_ranks_name_matches_first(self, shipped):
+        assert (await ozg_ids("Hund"))[0] == "10160"
+        assert (await ozg_ids("Krankenversicherung", limit=2))[0] == "10184"
+
+
+class TestUnknownWords:
+    """A word the catalogue does not know is left out only when a thing remains (search review D1)."""
+
+    @pytest.mark.parametrize(("q", "unknown"), [
+        ("Falschparker melden", ["falschparker"]),
+        ("<script>alert(1)</script>", ["script", "alert"]),
+        ("'; DROP TABLE ozg_leistung; --", ["drop", "table"]),
+        ("Solaranlage Förderung", ["solaranlage"]),
+    ])
+    async def test_beside_generic_words_only_it_finds_nothing_and_is_named(self, shipped, q, unknown):
+        hits = await ozg.search_leistungen(OzgFilter(q=q), limit=5, after=None)
+        assert hits.page.items == [] and not hits.notes.relaxed
+        assert set(unknown) <= set(hits.notes.unknown_words)
+
+    async def test_beside_a_thing_it_is_left_out_and_named(self, shipped):
+        hits = await ozg.search_leistungen(OzgFilter(q="Personalausweis xqzvwk"), limit=5, after=None)
+        assert hits.page.items[0].ozg_id == "10119" and hits.notes.unknown_words == ("xqzvwk",)
+
+    async def test_relaxed_a_generic_word_does_not_find_on_its_own(self, shipped):
+        assert (await ozg_ids("Personalausweis beantragen Kosten"))[0] == "10119"
+        found = await ozg_ids("Feuerwerk kaufen", limit=10)
+        assert found[0] == "10347" and "10536" not in found  # Abbrenngenehmigung, not Kaufpreissammlung
+
+
+class TestCorrectionsIntoOtherWords:
+    """A correct word the catalogue lacks is not searched as another real word (search review D2)."""
+
+    @pytest.mark.parametrize(("q", "offered"), [("Neustadt", "neustaat"), ("Bienen", "dienen")])
+    async def test_a_place_name_or_a_changed_first_letter_is_offered_only(self, shipped, q, offered):
+        hits = await ozg.search_leistungen(OzgFilter(q=q), limit=5, after=None)
+        assert hits.page.items == [] and hits.notes.corrected_from is None and hits.notes.did_you_mean == offered
+
+    @pytest.mark.parametrize(("q", "expected"), [
+        ("Parkausweis Anwohner", "10173"), ("Gelber Sack", "10110"), ("blauer Parkausweis", "10173"),
+        ("vorläufiger Reisepass", "10177"), ("Pflegeheim", "10413"),
+    ])
+    async def test_the_word_meant_is_searched_uncorrected(self, shipped, q, expected):
+        hits = await ozg.search_leistungen(OzgFilter(q=q), limit=5, after=None)
+        assert hits.page.items[0].ozg_id == expected
+        assert hits.notes.corrected_from is None and hits.notes.did_you_mean is None
+
+
+class TestRelaxedRanking:
+    """When no hit has every word, the one with the rarer word comes first (search review D3)."""
+
+    @pytest.mark.parametrize(("q", "expected", "within"), [
+        ("Geburtsurkunde Kind", "10557", 3),
+        ("Personalausweis beantragen Kosten", "10119", 1),
+        ("Zweitwohnsitz anmelden", "10124", 1),
+        ("Grundsteuererklärung", "10117", 2),
+        ("Schulessen Zuschuss", "10088", 1),
+    ])
+    async def test_the_specific_word_outranks_the_common_one(self, shipped, q, expected, within):
+        hits = await ozg.search_leistungen(OzgFilter(q=q), limit=5, after=None)
+        assert hits.notes.relaxed and expected in [o.ozg_id for o in hits.page.items][:within]
+
+    async def test_pages_of_a_relaxed_search_continue_in_rank_order(self, shipped):
+        first = await ozg.search_leistungen(OzgFilter(q="Geburtsurkunde Kind"), limit=3, after=None)
+        rest = await ozg.search_leistungen(OzgFilter(q="Geburtsurkunde Kind"), limit=3, after=first.page.next_cursor)
+        both = [o.ozg_id for o in first.page.items + rest.page.items]
+        assert both == await ozg_ids("Geburtsurkunde Kind", limit=6)
+
+
+class TestCompoundsAndEverydayWords:
+    """Compounds with a head the catalogue lacks, and everyday and English words (review D12/D13)."""
+
+    @pytest.mark.parametrize(("q", "expected"), [
+        ("Hundesteuerbescheid", "10160"), ("Grundsteuerbescheid", "10117"), ("Anwohnerparkausweiß", "10173"),
+        ("Kfz-Steuerbescheid", "10437"),
+        ("Biotonne", "10110"), ("Flurkarte", "10539"), ("Schülerticket", "10042"), ("Taxi", "10447"),
+        ("Punkte Flensburg", "10168"), ("Urnenbestattung", "10227"), ("Steuerbescheid", "10077"),
+        ("Elterngeld Plus", "10000"),
+        ("work permit", "10255"), ("parking permit", "10173"), ("driving license", "10169"),
+        ("dog registration", "10160"), ("citizenship", "10257"), ("marriage certificate", "10026"),
+    ])
+    async def test_the_leistung_meant_comes_first(self, shipped, q, expected):
+        assert (await ozg_ids(q))[0] == expected
+
+    async def test_a_short_front_is_no_thing(self, shipped):
+        assert await ozg_ids("Bundesliga") == []  # not every Bundes-Leistung
+
+    async def test_a_permit_is_no_permit_to_fly(self, shipped):
+        assert "10428" not in await ozg_ids("work permit") + await ozg_ids("parking permit")
+
+
 class TestSearchOperators:
     async def test_a_minus_excludes_a_word_in_all_its_forms(self, shipped):
         assert "10160" in await ozg_ids("Hund", limit=20)
@@ -220,6 +323,18 @@ class TestPlaces:
         ("Weiden", "BY", "probable", "093630000000"),
         ("12053", None, "unknown", None),               # Frankfurt (Oder)'s Kreis key, and a Berlin Postleitzahl
         ("12053", "BB", "exact", "12053"),
+        # Designations the GV100AD writes after the comma, typed in front (search review D10)
+        ("Ostseebad Binz", None, "exact", "130730011011"),
+        ("Nordseebad Büsum", None, "probable", "010515178013"),
+        ("Kurort Oberwiesenthal", None, "exact", "145210440440"),
+        ("Universitäts- und Hansestadt Greifswald", None, "exact", "130750039039"),
+        ("Hanse- und Universitätsstadt Rostock", None, "exact", "130030000000"),
+        ("Heilbad Heiligenstadt", None, "exact", "160610045045"),  # "Heilbad" leading: part of the name too
+        # A region as qualifier is a Land hint
+        ("Münster (Westf.)", None, "probable", "055150000000"),
+        ("Münster/Westf.", None, "probable", "055150000000"),
+        ("Oldenburg (Oldenburg)", None, "probable", "034030000000"),  # a town too: no region, no Landkreis
+        ("Landkreis Mün", None, "unknown", None),  # not the Gemeinde Münk at 0.72
     ])
     async def test_names_resolve_or_are_flagged(self, shipped, name, land, verdict, ars):
         [found] = await names.resolve([NameToResolve(name=name, land=land)])
@@ -244,6 +359,20 @@ class TestPlaces:
     async def test_area_search_puts_the_area_meant_first(self, shipped, q, first):
         page = await areas.list_areas(AreaFilter(q=q, level="gemeinde"), limit=3, after=None)
         assert page.items[0].ars == first
+
+    @pytest.mark.parametrize(("q", "first"), [
+        ("St. Ingb", "100450117117"),          # abbreviated as the names are read: Sankt Ingbert
+        ("Garmisch-Part", "09180"),  # the Landkreis is the more populous
+        ("Mülheim a.d.", "051170000000"),
+        ("Landkreis Mün", "09184"),            # the kind typed: the Landkreis, not the Stadt München or Münk
+        ("LK Harb", "03353"),
+        ("Kreis Pinne", "01056"),
+    ])
+    async def test_a_name_typed_half_way_is_completed_as_the_names_are_read(self, shipped, q, first):
+        page = await areas.list_areas(AreaFilter(q=q), limit=3, after=None)
+        assert page.items[0].ars == first
+        suggested = await suggestions.suggest(q, limit=5)
+        assert suggested.areas[0].key.ljust(12, "0") == first.ljust(12, "0")
 
     async def test_area_search_by_written_names_keeps_the_filters_and_pages(self, shipped):
         page = await areas.list_areas(AreaFilter(q="Muelheim a.d. Ruhr", level="gemeinde"), limit=5, after=None)

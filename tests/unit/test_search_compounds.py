@@ -125,3 +125,13 @@ def test_index_text_completes_coordinations_with_hyphens(vocab):
 
 def test_index_text_of_plain_words_is_the_text(vocab):
     assert c.expand_for_index("  Rente  ", vocab) == "Rente"
+
+
+def test_the_known_front_of_a_compound_with_an_unknown_head():
+    """"Hundesteuerbescheid": the catalogue has no Bescheid, the search is about the Hundesteuer."""
+    from efa_registry.search.compounds import known_front
+
+    known = {"hundesteuer", "hunde", "steuer"}.__contains__
+    assert known_front("hundesteuerbescheid", known) == "hundesteuer"
+    assert known_front("hundesteuer", known) is None  # nothing after it: the word itself is no front
+    assert known_front("hundxyz", known) is None

@@ -265,3 +265,32 @@ def test_a_resolved_name_lists_its_runners_up(index):
                                            ("Atlantis", None), (None, None)])
 def test_land_hints_in_every_usual_form(hint, key):
     assert p.land_key(hint) == key
+
+
+@pytest.mark.parametrize(("typed", "first"), [
+    ("St. Wen", "10046"),   # "St." read as Sankt, as the names are; the Kreis is the more populous
+    ("Sankt Wen", "10046"),
+    ("Mülheim a.d.", "051170000000"),  # a joining word not yet followed by anything
+    ("Landkreis Mü", "09184"),  # the kind chooses the level: no Gemeinde, no kreisfreie Stadt
+    ("Kreis Offen", "06438"),
+])
+def test_a_name_begun_is_completed_as_the_names_are_read(index, typed, first):
+    assert p.complete(typed, index)[0].ars == first
+
+
+@pytest.mark.parametrize(("typed", "kind"), [
+    ("Ostseebad Binz", "gemeinde"), ("Kurort Oberwiesenthal", "gemeinde"),
+    ("Universitäts- und Hansestadt Greifswald", "stadt"), ("Hanse- und Universitätsstadt Rostock", "stadt"),
+])
+def test_designations_in_front_are_kind_words(typed, kind):
+    from efa_registry.search.placenames import parse
+
+    form = parse(typed)
+    assert len(form.core) == 1 and form.kind == kind
+
+
+def test_a_region_as_qualifier_is_a_land_hint():
+    index = p.build_index([Place("055150000000", "Münster, Stadt", "gemeinde", "05", population=320946),
+                           Place("064320015015", "Münster", "gemeinde", "06", population=14623),
+                           Place("097725758400", "Münster", "gemeinde", "09", population=1500)])
+    assert p.rank("Münster (Westf.)", index).ars == "055150000000"

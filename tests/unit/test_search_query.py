@@ -6,9 +6,11 @@ import re
 
 import pytest
 
+from efa_registry.search import attempts, things
 from efa_registry.search import query as q
 from efa_registry.search import text as t
 from efa_registry.search.compounds import build_vocabulary
+from efa_registry.search.thesaurus import load
 
 TOKEN = re.compile(r"\s*('[^\W_]+'(?::\*)?|&|\||!|\(|\))")
 
@@ -140,7 +142,7 @@ def test_the_relaxed_query_keeps_the_exclusions_and_is_none_when_all_is_ored():
 def test_the_noise_part_of_a_compound_is_not_required():
     vocab = build_vocabulary(["Elterngeld", "Antrag", "Bauantrag", "Kinder Garten", "Platz"])
     built = q.build_tsquery("Elterngeldantrag", vocab=vocab)
-    assert "'elterngeld':*" in built and "'antrag'" not in built
+    assert "'elterngeld'" in built and "'antrag'" not in built
     assert q.build_tsquery("Elterngeld-Antrag", vocab=vocab).count("'antrag'") == 0
 
 
@@ -148,7 +150,7 @@ def test_the_relaxed_query_takes_any_part_of_a_compound():
     vocab = build_vocabulary(["Kindergarten", "Platz", "Garten", "Kinder"])
     groups_ = q.plan("Kindergartenplatz", vocab=vocab)
     assert "&" in q.expression(groups_)
-    assert "&" not in q.expression(groups_, relaxed=True) and "'platz':*" in q.expression(groups_, relaxed=True)
+    assert "&" not in q.expression(groups_, relaxed=True) and "'platz'" in q.expression(groups_, relaxed=True)
 
 
 def test_exclusions_alone_leave_nothing_to_find():
@@ -182,29 +184,29 @@ def test_long_input_is_bounded():
 
 
 def test_vocabulary_adds_the_catalogue_spelling(vocab):
-    assert "'führerschein':*" in q.build_tsquery("Fuehrerschein", vocab=vocab)
+    assert "'führerschein'" in q.build_tsquery("Fuehrerschein", vocab=vocab)
 
 
 def test_vocabulary_adds_compound_parts_of_unknown_compounds(vocab):
     built = q.build_tsquery("Hundeanmeldung", vocab=vocab)
-    assert "'hundeanmeldung':*" in built and "'anmeldung':*" in built
+    assert "'hundeanmeldung'" in built and "'anmeldung'" in built
 
 
 def test_vocabulary_adds_typo_corrections(vocab):
-    assert "'hundesteuer':*" in q.build_tsquery("Hundesteur", vocab=vocab)
-    assert "'hundesteuer':*" not in q.build_tsquery("Hundesteur", vocab=vocab, correct=False)
+    assert "'hundesteuer'" in q.build_tsquery("Hundesteur", vocab=vocab)
+    assert "'hundesteuer'" not in q.build_tsquery("Hundesteur", vocab=vocab, correct=False)
 
 
 def test_words_the_index_cannot_know_are_not_required(vocab):
-    assert q.build_tsquery("Personalausweis xqzvwk", vocab=vocab) == "'personalausweis':*"
-    assert q.build_tsquery("xqzvwk", vocab=vocab) == "'xqzvwk':*"  # alone it is still searched
+    assert q.build_tsquery("Personalausweis xqzvwk", vocab=vocab) == "'personalausweis'"
+    assert q.build_tsquery("xqzvwk", vocab=vocab) == "'xqzvwk'"  # alone it is still searched
 
 
 def test_plan_exposes_groups_for_callers_that_relax_the_and(vocab):
     plan = q.plan("Hundesteuer Anmeldung", vocab=vocab)
     assert [g.typed for g in plan] == ["hundesteuer", "anmeldung"]
-    assert q.render(plan[1], last_typed=False) == "'anmeldung':*"
-    assert q.render(plan[0], last_typed=False) == "('hundesteuer':* | 'hundehaltung':*)"
+    assert q.render(plan[1], last_typed=False) == "'anmeldung'"
+    assert q.render(plan[0], last_typed=False) == "('hundesteuer' | 'hundehaltung')"
 
 
 def test_lexemes_keep_only_letters_and_digits():
@@ -234,16 +236,16 @@ def test_action_verbs_are_noise_in_every_form():
 
 
 def test_an_inflected_word_is_searched_by_its_base_form(vocab):
-    assert "'wohngeld':*" in q.build_tsquery("Wohngeldes", vocab=vocab)
-    assert "'baugenehmigung':*" in q.build_tsquery("Bauanträge", vocab=vocab)  # the thesaurus's Bauantrag
-    assert "'hund':*" in q.build_tsquery("Hunde", vocab=build_vocabulary(["Hund", "Steuer"]))
+    assert "'wohngeld'" in q.build_tsquery("Wohngeldes", vocab=vocab)
+    assert "'baugenehmigung'" in q.build_tsquery("Bauanträge", vocab=vocab)  # the thesaurus's Bauantrag
+    assert "'hund'" in q.build_tsquery("Hunde", vocab=build_vocabulary(["Hund", "Steuer"]))
 
 
 def test_a_thesaurus_term_is_neither_split_nor_corrected():
     vocab = build_vocabulary(["Hochschule", "Hochwasser", "Zeit", "Teilzeit", "Tragung", "Kostentragung", "Hoch"])
     hochzeit, trauung = q.build_tsquery("Hochzeit", vocab=vocab), q.build_tsquery("Trauung", vocab=vocab)
-    assert "'eheschliessung':*" in hochzeit and "'hoch'" not in hochzeit and "'zeit'" not in hochzeit
-    assert "'eheschliessung':*" in trauung and "tragung" not in trauung
+    assert "'eheschliessung'" in hochzeit and "'hoch'" not in hochzeit and "'zeit'" not in hochzeit
+    assert "'eheschliessung'" in trauung and "tragung" not in trauung
 
 
 def test_a_compound_of_a_thesaurus_term_and_a_word_is_searched_by_both_or_the_term():
@@ -253,21 +255,96 @@ def test_a_compound_of_a_thesaurus_term_and_a_word_is_searched_by_both_or_the_te
             ("anmeldung",)) in kita
     assert (("kindertagesbetreuung", "kindertagesstätte", "kindertageseinrichtung", "kindertagespflege"),) in kita
     perso = q.build_tsquery("Persoverlängerung", vocab=vocab)
-    assert "'personalausweis':*" in perso and "'person'" not in perso and "'person':*" not in perso
-    assert "'urkunde':*" in q.build_tsquery("Hochzeitsurkunde", vocab=vocab)  # across a linking -s-
-    assert "'kindertagesbetreuung':*" in q.build_tsquery("Kindergartenplätze", vocab=vocab)  # and a plural head
+    assert "'personalausweis'" in perso and "'person'" not in perso and "'person'" not in perso
+    assert "'urkunde'" in q.build_tsquery("Hochzeitsurkunde", vocab=vocab)  # across a linking -s-
+    assert "'kindertagesbetreuung'" in q.build_tsquery("Kindergartenplätze", vocab=vocab)  # and a plural head
 
 
 def test_a_compound_of_a_term_and_a_noun_finds_the_phrase_of_its_verb():
     """"Autoanmeldung" is the thesaurus's "Auto anmelden" (Kraftfahrzeugzulassung)."""
     assert t.verb_of("anmeldung") == "anmelden" and t.verb_of("verlängerung") == "verlängern"
     built = q.build_tsquery("Autoanmeldung", vocab=build_vocabulary(["Anmeldung", "Kraftfahrzeug"]))
-    assert "'kraftfahrzeugzulassung':*" in built
+    assert "'kraftfahrzeugzulassung'" in built
 
 
 def test_a_term_the_index_does_not_know_is_no_prefix():
     """'perso':* would find Personenbeförderung before Personalausweis; its expansion finds that."""
     vocab = build_vocabulary(["Personalausweis", "Personenbeförderung", "Kindertagesbetreuung", "Kita"])
-    assert q.build_tsquery("Perso", vocab=vocab) == "('perso' | 'personalausweis':*)"
-    assert "'kita':*" in q.build_tsquery("Kita", vocab=vocab)  # a word of the index keeps its prefix
+    assert q.build_tsquery("Perso", vocab=vocab) == "('perso' | 'personalausweis')"
+    assert q.build_tsquery("Kita", vocab=vocab).startswith("('kita' |")  # a word of the index matches whole
     assert "'perso':*" in q.build_tsquery("Perso")  # without a vocabulary nothing tells
+
+
+class TestWholeWords:
+    """PostgreSQL stems a prefix before matching it: 'masern':* is 'mas':* (Maßnahmen), 'hund':*
+    begins "vom Hundert" (Unfallrente). A word the vocabulary knows needs no prefix (the documents
+    hold their compounds' parts), and one no vocabulary word begins with can only match by accident."""
+
+    VOCAB = build_vocabulary(["Hunde", "Hundesteuer", "vom Hundert", "Maßnahmen", "Führerschein", "Wettbewerb",
+                              "Krankenversicherungsnachweis", "Krankenversicherung"])
+
+    @pytest.mark.parametrize(("typed", "built"), [
+        ("Hund", "'hund'"),  # an inflection of Hunde: no prefix, "hundert" stays out
+        ("Masern", "'masern'"),  # nothing begins with it: as a prefix it would be 'mas':*
+        ("Wetter", "'wetter'"),
+        ("Krankenversicherung", "'krankenversicherung'"),
+        ("Führersch", "'führersch':*"),  # typed half-way: still a prefix
+        ("Hund Führersch", "'hund' & 'führersch':*"),
+        ("Hund -Hundert", "'hund' & !'hundert'"),
+    ])
+    def test_a_known_word_or_one_nothing_begins_with_matches_whole(self, typed, built):
+        assert q.build_tsquery(typed, vocab=self.VOCAB) == built
+
+    def test_without_a_vocabulary_the_prefixes_stay(self):
+        assert q.build_tsquery("Hund") == "'hund':*"
+
+    def test_the_ranking_query_keeps_the_prefix_of_a_whole_word(self):
+        """"Krankenversicherung" ranks the name Krankenversicherungsnachweis as a name match."""
+        groups = q.plan("Krankenversicherung Hund", vocab=self.VOCAB)
+        assert q.expression(groups) == "'krankenversicherung' & 'hund'"
+        assert q.expression(groups, ranking=True) == "'krankenversicherung':* & 'hund':*"
+        assert q.expression(q.plan("Masern", vocab=self.VOCAB), ranking=True) == "'masern'"  # never: 'mas':*
+
+    def test_the_literal_attempt_of_a_query_with_a_correction_still_matches_whole(self):
+        plan = attempts.plan("Hund Hundesteur", self.VOCAB)
+        assert plan.did_you_mean and "'hund' &" in plan.attempts[0].tsquery
+        assert plan.attempts[0].in_name.startswith("'hund':*A")
+
+
+class TestUnknownWords:
+    """An unknown word is left out only when a word naming a thing remains: "Falschparker melden"
+    searched as "melden" found every Meldung (search review D1)."""
+
+    VOCAB = build_vocabulary(["Meldung", "Anzeige", "Personalausweis", "Gebühren", "Kosten", "Leistung"])
+
+    def test_an_unknown_word_beside_a_thing_is_left_out_and_named(self):
+        groups = q.plan("Personalausweis xqzvwk", vocab=self.VOCAB)
+        assert q.expression(groups) == "'personalausweis'" and groups.unknown == ("xqzvwk",)
+
+    @pytest.mark.parametrize("typed", ["Falschparker melden", "Falschparker Leistung", "Falschparker 1",
+                                       "Falschparker online beantragen"])
+    def test_an_unknown_word_beside_generic_words_only_stays_required(self, typed):
+        groups = q.plan(typed, vocab=self.VOCAB)
+        assert q.expression(groups).startswith("'falschparker' &") or q.expression(groups) == "'falschparker'"
+        assert q.expression(groups, relaxed=True) is None  # any one word: the generic one alone
+        assert groups.unknown == ("falschparker",)
+
+    def test_relaxed_a_generic_word_only_ranks(self):
+        groups = q.plan("Personalausweis Kosten", vocab=self.VOCAB)
+        assert q.expression(groups) == "'personalausweis' & 'kosten'"
+        assert q.expression(groups, relaxed=True) == "'personalausweis'"
+        assert q.expression(groups, relaxed=True, ranking=True) == "'personalausweis':* | 'kosten':*"
+
+    @pytest.mark.parametrize(("word", "generic"), [
+        ("melden", True), ("anmelden", True), ("leistung", True), ("gebühren", True), ("1", True),
+        ("beantragen", True), ("kaufen", True), ("heiraten", False), ("kindergeld", False), ("falschparker", False),
+    ])
+    def test_generic_words(self, word, generic):
+        assert things.generic(word, load()) is generic
+
+
+def test_the_terms_of_a_relaxed_query_are_its_words_and_parts_one_by_one():
+    vocab = build_vocabulary(["Geburtsurkunde", "Kind", "Grundsteuer", "Erklärung", "Grund"])
+    found = attempts.terms(q.plan("Geburtsurkunde Kind", vocab=vocab))
+    assert found[0] == "'geburtsurkunde':*" and found[-1] == "'kind':*"  # the thesaurus's Geburtenregister between
+    assert attempts.terms(q.plan("Hund -Steuer", vocab=vocab)) == ("'hund'",)  # an exclusion ranks nothing

@@ -144,3 +144,39 @@ def test_a_correction_never_only_changes_the_ending_or_adds_a_derivation():
 def test_an_ending_german_does_not_use_is_a_typo():
     """Words ending in -s take -es: "Personalausweiss" is no genitive of Personalausweis."""
     assert spelling.suggest("Personalausweiss", INFLECTED) == "personalausweis"
+
+
+class TestCorrectionsIntoOtherWords:
+    """A "correction" that makes another real word is offered, never searched instead (review D2)."""
+
+    VOCAB = build_vocabulary(["Dienstaufsichtsbeschwerde", "dienen", "Einwohnerantrag", "Neustaat", "gelben Liste",
+                              "vorläufige Reisepass", "Abrechnungsleistungen", "Leistungen", "Hundesteuer", "Hunde",
+                              "Steuer"])
+
+    @pytest.mark.parametrize(("word", "better", "searched"), [
+        ("bienen", "dienen", False),  # the first letter changed: another word, not a slip
+        ("anwohner", "einwohner", False),
+        ("neustadt", "neustaat", False),  # a place name
+        ("hundesteur", "hundesteuer", True),
+    ])
+    def test_only_a_slip_that_keeps_the_first_letter_of_a_non_place_is_searchable(self, word, better, searched):
+        assert spelling.searchable(word, better) is searched
+
+    @pytest.mark.parametrize("word", ["gelber", "vorläufiger", "abrechnung"])
+    def test_an_adjective_ending_or_the_start_of_a_known_word_is_no_typo(self, word):
+        assert spelling.known(word, self.VOCAB) and spelling.suggest(word, self.VOCAB) is None
+
+    @pytest.mark.parametrize(("typed", "offered"), [("Bienen", "dienen"), ("Neustadt", "neustaat")])
+    def test_an_unsafe_correction_is_offered_and_not_searched(self, typed, offered):
+        from efa_registry.search import attempts
+
+        plan = attempts.plan(typed, self.VOCAB)
+        assert plan.did_you_mean == offered
+        assert [a.corrected_from for a in plan.attempts] == [None]
+        assert offered not in plan.attempts[0].tsquery
+
+    def test_a_one_word_correction_is_not_relaxed_into_parts(self):
+        from efa_registry.search import attempts
+
+        plan = attempts.plan("Hundesteur", self.VOCAB)
+        assert [(a.corrected_from, a.relaxed) for a in plan.attempts] == [(None, False), ("Hundesteur", False)]
