@@ -103,8 +103,11 @@ async def lifespan(app: FastAPI):
 app = FastAPI(lifespan=lifespan, openapi_url=None)
 
 
+LISTING = "solutions?sort=name"  # our cursors begin with the listing they belong to (kit.paging)
+
+
 def _cursor(key: list) -> str:
-    compact = json.dumps(key, separators=(",", ":"), ensure_ascii=False)
+    compact = json.dumps([LISTING, *key], separators=(",", ":"), ensure_ascii=False)
     return base64.urlsafe_b64encode(compact.encode()).decode().rstrip("=")
 
 
@@ -113,7 +116,7 @@ async def solutions(request: Request, limit: int = Query(20, ge=1, le=100), afte
     args: list = [limit + 1]
     keyset = ""
     if after:
-        sort_key, last_id = json.loads(base64.urlsafe_b64decode(after + "=" * (-len(after) % 4)))
+        _, sort_key, last_id = json.loads(base64.urlsafe_b64decode(after + "=" * (-len(after) % 4)))
         args += [sort_key, uuid.UUID(last_id)]
         keyset = "AND (lower(s.name), s.id) > ($2, $3)"
     async with request.app.state.pool.acquire() as conn:

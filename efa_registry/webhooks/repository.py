@@ -177,3 +177,13 @@ async def failed(conn: asyncpg.Connection, delivery_id: uuid.UUID, *, status: st
     await conn.execute("UPDATE webhook_delivery SET status = $2, last_status_code = $3, last_error = $4,"
                        " next_attempt_at = now() + make_interval(secs => $5) WHERE id = $1",
                        delivery_id, status, status_code, error, retry_in)
+
+
+async def missing_filter_targets(conn: asyncpg.Connection, *, solution: uuid.UUID | None,
+                                 themenfeld: str | None) -> set[str]:
+    """Which of a filter's targets (``solution``, ``themenfeld``) name nothing that exists."""
+    row = await conn.fetchrow(
+        "SELECT $1::uuid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM solution WHERE id = $1) AS solution,"
+        " $2::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM themenfeld WHERE key = $2) AS themenfeld",
+        solution, themenfeld)
+    return {name for name, missing in row.items() if missing}

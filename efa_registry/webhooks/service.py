@@ -177,9 +177,10 @@ async def _check_filters(conn: asyncpg.Connection, filters: Any) -> None:
     """A filter names a solution and a Themenfeld that exist: a typo would match no event, ever."""
     given = filters if isinstance(filters, dict) else msgspec.structs.asdict(filters) if filters else {}
     solution, themenfeld = given.get("solution"), given.get("themenfeld")
-    if solution and not await conn.fetchval("SELECT 1 FROM solution WHERE id = $1", solution):
+    missing = await repository.missing_filter_targets(conn, solution=solution, themenfeld=themenfeld)
+    if "solution" in missing:
         raise InvalidReference(f"no solution {solution}", field="filters.solution")
-    if themenfeld and not await conn.fetchval("SELECT 1 FROM themenfeld WHERE key = $1", themenfeld):
+    if "themenfeld" in missing:
         raise InvalidReference(f"no Themenfeld {themenfeld!r}", field="filters.themenfeld")
 
 
