@@ -62,12 +62,12 @@ class PageController(Controller):
     async def katalog(self, request: Request, q: Text = None, themenfeld: Values = None, status: Values = None,
                       land: Values = None, standard: Values = None, weiter: Text = None) -> Template:
         themen = {t.key: t.name for t in await ozg.list_themenfelder()}
-        chosen = {"status": views.clean(status), "themenfeld": views.clean(themenfeld), "land": views.clean(land)}
-        for field, known in (("status", values(SolutionStatus)), ("themenfeld", themen),
-                             ("land", views.land_name_map())):
-            if unknown := set(chosen[field]) - set(known):  # a value the filters do not offer: never a title
+        # Values the filters do not offer are refused, never made a title (the core checks Themenfelder).
+        chosen = {"status": views.clean(status), "land": views.clean(land)}
+        for field, known in (("status", values(SolutionStatus)), ("land", views.land_name_map())):
+            if unknown := set(chosen[field]) - set(known):
                 raise InvalidParameter(f"unbekannter Wert: {', '.join(sorted(unknown))}", field=field)
-        query = SolutionQuery(q=(q or "").strip() or None, themenfeld=chosen["themenfeld"], status=chosen["status"],
+        query = SolutionQuery(q=(q or "").strip() or None, themenfeld=views.clean(themenfeld), status=chosen["status"],
                               provider_land=chosen["land"], interface_standard=views.clean(standard),
                               facets=["themenfeld", "status", "providerLand", "interfaceStandard"])
         hits, facets = await discovery.find_solutions(query, limit=PAGE_SIZE, after=weiter or None)

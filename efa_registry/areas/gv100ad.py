@@ -45,6 +45,7 @@ LINE_BREAK = re.compile("\r*\n|\r")
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 MAX_FIGURE = 2**31 - 1  # Fläche and Bevölkerung, and their sums per Land, are stored as integers
 DIGITS = re.compile(r"^[0-9]+$")
+NAME = slice(22, 72)  # the name field of every record (columns 23–72)
 
 
 class AreaRow(AreaFacts):
@@ -154,7 +155,7 @@ def _parse_record(rec: str, line: int) -> _Parsed:
     if not DIGITS.match(ars) or not LAND_KEY.match(ars[:2]):
         raise ValueError(f"malformed Regionalschlüssel {rec[10:22]!r}")
     gebietsstand = _gebietsstand(rec[2:10])
-    name, seat, kennzeichen = rec[22:72].strip(), rec[72:122].strip(), rec[122:124].strip()
+    name, seat, kennzeichen = rec[NAME].strip(), rec[72:122].strip(), rec[122:124].strip()
     if not name:
         raise ValueError("name is blank")
     if kennzeichen and not DIGITS.match(kennzeichen):

@@ -17,7 +17,9 @@ import re
 from efa_registry.search import text as t
 
 MIN_WORD = 4  # shorter name words ("Bad", "Au", "Hof") are words of everything
-_NAME = slice(22, 72)  # the name field of every GV100AD record (columns 23-72)
+# The name field of every record, as ``areas.gv100ad.NAME`` reads it (search may not import areas,
+# which searches by it).
+_NAME = slice(22, 72)
 
 
 @functools.cache
